@@ -1,0 +1,118 @@
+"""REST endpoints for the signed-in user, users, teams and integration tokens."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.access import scope_teams, sees_everything, visible_users
+from accounts.models import ApiToken, Team, User
+from telesales.api import ScopedQuerysetMixin
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    managers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "managers", "founded_on"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "full_name", "email", "role", "team", "is_active"]
+        read_only_fields = fields
+
+
+class MeSerializer(UserSerializer):
+    managed_teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "managed_teams"]
+        read_only_fields = fields
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = ["id", "key_prefix", "created_at", "last_used_at", "revoked_at"]
+
+    def validate_user(self, user):
+        if not user.is_active:
+            raise serializers.ValidationError("The token's user is deactivated.")
+        return user
+
+
+class CreatedApiTokenSerializer(ApiTokenSerializer):
+    key = serializers.CharField(read_only=True, help_text="Shown once; store it now.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]
+
+
+class IsAdminRole(BasePermission):
+    message = "Only admins can manage API tokens."
+
+    def has_permission(self, request, view):
+        return bool(request.user.is_authenticated and sees_everything(request.user) and request.user.role != "integration")
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request):
+    """The signed-in user (or the token's user), with role and teams."""
+    return Response(MeSerializer(request.user).data)
+
+
+class UserViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Users the caller may see: a rep only themself, a manager their teams, an admin everyone."""
+
+    serializer_class = UserSerializer
+    filterset_fields = ["role", "team", "is_active"]
+    ordering_fields = ["username", "id"]
+
+    model = User
+
+    def scoped_queryset(self, user):
+        return visible_users(user).order_by("id")
+
+
+class TeamViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = TeamSerializer
+
+    model = Team
+
+    def scoped_queryset(self, user):
+        return scope_teams(Team.objects.prefetch_related("managers"), user).order_by("id")
+
+
+class ApiTokenViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Integration tokens: admins create one per integration (key shown once) and revoke it."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAdminRole]
+    queryset = ApiToken.objects.order_by("id")
+
+    @extend_schema(responses={201: CreatedApiTokenSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, key = services.create_api_token(
+            actor=request.user, name=serializer.validated_data["name"], user=serializer.validated_data["user"]
+        )
+        data = CreatedApiTokenSerializer(token).data
+        data["key"] = key
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ApiTokenSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = self.get_object()
+        token = services.revoke_api_token(actor=request.user, token_id=token.pk)
+        return Response(ApiTokenSerializer(token).data)

@@ -1,0 +1,47 @@
+"""Build the deterministic demo company. Each app contributes `<app>/demo.py: seed(rng, ctx)`,
+run in dependency order; the same seed always gives the same data."""
+
+import importlib
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import User
+
+APPS_IN_ORDER = ["accounts", "leads", "calls", "kpis", "funnel", "targets", "coaching"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo company (idempotent: does nothing if demo users exist unless --reset)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=20261125)
+        parser.add_argument("--if-empty", action="store_true", help="Skip when the database already has users.")
+        parser.add_argument("--small", action="store_true", help="Fewer leads and calls (for tests).")
+
+    def handle(self, *args, seed, if_empty, small, **options):
+        if User.objects.filter(username="admin").exists():
+            if not if_empty:
+                self.stdout.write("Demo data already present; nothing to do.")
+            self.print_logins()
+            return
+        rng = random.Random(seed)
+        ctx: dict = {"small": small}
+        for app in APPS_IN_ORDER:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError:
+                continue
+            with transaction.atomic():
+                module.seed(rng, ctx)
+            self.stdout.write(f"  seeded {app}")
+        self.print_logins()
+
+    def print_logins(self):
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
+        self.stdout.write("  admin     admin")
+        for u in User.objects.filter(role__in=["manager", "rep"]).order_by("role", "username")[:4]:
+            self.stdout.write(f"  {u.role:<9} {u.username}  ({u.display_name}, {u.team})")
+        self.stdout.write("  ... reps rep01–rep30, managers manager1–manager3")

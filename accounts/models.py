@@ -1,0 +1,117 @@
+"""Users, roles and teams. Who may see what is decided in accounts/access.py, nowhere else."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REP = "rep", _("Rep")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Admin")
+    # A dialer, lead source or BI tool acting through an API token; sees everything its role allows.
+    INTEGRATION = "integration", _("Integration")
+
+
+class TeamStage(models.TextChoices):
+    FORMING = "forming", _("Forming (磨合期)")
+    STORMING = "storming", _("Storming (动荡期)")
+    NORMING = "norming", _("Norming (稳定期)")
+    PERFORMING = "performing", _("Performing (成熟期)")
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True, verbose_name=_("managers")
+    )
+    founded_on = models.DateField(_("founded on"), default=timezone.localdate)
+    # Empty: derived from the team's age (see coaching); set to override.
+    stage_override = models.CharField(max_length=20, choices=TeamStage.choices, blank=True)
+    # Extra share a manager adds when handing team targets to reps (求其上得其中).
+    target_uplift_percent = models.DecimalField(max_digits=5, decimal_places=2, default=20)
+    # Outbound capacity inputs (performance-driver model).
+    daily_calling_hours = models.DecimalField(max_digits=4, decimal_places=2, default=6)
+    working_days_per_month = models.PositiveSmallIntegerField(default=22)
+    avg_talk_minutes_per_customer = models.DecimalField(max_digits=6, decimal_places=2, default=3)
+    avg_calls_per_customer = models.DecimalField(max_digits=6, decimal_places=2, default=2)
+    # Customers' private time: no calls or SMS outside these local hours.
+    calling_hours_start = models.TimeField(default="09:00")
+    calling_hours_end = models.TimeField(default="20:00")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REP, db_index=True)
+    # Full display name, e.g. 王芳; username is the login.
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("team")
+    )
+    hired_on = models.DateField(_("hired on"), null=True, blank=True)
+    # A rep may opt out of automatic distribution (holiday, training).
+    accepts_distribution = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def is_rep(self) -> bool:
+        return self.role == Role.REP
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+
+class ApiToken(models.Model):
+    """One token per integration, created by an admin, revocable. Only a hash is stored."""
+
+    name = models.CharField(max_length=100, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def generate_key() -> str:
+        return secrets.token_hex(20)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,116 @@
+"""Calls (通话记录), dispositions with meaning flags, follow-ups, and the (rep, day) change marks
+the nightly KPI job reads."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    FAX = "fax", _("Fax")
+    VISIT = "visit", _("Visit")
+
+
+class Disposition(models.Model):
+    """Admin-editable outcome list; KPIs read the flags, never the names."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    attempted = models.BooleanField(default=True)
+    reached = models.BooleanField(_("reached the customer"), default=False)
+    quoted = models.BooleanField(default=False)
+    sold = models.BooleanField(default=False)
+    refused = models.BooleanField(default=False)
+    callback = models.BooleanField(default=False)
+    dnc = models.BooleanField(_("do not call"), default=False)
+    final = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Call(models.Model):
+    lead = models.ForeignKey("leads.Lead", on_delete=models.PROTECT, related_name="calls")
+    # Past calls stay attributed to the rep who made them, even after a hand-over.
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calls")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    started_at = models.DateTimeField(db_index=True)
+    duration_seconds = models.PositiveIntegerField(default=0)
+    disposition = models.ForeignKey(Disposition, on_delete=models.PROTECT, related_name="calls")
+    premium = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    margin_rate = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True, help_text="0–1")
+    quote_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(blank=True)
+    recording_url = models.URLField(max_length=500, blank=True)
+    source = models.CharField(max_length=50, default="web")
+    external_id = models.CharField(max_length=100, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], condition=Q(external_id__isnull=False), name="call_source_external_unique"
+            ),
+            models.CheckConstraint(condition=Q(premium__isnull=True) | Q(premium__gte=0), name="call_premium_non_negative"),
+            models.CheckConstraint(
+                condition=Q(margin_rate__isnull=True) | (Q(margin_rate__gte=0) & Q(margin_rate__lte=1)),
+                name="call_margin_rate_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote_amount__isnull=True) | Q(quote_amount__gte=0), name="call_quote_non_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["lead", "started_at"], name="call_lead_started"),
+            models.Index(fields=["rep", "started_at"], name="call_rep_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} {self.started_at:%Y-%m-%d %H:%M} {self.disposition_id}"
+
+
+class FollowUpScope(models.TextChoices):
+    MINE = "mine", _("Me only")
+    TEAM = "team", _("Anyone on the team")
+
+
+class FollowUp(models.Model):
+    """A scheduled next contact. Open while done_at is empty."""
+
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="follow_ups")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    scope = models.CharField(max_length=10, choices=FollowUpScope.choices, default=FollowUpScope.MINE)
+    due_at = models.DateTimeField(db_index=True)
+    purpose = models.CharField(max_length=300, blank=True)
+    call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["assigned_to", "done_at", "due_at"], name="followup_open")]
+
+
+class DirtyRepDay(models.Model):
+    """A (rep, local day) whose calls changed since the last KPI run; the KPI job consumes these."""
+
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rep", "day"], name="dirty_rep_day_unique")]

@@ -1,0 +1,156 @@
+"""Leads, public pools and the append-only history of owners and grades.
+
+The normalized phone (E.164) is unique in the database: one customer, one record (防撞单)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Grade(models.TextChoices):
+    """E–A funnel grades, low to high likelihood to buy."""
+
+    E = "E", _("E · potential (潜在客户)")
+    D = "D", _("D · contacted (联系客户)")
+    C = "C", _("C · agreeing (认同客户)")
+    B = "B", _("B · intent (意向客户)")
+    A = "A", _("A · ready to buy (准备购买)")
+
+
+GRADE_ORDER = ["E", "D", "C", "B", "A"]
+
+
+class LeadStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WON = "won", _("Won (出单)")
+    LOST = "lost", _("Lost")
+    DNC = "dnc", _("Do not call")
+
+
+class Pool(models.Model):
+    """A public pool (公海), per team or region, with its rules."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="pools")
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    member_teams = models.ManyToManyField("accounts.Team", blank=True, related_name="member_pools")
+    member_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="member_pools")
+    admins = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="administered_pools")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LostReason(models.Model):
+    """Editable list of reasons a lead was lost."""
+
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lead(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, help_text="E.164")
+    phone2 = models.CharField(_("second phone"), max_length=20, blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    product_interest = models.CharField(_("product interest"), max_length=200, blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.E, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=LeadStatus.choices, default=LeadStatus.ACTIVE)
+    lost_reason = models.ForeignKey(LostReason, null=True, blank=True, on_delete=models.PROTECT)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+    )
+    pool = models.ForeignKey(Pool, null=True, blank=True, on_delete=models.PROTECT, related_name="leads")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    locked = models.BooleanField(_("locked against auto-return"), default=False)
+    last_contacted_at = models.DateTimeField(null=True, blank=True)
+    # Last *real* contact: reached the customer or lasted long enough (see pool rules).
+    last_real_contact_at = models.DateTimeField(null=True, blank=True)
+    grade_changed_at = models.DateTimeField(null=True, blank=True)
+    next_follow_up_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    unanswered_attempts = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phone"], name="lead_phone_unique"),
+            models.CheckConstraint(condition=~Q(phone=""), name="lead_phone_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "next_follow_up_at"], name="lead_owner_followup"),
+            models.Index(fields=["pool", "owner"], name="lead_pool_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone})"
+
+
+class OwnershipReason(models.TextChoices):
+    CREATE = "create", _("Created")
+    IMPORT = "import", _("Imported")
+    CLAIM = "claim", _("Claimed")
+    RELEASE = "release", _("Released")
+    AUTO_RETURN = "auto_return", _("Auto-returned")
+    REASSIGN = "reassign", _("Reassigned")
+    DISTRIBUTE = "distribute", _("Distributed")
+    HANDOVER = "handover", _("Handed over (staff leave)")
+    APPEAL = "appeal", _("Transferred on appeal")
+
+
+class OwnershipEvent(models.Model):
+    """Append-only audit row for every change of owner."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="ownership_events")
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=20, choices=OwnershipReason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["lead", "at"], name="ownership_lead_at")]
+
+
+class GradeChange(models.Model):
+    """Every grade change with time, actor and the call that caused it (when there is one)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="grade_changes")
+    from_grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
+    to_grade = models.CharField(max_length=1, choices=Grade.choices)
+    # End states are recorded too: won/lost transitions carry status here.
+    to_status = models.CharField(max_length=10, choices=LeadStatus.choices, default=LeadStatus.ACTIVE)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # The lead's owner at the time: funnel counts per rep are read from history.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [
+            models.Index(fields=["lead", "changed_at"], name="grade_lead_at"),
+            models.Index(fields=["owner", "changed_at"], name="grade_owner_at"),
+        ]

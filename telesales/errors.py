@@ -1,0 +1,34 @@
+"""Domain errors raised by services; pages and the API map them to messages and status codes
+in one place (telesales.api.exception_handler, accounts.views for pages)."""
+
+
+class DomainError(Exception):
+    """A refused action with a message the user can act on."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, **extra):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.extra = extra
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, **self.extra}
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+    code = "permission_denied"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import views as account_views
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("leads.api_urls")),
+    path("", include("calls.api_urls")),
+    path("", include("kpis.api_urls")),
+    path("", include("funnel.api_urls")),
+    path("", include("targets.api_urls")),
+    path("", include("coaching.api_urls")),
+]
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("leads/", include("leads.urls")),
+    path("calls/", include("calls.urls")),
+    path("kpis/", include("kpis.urls")),
+    path("funnel/", include("funnel.urls")),
+    path("targets/", include("targets.urls")),
+    path("coaching/", include("coaching.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

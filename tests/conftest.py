@@ -1,0 +1,174 @@
+"""Shared fixtures: personas, API clients, real concurrent connections, headless Chromium."""
+
+import os
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connections
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, AdminFactory, ManagerFactory, TeamFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
+# test itself (factories, assertions) are still synchronous, so allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+# ---- personas -------------------------------------------------------------------------------
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="一组 Team One")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="二组 Team Two")
+
+
+@pytest.fixture
+def rep(team):
+    return UserFactory(username="wangfang", full_name="王芳", team=team)
+
+
+@pytest.fixture
+def teammate(team):
+    return UserFactory(username="lina", full_name="李娜", team=team)
+
+
+@pytest.fixture
+def other_team_rep(other_team):
+    return UserFactory(username="zhangwei", full_name="张伟", team=other_team)
+
+
+@pytest.fixture
+def manager(team):
+    return ManagerFactory(username="liuqiang", full_name="刘强", team=team)
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory(username="boss", full_name="陈总")
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+# ---- API clients ----------------------------------------------------------------------------
+@pytest.fixture
+def api():
+    """An APIClient; `api.as_user(user)` signs it in with a session (force_authenticate)."""
+    client = APIClient()
+
+    def as_user(user):
+        client.force_authenticate(user=user)
+        return client
+
+    client.as_user = as_user
+    return client
+
+
+# ---- real concurrency ----------------------------------------------------------------------
+@pytest.fixture
+def run_concurrently(transactional_db) -> Callable:
+    """Run `fn(i)` in `n` threads, each on its own database connection, released together.
+
+    Returns the list of results (or raised exceptions) in thread order. Use with
+    `@pytest.mark.django_db(transaction=True)`; on PostgreSQL these are real concurrent sessions.
+    """
+
+    def run(fn: Callable[[int], object], n: int, timeout: float = 60) -> list:
+        barrier = threading.Barrier(n)
+        results: list = [None] * n
+
+        def worker(i: int) -> None:
+            try:
+                barrier.wait(timeout=timeout)
+                results[i] = fn(i)
+            except BaseException as exc:  # noqa: BLE001 - reported to the test
+                results[i] = exc
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout)
+        return results
+
+    return run
+
+
+# ---- browser ---------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page):
+    """Sign a user in through the real login form."""
+
+    def do(user, password=PASSWORD):
+        page.goto("/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return do
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_in_process():
+    """Tests run Celery tasks in-process even when REDIS_URL is set (CI): the services are what
+    the tests exercise; a real worker is exercised by the benchmarks and the compose stack."""
+    from telesales.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
