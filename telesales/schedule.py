@@ -1,8 +1,17 @@
-"""Celery beat schedule. Each app's periodic job is listed here once, with its hour from the env."""
+"""Celery beat schedule: each app may define `<app>/schedule.py` with `def beat(env) -> dict`."""
 
+import importlib
+
+APPS = ["accounts", "leads", "calls", "kpis", "funnel", "targets", "coaching"]
 
 
 def beat_schedule(env) -> dict:
-    """Return the periodic tasks; apps append entries as their jobs land."""
+    """Collect every app's periodic tasks (hours come from the environment)."""
     schedule: dict = {}
+    for app in APPS:
+        try:
+            module = importlib.import_module(f"{app}.schedule")
+        except ModuleNotFoundError:
+            continue
+        schedule.update(module.beat(env))
     return schedule
