@@ -82,6 +82,8 @@ class Lead(models.Model):
     grade_changed_at = models.DateTimeField(null=True, blank=True)
     next_follow_up_at = models.DateTimeField(null=True, blank=True, db_index=True)
     unanswered_attempts = models.PositiveIntegerField(default=0)
+    # Maintained by call logging: a quote was given and neither sold nor refused since.
+    has_open_quote = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
