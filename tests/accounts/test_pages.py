@@ -18,11 +18,14 @@ def test_pages_require_sign_in(client):
     assert response["Location"].startswith("/login/")
 
 
-def test_chinese_interface_is_served_when_chosen(client, rep, password):
-    client.login(username=rep.username, password=password)
+def test_chinese_interface_is_served_when_chosen(client, manager, password):
+    client.login(username=manager.username, password=password)
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/accounts/team/"})
-    html = client.get("/leads/").content.decode()
+    html = client.get("/accounts/team/").content.decode()
     assert 'lang="zh-hans"' in html
+    assert "退出" in html  # "Sign out"
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    assert "登出" in client.get("/accounts/team/").content.decode()
 
 
 def test_deactivation_ends_open_sessions_at_once(rep, password):
