@@ -12,6 +12,7 @@ NAVIGATION = [
     (_("Targets"), "targets:index", {Role.REP, Role.MANAGER, Role.ADMIN}),
     (_("Coaching"), "coaching:index", {Role.REP, Role.MANAGER, Role.ADMIN}),
     (_("Team"), "accounts:team", {Role.MANAGER, Role.ADMIN}),
+    (_("API tokens"), "accounts:tokens", {Role.ADMIN}),
     (_("Admin"), "admin:index", {Role.ADMIN}),
 ]
 

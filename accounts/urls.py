@@ -5,4 +5,6 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("team/", views.team, name="team"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
 ]

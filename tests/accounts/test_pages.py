@@ -47,3 +47,19 @@ def test_static_files_are_served_by_whitenoise(client):
     from django.conf import settings
 
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+
+
+def test_admin_creates_token_on_the_page_and_sees_the_key_once(client, admin_user, rep, password):
+    client.login(username=admin_user.username, password=password)
+    html = client.post("/accounts/tokens/", {"name": "Dialer", "user": rep.pk}, follow=True).content.decode()
+    assert 'id="new-key"' in html
+    assert 'id="new-key"' not in client.get("/accounts/tokens/").content.decode()
+    token = rep.api_tokens.get()
+    client.post(f"/accounts/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_token_page_is_forbidden_to_managers(client, manager, password):
+    client.login(username=manager.username, password=password)
+    assert client.get("/accounts/tokens/").status_code == 403
