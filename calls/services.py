@@ -1,0 +1,306 @@
+"""Writes on calls: logging a call, follow-ups, the lead's call facts and the KPI change marks."""
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from calls import dnc, locks
+from calls.models import Call, Channel, DirtyRepDay, Disposition, FollowUp, FollowUpScope
+from leads.models import GRADE_ORDER, Lead, LeadStatus, Pool
+from leads.selectors import can_work_lead
+from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+# A call this long counts as real contact even when the disposition does not say "reached".
+REAL_CONTACT_SECONDS = 60
+# After this many unanswered phone attempts in a row a lead is flagged for recycling.
+MAX_UNANSWERED_ATTEMPTS = 8
+POOL_RULE_FIELD = "real_contact_min_seconds"
+VOICE_CHANNELS = (Channel.PHONE, Channel.SMS)
+
+
+class LeadIsDoNotCall(Conflict):
+    code = "do_not_call"
+
+
+class OutsideCallingHours(DomainError):
+    code = "outside_calling_hours"
+
+
+def local_day(when: dt.datetime) -> dt.date:
+    return timezone.localtime(when).date()
+
+
+def mark_rep_days(pairs: Iterable[tuple[int, dt.date]]) -> None:
+    """Mark (rep, local day) pairs as changed for the KPI job (upsert: one row per pair)."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return
+    now = timezone.now()
+    DirtyRepDay.objects.bulk_create(
+        [DirtyRepDay(rep_id=rep_id, day=day, marked_at=now) for rep_id, day in pairs],
+        update_conflicts=True, unique_fields=["rep", "day"], update_fields=["marked_at"],
+    )
+
+
+def calling_hours_problem(*, team, channel: str, at: dt.datetime) -> str | None:
+    """A message if a phone call or SMS at `at` falls outside the team's calling hours."""
+    if team is None or channel not in VOICE_CHANNELS:
+        return None
+    local = timezone.localtime(at).time()
+    start, end = team.calling_hours_start, team.calling_hours_end
+    if isinstance(start, str):  # unsaved defaults
+        start, end = dt.time.fromisoformat(start), dt.time.fromisoformat(end)
+    if start <= local < end:
+        return None
+    return (
+        f"Outside calling hours ({start:%H:%M}–{end:%H:%M}): no calls or SMS in customers' private time. "
+        "Schedule a follow-up instead."
+    )
+
+
+def real_contact_seconds(lead: Lead | None = None) -> int:
+    """Seconds of talk that count as real contact (the pool's rule when it has one)."""
+    value = getattr(getattr(lead, "pool", None), POOL_RULE_FIELD, None)
+    return int(value) if value else REAL_CONTACT_SECONDS
+
+
+def _real_contact_sql() -> str:
+    """SQL for the lead's real-contact threshold: its pool's rule when pools carry one."""
+    if any(f.name == POOL_RULE_FIELD for f in Pool._meta.concrete_fields):
+        return (f"COALESCE((SELECT p.{POOL_RULE_FIELD} FROM leads_pool p WHERE p.id = leads_lead.pool_id), "
+                f"{REAL_CONTACT_SECONDS})")
+    return str(REAL_CONTACT_SECONDS)
+
+
+def refresh_lead_call_facts(lead_ids: Iterable[int]) -> None:
+    """Recompute each lead's call-derived fields from its calls and open follow-ups (set-based).
+
+    last_contacted_at, last_real_contact_at, unanswered_attempts (since the last reach),
+    has_open_quote (latest quote/sale/refusal is a quote) and next_follow_up_at (earliest open
+    follow-up). One statement, so the fields can never drift from the records."""
+    ids = sorted({int(i) for i in lead_ids if i})
+    if not ids:
+        return
+    t, f = "TRUE", "FALSE"
+    threshold = _real_contact_sql()
+    for chunk_start in range(0, len(ids), 900):
+        chunk = ids[chunk_start:chunk_start + 900]
+        marks = ",".join(["%s"] * len(chunk))
+        sql = f"""
+        UPDATE leads_lead SET
+          last_contacted_at = (SELECT MAX(c.started_at) FROM calls_call c WHERE c.lead_id = leads_lead.id),
+          last_real_contact_at = (
+            SELECT MAX(c.started_at) FROM calls_call c JOIN calls_disposition d ON d.id = c.disposition_id
+            WHERE c.lead_id = leads_lead.id AND (d.reached = {t} OR c.duration_seconds >= {threshold})),
+          unanswered_attempts = (
+            SELECT COUNT(*) FROM calls_call c JOIN calls_disposition d ON d.id = c.disposition_id
+            WHERE c.lead_id = leads_lead.id AND c.channel = 'phone' AND d.reached = {f}
+              AND (NOT EXISTS (SELECT 1 FROM calls_call c2 JOIN calls_disposition d2 ON d2.id = c2.disposition_id
+                               WHERE c2.lead_id = leads_lead.id AND d2.reached = {t} AND c2.started_at >= c.started_at))),
+          has_open_quote = COALESCE((
+            SELECT CASE WHEN d.quoted = {t} AND d.sold = {f} AND d.refused = {f} THEN {t} ELSE {f} END
+            FROM calls_call c JOIN calls_disposition d ON d.id = c.disposition_id
+            WHERE c.lead_id = leads_lead.id AND (d.quoted = {t} OR d.sold = {t} OR d.refused = {t})
+            ORDER BY c.started_at DESC, c.id DESC LIMIT 1), {f}),
+          next_follow_up_at = (SELECT MIN(fu.due_at) FROM calls_followup fu
+                               WHERE fu.lead_id = leads_lead.id AND fu.done_at IS NULL)
+        WHERE id IN ({marks})
+        """
+        with connection.cursor() as cur:
+            cur.execute(sql, chunk)
+
+
+def _decimal(value, name: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except Exception as exc:  # noqa: BLE001 - any unparsable input is the caller's mistake
+        raise DomainError(f"{name} must be a number.") from exc
+    if not number.is_finite():
+        raise DomainError(f"{name} must be a number.")
+    return number
+
+
+def validate_amounts(*, disposition: Disposition, premium, margin_rate, quote_amount):
+    """Check premium, margin rate and quote amount against the disposition; return them as Decimals."""
+    premium = _decimal(premium, "Premium")
+    margin_rate = _decimal(margin_rate, "Margin rate")
+    quote_amount = _decimal(quote_amount, "Quote amount")
+    if premium is not None and (premium < 0 or premium >= Decimal("1e12")):
+        raise DomainError("Premium must be zero or more (and below 1,000,000,000,000).")
+    if quote_amount is not None and (quote_amount < 0 or quote_amount >= Decimal("1e12")):
+        raise DomainError("Quote amount must be zero or more (and below 1,000,000,000,000).")
+    if margin_rate is not None and not (0 <= margin_rate <= 1):
+        raise DomainError("Margin rate is a fraction between 0 and 1 (e.g. 0.18 for 18%).")
+    if disposition.sold:
+        if premium is None or premium <= 0:
+            raise DomainError("A sale needs the premium (more than 0).")
+        if margin_rate is None:
+            raise DomainError("A sale needs the margin rate (between 0 and 1).")
+    elif disposition.quoted and (quote_amount is None or quote_amount <= 0):
+        raise DomainError("A quote needs the quoted amount (more than 0).")
+    if premium is not None:
+        premium = premium.quantize(Decimal("0.01"))
+    if quote_amount is not None:
+        quote_amount = quote_amount.quantize(Decimal("0.01"))
+    if margin_rate is not None:
+        margin_rate = margin_rate.quantize(Decimal("0.0001"))
+    return premium, margin_rate, quote_amount
+
+
+def ensure_callable(lead: Lead) -> None:
+    """Refuse calls to a do-not-call lead or a number on the company list."""
+    if lead.status == LeadStatus.DNC:
+        raise LeadIsDoNotCall("This customer asked not to be called (do-not-call): no further calls on this lead.")
+    if dnc.number_is_blocked(lead.phone):
+        raise LeadIsDoNotCall("This number is on the company do-not-call list: it must not be called.")
+
+
+def _close_follow_ups(lead_id: int, *, before: dt.datetime | None = None) -> None:
+    qs = FollowUp.objects.filter(lead_id=lead_id, done_at__isnull=True)
+    if before is not None:
+        qs = qs.filter(created_at__lte=before)
+    qs.update(done_at=timezone.now())
+
+
+@transaction.atomic
+def log_call(
+    *,
+    actor: User,
+    lead_id: int,
+    disposition_id: int,
+    duration_seconds: int = 0,
+    channel: str = Channel.PHONE,
+    started_at: dt.datetime | None = None,
+    notes: str = "",
+    premium=None,
+    margin_rate=None,
+    quote_amount=None,
+    new_grade: str | None = None,
+    next_follow_up_at: dt.datetime | None = None,
+    follow_up_purpose: str = "",
+    follow_up_scope: str = FollowUpScope.MINE,
+    recording_url: str = "",
+    rep_id: int | None = None,
+    enforce_calling_hours: bool = True,
+) -> Call:
+    """Log one call on a lead and keep the lead, its follow-ups and the KPI marks consistent."""
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner", "owner__team", "pool").filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFound("Lead not found.")
+    if not can_work_lead(actor, lead):
+        raise PermissionDenied("You can log calls only on leads you own (managers: on their team's leads).")
+    ensure_callable(lead)
+    disposition = Disposition.objects.filter(pk=disposition_id, active=True).first()
+    if disposition is None:
+        raise DomainError("Choose an outcome (disposition) from the list.")
+    if channel not in Channel.values:
+        raise DomainError(f"Unknown channel “{channel}”; use one of {', '.join(Channel.values)}.")
+    if duration_seconds is None or duration_seconds < 0 or duration_seconds > 24 * 3600:
+        raise DomainError("Duration is a number of seconds between 0 and 86,400.")
+    premium, margin_rate, quote_amount = validate_amounts(
+        disposition=disposition, premium=premium, margin_rate=margin_rate, quote_amount=quote_amount
+    )
+    if new_grade and new_grade not in GRADE_ORDER:
+        raise DomainError(f"Unknown grade “{new_grade}”; use one of E, D, C, B, A.")
+    now = timezone.now()
+    started_at = started_at or now
+    if started_at > now + dt.timedelta(minutes=5):
+        raise DomainError("A call cannot start in the future.")
+    rep = lead.owner if lead.owner_id else actor
+    if rep_id and rep_id != rep.pk:
+        rep = User.objects.filter(pk=rep_id).first()
+        if rep is None:
+            raise DomainError("Unknown rep.")
+    if enforce_calling_hours:
+        team = (lead.owner.team if lead.owner_id else None) or rep.team or actor.team
+        problem = calling_hours_problem(team=team, channel=channel, at=started_at)
+        if problem:
+            raise OutsideCallingHours(problem)
+    if next_follow_up_at is not None:
+        if disposition.dnc:
+            raise DomainError("A do-not-call customer gets no follow-up.")
+        if next_follow_up_at <= now:
+            raise DomainError("The next follow-up must be in the future.")
+        if follow_up_scope not in FollowUpScope.values:
+            raise DomainError("Follow-up is for “mine” (me only) or “team” (anyone on the team).")
+
+    call = Call.objects.create(
+        lead=lead, rep=rep, channel=channel, started_at=started_at, duration_seconds=duration_seconds,
+        disposition=disposition, premium=premium, margin_rate=margin_rate, quote_amount=quote_amount,
+        notes=notes or "", recording_url=recording_url or "", source="web",
+    )
+    # A contact (reached, final, or a rescheduled next step) completes the open follow-ups.
+    if disposition.reached or disposition.final or disposition.dnc or next_follow_up_at is not None:
+        _close_follow_ups(lead.pk)
+    if next_follow_up_at is not None:
+        team_scope = follow_up_scope == FollowUpScope.TEAM
+        FollowUp.objects.create(
+            lead=lead, assigned_to=None if team_scope else rep, team=rep.team or actor.team,
+            scope=follow_up_scope, due_at=next_follow_up_at, purpose=(follow_up_purpose or "")[:300],
+            call=call, created_by=actor,
+        )
+    if disposition.dnc:
+        lead.status = LeadStatus.DNC
+        lead.save(update_fields=["status", "updated_at"])
+        dnc.add_number(phone=lead.phone, actor=actor, reason=f"Customer asked (call {call.pk})")
+    refresh_lead_call_facts([lead.pk])
+    if disposition.sold or (new_grade and new_grade != lead.grade):
+        from leads.grading import change_grade
+
+        change_grade(
+            actor=actor, lead_id=lead.pk, to_grade=new_grade or None,
+            to_status=LeadStatus.WON if disposition.sold else None, call=call, at=started_at,
+        )
+    mark_rep_days([(rep.pk, local_day(started_at))])
+    locks.take_line(phone=lead.phone, user=actor)
+    return call
+
+
+@transaction.atomic
+def schedule_follow_up(
+    *, actor: User, lead_id: int, due_at: dt.datetime, purpose: str = "", scope: str = FollowUpScope.MINE
+) -> FollowUp:
+    """Schedule a next contact without logging a call."""
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFound("Lead not found.")
+    if not can_work_lead(actor, lead):
+        raise PermissionDenied("You can schedule follow-ups only on leads you own (managers: their team's).")
+    ensure_callable(lead)
+    if due_at <= timezone.now():
+        raise DomainError("The follow-up must be in the future.")
+    if scope not in FollowUpScope.values:
+        raise DomainError("Follow-up is for “mine” (me only) or “team” (anyone on the team).")
+    owner = lead.owner or actor
+    follow_up = FollowUp.objects.create(
+        lead=lead, assigned_to=None if scope == FollowUpScope.TEAM else owner, team=owner.team, scope=scope,
+        due_at=due_at, purpose=purpose[:300], created_by=actor,
+    )
+    refresh_lead_call_facts([lead.pk])
+    return follow_up
+
+
+@transaction.atomic
+def hand_over_follow_ups(*, from_user_id: int, assignments: dict) -> int:
+    """Move a leaving rep's open follow-ups to each lead's new owner (or the team when the lead
+    went back to the pool). Returns how many moved."""
+    moved = 0
+    by_new_owner: dict = {}
+    for lead_id, new_owner_id in assignments.items():
+        by_new_owner.setdefault(new_owner_id, []).append(int(lead_id))
+    owners = User.objects.in_bulk([o for o in by_new_owner if o])
+    leaver = User.objects.filter(pk=from_user_id).first()
+    for new_owner_id, lead_ids in sorted(by_new_owner.items(), key=lambda kv: kv[0] or 0):
+        qs = FollowUp.objects.filter(lead_id__in=lead_ids, assigned_to_id=from_user_id, done_at__isnull=True)
+        new_owner = owners.get(new_owner_id)
+        if new_owner is not None:
+            moved += qs.update(assigned_to=new_owner, team=new_owner.team, scope=FollowUpScope.MINE)
+        else:
+            moved += qs.update(assigned_to=None, scope=FollowUpScope.TEAM, team=getattr(leaver, "team", None))
+    return moved
