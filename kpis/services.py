@@ -1,0 +1,209 @@
+"""The KPI job: recompute DailyRepKpi facts from calls with set-based SQL.
+
+Every run is one transaction that first takes the KPI lock row (a second run waits, then sees the
+first one's result), records itself in KpiRun, and writes facts only by
+"DELETE the (rep, day) facts, INSERT … SELECT the recomputed ones", so running twice changes
+nothing. The counting rules are documented in kpis/domain.py.
+
+- incremental: consumes calls.DirtyRepDay marks (written by every call write/sync). The marks are
+  deleted *first* in the run's transaction, so a call written while the run computes marks its day
+  again (its writer updates/re-creates the mark) and the next run picks it up; a failed run rolls
+  the marks back.
+- full / since: rebuilds every day (or every day from `since`) in windows of WINDOW_DAYS days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import zoneinfo
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from calls.models import Call, DirtyRepDay
+from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind
+
+LOCK_NAME = "recompute"
+WINDOW_DAYS = 31
+REP_CHUNK = 500
+
+# Funnel is monotone per customer-day: sold ⇒ quoted ⇒ reached ⇒ dialled (see kpis/domain.py).
+_SOLD = "d.sold"
+_QUOTED = "(d.quoted OR d.sold)"
+_REACHED = "(d.reached OR d.quoted OR d.sold)"
+_DIALLED = "(d.attempted OR d.reached OR d.quoted OR d.sold)"
+
+_FACT_COLUMNS = (
+    "rep_id, team_id, day, calls_made, customers_dialled, customers_reached, customers_quoted, customers_sold, "
+    "premium, margin_amount, talk_seconds"
+)
+
+
+def _local_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """UTC instants [start, end) of a local calendar day in settings.TIME_ZONE."""
+    tz = _local_zone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _ts(value: dt.datetime):
+    """A datetime parameter as the backend stores it (naive UTC text on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _local_day_sql() -> tuple[str, list]:
+    """SQL expression for the local calendar day of c.started_at, and its parameters."""
+    if connection.vendor == "postgresql":
+        return "(c.started_at AT TIME ZONE %s)::date", [settings.TIME_ZONE]
+    # Django registers this function on SQLite connections (used by TruncDate with tzinfo).
+    return "django_datetime_cast_date(c.started_at, %s, 'UTC')", [settings.TIME_ZONE]
+
+
+def _insert_facts_sql(day_sql: str, where_sql: str) -> str:
+    """One INSERT … SELECT: per (rep, day, lead) flags first, then per (rep, day) counts."""
+    user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
+    return f"""
+        INSERT INTO {DailyRepKpi._meta.db_table} ({_FACT_COLUMNS})
+        SELECT x.rep_id, u.team_id, x.day,
+               SUM(x.calls), SUM(x.dialled), SUM(x.reached), SUM(x.quoted), SUM(x.sold),
+               SUM(x.premium), SUM(x.margin), SUM(x.talk)
+        FROM (
+            SELECT c.rep_id AS rep_id, {day_sql} AS day, c.lead_id AS lead_id,
+                   SUM(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END) AS calls,
+                   MAX(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END) AS dialled,
+                   MAX(CASE WHEN {_REACHED} THEN 1 ELSE 0 END) AS reached,
+                   MAX(CASE WHEN {_QUOTED} THEN 1 ELSE 0 END) AS quoted,
+                   MAX(CASE WHEN {_SOLD} THEN 1 ELSE 0 END) AS sold,
+                   SUM(CASE WHEN {_SOLD} THEN COALESCE(c.premium, 0) ELSE 0 END) AS premium,
+                   SUM(CASE WHEN {_SOLD} THEN ROUND(COALESCE(c.premium, 0) * COALESCE(c.margin_rate, 0), 2)
+                       ELSE 0 END) AS margin,
+                   SUM(c.duration_seconds) AS talk
+            FROM calls_call c JOIN calls_disposition d ON d.id = c.disposition_id
+            WHERE {where_sql}
+            GROUP BY c.rep_id, day, c.lead_id
+        ) x JOIN {user_table} u ON u.id = x.rep_id
+        GROUP BY x.rep_id, u.team_id, x.day
+    """
+
+
+def _take_lock() -> None:
+    """Serialize runs: the row update blocks a second run until this transaction ends."""
+    KpiLock.objects.filter(name=LOCK_NAME).update(held_at=timezone.now())
+
+
+def _rebuild_window(cursor, start_day: dt.date, end_day: dt.date) -> int:
+    """Recompute all facts for local days [start_day, end_day)."""
+    DailyRepKpi.objects.filter(day__gte=start_day, day__lt=end_day).delete()
+    start_utc, _ = day_bounds(start_day)
+    end_utc, _ = day_bounds(end_day)
+    day_sql, day_params = _local_day_sql()
+    sql = _insert_facts_sql(day_sql, "c.started_at >= %s AND c.started_at < %s")
+    cursor.execute(sql, [*day_params, _ts(start_utc), _ts(end_utc)])
+    return max(cursor.rowcount, 0)
+
+
+def _rebuild_rep_days(cursor, day: dt.date, rep_ids: list[int]) -> int:
+    """Recompute the facts of some reps on one local day (the day is known: no zone maths in SQL)."""
+    written = 0
+    start_utc, end_utc = day_bounds(day)
+    for i in range(0, len(rep_ids), REP_CHUNK):
+        chunk = rep_ids[i : i + REP_CHUNK]
+        DailyRepKpi.objects.filter(day=day, rep_id__in=chunk).delete()
+        placeholders = ", ".join(["%s"] * len(chunk))
+        sql = _insert_facts_sql("%s", f"c.started_at >= %s AND c.started_at < %s AND c.rep_id IN ({placeholders})")
+        cursor.execute(sql, [connection.ops.adapt_datefield_value(day), _ts(start_utc), _ts(end_utc), *chunk])
+        written += max(cursor.rowcount, 0)
+    return written
+
+
+def _calls_day_range() -> tuple[dt.date, dt.date] | None:
+    span = Call.objects.aggregate(first=Min("started_at"), last=Max("started_at"))
+    first, last = span["first"], span["last"]
+    if first is None:
+        return None
+    tz = _local_zone()
+    return first.astimezone(tz).date(), last.astimezone(tz).date()
+
+
+def _start_run(kind: str, since: dt.date | None) -> KpiRun:
+    KpiLock.objects.get_or_create(name=LOCK_NAME)
+    return KpiRun.objects.create(kind=kind, since=since, started_at=timezone.now())
+
+
+def _finish_run(run: KpiRun, started: float, *, rows: int = 0, rep_days: int = 0, error: str = "") -> KpiRun:
+    run.finished_at = timezone.now()
+    run.duration_ms = int((time.monotonic() - started) * 1000)
+    run.rows, run.rep_days, run.error = rows, rep_days, error
+    run.save(update_fields=["finished_at", "duration_ms", "rows", "rep_days", "error"])
+    return run
+
+
+def recompute_full(*, since: dt.date | None = None) -> KpiRun:
+    """Rebuild every fact (or every fact from local day `since`) from the calls table."""
+    run = _start_run(KpiRunKind.SINCE if since else KpiRunKind.FULL, since)
+    started = time.monotonic()
+    rows = 0
+    try:
+        with transaction.atomic():
+            _take_lock()
+            # Marks written before now are satisfied by this rebuild (later ones stay for the next run).
+            marks = DirtyRepDay.objects.filter(marked_at__lte=run.started_at)
+            if since:
+                marks = marks.filter(day__gte=since)
+                DailyRepKpi.objects.filter(day__gte=since).delete()
+            else:
+                DailyRepKpi.objects.all().delete()
+            marks.delete()
+            span = _calls_day_range()
+            if span:
+                first, last = span
+                first = max(first, since) if since else first
+                with connection.cursor() as cursor:
+                    day = first
+                    while day <= last:
+                        end = min(day + dt.timedelta(days=WINDOW_DAYS), last + dt.timedelta(days=1))
+                        rows += _rebuild_window(cursor, day, end)
+                        day = end
+    except Exception as exc:
+        _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
+        raise
+    return _finish_run(run, started, rows=rows)
+
+
+def recompute_incremental() -> KpiRun:
+    """Recompute only the (rep, day) pairs marked dirty by call writes since the last run."""
+    run = _start_run(KpiRunKind.INCREMENTAL, None)
+    started = time.monotonic()
+    rows = pairs = 0
+    try:
+        with transaction.atomic():
+            _take_lock()
+            marks = list(DirtyRepDay.objects.select_for_update().values_list("id", "rep_id", "day"))
+            ids = [m[0] for m in marks]
+            for i in range(0, len(ids), 1000):
+                DirtyRepDay.objects.filter(id__in=ids[i : i + 1000]).delete()
+            by_day: dict[dt.date, set[int]] = defaultdict(set)
+            for _, rep_id, day in marks:
+                by_day[day].add(rep_id)
+            pairs = sum(len(reps) for reps in by_day.values())
+            with connection.cursor() as cursor:
+                for day in sorted(by_day):
+                    rows += _rebuild_rep_days(cursor, day, sorted(by_day[day]))
+    except Exception as exc:
+        _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
+        raise
+    return _finish_run(run, started, rows=rows, rep_days=pairs)
+
+
+def mark_dirty(*, rep_id: int, day: dt.date) -> None:
+    """Mark a (rep, day) for the next incremental run (for tools that change calls in bulk)."""
+    DirtyRepDay.objects.update_or_create(rep_id=rep_id, day=day, defaults={"marked_at": timezone.now()})
