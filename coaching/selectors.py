@@ -1,0 +1,205 @@
+"""Reads for coaching, always scoped through accounts.access. Blindness lives here: an individual
+review is visible only to its author, to a reviewer of the same call after they submitted their
+own, and to everyone else who may see the call once every review is in."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.access import managed_team_ids, scope_by_user, scope_teams, sees_everything
+from accounts.models import Role, Team, User
+from coaching import domain
+from coaching.models import (
+    ImprovementPlan,
+    OneToOneNote,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+    SampledCall,
+    SamplingPlan,
+    Scorecard,
+)
+from telesales.errors import NotFound
+
+
+def is_admin(user: User) -> bool:
+    return bool(user.is_superuser or user.role == Role.ADMIN)
+
+
+# ---- scorecards and plans -----------------------------------------------------------------------
+def scorecards_visible_to(user: User) -> QuerySet[Scorecard]:
+    qs = Scorecard.objects.select_related("team").prefetch_related("versions__criteria")
+    if sees_everything(user):
+        return qs
+    return qs.filter(Q(team__isnull=True) | Q(team_id__in=scope_teams(Team.objects.all(), user).values("id")))
+
+
+def scorecard_for(*, actor: User, scorecard_id: int) -> Scorecard:
+    card = scorecards_visible_to(actor).filter(pk=scorecard_id).first()
+    if card is None:
+        raise NotFound("Scorecard not found.")
+    return card
+
+
+def sampling_plans_visible_to(user: User) -> QuerySet[SamplingPlan]:
+    qs = SamplingPlan.objects.select_related("team", "scorecard").prefetch_related("reviewers")
+    return qs if sees_everything(user) else qs.filter(team_id__in=managed_team_ids(user))
+
+
+def sampling_plan_for(*, actor: User, plan_id: int) -> SamplingPlan:
+    plan = sampling_plans_visible_to(actor).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound("Sampling plan not found.")
+    return plan
+
+
+# ---- samples, assignments, reviews --------------------------------------------------------------
+def samples_visible_to(user: User) -> QuerySet[SampledCall]:
+    """Samples of calls the user may see (own / managed team's / all) plus those they review."""
+    qs = SampledCall.objects.select_related("call", "rep", "version__scorecard", "call__lead")
+    if sees_everything(user):
+        return qs
+    mine = ReviewAssignment.objects.filter(sampled_call=OuterRef("pk"), reviewer=user)
+    return qs.filter(Q(pk__in=scope_by_user(SampledCall.objects.all(), user, "rep").values("pk")) | Q(Exists(mine)))
+
+
+def sample_for(*, actor: User, sample_id: int) -> SampledCall:
+    sample = samples_visible_to(actor).filter(pk=sample_id).first()
+    if sample is None:
+        raise NotFound("Sampled call not found.")
+    return sample
+
+
+def review_queue(user: User) -> QuerySet[ReviewAssignment]:
+    """Calls waiting for this reviewer's score."""
+    return (
+        ReviewAssignment.objects.filter(reviewer=user, review__isnull=True)
+        .select_related("sampled_call__call__lead", "sampled_call__rep", "sampled_call__version__scorecard")
+        .order_by("assigned_at", "id")
+    )
+
+
+def assignment_for(*, actor: User, assignment_id: int) -> ReviewAssignment:
+    """The actor's own assignment (nobody scores on another reviewer's behalf)."""
+    assignment = (
+        ReviewAssignment.objects.filter(pk=assignment_id, reviewer=actor)
+        .select_related("sampled_call__call__lead", "sampled_call__rep", "sampled_call__version")
+        .first()
+    )
+    if assignment is None:
+        raise NotFound("Review assignment not found.")
+    return assignment
+
+
+def reviews_visible_to(user: User) -> QuerySet[Review]:
+    """Individual reviews the user may read without breaking blindness."""
+    qs = Review.objects.select_related(
+        "assignment__reviewer", "assignment__sampled_call", "version__scorecard"
+    ).prefetch_related("scores__criterion")
+    own = Q(assignment__reviewer=user)
+    submitted_own = Exists(
+        Review.objects.filter(assignment__sampled_call=OuterRef("assignment__sampled_call"), assignment__reviewer=user)
+    )
+    complete = Q(assignment__sampled_call__completed_at__isnull=False)
+    visible_samples = samples_visible_to(user).values("pk")
+    return qs.filter(own | Q(submitted_own) | (complete & Q(assignment__sampled_call__in=visible_samples)))
+
+
+def reviews_of_sample(user: User, sample: SampledCall) -> list[Review]:
+    return list(reviews_visible_to(user).filter(assignment__sampled_call=sample).order_by("submitted_at", "id"))
+
+
+# ---- results ------------------------------------------------------------------------------------
+def completed_samples(user: User, *, rep_id: int | None = None, team_id: int | None = None,
+                      since: dt.date | None = None) -> QuerySet[SampledCall]:
+    qs = samples_visible_to(user).filter(completed_at__isnull=False)
+    if not sees_everything(user) and user.role == Role.REP:
+        qs = qs.filter(rep=user)  # a rep reviewing a teammate's call still sees only own results here
+    if rep_id:
+        qs = qs.filter(rep_id=rep_id)
+    if team_id:
+        qs = qs.filter(rep__team_id=team_id)
+    if since:
+        qs = qs.filter(week__gte=since)
+    return qs.order_by("week", "id")
+
+
+def criterion_scores(samples: QuerySet[SampledCall]) -> QuerySet[ReviewScore]:
+    """Per-criterion scores of every review of these (completed) samples, for charts."""
+    return ReviewScore.objects.filter(review__assignment__sampled_call__in=samples.values("pk")).values(
+        "review__assignment__sampled_call__week",
+        "review__assignment__sampled_call__rep_id",
+        "criterion__key",
+        "criterion__name",
+        "criterion__scale_max",
+        "score",
+        "lost_points",
+    )
+
+
+def pareto_for(samples: QuerySet[SampledCall]) -> list[domain.ParetoRow]:
+    rows = criterion_scores(samples)
+    names: dict[str, str] = {}
+    per_review: list[dict[str, Decimal]] = []
+    for r in rows:
+        names[r["criterion__key"]] = r["criterion__name"]
+        per_review.append({r["criterion__key"]: r["lost_points"]})
+    return [domain.ParetoRow(key=names.get(p.key, p.key), lost=p.lost, share=p.share, cumulative=p.cumulative)
+            for p in domain.pareto(per_review)]
+
+
+# ---- improvement plans --------------------------------------------------------------------------
+def plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
+    qs = ImprovementPlan.objects.select_related("rep", "manager").prefetch_related("items", "check_ins")
+    return scope_by_user(qs, user, "rep").annotate(last_check_in=Max("check_ins__date"))
+
+
+def plan_for(*, actor: User, plan_id: int) -> ImprovementPlan:
+    plan = plans_visible_to(actor).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound("Improvement plan not found.")
+    return plan
+
+
+def overdue_check_ins(user: User, *, today: dt.date | None = None) -> list[ImprovementPlan]:
+    """Open plans whose next check-in date has passed, for the manager's page."""
+    today = today or timezone.localdate()
+    plans = plans_visible_to(user).filter(closed_at__isnull=True).exclude(rep=user)
+    due = []
+    for plan in plans:
+        plan.next_check_in = domain.next_check_in_due(
+            start=plan.start_date, last_check_in=plan.last_check_in, every_days=plan.check_in_every_days
+        )
+        if today > plan.next_check_in:
+            due.append(plan)
+    return due
+
+
+# ---- one-to-ones --------------------------------------------------------------------------------
+def notes_visible_to(user: User) -> QuerySet[OneToOneNote]:
+    """Only the rep (not private ones), the rep's managers and admins; integrations do not read
+    one-to-ones."""
+    qs = OneToOneNote.objects.select_related("rep", "author").prefetch_related("action_items")
+    if is_admin(user):
+        return qs
+    if user.role == Role.MANAGER:
+        return qs.filter(Q(rep__team_id__in=managed_team_ids(user)) | Q(author=user))
+    if user.role == Role.REP:
+        return qs.filter(rep=user, private=False)
+    return qs.none()
+
+
+def note_for(*, actor: User, note_id: int) -> OneToOneNote:
+    note = notes_visible_to(actor).filter(pk=note_id).first()
+    if note is None:
+        raise NotFound("Note not found.")
+    return note
+
+
+# ---- team stage ---------------------------------------------------------------------------------
+def team_stages(user: User, *, today: dt.date | None = None) -> list[tuple[Team, domain.StageInfo]]:
+    today = today or timezone.localdate()
+    teams = scope_teams(Team.objects.all(), user).order_by("name")
+    return [(t, domain.stage_for_age(founded_on=t.founded_on, today=today, override=t.stage_override)) for t in teams]
