@@ -1,0 +1,343 @@
+"""Reads for the funnel: counts per rep / team / company as of any date, stage conversion rates
+and time in stage over a period. Set-based SQL, scoped through accounts.access.
+
+Attribution: a lead belongs to the owner recorded on its grade change (GradeChange.owner is the
+lead's owner at that time); a lead with no change in the window belongs to its current owner.
+Leads in a public pool (no owner) are not in anyone's funnel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.access import managed_team_ids, sees_everything, visible_users
+from accounts.models import Team, User
+from funnel.domain import GRADES, WeekActual
+from leads.models import GradeChange, Lead, LeadStatus
+from telesales.errors import DomainError, NotFound, PermissionDenied
+
+RANK = {g: i for i, g in enumerate(GRADES)}  # E=0 … A=4; won counts as 5
+WON_RANK = len(GRADES)
+
+
+# ---- scope ----------------------------------------------------------------------------------
+@dataclass
+class Scope:
+    kind: str  # "rep", "team", "teams", "company"
+    label: str
+    owner_ids: list[int] | None  # None: every owner (company)
+    rep: User | None = None
+    team: Team | None = None
+    reps: list[User] = field(default_factory=list)
+
+
+def resolve_scope(*, actor: User, rep_id: int | None = None, team_id: int | None = None) -> Scope:
+    """Whose funnel the actor asked for, checked against what they may see.
+
+    A rep sees only their own funnel; a manager any rep or team they manage (default: their
+    teams); an admin anyone (default: the whole company)."""
+    if rep_id is not None:
+        rep = visible_users(actor).select_related("team").filter(pk=rep_id).first()
+        if rep is None:
+            raise NotFound("No such rep among the people you can see.")
+        return Scope(kind="rep", label=rep.display_name, owner_ids=[rep.pk], rep=rep, reps=[rep])
+    if team_id is not None:
+        team = Team.objects.filter(pk=team_id).first()
+        if team is None:
+            raise NotFound("No such team.")
+        if team.pk not in managed_team_ids(actor):
+            raise PermissionDenied("Only the team's managers and admins can see a team's funnel.")
+        reps = list(User.objects.filter(team=team, is_active=True).order_by("username"))
+        return Scope(kind="team", label=team.name, owner_ids=[u.pk for u in reps], team=team, reps=reps)
+    if sees_everything(actor):
+        reps = list(User.objects.filter(role="rep", is_active=True).order_by("team__name", "username"))
+        return Scope(kind="company", label="Company", owner_ids=None, reps=reps)
+    team_ids = managed_team_ids(actor)
+    if team_ids:
+        if len(team_ids) == 1:
+            return resolve_scope(actor=actor, team_id=team_ids[0])
+        reps = list(User.objects.filter(team_id__in=team_ids, is_active=True).order_by("team__name", "username"))
+        return Scope(kind="teams", label="My teams", owner_ids=[u.pk for u in reps] + [actor.pk], reps=reps)
+    return Scope(kind="rep", label=actor.display_name, owner_ids=[actor.pk], rep=actor, reps=[actor])
+
+
+# ---- helpers --------------------------------------------------------------------------------
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _dt(value: dt.datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _owner_filter(column: str, owner_ids: list[int] | None) -> tuple[str, list]:
+    if owner_ids is None:
+        return f"{column} IS NOT NULL", []
+    if not owner_ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(owner_ids))})", list(owner_ids)
+
+
+def _empty_counts() -> dict[str, int]:
+    return {**dict.fromkeys(GRADES, 0), "won": 0, "lost": 0}
+
+
+def _rank_sql(grade_col: str, status_col: str) -> str:
+    whens = " ".join(f"WHEN {grade_col} = '{g}' THEN {r}" for g, r in RANK.items())
+    return (
+        f"CASE WHEN {status_col} = 'won' THEN {WON_RANK} "
+        f"WHEN {status_col} = 'active' THEN (CASE {whens} ELSE -1 END) ELSE -1 END"
+    )
+
+
+def _add(counts: dict[str, int], grade: str, status: str, n: int) -> None:
+    if status == LeadStatus.ACTIVE:
+        if grade in counts:
+            counts[grade] += n
+    elif status in ("won", "lost"):
+        counts[status] += n
+
+
+# ---- funnel counts --------------------------------------------------------------------------
+def funnel_counts_by_owner(owner_ids: list[int] | None, as_of: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+    """Active customers per grade (plus won / lost totals) for each owner, as of a moment.
+
+    `as_of` None (or in the future) reads the leads' current grade, which the grade service keeps
+    equal to the last recorded change; a past moment is rebuilt from the grade history: the last
+    change per lead at or before it, and leads with no change yet count at E from their creation."""
+    now = timezone.now()
+    out: dict[int, dict[str, int]] = {}
+    if owner_ids is not None:
+        out = {pk: _empty_counts() for pk in owner_ids}
+    if as_of is None or as_of >= now:
+        qs = Lead.objects.filter(owner__isnull=False)
+        if owner_ids is not None:
+            qs = qs.filter(owner_id__in=owner_ids)
+        for row in qs.values("owner_id", "grade", "status").annotate(n=Count("id")).order_by():
+            _add(out.setdefault(row["owner_id"], _empty_counts()), row["grade"], row["status"], row["n"])
+        return out
+
+    gc, lead = _table(GradeChange), _table(Lead)
+    where_owner_last, p1 = _owner_filter("owner_id", owner_ids)
+    where_owner_lead, p2 = _owner_filter("l.owner_id", owner_ids)
+    if connection.vendor == "postgresql":
+        last = (
+            f"SELECT DISTINCT ON (lead_id) lead_id, owner_id, to_grade, to_status FROM {gc} "
+            f"WHERE changed_at <= %s ORDER BY lead_id, changed_at DESC, id DESC"
+        )
+    else:
+        last = (
+            f"SELECT lead_id, owner_id, to_grade, to_status FROM ("
+            f"SELECT lead_id, owner_id, to_grade, to_status, ROW_NUMBER() OVER "
+            f"(PARTITION BY lead_id ORDER BY changed_at DESC, id DESC) AS rn FROM {gc} WHERE changed_at <= %s"
+            f") ranked WHERE rn = 1"
+        )
+    sql = (
+        f"SELECT owner_id, to_grade, to_status, COUNT(*) FROM ({last}) last_change "
+        f"WHERE {where_owner_last} GROUP BY owner_id, to_grade, to_status "
+        f"UNION ALL "
+        f"SELECT l.owner_id, 'E', 'active', COUNT(*) FROM {lead} l WHERE l.created_at <= %s AND {where_owner_lead} "
+        f"AND NOT EXISTS (SELECT 1 FROM {gc} g WHERE g.lead_id = l.id AND g.changed_at <= %s) GROUP BY l.owner_id"
+    )
+    at = _dt(as_of)
+    with connection.cursor() as cur:
+        cur.execute(sql, [at, *p1, at, *p2, at])
+        for owner_id, grade, status, n in cur.fetchall():
+            _add(out.setdefault(owner_id, _empty_counts()), grade, status, n)
+    return out
+
+
+def sum_counts(rows: Iterable[dict[str, int]]) -> dict[str, int]:
+    total = _empty_counts()
+    for row in rows:
+        for key in total:
+            total[key] += row.get(key, 0)
+    return total
+
+
+def funnel_counts(scope: Scope, as_of: dt.datetime | None = None) -> dict[str, int]:
+    """One funnel for the whole scope (a rep, a team, the company)."""
+    return sum_counts(funnel_counts_by_owner(scope.owner_ids, as_of).values())
+
+
+# ---- conversion over a period ---------------------------------------------------------------
+@dataclass
+class StageStats:
+    at: dict[str, int]
+    reached: dict[str, int]
+    bc_at: int = 0  # customers at B or C in the period
+    bc_to_a: int = 0  # … of whom reached A (or were won)
+
+    def rate(self, grade: str) -> Fraction | None:
+        return Fraction(self.reached[grade], self.at[grade]) if self.at[grade] else None
+
+    def rates(self) -> dict[str, Fraction | None]:
+        return {g: self.rate(g) for g in GRADES}
+
+    @property
+    def bc_to_a_rate(self) -> Fraction | None:
+        return Fraction(self.bc_to_a, self.bc_at) if self.bc_at else None
+
+
+def _empty_stats() -> StageStats:
+    return StageStats(at=dict.fromkeys(GRADES, 0), reached=dict.fromkeys(GRADES, 0))
+
+
+def _check_period(start: dt.datetime, end: dt.datetime) -> None:
+    if end <= start:
+        raise DomainError("The period must end after it starts.")
+
+
+def stage_stats_by_owner(owner_ids: list[int] | None, start: dt.datetime, end: dt.datetime) -> dict[int, StageStats]:
+    """Per owner and stage: customers at the grade during [start, end) and how many of them
+    reached a higher grade (for A: were won) within the period.
+
+    A lead was at grade X in the period if it was at X (and active) when the period began, or
+    entered X during it; new leads start at E. Only the period's changes are read: the grade at
+    the start is the `from_grade` of the lead's first change in the period, or its current grade
+    when it has not changed since."""
+    _check_period(start, end)
+    gc, lead = _table(GradeChange), _table(Lead)
+    rank = _rank_sql("to_grade", "to_status")
+    visited = ", ".join(
+        f"MAX(CASE WHEN in_period = 1 AND to_status = 'active' AND to_grade = '{g}' THEN 1 ELSE 0 END) AS v_{g}"
+        for g in GRADES
+    )
+    owner_where, owner_params = _owner_filter("owner_id", owner_ids)
+    at_expr = {g: f"(start_grade = '{g}' OR v_{g} = 1)" for g in GRADES}
+    sums = ", ".join(
+        f"SUM(CASE WHEN {at_expr[g]} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {at_expr[g]} AND max_rank > {RANK[g]} THEN 1 ELSE 0 END)"
+        for g in GRADES
+    )
+    bc = f"({at_expr['C']} OR {at_expr['B']})"
+    sql = f"""
+        WITH pc AS (
+            SELECT lead_id, from_grade, to_grade, to_status, owner_id,
+                   CASE WHEN changed_at < %s THEN 1 ELSE 0 END AS in_period,
+                   ROW_NUMBER() OVER (PARTITION BY lead_id ORDER BY changed_at, id) AS rn_first,
+                   ROW_NUMBER() OVER (PARTITION BY lead_id, CASE WHEN changed_at < %s THEN 1 ELSE 0 END
+                                      ORDER BY changed_at DESC, id DESC) AS rn_last
+            FROM {gc} WHERE changed_at >= %s
+        ), agg AS (
+            SELECT lead_id,
+                   MAX(CASE WHEN rn_first = 1 THEN from_grade END) AS first_from,
+                   COALESCE(MAX(CASE WHEN in_period = 1 AND rn_last = 1 THEN owner_id END),
+                            MAX(CASE WHEN rn_first = 1 THEN owner_id END)) AS last_owner,
+                   MAX(CASE WHEN in_period = 1 THEN {rank} ELSE -1 END) AS max_rank,
+                   {visited}
+            FROM pc GROUP BY lead_id
+        ), st AS (
+            SELECT COALESCE(a.last_owner, l.owner_id) AS owner_id,
+                   CASE WHEN l.created_at >= %s THEN 'E'
+                        WHEN a.lead_id IS NOT NULL THEN a.first_from
+                        WHEN l.status = 'active' THEN l.grade END AS start_grade,
+                   COALESCE(a.max_rank, -1) AS max_rank,
+                   {", ".join(f"COALESCE(a.v_{g}, 0) AS v_{g}" for g in GRADES)}
+            FROM {lead} l LEFT JOIN agg a ON a.lead_id = l.id
+            WHERE l.created_at < %s
+        )
+        SELECT owner_id, {sums},
+               SUM(CASE WHEN {bc} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {bc} AND max_rank >= {RANK['A']} THEN 1 ELSE 0 END)
+        FROM st WHERE {owner_where} GROUP BY owner_id
+    """
+    s, e = _dt(start), _dt(end)
+    out: dict[int, StageStats] = {}
+    if owner_ids is not None:
+        out = {pk: _empty_stats() for pk in owner_ids}
+    with connection.cursor() as cur:
+        cur.execute(sql, [e, e, s, s, e, *owner_params])
+        for row in cur.fetchall():
+            stats = out.setdefault(row[0], _empty_stats())
+            for i, g in enumerate(GRADES):
+                stats.at[g] += int(row[1 + 2 * i] or 0)
+                stats.reached[g] += int(row[2 + 2 * i] or 0)
+            stats.bc_at += int(row[-2] or 0)
+            stats.bc_to_a += int(row[-1] or 0)
+    return out
+
+
+def sum_stats(rows: Iterable[StageStats]) -> StageStats:
+    total = _empty_stats()
+    for s in rows:
+        for g in GRADES:
+            total.at[g] += s.at[g]
+            total.reached[g] += s.reached[g]
+        total.bc_at += s.bc_at
+        total.bc_to_a += s.bc_to_a
+    return total
+
+
+def stage_stats(scope: Scope, start: dt.datetime, end: dt.datetime) -> StageStats:
+    return sum_stats(stage_stats_by_owner(scope.owner_ids, start, end).values())
+
+
+def average_days_in_stage(scope: Scope, start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
+    """Average days a customer spent at each grade, over the stays that ended in [start, end)
+    (a stay starts at the previous change, or at the lead's creation for the first E)."""
+    _check_period(start, end)
+    gc, lead = _table(GradeChange), _table(Lead)
+    owner_where, owner_params = _owner_filter("c.owner_id", scope.owner_ids)
+    prev = (
+        f"COALESCE((SELECT MAX(p.changed_at) FROM {gc} p WHERE p.lead_id = c.lead_id AND "
+        f"(p.changed_at < c.changed_at OR (p.changed_at = c.changed_at AND p.id < c.id))), l.created_at)"
+    )
+    if connection.vendor == "postgresql":
+        seconds = f"EXTRACT(EPOCH FROM (c.changed_at - {prev}))"
+    else:
+        seconds = f"(julianday(c.changed_at) - julianday({prev})) * 86400.0"
+    sql = (
+        f"SELECT c.from_grade, AVG({seconds}) FROM {gc} c JOIN {lead} l ON l.id = c.lead_id "
+        f"WHERE c.changed_at >= %s AND c.changed_at < %s AND c.from_grade <> '' AND {owner_where} "
+        f"GROUP BY c.from_grade"
+    )
+    out: dict[str, float | None] = dict.fromkeys(GRADES)
+    with connection.cursor() as cur:
+        cur.execute(sql, [_dt(start), _dt(end), *owner_params])
+        for grade, avg in cur.fetchall():
+            if grade in out and avg is not None:
+                out[grade] = round(float(avg) / 86400.0, 2)
+    return out
+
+
+# ---- weekly actuals for the plan ------------------------------------------------------------
+def week_actual(scope: Scope, start: dt.datetime, end: dt.datetime) -> WeekActual:
+    """What a scope did in one week: sales won, new entries per grade (new leads at E, upward
+    moves into D..A) and the stage statistics that correct the plan's rates."""
+    stats = stage_stats(scope, start, end)
+    changes = GradeChange.objects.filter(changed_at__gte=start, changed_at__lt=end)
+    leads = Lead.objects.filter(created_at__gte=start, created_at__lt=end)
+    if scope.owner_ids is not None:
+        changes = changes.filter(owner_id__in=scope.owner_ids)
+        leads = leads.filter(owner_id__in=scope.owner_ids)
+    else:
+        changes = changes.filter(owner__isnull=False)
+        leads = leads.filter(owner__isnull=False)
+    entered = dict.fromkeys(GRADES, 0)
+    entered["E"] = leads.count()
+    won = 0
+    for row in changes.values("from_grade", "to_grade", "to_status").annotate(n=Count("id")).order_by():
+        if row["to_status"] == LeadStatus.WON:
+            won += row["n"]
+        elif row["to_status"] == LeadStatus.ACTIVE and RANK.get(row["to_grade"], -1) > RANK.get(row["from_grade"], -1):
+            entered[row["to_grade"]] += row["n"]
+    return WeekActual(won=won, entered=entered, at=dict(stats.at), reached=dict(stats.reached))
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def default_period(days: int = 30) -> tuple[dt.datetime, dt.datetime]:
+    """The last `days` local days up to now."""
+    end = timezone.now()
+    start = local_midnight(timezone.localdate() - dt.timedelta(days=days - 1))
+    return start, end

@@ -1,0 +1,138 @@
+"""Funnel counts as of any date from the grade history, stage conversion and time in stage."""
+
+from fractions import Fraction
+
+import pytest
+
+from funnel.selectors import (
+    average_days_in_stage,
+    funnel_counts,
+    funnel_counts_by_owner,
+    resolve_scope,
+    stage_stats,
+    week_actual,
+)
+from leads.models import GradeChange
+from telesales.errors import NotFound, PermissionDenied
+from tests.factories import LeadFactory
+from tests.funnel.factories import day, lead_at
+
+pytestmark = pytest.mark.django_db
+
+
+def grades(counts):
+    return {g: counts[g] for g in "EDCBA"}
+
+
+def test_counts_as_of_a_past_date_come_from_the_history_not_the_current_grade(rep):
+    lead_at(rep, path=[("D", day(1)), ("C", day(5)), ("B", day(10))])
+    lead_at(rep, path=[("D", day(2)), ("won", day(8))])
+    lead_at(rep, created=day(3))  # never graded: E from its creation
+    lead_at(rep, created=day(20))  # not yet created on day 6
+
+    scope = resolve_scope(actor=rep)
+    on_day6 = funnel_counts(scope, as_of=day(6))
+    assert grades(on_day6) == {"E": 1, "D": 1, "C": 1, "B": 0, "A": 0}
+    assert on_day6["won"] == 0
+    on_day9 = funnel_counts(scope, as_of=day(9))
+    assert grades(on_day9) == {"E": 1, "D": 0, "C": 1, "B": 0, "A": 0} and on_day9["won"] == 1
+    now = funnel_counts(scope)
+    assert grades(now) == {"E": 2, "D": 0, "C": 0, "B": 1, "A": 0} and now["won"] == 1
+
+
+def test_history_as_of_today_agrees_with_the_current_grades(rep, teammate, manager):
+    lead_at(rep, path=[("D", day(1)), ("C", day(2))])
+    lead_at(rep, path=[("D", day(1)), ("lost", day(3))])
+    lead_at(teammate, path=[("D", day(1)), ("C", day(2)), ("B", day(3)), ("A", day(4))])
+    lead_at(teammate)
+    scope = resolve_scope(actor=manager)
+    from_history = funnel_counts_by_owner(scope.owner_ids, as_of=day(30))
+    from_current = funnel_counts_by_owner(scope.owner_ids)
+    assert from_history == from_current
+    assert from_current[rep.pk]["lost"] == 1 and from_current[teammate.pk]["A"] == 1
+
+
+def test_a_lead_counts_for_the_owner_it_had_at_the_time(rep, teammate, manager):
+    lead = lead_at(rep, path=[("D", day(1))])
+    lead.owner = teammate
+    lead.save(update_fields=["owner"])
+    GradeChange.objects.create(
+        lead=lead, from_grade="D", to_grade="C", changed_by=teammate, owner=teammate, changed_at=day(5)
+    )
+    owners = resolve_scope(actor=manager).owner_ids
+    assert funnel_counts_by_owner(owners, as_of=day(2))[rep.pk]["D"] == 1
+    assert funnel_counts_by_owner(owners, as_of=day(6))[teammate.pk]["C"] == 1
+    assert funnel_counts_by_owner(owners, as_of=day(6))[rep.pk]["D"] == 0
+
+
+def test_public_pool_leads_are_in_nobodys_funnel(admin_user, rep):
+    LeadFactory.create_batch(3)  # no owner
+    lead_at(rep)
+    assert funnel_counts(resolve_scope(actor=admin_user))["E"] == 1
+
+
+def test_stage_conversion_is_the_share_at_a_grade_that_reached_the_next(rep):
+    # Period: days 10..20. At C during it: three leads; one moves on to B, one jumps to won.
+    lead_at(rep, path=[("D", day(1)), ("C", day(2)), ("B", day(12))])
+    lead_at(rep, path=[("D", day(1)), ("C", day(2)), ("B", day(3)), ("A", day(4)), ("won", day(15))])
+    lead_at(rep, path=[("D", day(1)), ("C", day(11))])
+    lead_at(rep, path=[("D", day(1)), ("C", day(2)), ("won", day(14))])
+    lead_at(rep, path=[("D", day(25))])  # after the period: still E in it
+    lead_at(rep, created=day(30))  # created after the period: not counted
+    stats = stage_stats(resolve_scope(actor=rep), day(10), day(20))
+    assert stats.at == {"E": 1, "D": 1, "C": 3, "B": 1, "A": 1}
+    assert stats.reached == {"E": 0, "D": 1, "C": 2, "B": 0, "A": 1}
+    assert stats.rate("C") == Fraction(2, 3)
+    assert stats.rate("A") == 1
+    # B/C → A: three were at B or C (the second lead was already at A); one was won.
+    assert (stats.bc_at, stats.bc_to_a) == (3, 1)
+
+
+def test_new_leads_in_the_period_start_at_e(rep):
+    lead_at(rep, created=day(11), path=[("D", day(12))])
+    lead_at(rep, created=day(11))
+    stats = stage_stats(resolve_scope(actor=rep), day(10), day(20))
+    assert stats.at["E"] == 2 and stats.reached["E"] == 1
+
+
+def test_average_days_in_each_stage(rep):
+    lead_at(rep, created=day(0), path=[("D", day(2)), ("C", day(6))])
+    lead_at(rep, created=day(0), path=[("D", day(4)), ("C", day(6))])
+    days = average_days_in_stage(resolve_scope(actor=rep), day(0), day(10))
+    assert days["E"] == 3.0  # (2 + 4) / 2
+    assert days["D"] == 3.0  # (4 + 2) / 2
+    assert days["C"] is None
+
+
+def test_week_actual_counts_sales_and_new_entries(rep):
+    lead_at(rep, created=day(1), path=[("D", day(2)), ("C", day(3))])
+    lead_at(rep, created=day(-5), path=[("D", day(-4)), ("C", day(-3)), ("B", day(-2)), ("A", day(-1)), ("won", day(4))])
+    actual = week_actual(resolve_scope(actor=rep), day(0), day(7))
+    assert actual.won == 1
+    assert actual.entered == {"E": 1, "D": 1, "C": 1, "B": 0, "A": 0}
+    assert actual.at["A"] == 1 and actual.reached["A"] == 1
+
+
+# ---- who sees which funnel --------------------------------------------------------------------
+def test_a_rep_sees_only_their_own_funnel(rep, teammate, team):
+    assert resolve_scope(actor=rep).owner_ids == [rep.pk]
+    with pytest.raises(NotFound):
+        resolve_scope(actor=rep, rep_id=teammate.pk)
+    with pytest.raises(PermissionDenied):
+        resolve_scope(actor=rep, team_id=team.pk)
+
+
+def test_a_manager_sees_their_team_but_not_another(manager, rep, team, other_team, other_team_rep):
+    scope = resolve_scope(actor=manager)
+    assert scope.kind == "team" and rep.pk in scope.owner_ids
+    assert resolve_scope(actor=manager, rep_id=rep.pk).rep == rep
+    with pytest.raises(NotFound):
+        resolve_scope(actor=manager, rep_id=other_team_rep.pk)
+    with pytest.raises(PermissionDenied):
+        resolve_scope(actor=manager, team_id=other_team.pk)
+
+
+def test_an_admin_sees_the_company(admin_user, rep, other_team_rep):
+    lead_at(rep)
+    lead_at(other_team_rep)
+    assert funnel_counts(resolve_scope(actor=admin_user))["E"] == 2
