@@ -28,8 +28,15 @@ class LeadStatus(models.TextChoices):
     DNC = "dnc", _("Do not call")
 
 
+def default_return_days() -> dict:
+    """Days without a real contact before a lead returns, per grade: an A lead is held longest."""
+    return {"E": 7, "D": 10, "C": 15, "B": 20, "A": 30}
+
+
 class Pool(models.Model):
-    """A public pool (公海), per team or region, with its rules."""
+    """A public pool (公海), per team or region, with its rules (editable by admins).
+
+    A pool with no member teams/users (and no team) is open to every rep."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="pools")
@@ -38,11 +45,42 @@ class Pool(models.Model):
     member_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="member_pools")
     admins = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="administered_pools")
 
+    # ---- rules (私海上限, 领取上限, 回收规则) ----
+    max_held = models.PositiveIntegerField(_("max leads a rep may hold"), default=200)
+    won_counts_toward_max = models.BooleanField(_("won customers count toward the max"), default=False)
+    max_claims_per_day = models.PositiveIntegerField(_("max claims per rep per day"), default=30)
+    reclaim_cooldown_days = models.PositiveIntegerField(_("days before a previous owner may reclaim"), default=7)
+    max_locked = models.PositiveIntegerField(_("max locked leads per rep"), default=5)
+    return_days_by_grade = models.JSONField(
+        _("days without real contact before return, per grade"), default=default_return_days,
+        help_text='e.g. {"E": 7, "D": 10, "C": 15, "B": 20, "A": 30}; 0 switches the rule off for a grade',
+    )
+    real_contact_min_seconds = models.PositiveIntegerField(
+        _("a call this long counts as a real contact even if not reached"), default=60
+    )
+    no_progress_days = models.PositiveIntegerField(_("days without grade progress before return (0 = off)"), default=45)
+    fresh_claim_hours = models.PositiveIntegerField(
+        _("hours a freshly claimed lead may stay uncalled (0 = off)"), default=48
+    )
+    exempt_won = models.BooleanField(_("won customers never auto-return"), default=True)
+    exempt_open_quote = models.BooleanField(_("leads with an open quote never auto-return"), default=True)
+    warn_days = models.PositiveIntegerField(_("warn the owner this many days before return"), default=3)
+    browsing_enabled = models.BooleanField(_("reps may browse and pick leads"), default=True)
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def return_days_for(self, grade: str) -> int:
+        days = (self.return_days_by_grade or {}).get(grade)
+        if days is None:
+            days = default_return_days().get(grade, 0)
+        try:
+            return max(int(days), 0)
+        except (TypeError, ValueError):
+            return 0
 
 
 class LostReason(models.Model):
@@ -98,6 +136,7 @@ class Lead(models.Model):
         indexes = [
             models.Index(fields=["owner", "next_follow_up_at"], name="lead_owner_followup"),
             models.Index(fields=["pool", "owner"], name="lead_pool_owner"),
+            models.Index(fields=["owner", "status"], name="lead_owner_status"),
         ]
 
     def __str__(self) -> str:
@@ -133,7 +172,10 @@ class OwnershipEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["lead", "at"], name="ownership_lead_at")]
+        indexes = [
+            models.Index(fields=["lead", "at"], name="ownership_lead_at"),
+            models.Index(fields=["to_owner", "reason", "at"], name="ownership_to_reason_at"),
+        ]
 
 
 class GradeChange(models.Model):
@@ -156,3 +198,99 @@ class GradeChange(models.Model):
             models.Index(fields=["lead", "changed_at"], name="grade_lead_at"),
             models.Index(fields=["owner", "changed_at"], name="grade_owner_at"),
         ]
+
+
+class DoNotCallNumber(models.Model):
+    """Company-wide do-not-call list: such numbers are never created, imported or dialled."""
+
+    phone = models.CharField(max_length=20, unique=True, help_text="E.164")
+    reason = models.CharField(max_length=200, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at"]
+        verbose_name = _("do-not-call number")
+
+    def __str__(self) -> str:
+        return self.phone
+
+
+class PhoneReveal(models.Model):
+    """Audit row: a manager or admin looked at a full number they would otherwise see masked."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="phone_reveals")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Appeal(models.Model):
+    """A collision appeal (撞单申诉): the rep who found the customer asks for the lead."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="appeals")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lead_appeals")
+    holder_at_request = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "requested_by"], condition=Q(status="pending"), name="appeal_one_pending_per_rep"
+            ),
+        ]
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One CSV/Excel import; the Celery task stores progress and the per-row report here."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="lead-imports/")
+    original_name = models.CharField(max_length=255, blank=True)
+    pool = models.ForeignKey(Pool, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=100, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    collision_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    report = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status == ImportStatus.DONE else 0
+        return min(100, int(self.processed_rows * 100 / self.total_rows))
