@@ -1,1 +1,253 @@
-"""Models land with the issue that builds this app."""
+"""SMART targets (目标管理), their revisions, the holiday calendar, alert rules and alerts.
+
+A target's value changes only through targets.services.revise_target, which writes the
+TargetRevision row in the same transaction."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Metric(models.TextChoices):
+    PREMIUM = "premium", _("Premium (保费)")
+    MARGIN = "margin", _("Margin (利润)")
+    POLICIES_SOLD = "policies_sold", _("Policies sold (成功出单)")
+    CALLS = "calls", _("Calls (呼出量)")
+    CUSTOMERS_REACHED = "customers_reached", _("Customers reached (有效客户)")
+    CUSTOMERS_DIALLED = "customers_dialled", _("Customers dialled (呼出客户)")
+    NEW_CUSTOMERS = "new_customers", _("New customers (新增客户)")
+
+
+MONEY_METRICS = {Metric.PREMIUM, Metric.MARGIN}
+# The KPI fact column each metric sums. "New customers" are customers signed (customers_sold):
+# the facts count distinct customers sold per day.
+METRIC_FACT = {
+    Metric.PREMIUM: "premium",
+    Metric.MARGIN: "margin_amount",
+    Metric.POLICIES_SOLD: "customers_sold",
+    Metric.CALLS: "calls_made",
+    Metric.CUSTOMERS_REACHED: "customers_reached",
+    Metric.CUSTOMERS_DIALLED: "customers_dialled",
+    Metric.NEW_CUSTOMERS: "customers_sold",
+}
+
+
+def metric_quantum(metric: str) -> Decimal:
+    """Money splits to the cent, counts to whole units."""
+    return Decimal("0.01") if metric in MONEY_METRICS else Decimal("1")
+
+
+class OwnerKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    TEAM = "team", _("Team")
+    REP = "rep", _("Rep")
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("Year")
+    QUARTER = "quarter", _("Quarter")
+    MONTH = "month", _("Month")
+    WEEK = "week", _("Week")
+
+
+class Target(models.Model):
+    metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    owner_kind = models.CharField(_("owner"), max_length=10, choices=OwnerKind.choices)
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+    )
+    period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    # Uplift a manager added when handing a team target to reps (求其上得其中), shown as such:
+    # value = base share + uplift_amount.
+    uplift_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    uplift_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # Tiers (阶梯): base = value; challenge and excellence as % of value; each with a bonus coefficient.
+    challenge_percent = models.DecimalField(max_digits=6, decimal_places=2, default=120)
+    excellence_percent = models.DecimalField(max_digits=6, decimal_places=2, default=150)
+    base_coefficient = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.00"))
+    challenge_coefficient = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.20"))
+    excellence_coefficient = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.50"))
+    # Attainability check against the owner's history at creation.
+    is_stretch = models.BooleanField(default=False)
+    attainability_note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "owner_kind", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="target_value_positive"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="target_end_after_start"),
+            models.CheckConstraint(
+                condition=(
+                    Q(owner_kind="company", team__isnull=True, rep__isnull=True)
+                    | Q(owner_kind="team", team__isnull=False, rep__isnull=True)
+                    | Q(owner_kind="rep", rep__isnull=False)
+                ),
+                name="target_owner_consistent",
+            ),
+            models.CheckConstraint(condition=Q(uplift_percent__gte=0), name="target_uplift_non_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["metric", "start", "end"], name="target_metric_period"),
+            models.Index(fields=["rep", "start"], name="target_rep_start"),
+            models.Index(fields=["team", "start"], name="target_team_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()} {self.owner_label} {self.period_label}: {self.value}"
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_kind == OwnerKind.REP and self.rep_id:
+            return self.rep.display_name
+        if self.owner_kind == OwnerKind.TEAM and self.team_id:
+            return self.team.name
+        return str(_("Company"))
+
+    @property
+    def period(self):
+        from targets.domain import Period
+
+        return Period(self.period_kind, self.start, self.end)
+
+    @property
+    def period_label(self) -> str:
+        return self.period.label()
+
+    @property
+    def base_value(self):
+        return self.value - self.uplift_amount
+
+    @property
+    def quantum(self) -> Decimal:
+        return metric_quantum(self.metric)
+
+    def tiers(self):
+        from targets.domain import Tier
+
+        return [
+            Tier("base", self.value, self.base_coefficient),
+            Tier("challenge", (self.value * self.challenge_percent / 100).quantize(Decimal("0.01")), self.challenge_coefficient),
+            Tier("excellence", (self.value * self.excellence_percent / 100).quantize(Decimal("0.01")), self.excellence_coefficient),
+        ]
+
+
+class RevisionReason(models.TextChoices):
+    FORECAST_WRONG = "forecast_wrong", _("Forecast was wrong")
+    EXTERNAL_CHANGE = "external_change", _("Major external change")
+    INTERNAL_CHANGE = "internal_change", _("Major internal change")
+
+
+class TargetRevision(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="revisions")
+    old_value = models.DecimalField(max_digits=16, decimal_places=2)
+    new_value = models.DecimalField(max_digits=16, decimal_places=2)
+    reason = models.CharField(max_length=30, choices=RevisionReason.choices)
+    note = models.TextField(blank=True)
+    children_rebalanced = models.BooleanField(default=False)
+    revised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    revised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.old_value} → {self.new_value}"
+
+
+class Holiday(models.Model):
+    """A day off (节假日) — or, with is_working_day, a weekend day made working (调休)."""
+
+    day = models.DateField(unique=True)
+    name = models.CharField(max_length=100)
+    is_working_day = models.BooleanField(default=False, help_text=_("Tick for a weekend day that is worked (调休)."))
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+
+class AlertRule(models.Model):
+    """E.g. "3 consecutive working days below 80% of the daily pace" (异常预警)."""
+
+    name = models.CharField(max_length=100)
+    metric = models.CharField(max_length=30, choices=Metric.choices)
+    threshold_percent = models.DecimalField(max_digits=5, decimal_places=2, default=80)
+    consecutive_days = models.PositiveSmallIntegerField(default=3)
+    # Empty: every team.
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    active = models.BooleanField(default=True)
+    email = models.BooleanField(default=False, help_text=_("Also e-mail the managers."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold_percent__gt=0), name="alertrule_threshold_positive"),
+            models.CheckConstraint(condition=Q(consecutive_days__gte=1), name="alertrule_days_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Alert(models.Model):
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="alerts")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="alerts")
+    streak_start = models.DateField()
+    streak_end = models.DateField()
+    days_below = models.PositiveSmallIntegerField()
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-streak_end", "-id"]
+        constraints = [
+            # One alert per streak: re-running the job extends it instead of duplicating it.
+            models.UniqueConstraint(fields=["rule", "target", "streak_start"], name="alert_one_per_streak"),
+        ]
+        indexes = [models.Index(fields=["read_at"], name="alert_read")]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class RootCauseNote(models.Model):
+    """Root cause over the five dimensions (五维归因): people, process, customer quality, tools,
+    environment — and what will be done."""
+
+    alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="root_cause")
+    people = models.TextField(_("people (人员能力)"), blank=True)
+    process = models.TextField(_("process (流程设计)"), blank=True)
+    customer_quality = models.TextField(_("customer quality (客户质量)"), blank=True)
+    tools = models.TextField(_("tools (工具支持)"), blank=True)
+    environment = models.TextField(_("environment (外部环境)"), blank=True)
+    actions = models.TextField(_("actions"), blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Root cause for alert {self.alert_id}"

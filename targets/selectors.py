@@ -1,0 +1,220 @@
+"""Reads for targets: what a user may see and manage, actuals from the KPI facts, the working
+calendar, driver rates and history. Every queryset shown to a user is scoped here."""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from accounts.access import managed_team_ids, sees_everything
+from accounts.models import Role, User
+from kpis.models import DailyRepKpi
+from targets import domain
+from targets.models import METRIC_FACT, Alert, Holiday, OwnerKind, Target
+from telesales.errors import NotFound
+
+FACT_FIELDS = [
+    "calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold", "premium", "margin_amount",
+]
+
+
+# ---- visibility ------------------------------------------------------------------------------
+def targets_visible_to(user: User) -> QuerySet[Target]:
+    """Admins see every target; managers the company's, their teams' and their reps'; reps their own."""
+    qs = Target.objects.select_related("team", "rep", "parent")
+    if sees_everything(user):
+        return qs
+    if user.role == Role.MANAGER:
+        teams = managed_team_ids(user)
+        return qs.filter(
+            Q(owner_kind=OwnerKind.COMPANY) | Q(team_id__in=teams) | Q(rep__team_id__in=teams) | Q(rep=user)
+        )
+    return qs.filter(owner_kind=OwnerKind.REP, rep=user)
+
+
+def target_for(*, actor: User, target_id: int) -> Target:
+    try:
+        return targets_visible_to(actor).get(pk=target_id)
+    except (Target.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such target.") from None
+
+
+def can_manage_owner(actor: User, *, owner_kind: str, team_id: int | None, rep: User | None) -> bool:
+    """Admins manage every target; managers their teams' and their reps' targets; reps none."""
+    if sees_everything(actor):
+        return True
+    if actor.role != Role.MANAGER:
+        return False
+    teams = set(managed_team_ids(actor))
+    if owner_kind == OwnerKind.TEAM:
+        return team_id in teams
+    if owner_kind == OwnerKind.REP:
+        return rep is not None and rep.team_id in teams
+    return False
+
+
+def can_manage_target(actor: User, target: Target) -> bool:
+    return can_manage_owner(actor, owner_kind=target.owner_kind, team_id=target.team_id, rep=target.rep)
+
+
+def alerts_visible_to(user: User) -> QuerySet[Alert]:
+    """Alerts are for managers (their teams' targets) and admins; reps see none."""
+    qs = Alert.objects.select_related("rule", "target", "target__team", "target__rep", "acknowledged_by")
+    if sees_everything(user):
+        return qs
+    if user.role == Role.MANAGER:
+        return qs.filter(target__team_id__in=managed_team_ids(user))
+    return qs.none()
+
+
+def alert_for(*, actor: User, alert_id: int) -> Alert:
+    try:
+        return alerts_visible_to(actor).get(pk=alert_id)
+    except (Alert.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such alert.") from None
+
+
+def unread_alert_count(user: User) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return alerts_visible_to(user).filter(read_at__isnull=True).count()
+
+
+# ---- calendar --------------------------------------------------------------------------------
+def work_calendar(start: dt.date, end: dt.date) -> domain.WorkCalendar:
+    """Weekends off plus the holiday calendar edited in the admin."""
+    rows = list(Holiday.objects.filter(day__range=(start, end)).values_list("day", "is_working_day"))
+    return domain.WorkCalendar(
+        holidays=frozenset(d for d, working in rows if not working),
+        extra_workdays=frozenset(d for d, working in rows if working),
+    )
+
+
+# ---- actuals ---------------------------------------------------------------------------------
+def _owner_filter(target: Target) -> Q:
+    if target.owner_kind == OwnerKind.REP:
+        return Q(rep_id=target.rep_id)
+    if target.owner_kind == OwnerKind.TEAM:
+        return Q(team_id=target.team_id)
+    return Q()
+
+
+def facts_for(owner: Q, start: dt.date, end: dt.date) -> dict[str, Decimal]:
+    """Sums of the KPI facts for an owner over [start, end] (one query)."""
+    row = DailyRepKpi.objects.filter(owner, day__range=(start, end)).aggregate(**{f: Sum(f) for f in FACT_FIELDS})
+    return {f: Decimal(row[f] or 0) for f in FACT_FIELDS}
+
+
+def actual_for(target: Target, *, until: dt.date | None = None) -> Decimal:
+    end = min(target.end, until) if until else target.end
+    if end < target.start:
+        return Decimal(0)
+    field = METRIC_FACT[target.metric]
+    total = DailyRepKpi.objects.filter(_owner_filter(target), day__range=(target.start, end)).aggregate(s=Sum(field))["s"]
+    return Decimal(total or 0)
+
+
+def actuals_for_many(targets: list[Target], *, until: dt.date) -> dict[int, Decimal]:
+    """Actual to date for many targets with one query per (owner kind, metric)."""
+    out: dict[int, Decimal] = {t.pk: Decimal(0) for t in targets}
+    groups: dict[tuple[str, str], list[Target]] = defaultdict(list)
+    for t in targets:
+        groups[(t.owner_kind, t.metric)].append(t)
+    for (kind, metric), group in groups.items():
+        field = METRIC_FACT[metric]
+        lo = min(t.start for t in group)
+        hi = min(max(t.end for t in group), until)
+        if hi < lo:
+            continue
+        key = {"rep": "rep_id", "team": "team_id"}.get(kind)
+        qs = DailyRepKpi.objects.filter(day__range=(lo, hi))
+        if key:
+            ids = {getattr(t, key) for t in group}
+            qs = qs.filter(**{f"{key}__in": ids}).values(key, "day")
+        else:
+            qs = qs.values("day")
+        daily: dict[tuple, Decimal] = defaultdict(Decimal)
+        for row in qs.annotate(s=Sum(field)).order_by():
+            daily[(row.get(key) if key else None, row["day"])] += Decimal(row["s"] or 0)
+        for t in group:
+            owner = getattr(t, key) if key else None
+            end = min(t.end, until)
+            out[t.pk] = sum(
+                (v for (o, d), v in daily.items() if o == owner and t.start <= d <= end), Decimal(0)
+            )
+    return out
+
+
+def daily_actuals(targets: list[Target], *, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, Decimal]]:
+    """Per target, the metric's value on each day of [start, end] that has facts."""
+    out: dict[int, dict[dt.date, Decimal]] = {t.pk: {} for t in targets}
+    groups: dict[tuple[str, str], list[Target]] = defaultdict(list)
+    for t in targets:
+        groups[(t.owner_kind, t.metric)].append(t)
+    for (kind, metric), group in groups.items():
+        field = METRIC_FACT[metric]
+        key = {"rep": "rep_id", "team": "team_id"}.get(kind)
+        qs = DailyRepKpi.objects.filter(day__range=(start, end))
+        if key:
+            qs = qs.filter(**{f"{key}__in": {getattr(t, key) for t in group}}).values(key, "day")
+        else:
+            qs = qs.values("day")
+        by_owner: dict[object, dict[dt.date, Decimal]] = defaultdict(dict)
+        for row in qs.annotate(s=Sum(field)).order_by():
+            by_owner[row.get(key) if key else None][row["day"]] = Decimal(row["s"] or 0)
+        for t in group:
+            out[t.pk] = by_owner.get(getattr(t, key) if key else None, {})
+    return out
+
+
+# ---- history ---------------------------------------------------------------------------------
+def driver_rates_for(target: Target, *, as_of: dt.date, lookback_days: int = 90) -> tuple[domain.DriverRates, str]:
+    """Current driver rates for a target's owner (last 90 days); a rep without enough history
+    borrows the team's rates. Computed locally from the facts (ratios of sums)."""
+    start = as_of - dt.timedelta(days=lookback_days)
+    sums = facts_for(_owner_filter(target), start, as_of)
+    source = "own"
+    if sums["customers_sold"] < 3 and target.owner_kind == OwnerKind.REP and target.team_id:
+        sums = facts_for(Q(team_id=target.team_id), start, as_of)
+        source = "team"
+    if sums["customers_sold"] < 3 and target.owner_kind != OwnerKind.COMPANY:
+        sums = facts_for(Q(), start, as_of)
+        source = "company"
+    return domain.driver_rates(**sums), source
+
+
+def best_comparable_history(target_like: dict, *, before: dt.date) -> tuple[Decimal | None, int | None]:
+    """The owner's best calendar period of the same kind in the last two years (by month sums
+    rolled up; weeks compare with the best month per day). Returns (value, days)."""
+    owner = target_like["owner"]
+    field = METRIC_FACT[target_like["metric"]]
+    lo = dt.date(before.year - 2, 1, 1)
+    rows = (
+        DailyRepKpi.objects.filter(owner, day__gte=lo, day__lt=before)
+        .annotate(m=TruncMonth("day"))
+        .values("m")
+        .annotate(s=Sum(field))
+        .order_by()
+    )
+    months = {}
+    for r in rows:
+        m = r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]
+        months[(m.year, m.month)] = Decimal(r["s"] or 0)
+    if not months:
+        return None, None
+    kind = target_like["period_kind"]
+    buckets: dict[tuple, tuple[Decimal, int]] = {}
+    for (y, m), v in months.items():
+        if kind == "year":
+            key, period = (y,), domain.year_period(y)
+        elif kind == "quarter":
+            q = (m - 1) // 3 + 1
+            key, period = (y, q), domain.quarter_period(y, q)
+        else:
+            key, period = (y, m), domain.month_period(y, m)
+        total, days = buckets.get(key, (Decimal(0), period.days))
+        buckets[key] = (total + v, days)
+    best = max(buckets.values(), key=lambda tv: tv[0] / tv[1])
+    return best if best[0] > 0 else (None, None)
