@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from kpis import api
+
+urlpatterns = [
+    path("kpis/", api.KpiListView.as_view(), name="kpi-list"),
+    path("kpis/diagnosis/", api.DiagnosisView.as_view(), name="kpi-diagnosis"),
+    path("kpis/what-if/", api.WhatIfView.as_view(), name="kpi-what-if"),
+]

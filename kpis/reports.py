@@ -1,0 +1,97 @@
+"""Dashboard tables: pandas in, pandas out, on aggregated facts only (no database here).
+
+The DataFrame each function returns is both what a chart draws and what the CSV/Excel export
+writes, so the numbers in a download are the numbers on screen."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from kpis.domain import DRIVERS
+
+COUNT_COLUMNS = ["calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
+                 "premium", "margin_amount", "talk_seconds"]
+DRIVER_COLUMNS = list(DRIVERS)
+RATE_COLUMNS = ["effective_connect_rate", "quote_success_rate", "sales_success_rate", "avg_margin_rate"]
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    num = num.astype(float)
+    den = den.astype(float)
+    return (num / den.where(den != 0)).astype(float)
+
+
+def add_drivers(df: pd.DataFrame) -> pd.DataFrame:
+    """Driver columns from summed counts (NaN = n/a); same formulas as kpis.domain.decompose."""
+    out = df.copy()
+    out["outbound_customers"] = out["customers_dialled"].astype("int64") if len(out) else out["customers_dialled"]
+    out["effective_connect_rate"] = _ratio(out["customers_reached"], out["customers_dialled"])
+    out["quote_success_rate"] = _ratio(out["customers_quoted"], out["customers_reached"])
+    out["sales_success_rate"] = _ratio(out["customers_sold"], out["customers_quoted"])
+    out["avg_premium"] = _ratio(out["premium"], out["customers_sold"])
+    out["avg_margin_rate"] = _ratio(out["margin_amount"], out["premium"])
+    return out
+
+
+def leaderboard(df: pd.DataFrame) -> pd.DataFrame:
+    """Reps ranked by margin result (then premium, then customers sold); rank 1 is best."""
+    if df.empty:
+        return add_drivers(df).assign(rank=pd.Series(dtype="int64"))
+    out = add_drivers(df).sort_values(["margin_amount", "premium", "customers_sold", "label"],
+                                      ascending=[False, False, False, True], kind="mergesort")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out.reset_index(drop=True)
+
+
+def benchmarks(df: pd.DataFrame) -> pd.DataFrame:
+    """Team median and top quartile of each driver across the rows (reps)."""
+    drivers = add_drivers(df)[DRIVER_COLUMNS].astype(float)
+    return pd.DataFrame({"median": drivers.median(), "top_quartile": drivers.quantile(0.75)})
+
+
+def rag_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """red/amber/green per rep and driver against the team median (amber from 80% of it)."""
+    drivers = add_drivers(df)
+    bench = benchmarks(df)
+    out = drivers[["key", "label"]].copy()
+    for col in DRIVER_COLUMNS:
+        median = bench.loc[col, "median"]
+        values = drivers[col].astype(float)
+        status = np.where(values.isna() | pd.isna(median), "grey",
+                          np.where(values >= median, "green", np.where(values >= 0.8 * median, "amber", "red")))
+        out[col] = status
+    return out
+
+
+def trend(df: pd.DataFrame) -> pd.DataFrame:
+    """Per-period totals with drivers (rows already grouped by period and key are summed)."""
+    if df.empty:
+        return add_drivers(df)
+    totals = df.groupby("period", as_index=False)[COUNT_COLUMNS].sum()
+    return add_drivers(totals).sort_values("period").reset_index(drop=True)
+
+
+def export_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Drop internal ids and round rates for a readable download."""
+    out = df.drop(columns=[c for c in ("key",) if c in df.columns]).copy()
+    for col in RATE_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].round(4)
+    if "avg_premium" in out.columns:
+        out["avg_premium"] = out["avg_premium"].round(2)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    # UTF-8 with BOM so Excel opens Chinese names correctly.
+    return export_columns(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_excel_bytes(df: pd.DataFrame, *, sheet: str = "KPIs") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        export_columns(df).to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
