@@ -1,0 +1,46 @@
+"""Plotly figures for QA results; each returns an HTML fragment (plotly.js is loaded by the page)."""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from coaching.domain import ParetoRow
+
+LAYOUT = {"height": 320, "margin": {"l": 40, "r": 20, "t": 40, "b": 40}, "template": "plotly_white"}
+
+
+def _html(fig: go.Figure) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
+
+
+def results_over_time(df: pd.DataFrame, title: str) -> str:
+    fig = go.Figure()
+    for rep, part in df.groupby("rep"):
+        fig.add_trace(go.Scatter(x=part["week"].astype(str), y=part["result"], mode="lines+markers", name=str(rep)))
+    fig.update_layout(title=title, yaxis={"range": [0, 100]}, **LAYOUT)
+    return _html(fig)
+
+
+def criteria_over_time(df: pd.DataFrame, title: str) -> str:
+    fig = go.Figure()
+    for criterion, part in df.groupby("criterion"):
+        fig.add_trace(go.Scatter(x=part["week"].astype(str), y=part["percent"], mode="lines+markers",
+                                 name=str(criterion)))
+    fig.update_layout(title=title, yaxis={"range": [0, 100], "ticksuffix": "%"}, **LAYOUT)
+    return _html(fig)
+
+
+def team_bars(df: pd.DataFrame, title: str) -> str:
+    fig = go.Figure(go.Bar(x=df["team"], y=df["average"], text=df["average"], textposition="auto"))
+    fig.update_layout(title=title, yaxis={"range": [0, 100]}, **LAYOUT)
+    return _html(fig)
+
+
+def pareto_chart(rows: list[ParetoRow], title: str) -> str:
+    keys = [r.key for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=keys, y=[float(r.lost) for r in rows], name="lost points"))
+    fig.add_trace(go.Scatter(x=keys, y=[float(r.cumulative) for r in rows], name="cumulative %", yaxis="y2",
+                             mode="lines+markers"))
+    fig.update_layout(title=title, yaxis2={"overlaying": "y", "side": "right", "range": [0, 100], "ticksuffix": "%"},
+                      **LAYOUT)
+    return _html(fig)
