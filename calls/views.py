@@ -1,7 +1,158 @@
+"""Pages: the daily call plan, the call panel on the lead page, the daily work report."""
+
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_manage_user, visible_users
+from accounts.models import Role, User
+from calls import locks, selectors, services
+from calls.forms import CallForm
+from leads.models import LeadStatus
+from leads.phones import mask_phone
+from leads.selectors import can_work_lead, lead_for
+from telesales.errors import DomainError, NotFound
+
+
+def lead_url(lead_id: int) -> str:
+    """The lead's page: the leads app's detail page when it exists, else our calling page."""
+    try:
+        return reverse("leads:detail", args=[lead_id])
+    except NoReverseMatch:
+        return reverse("calls:lead_page", args=[lead_id])
+
+
+def _chosen_rep(request) -> User:
+    """The rep a page is about: yourself, or (managers, admins) a rep you manage via ?rep=."""
+    rep_id = request.GET.get("rep")
+    if rep_id and str(rep_id).isdigit() and int(rep_id) != request.user.pk:
+        rep = User.objects.select_related("team").filter(pk=int(rep_id)).first()
+        if rep is not None and can_manage_user(request.user, rep):
+            return rep
+        raise Http404
+    return request.user
+
+
+def _team_reps(user):
+    return visible_users(user).filter(role=Role.REP, is_active=True).select_related("team").order_by("team__name", "full_name")
 
 
 @login_required
 def index(request):
-    return render(request, "calls/index.html")
+    """每日电话计划表: overdue follow-ups, today's follow-ups, then fresh leads."""
+    rep = _chosen_rep(request)
+    plan = selectors.daily_plan(rep)
+    team = rep.team
+    now = timezone.now()
+    hours_note = None
+    if team is not None:
+        problem = services.calling_hours_problem(team=team, channel="phone", at=now)
+        hours_note = problem
+    reps = _team_reps(request.user) if request.user.role != Role.REP else []
+    return render(request, "calls/index.html", {
+        "plan": plan, "rep": rep, "team": team, "hours_note": hours_note, "reps": reps, "lead_url": lead_url,
+        "links": {f.lead_id: lead_url(f.lead_id) for f in [*plan.overdue, *plan.today]}
+        | {lead.pk: lead_url(lead.pk) for lead in [*plan.fresh, *plan.exhausted]},
+    })
+
+
+def _panel_context(request, lead, *, form=None, saved=None):
+    can_log = can_work_lead(request.user, lead)
+    blocked = lead.status == LeadStatus.DNC
+    holder = None
+    if can_log and not blocked:
+        holder = locks.take_line(phone=lead.phone, user=request.user)
+    team = (lead.owner.team if lead.owner_id else None) or request.user.team
+    calls = selectors.lead_timeline(lead)
+    return {
+        "lead": lead,
+        "phone": lead.phone if can_log else mask_phone(lead.phone),
+        "can_log": can_log and not blocked,
+        "blocked": blocked,
+        "holder": holder,
+        "form": form or CallForm(),
+        "calls": calls,
+        "follow_ups": selectors.open_follow_ups(lead),
+        "saved": saved,
+        "now": timezone.now(),
+        "hours_note": services.calling_hours_problem(team=team, channel="phone", at=timezone.now()),
+        "exhausted": lead.unanswered_attempts >= services.MAX_UNANSWERED_ATTEMPTS,
+        "max_attempts": services.MAX_UNANSWERED_ATTEMPTS,
+    }
+
+
+def _lead_or_404(request, lead_id):
+    try:
+        return lead_for(actor=request.user, lead_id=lead_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required
+def lead_panel(request, lead_id: int):
+    """The call form and timeline fragment that the lead page loads with htmx."""
+    lead = _lead_or_404(request, lead_id)
+    return render(request, "calls/_panel.html", _panel_context(request, lead))
+
+
+@login_required
+def lead_page(request, lead_id: int):
+    """A full page around the call panel (used until / besides the leads detail page)."""
+    lead = _lead_or_404(request, lead_id)
+    return render(request, "calls/lead.html", _panel_context(request, lead))
+
+
+@login_required
+def log(request, lead_id: int):
+    """POST the call form; answers the refreshed panel (htmx) — nothing is saved on error."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    lead = _lead_or_404(request, lead_id)
+    form = CallForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            call = services.log_call(
+                actor=request.user, lead_id=lead.pk, disposition_id=data["disposition"].pk,
+                duration_seconds=data["duration"], channel=data["channel"], notes=data["notes"],
+                premium=data["premium"], margin_rate=data["margin_rate"], quote_amount=data["quote_amount"],
+                new_grade=data["new_grade"] or None, next_follow_up_at=data["next_follow_up_at"],
+                follow_up_purpose=data["follow_up_purpose"], follow_up_scope=data["follow_up_scope"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            lead = _lead_or_404(request, lead_id)
+            context = _panel_context(request, lead, saved=call)
+            if request.headers.get("HX-Request"):
+                return render(request, "calls/_panel.html", context)
+            messages.success(request, _("Call logged."))
+            return render(request, "calls/lead.html", context)
+    template = "calls/_panel.html" if request.headers.get("HX-Request") else "calls/lead.html"
+    return render(request, template, _panel_context(request, lead, form=form))
+
+
+@login_required
+def report(request):
+    """每日工作报告表: one rep's day from the records; managers pick a rep (one report per rep)."""
+    rep = _chosen_rep(request)
+    day = timezone.localdate()
+    if request.GET.get("day"):
+        try:
+            day = dt.date.fromisoformat(request.GET["day"])
+        except ValueError:
+            messages.error(request, _("Use a date such as 2026-03-10."))
+    summary = None
+    reps = []
+    if request.user.role != Role.REP:
+        reps = _team_reps(request.user)
+        summary = selectors.team_day_summary(reps, day)
+    return render(request, "calls/report.html", {
+        "report": selectors.daily_report(rep, day), "rep": rep, "day": day, "reps": reps, "summary": summary,
+    })

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from calls.dispositions import ensure_standard
 from calls.models import Disposition
 from tests.factories import LeadFactory, TeamFactory
 
@@ -21,7 +22,8 @@ def other_team(db):
 
 @pytest.fixture
 def dispo(db):
-    """Shipped dispositions by code (from the data migration)."""
+    """Shipped dispositions by code (from the data migration; re-created after a flush)."""
+    ensure_standard()
     return {d.code: d for d in Disposition.objects.all()}
 
 

@@ -1,0 +1,105 @@
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Channel, Disposition, FollowUpScope
+from leads.models import Grade
+
+DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*[:m]\s*)?(\d+)\s*s?\s*$")
+
+
+def parse_duration(text: str) -> int:
+    """'95', '1:35', '1m35s', '2m' → seconds."""
+    text = (text or "").strip().lower()
+    if not text:
+        return 0
+    if text.endswith("m") and text[:-1].strip().isdigit():
+        return int(text[:-1]) * 60
+    match = DURATION_RE.match(text)
+    if not match:
+        raise forms.ValidationError(_("Duration in seconds, or minutes:seconds such as 2:30."))
+    minutes, seconds = match.groups()
+    return int(minutes or 0) * 60 + int(seconds)
+
+
+RELATIVE_RE = re.compile(r"^\+(\d{1,3})\s*([dhm])(?:\s+(\d{1,2}):(\d{2}))?$")
+TOMORROW_RE = re.compile(r"^(?:tomorrow|明天|明日)\s*(\d{1,2}):(\d{2})$")
+
+
+def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Keyboard-friendly times: '+1d 10:00', '+3h', 'tomorrow 9:30' / '明天 9:30', '2026-03-12 15:00'."""
+    text = (text or "").strip().lower()
+    if not text:
+        return None
+    now = timezone.localtime(now or timezone.now())
+    if match := RELATIVE_RE.match(text):
+        amount, unit, hour, minute = match.groups()
+        unit_name = {"d": "days", "h": "hours", "m": "minutes"}[unit]
+        when = now + dt.timedelta(**{unit_name: int(amount)})
+        if hour is not None:
+            when = when.replace(hour=int(hour), minute=int(minute), second=0, microsecond=0)
+        return when
+    if match := TOMORROW_RE.match(text):
+        day = now.date() + dt.timedelta(days=1)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(int(match[1]), int(match[2]))))
+    try:
+        when = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError as exc:
+        raise forms.ValidationError(_("Use a time such as 2026-03-12 15:00, +1d 10:00 or tomorrow 9:30.")) from exc
+    return when if timezone.is_aware(when) else timezone.make_aware(when)
+
+
+class CallForm(forms.Form):
+    """The compact call form on the lead page; the service does the domain checks."""
+
+    disposition = forms.ModelChoiceField(
+        label=_("Outcome"), queryset=Disposition.objects.filter(active=True), empty_label=_("— outcome —"),
+        widget=forms.Select(attrs={"autofocus": True, "accesskey": "o"}),
+    )
+    duration = forms.CharField(
+        label=_("Duration"), required=False,
+        widget=forms.TextInput(attrs={"placeholder": "2:30", "size": 6, "inputmode": "numeric", "accesskey": "u"}),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000,
+                            widget=forms.TextInput(attrs={"size": 40, "accesskey": "n"}))
+    new_grade = forms.ChoiceField(label=_("New grade"), required=False,
+                                  choices=[("", _("— keep —")), *Grade.choices])
+    quote_amount = forms.DecimalField(label=_("Quote amount"), required=False, max_digits=14, decimal_places=2,
+                                      min_value=0, widget=forms.NumberInput(attrs={"step": "0.01", "size": 8}))
+    premium = forms.DecimalField(label=_("Premium"), required=False, max_digits=14, decimal_places=2, min_value=0,
+                                 widget=forms.NumberInput(attrs={"step": "0.01", "size": 8}))
+    margin_rate = forms.DecimalField(label=_("Margin rate (0–1)"), required=False, max_digits=6, decimal_places=4,
+                                     min_value=0, max_value=1, widget=forms.NumberInput(attrs={"step": "0.01", "size": 5}))
+    next_follow_up_at = forms.CharField(
+        label=_("Next follow-up"), required=False, max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "+1d 10:00", "size": 16, "accesskey": "f"}),
+    )
+    follow_up_purpose = forms.CharField(label=_("Purpose"), required=False, max_length=300,
+                                        widget=forms.TextInput(attrs={"size": 30, "accesskey": "p"}))
+    follow_up_scope = forms.ChoiceField(label=_("For"), choices=FollowUpScope.choices, initial=FollowUpScope.MINE,
+                                        required=False)
+
+    def clean_duration(self) -> int:
+        seconds = parse_duration(self.cleaned_data.get("duration"))
+        if seconds > 24 * 3600:
+            raise forms.ValidationError(_("Duration is at most a day."))
+        return seconds
+
+    def clean_next_follow_up_at(self):
+        try:
+            return parse_when(self.cleaned_data.get("next_follow_up_at"))
+        except (ValueError, OverflowError) as exc:
+            raise forms.ValidationError(_("That time does not exist.")) from exc
+
+    def clean(self):
+        data = super().clean()
+        data["channel"] = data.get("channel") or Channel.PHONE
+        data["follow_up_scope"] = data.get("follow_up_scope") or FollowUpScope.MINE
+        if data.get("next_follow_up_at") and not (data.get("follow_up_purpose") or "").strip():
+            # 为下次电话跟进做好铺垫: a follow-up without a purpose usually fails.
+            self.add_error("follow_up_purpose", _("Say what the next call is for."))
+        return data

@@ -1,0 +1,168 @@
+"""Reads on calls, always scoped through accounts.access."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.access import scope_by_user
+from accounts.models import User
+from calls.models import Call, FollowUp
+from calls.services import MAX_UNANSWERED_ATTEMPTS
+from leads.models import GRADE_ORDER, GradeChange, Lead, LeadStatus
+
+TIMELINE_LIMIT = 100
+CENT = Decimal("0.01")
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT)
+FRESH_LIMIT = 50
+
+
+def calls_visible_to(user: User) -> QuerySet[Call]:
+    """Calls the user may see: made by them (rep), by their teams (manager), all (admin)."""
+    return scope_by_user(Call.objects.select_related("disposition", "rep", "lead"), user, "rep")
+
+
+def lead_timeline(lead: Lead, limit: int = TIMELINE_LIMIT) -> list[Call]:
+    """The lead's most recent calls, newest first (one query)."""
+    return list(
+        Call.objects.filter(lead=lead).select_related("disposition", "rep").order_by("-started_at", "-id")[:limit]
+    )
+
+
+def open_follow_ups(lead: Lead) -> list[FollowUp]:
+    return list(FollowUp.objects.filter(lead=lead, done_at__isnull=True).select_related("assigned_to"))
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    return start, start + dt.timedelta(days=1)
+
+
+def _not_blocked(qs: QuerySet, lead_path: str = "") -> QuerySet:
+    """Exclude do-not-call leads and numbers on the company list."""
+    qs = qs.exclude(**{f"{lead_path}status": LeadStatus.DNC})
+    try:
+        dnc_model = apps.get_model("leads", "DoNotCallNumber")
+    except LookupError:
+        return qs
+    return qs.exclude(Exists(dnc_model.objects.filter(phone=OuterRef(f"{lead_path}phone"))))
+
+
+@dataclass
+class DailyPlan:
+    """每日电话计划表: due follow-ups first, then fresh leads."""
+
+    rep: User
+    overdue: list = field(default_factory=list)
+    today: list = field(default_factory=list)
+    fresh: list = field(default_factory=list)
+    exhausted: list = field(default_factory=list)
+
+
+def daily_plan(rep: User, *, now: dt.datetime | None = None) -> DailyPlan:
+    """The rep's queue for today (a constant number of queries)."""
+    now = now or timezone.now()
+    _, end_of_day = day_bounds(timezone.localtime(now).date())
+    mine = Q(assigned_to=rep)
+    if rep.team_id:
+        # Team callbacks: on the rep's own leads, or on leads back in the pool that the team may claim.
+        mine |= Q(assigned_to__isnull=True, team_id=rep.team_id) & (Q(lead__owner=rep) | Q(lead__owner__isnull=True))
+    due = _not_blocked(
+        FollowUp.objects.filter(mine, done_at__isnull=True, due_at__lt=end_of_day).select_related("lead", "call__disposition"),
+        "lead__",
+    ).order_by("due_at")[:300]
+    plan = DailyPlan(rep=rep)
+    for follow_up in due:
+        (plan.overdue if follow_up.due_at < now else plan.today).append(follow_up)
+    fresh = _not_blocked(Lead.objects.filter(owner=rep, status=LeadStatus.ACTIVE, last_contacted_at__isnull=True))
+    plan.fresh = list(fresh.order_by("claimed_at", "id")[:FRESH_LIMIT])
+    plan.exhausted = list(
+        _not_blocked(Lead.objects.filter(owner=rep, status=LeadStatus.ACTIVE, unanswered_attempts__gte=MAX_UNANSWERED_ATTEMPTS))
+        .order_by("-unanswered_attempts")[:20]
+    )
+    return plan
+
+
+@dataclass
+class DailyReport:
+    """每日工作报告表 for one rep and day, from the records."""
+
+    rep: User
+    day: dt.date
+    calls: int = 0
+    connects: int = 0
+    quotes: int = 0
+    sales: int = 0
+    premium: Decimal = Decimal("0")
+    talk_seconds: int = 0
+    graded_up: int = 0
+    call_rows: list = field(default_factory=list)
+    upgrades: list = field(default_factory=list)
+
+    @property
+    def talk_minutes(self) -> int:
+        return round(self.talk_seconds / 60)
+
+
+def _report_aggregates():
+    return {
+        "calls": Count("id"),
+        "connects": Count("lead", filter=Q(disposition__reached=True), distinct=True),
+        "quotes": Count("lead", filter=Q(disposition__quoted=True), distinct=True),
+        "sales": Count("lead", filter=Q(disposition__sold=True), distinct=True),
+        "premium": Sum("premium", filter=Q(disposition__sold=True)),
+        "talk_seconds": Sum("duration_seconds"),
+    }
+
+
+def _moved_up(change: GradeChange) -> bool:
+    if change.to_status == LeadStatus.WON:
+        return True
+    if change.from_grade not in GRADE_ORDER:
+        return False
+    return GRADE_ORDER.index(change.to_grade) > GRADE_ORDER.index(change.from_grade)
+
+
+def daily_report(rep: User, day: dt.date) -> DailyReport:
+    start, end = day_bounds(day)
+    calls = Call.objects.filter(rep=rep, started_at__gte=start, started_at__lt=end)
+    totals = calls.aggregate(**_report_aggregates())
+    report = DailyReport(rep=rep, day=day, **{k: v or 0 for k, v in totals.items()})
+    report.premium = _money(totals["premium"])
+    report.call_rows = list(calls.select_related("lead", "disposition").order_by("-started_at", "-id")[:500])
+    changes = GradeChange.objects.filter(owner=rep, changed_at__gte=start, changed_at__lt=end).select_related("lead")
+    report.upgrades = [c for c in changes if _moved_up(c)]
+    report.graded_up = len({c.lead_id for c in report.upgrades})
+    return report
+
+
+def team_day_summary(reps: QuerySet[User], day: dt.date) -> list[dict]:
+    """One row per rep for a manager: the report's totals (one grouped query + one for grades)."""
+    start, end = day_bounds(day)
+    reps = list(reps)
+    rows = {
+        r["rep_id"]: r
+        for r in Call.objects.filter(rep__in=reps, started_at__gte=start, started_at__lt=end)
+        .values("rep_id").annotate(**_report_aggregates())
+    }
+    ups: dict[int, set] = {}
+    for change in GradeChange.objects.filter(owner__in=reps, changed_at__gte=start, changed_at__lt=end):
+        if _moved_up(change):
+            ups.setdefault(change.owner_id, set()).add(change.lead_id)
+    out = []
+    for rep in reps:
+        row = rows.get(rep.pk, {})
+        out.append({
+            "rep": rep, "calls": row.get("calls", 0), "connects": row.get("connects", 0),
+            "quotes": row.get("quotes", 0), "sales": row.get("sales", 0),
+            "premium": _money(row.get("premium")), "talk_minutes": round((row.get("talk_seconds") or 0) / 60),
+            "graded_up": len(ups.get(rep.pk, ())),
+        })
+    return out

@@ -1,0 +1,43 @@
+import pytest
+from django.utils import timezone
+
+from calls.models import Call, FollowUp
+from tests.factories import LeadFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_rep_logs_a_call_from_the_plan_with_the_keyboard_and_sees_it_in_the_timeline(sign_in, rep, dispo):
+    lead = LeadFactory(owner=rep, name="孙女士", claimed_at=timezone.now())
+    page = sign_in(rep)
+    page.goto("/calls/")
+    plan = page.locator("#plan-fresh")
+    assert "孙女士" in plan.inner_text()
+    plan.get_by_role("link", name="Call & log").first.click()
+    outcome = page.locator("#call-form select[name=disposition]")
+    outcome.wait_for()
+    if not outcome.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("Alt+o")
+    assert outcome.evaluate("el => el === document.activeElement")
+    page.keyboard.type("Call back")  # type-ahead picks “Call back later”
+    page.keyboard.press("Tab")
+    page.keyboard.type("3:05")
+    page.keyboard.press("Tab")  # channel: phone
+    page.keyboard.press("Tab")
+    page.keyboard.type("想比较两家方案")
+    for _ in range(5):  # grade, quote, premium, margin → next follow-up
+        page.keyboard.press("Tab")
+    page.keyboard.type("+1d 10:00")
+    page.keyboard.press("Tab")
+    page.keyboard.type("发对比方案")
+    page.keyboard.press("Enter")
+    page.locator("#saved-note").wait_for()
+    first_row = page.locator("#call-timeline tbody tr").first
+    assert "想比较两家方案" in first_row.inner_text() and "Call back later" in first_row.inner_text()
+    assert "发对比方案" in page.locator("#open-follow-ups").inner_text()
+    call = Call.objects.get(lead=lead)
+    assert call.duration_seconds == 185 and call.disposition.code == "callback"
+    follow_up = FollowUp.objects.get(lead=lead, done_at__isnull=True)
+    assert timezone.localtime(follow_up.due_at).hour == 10
+    # the form is ready for the next call, focus back on the outcome
+    assert page.locator("#call-form select[name=disposition]").evaluate("el => el === document.activeElement")
