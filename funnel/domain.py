@@ -29,6 +29,21 @@ def to_fraction(value: RateLike) -> Fraction:
     return Fraction(value)
 
 
+def parse_share(text: str) -> Fraction:
+    """A share typed by a person: "1/3", "33%", "0.25" or "25" (above 1 is read as percent)."""
+    raw = str(text).strip().replace(" ", "")
+    if not raw:
+        raise ValueError("enter a share such as 1/3, 33% or 0.33")
+    percent = raw.endswith("%")
+    try:
+        value = Fraction(raw.rstrip("%"))
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"“{text}” is not a share; write 1/3, 33% or 0.33") from exc
+    if percent or value > 1:
+        value = value / 100
+    return value
+
+
 def as_percent(value: Fraction | None, places: int = 1) -> Decimal | None:
     """A share as a Decimal percentage, rounded half up (Fraction(1, 3) → Decimal("33.3"))."""
     if value is None:

@@ -1,7 +1,236 @@
+"""Funnel pages: a rep's or team's funnel with its shape, all reps side by side, the weekly plan,
+and the small grade form. Views parse, call selectors/domain, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import managed_team_ids, sees_everything, visible_users
+from accounts.models import Role, Team
+from funnel import charts, domain, selectors
+from funnel.forms import CoverageForm, FunnelFilterForm, GradeForm, PlanForm, default_plan_start
+from funnel.planning import build_plan
+from leads.grading import change_grade
+from leads.selectors import can_work_lead, lead_for
+from telesales.errors import DomainError, NotFound
+
+STAGE_NAMES = {
+    "E": "潜在客户 potential",
+    "D": "联系客户 contacted",
+    "C": "认同客户 agreeing",
+    "B": "意向客户 intent",
+    "A": "准备购买 ready to buy",
+}
+
+
+def _as_of_moment(day: dt.date | None) -> dt.datetime | None:
+    """The end of a local day; None (the current funnel) for today or later."""
+    if day is None or day >= timezone.localdate():
+        return None
+    return selectors.local_midnight(day + dt.timedelta(days=1))
+
+
+def _scope_or_404(request, rep_id, team_id):
+    try:
+        return selectors.resolve_scope(actor=request.user, rep_id=rep_id, team_id=team_id)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _choices(user):
+    """Reps and teams the user may switch to (managers and admins)."""
+    if user.role == Role.REP and not sees_everything(user):
+        return [], []
+    reps = visible_users(user).filter(role=Role.REP, is_active=True).order_by("username")
+    teams = Team.objects.filter(pk__in=managed_team_ids(user)).order_by("name")
+    return list(reps), list(teams)
+
+
+def _stage_rows(stats: selectors.StageStats, days: dict[str, float | None] | None = None) -> list[dict]:
+    rows = []
+    for grade in domain.GRADES:
+        nxt = "won" if grade == "A" else domain.GRADES[domain.GRADES.index(grade) + 1]
+        rows.append(
+            {
+                "grade": grade, "name": STAGE_NAMES[grade], "next": nxt, "at": stats.at[grade],
+                "reached": stats.reached[grade], "rate": domain.as_percent(stats.rate(grade)),
+                "days": (days or {}).get(grade),
+            }
+        )
+    return rows
 
 
 @login_required
 def index(request):
-    return render(request, "funnel/index.html")
+    """A rep's (or a team's) funnel as of a date, stage conversion, shape and advice."""
+    form = FunnelFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and form.errors:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    scope = _scope_or_404(request, data.get("rep"), data.get("team"))
+    as_of = _as_of_moment(data.get("as_of"))
+    days = data.get("days") or 30
+    end = as_of or timezone.now()
+    start = end - dt.timedelta(days=days)
+    counts = selectors.funnel_counts(scope, as_of)
+    stats = selectors.stage_stats(scope, start, end)
+    avg_days = selectors.average_days_in_stage(scope, start, end)
+    diagnosis = domain.classify_shape(counts)
+    reps, teams = _choices(request.user)
+    return render(
+        request,
+        "funnel/index.html",
+        {
+            "form": form, "scope": scope, "counts": counts, "diagnosis": diagnosis,
+            "stages": _stage_rows(stats, avg_days), "bc_rate": domain.as_percent(stats.bc_to_a_rate),
+            "stats": stats, "days": days, "as_of": data.get("as_of") or timezone.localdate(),
+            "chart": charts.funnel_figure(counts, stats.rates()), "reps": reps, "teams": teams,
+        },
+    )
+
+
+@login_required
+def team(request):
+    """All reps' funnels side by side with each one's shape, and B/C → A conversion per rep."""
+    form = FunnelFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if request.user.role == Role.REP and not sees_everything(request.user):
+        raise Http404("The team view is for managers.")
+    scope = _scope_or_404(request, None, data.get("team"))
+    as_of = _as_of_moment(data.get("as_of"))
+    days = data.get("days") or 30
+    end = as_of or timezone.now()
+    reps = [r for r in scope.reps if r.role == Role.REP]
+    owner_ids = [r.pk for r in reps]
+    counts = selectors.funnel_counts_by_owner(owner_ids, as_of)
+    stats = selectors.stage_stats_by_owner(owner_ids, end - dt.timedelta(days=days), end)
+    rows = []
+    for rep in reps:
+        c, s = counts[rep.pk], stats[rep.pk]
+        rows.append(
+            {
+                "rep": rep, "name": rep.display_name, "counts": c, "shape": domain.classify_shape(c),
+                "bc_at": s.bc_at, "bc_to_a": s.bc_to_a, "bc_rate": domain.as_percent(s.bc_to_a_rate),
+                "rates": {g: domain.as_percent(s.rate(g)) for g in domain.GRADES},
+            }
+        )
+    total = selectors.sum_counts(counts.values())
+    total_stats = selectors.sum_stats(stats.values())
+    _, teams = _choices(request.user)
+    return render(
+        request,
+        "funnel/team.html",
+        {
+            "form": form, "scope": scope, "rows": rows, "total": total, "diagnosis": domain.classify_shape(total),
+            "stages": _stage_rows(total_stats), "bc_rate": domain.as_percent(total_stats.bc_to_a_rate),
+            "days": days, "teams": teams,
+            "chart": charts.funnel_figure(total, total_stats.rates(), "team-funnel-chart"),
+            "side_by_side": charts.team_figure(rows) if rows else "",
+            "bc_chart": charts.bc_to_a_figure(rows) if rows else "",
+        },
+    )
+
+
+@login_required
+def plan(request):
+    """The backward weekly plan (倒推法) for a typed target, with actuals and the re-plan."""
+    bound = "target" in request.GET
+    form = PlanForm(request.GET if bound else None, initial={"start": default_plan_start(), "weeks": 4})
+    coverage_form = CoverageForm(request.GET if "cycle_months" in request.GET else None)
+    ctx: dict = {"form": form, "coverage_form": coverage_form}
+    reps, teams = _choices(request.user)
+    ctx.update(reps=reps, teams=teams)
+    if coverage_form.is_bound and coverage_form.is_valid():
+        cd = coverage_form.cleaned_data
+        ctx["coverage"] = domain.pipeline_coverage(
+            cycle_months=cd["cycle_months"], win_rate=cd["win_rate"],
+            new_customers_per_month=cd["new_customers_per_month"],
+        )
+    if bound and form.is_valid():
+        cd = form.cleaned_data
+        scope = _scope_or_404(request, cd.get("rep"), cd.get("team"))
+        try:
+            result = build_plan(
+                scope=scope, target=cd["target"], start=cd["start"], weeks=cd["weeks"], rates=form.typed_rates()
+            )
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            ctx.update(_plan_context(result))
+    return render(request, "funnel/plan.html", ctx)
+
+
+def _plan_context(result) -> dict:
+    plan = result.plan
+    weeks = []
+    for i, monday in enumerate(result.week_starts):
+        actual = result.actuals[i] if i < len(result.actuals) else None
+        row = result.report.weeks[i] if i < len(result.report.weeks) else None
+        replanned = None
+        if result.replan and result.replan.plan and i >= result.replan.weeks_done:
+            replanned = result.replan.plan.week_rows()[i - result.replan.weeks_done]
+        weeks.append(
+            {
+                "n": i + 1, "start": monday, "planned": plan.week_rows()[i], "actual": actual,
+                "share": domain.as_percent(row.share) if row else None, "replanned": replanned,
+            }
+        )
+    labels = [f"W{i + 1}" for i in range(result.weeks)]
+    actual_sales = [w["actual"].won if w["actual"] else None for w in weeks]
+    replan_rates = result.replan.rates if result.replan else None
+    grades = []
+    for g in domain.GRADES:
+        grades.append(
+            {
+                "grade": g, "name": STAGE_NAMES[g], "current": plan.current[g], "needed": plan.needed[g],
+                "new": plan.new_needed[g], "scratch": plan.from_scratch[g],
+                "rate": domain.as_percent(result.rates[g]), "source": result.rate_sources[g],
+                "replan_rate": domain.as_percent(replan_rates[g]) if replan_rates else None,
+                "replan_source": result.replan.rate_sources[g] if result.replan else None,
+                "avg_rate": domain.as_percent(result.report.average_rates[g]),
+            }
+        )
+    return {
+        "result": result, "plan_weeks": weeks, "plan_grades": grades,
+        "plan_chart": charts.plan_figure(plan.weekly_sales, actual_sales, labels),
+        "share_of_target": domain.as_percent(result.report.share_of_target),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grade(request, lead_id: int):
+    """Small htmx form: change a lead's grade or end state through the grade service."""
+    try:
+        lead = lead_for(actor=request.user, lead_id=lead_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if request.method == "POST":
+        form = GradeForm(request.POST)
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                lead = change_grade(
+                    actor=request.user, lead_id=lead.pk, to_grade=cd["grade"], to_status=cd["status"],
+                    lost_reason_id=cd["lost_reason"].pk if cd["lost_reason"] else None,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"{lead.name}: {lead.get_grade_display()} · {lead.get_status_display()}")
+                form = GradeForm(initial={"grade": lead.grade, "status": lead.status})
+    else:
+        form = GradeForm(initial={"grade": lead.grade, "status": lead.status, "lost_reason": lead.lost_reason_id})
+    template = "funnel/_grade_form.html" if request.htmx else "funnel/grade.html"
+    history = lead.grade_changes.select_related("changed_by").order_by("-changed_at", "-id")[:10]
+    return render(
+        request, template,
+        {"lead": lead, "form": form, "history": history, "can_edit": can_work_lead(request.user, lead)},
+    )

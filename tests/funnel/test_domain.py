@@ -17,6 +17,7 @@ from funnel.domain import (
     backward_plan,
     classify_shape,
     corrected_rates,
+    parse_share,
     period_report,
     pipeline_coverage,
     replan,
@@ -103,6 +104,19 @@ def test_coverage_rounds_up_to_whole_prospects():
     result = pipeline_coverage(cycle_months="2.5", win_rate="0.3", new_customers_per_month=2)
     assert result.exact == Fraction(50, 3)
     assert result.prospects_needed == 17
+
+
+@pytest.mark.parametrize(
+    ("text", "share"), [("1/3", Fraction(1, 3)), ("33%", Fraction(33, 100)), ("0.25", Fraction(1, 4)), ("25", Fraction(1, 4))]
+)
+def test_typed_shares_are_read_as_fractions_or_percentages(text, share):
+    assert parse_share(text) == share
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1/0"])
+def test_unreadable_shares_are_refused(text):
+    with pytest.raises(ValueError, match="share"):
+        parse_share(text)
 
 
 @pytest.mark.parametrize("rate", [0, "1.5", -1])

@@ -1,0 +1,75 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from funnel.domain import GRADES, parse_share
+from funnel.planning import MAX_WEEKS
+from leads.models import Grade, LeadStatus, LostReason
+
+
+class FunnelFilterForm(forms.Form):
+    rep = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("Conversion over the last N days"), required=False, min_value=1, max_value=730)
+
+
+class PlanForm(forms.Form):
+    target = forms.IntegerField(label=_("Sales target (出单数)"), min_value=0, max_value=1_000_000)
+    start = forms.DateField(label=_("Period starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=MAX_WEEKS, initial=4)
+    rep = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for grade in GRADES:
+            nxt = "won" if grade == "A" else GRADES[GRADES.index(grade) + 1]
+            self.fields[f"rate_{grade}"] = forms.DecimalField(
+                label=f"{grade}→{nxt} %", required=False, min_value=0.1, max_value=100, decimal_places=2,
+                help_text=_("empty: from history"),
+            )
+
+    def typed_rates(self) -> dict:
+        out = {}
+        for grade in GRADES:
+            value = self.cleaned_data.get(f"rate_{grade}")
+            if value is not None:
+                out[grade] = value / 100
+        return out
+
+
+class CoverageForm(forms.Form):
+    cycle_months = forms.DecimalField(label=_("Sales cycle (months)"), min_value=0.1, max_value=120, initial=4)
+    win_rate = forms.CharField(label=_("Win rate (1/3, 33% or 0.33)"), max_length=20, initial="1/3")
+    new_customers_per_month = forms.DecimalField(label=_("New customers a month"), min_value=0, max_value=100000, initial=3)
+
+
+    def clean_win_rate(self):
+        try:
+            value = parse_share(self.cleaned_data["win_rate"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not 0 < value <= 1:
+            raise forms.ValidationError(_("The win rate must be above 0 and at most 100%."))
+        return value
+
+
+class GradeForm(forms.Form):
+    STATUS_CHOICES = [(LeadStatus.ACTIVE, _("Active")), (LeadStatus.WON, _("Won (出单)")), (LeadStatus.LOST, _("Lost"))]
+    grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES)
+    lost_reason = forms.ModelChoiceField(
+        label=_("Lost reason"), queryset=LostReason.objects.filter(active=True), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == LeadStatus.LOST and not data.get("lost_reason"):
+            self.add_error("lost_reason", _("A lost lead needs a reason from the list."))
+        return data
+
+
+def default_plan_start():
+    today = timezone.localdate()
+    return today.replace(day=1)
