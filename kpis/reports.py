@@ -77,6 +77,10 @@ def trend(df: pd.DataFrame) -> pd.DataFrame:
 def export_columns(df: pd.DataFrame) -> pd.DataFrame:
     """Drop internal ids and round rates for a readable download."""
     out = df.drop(columns=[c for c in ("key",) if c in df.columns]).copy()
+    if "period" in out.columns and out["period"].isna().all():
+        out = out.drop(columns=["period"])
+    front = [c for c in ("day", "rank", "period", "label") if c in out.columns]
+    out = out[front + [c for c in out.columns if c not in front]]
     for col in RATE_COLUMNS:
         if col in out.columns:
             out[col] = out[col].round(4)

@@ -139,3 +139,8 @@ def latest_fact_day(facts: QuerySet[DailyRepKpi], *, on_or_before: dt.date) -> d
 
 def recent_runs(limit: int = 50) -> QuerySet[KpiRun]:
     return KpiRun.objects.all()[:limit]
+
+
+def scope_teams_for(user: User) -> QuerySet[Team]:
+    """Teams whose dashboards the user may open."""
+    return scope_teams(Team.objects.all(), user).order_by("name")

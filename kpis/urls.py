@@ -5,4 +5,10 @@ from kpis import views
 app_name = "kpis"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("team/<int:team_id>/", views.team_dashboard, name="team"),
+    path("rep/<int:rep_id>/", views.rep_dashboard, name="rep"),
+    path("company/", views.company_dashboard, name="company"),
+    path("export/<str:kind>/<int:object_id>/", views.export, name="export"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/run/", views.run_now, name="run_now"),
 ]

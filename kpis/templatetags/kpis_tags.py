@@ -1,0 +1,65 @@
+"""Formatting of driver values: rates as percentages, n/a for missing values."""
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+from django import template
+
+register = template.Library()
+
+
+def _number(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, Fraction):
+        value = float(value)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+@register.filter
+def pct(value, places=1):
+    v = _number(value)
+    return "n/a" if v is None else f"{v * 100:.{int(places)}f}%"
+
+
+@register.filter
+def money(value):
+    v = _number(value)
+    return "n/a" if v is None else f"{v:,.2f}"
+
+
+@register.filter
+def count(value):
+    v = _number(value)
+    return "n/a" if v is None else f"{v:,.0f}"
+
+
+@register.filter
+def driver(value, kind):
+    """Format a driver value by kind: count, money or rate."""
+    return {"count": count, "money": money}.get(kind, pct)(value)
+
+
+@register.filter
+def driver_by_name(value, name):
+    if name in ("outbound_customers", "accumulated_customers"):
+        return count(value)
+    if name == "avg_premium":
+        return money(value)
+    return pct(value)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def as_decimal(value):
+    v = _number(value)
+    return None if v is None else Decimal(str(v))
