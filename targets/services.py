@@ -139,6 +139,35 @@ def create_target(
         )
 
 
+TIER_FIELDS = ["challenge_percent", "excellence_percent", "base_coefficient", "challenge_coefficient", "excellence_coefficient"]
+
+
+def update_target(*, actor: User, target_id: int, **fields) -> Target:
+    """Change a target's note or tier settings (never its value: that is a revision)."""
+    unknown = set(fields) - {"note", *TIER_FIELDS}
+    if unknown:
+        raise DomainError(f"These cannot be changed here: {', '.join(sorted(unknown))}. Revise the value instead.")
+    with transaction.atomic():
+        target = _locked(actor, target_id)
+        _require_manage(actor, target)
+        for k, v in fields.items():
+            if k in TIER_FIELDS and _decimal(v, k) < 0:
+                raise DomainError("Tier levels and coefficients cannot be negative.")
+            setattr(target, k, v)
+        target.save(update_fields=[*fields, "updated_at"])
+        return target
+
+
+def delete_target(*, actor: User, target_id: int) -> None:
+    """Remove a target that has not been decomposed (its parts would be orphaned)."""
+    with transaction.atomic():
+        target = _locked(actor, target_id)
+        _require_manage(actor, target)
+        if target.children.exists():
+            raise Conflict("This target has parts; remove them first.")
+        target.delete()
+
+
 def _owner_q(owner_kind: str, team: Team | None, rep: User | None) -> Q:
     if owner_kind == OwnerKind.REP:
         return Q(rep_id=rep.pk)

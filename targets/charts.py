@@ -1,0 +1,35 @@
+"""Plotly figures for target pages (rows in, HTML fragment out)."""
+
+import plotly.graph_objects as go
+
+
+def progress_chart(rows: list[dict]) -> str:
+    """Bars of actual vs target vs time-elapsed pace per target (one group per row label)."""
+    if not rows:
+        return ""
+    labels = [r["label"] for r in rows]
+    fig = go.Figure()
+    fig.add_bar(name="target", x=labels, y=[float(r["target"]) for r in rows], marker_color="#d0d5dd")
+    fig.add_bar(name="pace", x=labels, y=[float(r["expected"]) for r in rows], marker_color="#84adff")
+    colours = {"red": "#d92d20", "amber": "#f79009", "green": "#12b76a"}
+    fig.add_bar(name="actual", x=labels, y=[float(r["actual"]) for r in rows],
+                marker_color=[colours[r["rag"]] for r in rows])
+    fig.update_layout(barmode="group", height=320, margin={"l": 40, "r": 10, "t": 10, "b": 40},
+                      legend={"orientation": "h", "y": 1.1})
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
+
+
+def daily_chart(days: list, actuals: list, pace_per_day: float) -> str:
+    """Cumulative actual against the straight pace line over the period."""
+    if not days:
+        return ""
+    cumulative, total = [], 0.0
+    for v in actuals:
+        total += float(v)
+        cumulative.append(total)
+    fig = go.Figure()
+    fig.add_scatter(name="actual", x=days, y=cumulative, mode="lines+markers")
+    fig.add_scatter(name="pace", x=days, y=[pace_per_day * (i + 1) for i in range(len(days))], mode="lines",
+                    line={"dash": "dot"})
+    fig.update_layout(height=280, margin={"l": 40, "r": 10, "t": 10, "b": 40}, legend={"orientation": "h", "y": 1.1})
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})

@@ -1,0 +1,65 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from targets.models import Metric, OwnerKind, PeriodKind, RevisionReason
+from targets.services import PEOPLE_METHODS, TIME_METHODS
+
+
+class TargetForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
+    value = forms.DecimalField(label=_("Value"), max_digits=16, decimal_places=2, min_value=0)
+    owner_kind = forms.ChoiceField(label=_("Owner"), choices=OwnerKind.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    rep = forms.ModelChoiceField(label=_("Rep"), queryset=None, required=False)
+    period_kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices, initial=PeriodKind.MONTH)
+    start = forms.DateField(label=_("A day in the period"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, teams, reps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["rep"].queryset = reps
+
+
+class ReviseForm(forms.Form):
+    new_value = forms.DecimalField(label=_("New value"), max_digits=16, decimal_places=2, min_value=0)
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *RevisionReason.choices])
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    rebalance_children = forms.BooleanField(label=_("Re-balance the parts"), required=False)
+
+
+DIMENSIONS = [("people", _("Over people (team → reps, company → teams)")), ("time", _("Over time (year → quarters → months → weeks)"))]
+METHOD_LABELS = {
+    "even": _("Even"), "calendar_days": _("Calendar days"), "working_days": _("Working days"),
+    "seasonality": _("Seasonality weights"), "history": _("History (last 90 days)"), "tenure": _("Tenure"),
+    "capacity": _("Capacity"), "typed": _("Typed weights"),
+}
+
+
+class DecomposeForm(forms.Form):
+    dimension = forms.ChoiceField(label=_("Split"), choices=DIMENSIONS)
+    method = forms.ChoiceField(
+        label=_("Method"), choices=[(m, METHOD_LABELS[m]) for m in dict.fromkeys([*PEOPLE_METHODS, *TIME_METHODS])]
+    )
+    into = forms.ChoiceField(label=_("Into"), choices=[("", _("next finer period")), *PeriodKind.choices], required=False)
+    uplift_percent = forms.DecimalField(label=_("Uplift %"), max_digits=5, decimal_places=2, min_value=0, max_value=200,
+                                        required=False)
+    replace = forms.BooleanField(label=_("Replace existing parts"), required=False)
+
+    def weights(self, data) -> dict:
+        """Typed weights come as weight_<id> inputs (reps of the team or teams of the company)."""
+        return {k.removeprefix("weight_"): v for k, v in data.items() if k.startswith("weight_") and v not in ("", None)}
+
+    def seasonality(self, data) -> dict:
+        return {k.removeprefix("season_"): v for k, v in data.items() if k.startswith("season_") and v not in ("", None)}
+
+
+class RootCauseForm(forms.Form):
+    people = forms.CharField(label=_("People (人员能力)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    process = forms.CharField(label=_("Process (流程设计)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    customer_quality = forms.CharField(label=_("Customer quality (客户质量)"), widget=forms.Textarea(attrs={"rows": 2}),
+                                       required=False)
+    tools = forms.CharField(label=_("Tools (工具支持)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    environment = forms.CharField(label=_("Environment (外部环境)"), widget=forms.Textarea(attrs={"rows": 2}),
+                                  required=False)
+    actions = forms.CharField(label=_("Actions"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

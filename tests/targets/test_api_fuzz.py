@@ -1,0 +1,56 @@
+"""schemathesis over the targets endpoints with real targets and alerts in the database (the
+shared schema test runs with none, so most target operations would only see 404s)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from accounts.services import create_api_token
+from targets import services
+from telesales.wsgi import application
+from tests.factories import AdminFactory, ManagerFactory, UserFactory
+from tests.targets.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
+
+
+@pytest.fixture
+def token_with_targets(db):
+    admin = AdminFactory(username="fuzz-admin")
+    manager = ManagerFactory()
+    reps = UserFactory.create_batch(2, team=manager.team)
+    for _ in range(3):
+        TargetFactory(owner_kind="team", team=manager.team, value=Decimal("300000.00"))
+    TargetFactory(owner_kind="rep", rep=reps[0], team=manager.team, value=Decimal("220000.00"))
+    AlertRuleFactory()
+    for day in (1, 2, 3):
+        DailyRepKpiFactory(rep=reps[0], day=dt.date(2026, 6, day), premium=0)
+    services.evaluate_alert_rules(as_of=dt.date(2026, 6, 3))
+    _, key = create_api_token(actor=admin, name="fuzz", user=admin)
+    return key
+
+
+@pytest.fixture
+def targets_schema(db):
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+schema = schemathesis.pytest.from_fixture("targets_schema").include(path_regex=r"/target(s|-alerts)/\{id\}/")
+
+
+@schema.parametrize()
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_target_endpoints_never_fail_and_match_their_schema(case, token_with_targets):
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token_with_targets}"},
+        checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
+    )

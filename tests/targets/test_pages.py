@@ -1,0 +1,99 @@
+"""Target pages: list with progress, detail with decomposition and revisions, alerts."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from targets import services
+from targets.models import Alert, Target
+from tests.targets.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+JUNE_15 = dt.datetime(2026, 6, 15, 4, tzinfo=dt.UTC)
+
+
+@time_machine.travel(JUNE_15)
+def test_rep_sees_own_progress_and_the_calls_a_day_plan(client, rep, teammate, team):
+    TargetFactory(owner_kind="rep", rep=rep, team=team, value=Decimal("220000.00"))
+    TargetFactory(owner_kind="rep", rep=teammate, team=team, value=Decimal("999999.00"))
+    DailyRepKpiFactory(rep=rep, day=dt.date(2026, 6, 1), premium=Decimal("8000"))
+    client.force_login(rep)
+    html = client.get("/targets/").content.decode()
+    assert "220000.00" in html and "999999.00" not in html
+    assert 'data-rag="red"' in html
+    assert "calls a day" in html
+
+
+@time_machine.travel(JUNE_15)
+def test_manager_list_query_count_does_not_grow_with_targets(client, manager, team, django_assert_max_num_queries):
+    from tests.factories import UserFactory
+
+    reps = UserFactory.create_batch(12, team=team)
+    for r in reps:
+        TargetFactory(owner_kind="rep", rep=r, team=team)
+    client.force_login(manager)
+    with django_assert_max_num_queries(14):
+        assert client.get("/targets/").status_code == 200
+
+
+@time_machine.travel(JUNE_15)
+def test_manager_previews_and_decomposes_with_uplift_shown(client, manager, team, rep, teammate, team_month_target):
+    client.force_login(manager)
+    url = f"/targets/{team_month_target.pk}/"
+    assert "Decompose" in client.get(url).content.decode()
+    preview = client.post(url + "decompose/preview/", {"dimension": "people", "method": "even", "uplift_percent": "20"})
+    body = preview.content.decode()
+    assert "150000.00" in body and "30000.00" in body and "360000.00" in body
+    assert not Target.objects.filter(parent=team_month_target).exists()
+    r = client.post(url + "decompose/", {"dimension": "people", "method": "even", "uplift_percent": "20"})
+    assert r.status_code == 302
+    assert Target.objects.filter(parent=team_month_target).count() == 2
+    html = client.get(url).content.decode()
+    assert "180000.00" in html and 'id="children-table"' in html
+
+
+@time_machine.travel(JUNE_15)
+def test_revision_form_requires_a_reason_and_shows_history(client, manager, team_month_target):
+    client.force_login(manager)
+    url = f"/targets/{team_month_target.pk}/"
+    client.post(url + "revise/", {"new_value": "250000"})
+    team_month_target.refresh_from_db()
+    assert team_month_target.value == Decimal("300000.00")
+    client.post(url + "revise/", {"new_value": "250000", "reason": "forecast_wrong", "note": "预测偏高"})
+    html = client.get(url).content.decode()
+    assert "预测偏高" in html and "Forecast was wrong" in html
+
+
+def test_reps_cannot_open_other_reps_targets(client, rep, teammate, team):
+    other = TargetFactory(owner_kind="rep", rep=teammate, team=team)
+    client.force_login(rep)
+    r = client.get(f"/targets/{other.pk}/", follow=True)
+    assert "No such target" in r.content.decode()
+
+
+def test_alerts_page_counts_unread_and_records_root_cause(client, manager, rep, team):
+    TargetFactory(owner_kind="rep", rep=rep, team=team, value=Decimal("220000.00"))
+    AlertRuleFactory()
+    for day in (1, 2, 3):
+        DailyRepKpiFactory(rep=rep, day=dt.date(2026, 6, day), premium=0)
+    services.evaluate_alert_rules(as_of=dt.date(2026, 6, 3))
+    alert = Alert.objects.get()
+    client.force_login(manager)
+    assert '<span class="badge" id="unread-alerts">1 unread' in client.get("/targets/alerts/").content.decode()
+    client.post(f"/targets/alerts/{alert.pk}/", {"customer_quality": "名单质量差"})
+    alert.refresh_from_db()
+    assert alert.is_read and alert.root_cause.customer_quality == "名单质量差"
+    client.post(f"/targets/alerts/{alert.pk}/acknowledge/")
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == manager
+
+
+def test_unread_alert_template_tag(rf, manager):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = manager
+    out = Template("{% load targets_tags %}{% unread_target_alerts as n %}[{{ n }}]").render(Context({"request": request}))
+    assert out == "[0]"
