@@ -1,12 +1,16 @@
-"""plotly figure builders: DataFrames from kpis.reports in, HTML fragments out (plotly.js vendored)."""
+"""plotly figures: DataFrames from kpis.reports in, HTML fragments out (plotly.js is vendored).
+
+Figures are built as plain plotly dicts and rendered with plotly.io.to_html(validate=False):
+plotly's graph_objects validation costs ~100 ms per figure, which the dashboards cannot afford."""
 
 from __future__ import annotations
 
-import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+import math
 
-from kpis.reports import add_drivers
+import pandas as pd
+import plotly.io as pio
+
+from kpis.reports import RATE_COLUMNS, add_drivers
 
 DRIVER_TITLES = {
     "outbound_customers": "呼出客户数 Outbound customers",
@@ -18,65 +22,99 @@ DRIVER_TITLES = {
 }
 RATE_FORMAT = ".0%"
 COLORS = {"green": "#12b76a", "amber": "#f79009", "red": "#d92d20", "grey": "#98a2b3"}
+BASE_LAYOUT = {"margin": {"l": 50, "r": 20, "t": 50, "b": 40}, "plot_bgcolor": "#fff",
+               "paper_bgcolor": "#fff", "font": {"size": 12}}
 
 
-def to_html(fig: go.Figure, div_id: str) -> str:
-    fig.update_layout(margin={"l": 40, "r": 20, "t": 50, "b": 40}, template="plotly_white")
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+def _clean(values) -> list:
+    """JSON-safe list: NaN/None become null, numpy scalars plain numbers, dates ISO strings."""
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+        elif hasattr(v, "isoformat"):
+            out.append(v.isoformat())
+        elif hasattr(v, "item"):
+            item = v.item()
+            out.append(None if isinstance(item, float) and math.isnan(item) else item)
+        else:
+            out.append(v)
+    return out
+
+
+def to_html(fig: dict, div_id: str) -> str:
+    layout = {k: v for k, v in {**BASE_LAYOUT, **fig["layout"]}.items() if v is not None}
+    fig = {"data": fig["data"], "layout": layout}
+    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, validate=False,
                        config={"displaylogo": False, "responsive": True})
 
 
-def drivers_side_by_side(df: pd.DataFrame, rag: pd.DataFrame | None = None, *, title: str = "") -> go.Figure:
-    """One small bar chart per driver, members side by side, with the median as a dashed line;
-    bars are coloured red/amber/green against that median."""
+def drivers_side_by_side(df: pd.DataFrame, rag: pd.DataFrame | None = None, *, title: str = "") -> dict:
+    """One small bar chart per driver (2 × 3 grid), members side by side, the median as a dashed
+    line; bars coloured red/amber/green against that median."""
     data = add_drivers(df)
-    fig = make_subplots(rows=2, cols=3, subplot_titles=list(DRIVER_TITLES.values()), vertical_spacing=0.18)
-    for i, (col, _) in enumerate(DRIVER_TITLES.items()):
+    labels = _clean(data["label"])
+    traces, layout, shapes, annotations = [], {"height": 560, "showlegend": False}, [], []
+    gap_x, gap_y = 0.06, 0.16
+    width, height = (1 - 2 * gap_x) / 3, (1 - gap_y) / 2
+    for i, col in enumerate(DRIVER_TITLES):
         row, c = divmod(i, 3)
+        n = "" if i == 0 else str(i + 1)
+        x0 = c * (width + gap_x)
+        y1 = 1 - row * (height + gap_y)
         values = data[col].astype(float)
-        colors = [COLORS[s] for s in rag[col]] if rag is not None and len(rag) == len(data) else None
-        fig.add_trace(go.Bar(x=data["label"], y=values, name=DRIVER_TITLES[col], showlegend=False,
-                             marker_color=colors), row=row + 1, col=c + 1)
+        colors = [COLORS[s] for s in rag[col]] if rag is not None and len(rag) == len(data) else "#1f6feb"
+        traces.append({"type": "bar", "x": labels, "y": _clean(values), "name": DRIVER_TITLES[col],
+                       "marker": {"color": colors}, "xaxis": f"x{n}", "yaxis": f"y{n}"})
+        layout[f"xaxis{n}"] = {"domain": [x0, x0 + width], "anchor": f"y{n}", "tickangle": -45, "automargin": True}
+        layout[f"yaxis{n}"] = {"domain": [y1 - height, y1], "anchor": f"x{n}", "gridcolor": "#eef0f3",
+                               **({"tickformat": RATE_FORMAT} if col in RATE_COLUMNS else {})}
+        annotations.append({"text": DRIVER_TITLES[col], "xref": "paper", "yref": "paper", "x": x0 + width / 2,
+                            "y": y1 + 0.02, "showarrow": False, "xanchor": "center", "yanchor": "bottom"})
         median = values.median()
         if pd.notna(median):
-            fig.add_hline(y=median, line_dash="dash", line_color="#667085", row=row + 1, col=c + 1)
-        if col in ("effective_connect_rate", "quote_success_rate", "sales_success_rate", "avg_margin_rate"):
-            fig.update_yaxes(tickformat=RATE_FORMAT, row=row + 1, col=c + 1)
-    fig.update_layout(height=560, title=title or None)
-    return fig
+            shapes.append({"type": "line", "xref": f"x{n} domain", "yref": f"y{n}", "x0": 0, "x1": 1,
+                           "y0": float(median), "y1": float(median), "line": {"dash": "dash", "color": "#667085"}})
+    layout.update(shapes=shapes, annotations=annotations, title={"text": title} if title else None)
+    return {"data": traces, "layout": layout}
 
 
-def trend(df: pd.DataFrame, *, title: str = "") -> go.Figure:
+def trend(df: pd.DataFrame, *, title: str = "") -> dict:
     """Margin result per period (bars) with the three conversion rates (lines, right axis)."""
     data = add_drivers(df)
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Bar(x=data["period"], y=data["margin_amount"].astype(float), name="利润 Margin",
-                         marker_color="#1f6feb"), secondary_y=False)
+    x = _clean(data["period"])
+    traces = [{"type": "bar", "x": x, "y": _clean(data["margin_amount"].astype(float)), "name": "利润 Margin",
+               "marker": {"color": "#1f6feb"}}]
     for col, name in (("effective_connect_rate", "联通率 Connect"), ("quote_success_rate", "报价率 Quote"),
                       ("sales_success_rate", "成交率 Close")):
-        fig.add_trace(go.Scatter(x=data["period"], y=data[col].astype(float), name=name, mode="lines+markers"),
-                      secondary_y=True)
-    fig.update_yaxes(tickformat=RATE_FORMAT, secondary_y=True, range=[0, 1])
-    fig.update_layout(height=360, title=title or None, legend={"orientation": "h", "y": -0.2})
-    return fig
+        traces.append({"type": "scatter", "mode": "lines+markers", "x": x, "y": _clean(data[col].astype(float)),
+                       "name": name, "yaxis": "y2"})
+    layout = {"height": 360, "title": {"text": title} if title else None, "legend": {"orientation": "h", "y": -0.2},
+              "yaxis": {"title": {"text": "Margin"}, "gridcolor": "#eef0f3"},
+              "yaxis2": {"overlaying": "y", "side": "right", "tickformat": RATE_FORMAT, "range": [0, 1]}}
+    return {"data": traces, "layout": layout}
 
 
 def rep_against_team(rep_values: dict[str, float | None], medians: dict[str, float | None],
-                     top_quartiles: dict[str, float | None], *, title: str = "") -> go.Figure:
+                     top_quartiles: dict[str, float | None], *, title: str = "") -> dict:
     """The rep's drivers as % of the team median (100 = median), with the top quartile marked."""
     names = list(DRIVER_TITLES)
+
     def pct(v, m):
         return None if v is None or m in (None, 0) or pd.isna(v) or pd.isna(m) else 100 * v / m
+
     rep_pct = [pct(rep_values.get(n), medians.get(n)) for n in names]
     top_pct = [pct(top_quartiles.get(n), medians.get(n)) for n in names]
     colors = [COLORS["grey"] if p is None else COLORS["green"] if p >= 100 else COLORS["amber"] if p >= 80
               else COLORS["red"] for p in rep_pct]
     labels = [DRIVER_TITLES[n] for n in names]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=rep_pct, name="You (% of team median)", marker_color=colors))
-    fig.add_trace(go.Scatter(x=labels, y=top_pct, name="Team top quartile", mode="markers",
-                             marker={"symbol": "line-ew-open", "size": 30, "color": "#1d2433"}))
-    fig.add_hline(y=100, line_dash="dash", line_color="#667085")
-    fig.update_layout(height=360, title=title or None, yaxis_title="% of team median",
-                      legend={"orientation": "h", "y": -0.3})
-    return fig
+    traces = [
+        {"type": "bar", "x": labels, "y": rep_pct, "name": "You (% of team median)", "marker": {"color": colors}},
+        {"type": "scatter", "mode": "markers", "x": labels, "y": top_pct, "name": "Team top quartile",
+         "marker": {"symbol": "line-ew-open", "size": 30, "color": "#1d2433"}},
+    ]
+    layout = {"height": 360, "title": {"text": title} if title else None, "legend": {"orientation": "h", "y": -0.3},
+              "yaxis": {"title": {"text": "% of team median"}, "gridcolor": "#eef0f3"},
+              "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 100, "y1": 100,
+                          "line": {"dash": "dash", "color": "#667085"}}]}
+    return {"data": traces, "layout": layout}

@@ -18,16 +18,20 @@ DRIVER_COLUMNS = list(DRIVERS)
 RATE_COLUMNS = ["effective_connect_rate", "quote_success_rate", "sales_success_rate", "avg_margin_rate"]
 
 
-def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
-    num = num.astype(float)
-    den = den.astype(float)
-    return (num / den.where(den != 0)).astype(float)
+def _ratio(num: pd.Series, den: pd.Series) -> np.ndarray:
+    n = num.to_numpy(dtype=float)
+    d = den.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d != 0, n / np.where(d != 0, d, 1), np.nan)
 
 
 def add_drivers(df: pd.DataFrame) -> pd.DataFrame:
-    """Driver columns from summed counts (NaN = n/a); same formulas as kpis.domain.decompose."""
+    """Driver columns from summed counts (NaN = n/a); same formulas as kpis.domain.decompose.
+    A frame that already has them is returned as is."""
+    if "avg_margin_rate" in df.columns:
+        return df
     out = df.copy()
-    out["outbound_customers"] = out["customers_dialled"].astype("int64") if len(out) else out["customers_dialled"]
+    out["outbound_customers"] = out["customers_dialled"].to_numpy(dtype="int64") if len(out) else out["customers_dialled"]
     out["effective_connect_rate"] = _ratio(out["customers_reached"], out["customers_dialled"])
     out["quote_success_rate"] = _ratio(out["customers_quoted"], out["customers_reached"])
     out["sales_success_rate"] = _ratio(out["customers_sold"], out["customers_quoted"])
@@ -47,23 +51,30 @@ def leaderboard(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def benchmarks(df: pd.DataFrame) -> pd.DataFrame:
-    """Team median and top quartile of each driver across the rows (reps)."""
-    drivers = add_drivers(df)[DRIVER_COLUMNS].astype(float)
-    return pd.DataFrame({"median": drivers.median(), "top_quartile": drivers.quantile(0.75)})
+    """Team median and top quartile of each driver across the rows (reps); NaN where all n/a."""
+    drivers = add_drivers(df)
+    rows = {}
+    for col in DRIVER_COLUMNS:
+        values = drivers[col].to_numpy(dtype=float)
+        values = values[~np.isnan(values)]
+        rows[col] = (np.median(values), np.quantile(values, 0.75)) if len(values) else (np.nan, np.nan)
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["median", "top_quartile"])
 
 
 def rag_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """red/amber/green per rep and driver against the team median (amber from 80% of it)."""
+    """red/amber/green per row and driver against the median of all rows (amber from 80% of it)."""
     drivers = add_drivers(df)
-    bench = benchmarks(df)
-    out = drivers[["key", "label"]].copy()
+    bench = benchmarks(drivers)
+    out = {"key": drivers["key"].to_numpy(), "label": drivers["label"].to_numpy()}
     for col in DRIVER_COLUMNS:
         median = bench.loc[col, "median"]
-        values = drivers[col].astype(float)
-        status = np.where(values.isna() | pd.isna(median), "grey",
-                          np.where(values >= median, "green", np.where(values >= 0.8 * median, "amber", "red")))
-        out[col] = status
-    return out
+        values = drivers[col].to_numpy(dtype=float)
+        if np.isnan(median):
+            out[col] = np.full(len(values), "grey", dtype=object)
+            continue
+        out[col] = np.where(np.isnan(values), "grey",
+                            np.where(values >= median, "green", np.where(values >= 0.8 * median, "amber", "red")))
+    return pd.DataFrame(out)
 
 
 def trend(df: pd.DataFrame) -> pd.DataFrame:

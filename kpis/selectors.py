@@ -71,10 +71,12 @@ def aggregate_facts(
 
 
 def kpi_frame(user: User, *, start: dt.date, end: dt.date, grain: str = "total", by: str = "rep",
-              rep_ids: Iterable[int] | None = None, team_ids: Iterable[int] | None = None) -> pd.DataFrame:
-    """Scoped, aggregated facts as a DataFrame with a readable `label` for each key."""
-    rows = aggregate_facts(facts_visible_to(user), start=start, end=end, grain=grain, by=by, rep_ids=rep_ids,
-                           team_ids=team_ids)
+              rep_ids: Iterable[int] | None = None, team_ids: Iterable[int] | None = None,
+              facts: QuerySet[DailyRepKpi] | None = None) -> pd.DataFrame:
+    """Scoped, aggregated facts as a DataFrame with a readable `label` for each key. `facts`
+    replaces the user's scope when the caller already checked access (see team_facts)."""
+    rows = aggregate_facts(facts_visible_to(user) if facts is None else facts, start=start, end=end, grain=grain,
+                           by=by, rep_ids=rep_ids, team_ids=team_ids)
     return frame_with_labels(rows, by=by)
 
 
@@ -113,6 +115,13 @@ def team_for(user: User, team_id: int) -> Team:
     if team is None:
         raise NotFound("No such team, or it is not one of yours.")
     return team
+
+
+def team_facts(user: User, team_id: int) -> QuerySet[DailyRepKpi]:
+    """Facts recorded for a team the user may see (checked here; not found otherwise). A plain
+    team filter uses the (team, day) index instead of the per-user scope joins."""
+    team = team_for(user, team_id)
+    return DailyRepKpi.objects.filter(team=team)
 
 
 def rep_ranking(team_ids: Iterable[int], start: dt.date, end: dt.date) -> list[dict]:

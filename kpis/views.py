@@ -82,7 +82,8 @@ def _fmt_drivers(counts: Counts) -> dict:
 # ---- table builders (shared by pages and exports) ----------------------------------------------
 def team_tables(user: User, team: Team, period: Period) -> dict[str, pd.DataFrame]:
     members = list(User.objects.filter(team=team, role=Role.REP, is_active=True).order_by("full_name", "username"))
-    per_rep = selectors.kpi_frame(user, start=period.start, end=period.end, by="rep", team_ids=[team.id])
+    facts = selectors.team_facts(user, team.id)
+    per_rep = selectors.kpi_frame(user, start=period.start, end=period.end, by="rep", facts=facts)
     visible_ids = set(visible_users(user).filter(id__in=[m.id for m in members]).values_list("id", flat=True))
     missing = [m for m in members if m.id in visible_ids and m.id not in set(per_rep["key"])]
     if missing:
@@ -91,14 +92,14 @@ def team_tables(user: User, team: Team, period: Period) -> dict[str, pd.DataFram
         per_rep = pd.concat([per_rep, zeros], ignore_index=True) if len(per_rep) else zeros
     board = reports.leaderboard(per_rep)
     rag = reports.rag_frame(board)
-    latest = selectors.latest_fact_day(selectors.facts_visible_to(user).filter(team=team), on_or_before=period.end)
+    latest = selectors.latest_fact_day(facts, on_or_before=period.end)
     if latest:
-        daily = reports.leaderboard(selectors.kpi_frame(user, start=latest, end=latest, by="rep", team_ids=[team.id]))
+        daily = reports.leaderboard(selectors.kpi_frame(user, start=latest, end=latest, by="rep", facts=facts))
         daily.insert(0, "day", latest)
     else:
         daily = reports.leaderboard(per_rep.iloc[0:0])
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="team",
-                                     team_ids=[team.id])
+                                     facts=facts)
     return {"leaderboard": board, "rag": rag, "daily": daily, "trend": reports.trend(trend_rows)}
 
 

@@ -1,0 +1,216 @@
+"""KPI engine benchmark on PostgreSQL: full rebuild, incremental day, team dashboard.
+
+    .venv/bin/python bench/bench_kpis.py            # 10,000,000 calls, 1,000 reps, 365 days
+    BENCH_CALLS=2000000 .venv/bin/python bench/bench_kpis.py   # smaller scale
+
+Uses its own database (default postgres://postgres@127.0.0.1:5432/ts_kpis_bench, created if
+missing; override with BENCH_DATABASE_URL). Calls are generated with generate_series in SQL.
+Set BENCH_REUSE=1 to keep already generated calls and only time the runs."""
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ts_kpis_bench")
+os.environ["DATABASE_URL"] = DB_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telesales.settings")
+os.environ.pop("REDIS_URL", None)
+
+N_CALLS = int(os.environ.get("BENCH_CALLS", 10_000_000))
+N_REPS = int(os.environ.get("BENCH_REPS", 1_000))
+N_DAYS = int(os.environ.get("BENCH_DAYS", 365))
+LEADS_PER_REP = 100
+REPS_PER_TEAM = 20
+INCREMENTAL_CALLS = int(os.environ.get("BENCH_INCREMENTAL_CALLS", 200_000))
+CHUNK = 1_000_000
+
+
+def ensure_database():
+    import psycopg2
+
+    name = DB_URL.rsplit("/", 1)[1]
+    admin = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def _filler(column: str, data_type: str, g: str) -> str:
+    """A value for a NOT NULL column this script does not know (schema grew since it was written)."""
+    if data_type in ("character varying", "text"):
+        return "''"
+    if data_type == "boolean":
+        return "false"
+    if data_type in ("integer", "bigint", "smallint", "numeric", "double precision"):
+        return "0"
+    if data_type.startswith("timestamp"):
+        return "now()"
+    if data_type == "date":
+        return "current_date"
+    if data_type == "jsonb" or data_type == "json":
+        return "'{}'"
+    raise SystemExit(f"bench_kpis: cannot fill NOT NULL column {column} ({data_type})")
+
+
+def insert_calls_sql(cursor, known: dict[str, str]) -> str:
+    """INSERT … SELECT over generate_series(%s, %s) AS g, filling unknown NOT NULL columns."""
+    cursor.execute(
+        "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+        "WHERE table_name = 'calls_call' AND column_name <> 'id'"
+    )
+    columns, values = [], []
+    for name, data_type, nullable, default in cursor.fetchall():
+        if name in known:
+            columns.append(name)
+            values.append(known[name])
+        elif nullable == "NO" and default is None:
+            columns.append(name)
+            values.append(_filler(name, data_type, "g"))
+    # Literal % (modulo) must be doubled for the driver; %s stays a placeholder.
+    values = [v.replace("%", "%%").replace("%%s", "%s") for v in values]
+    return f"INSERT INTO calls_call ({', '.join(columns)}) SELECT {', '.join(values)} FROM generate_series(%s, %s) AS g"
+
+
+def main():
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.models import Role, Team, User
+    from calls.models import Call, DirtyRepDay, Disposition
+    from kpis import services
+    from kpis.models import DailyRepKpi
+    from leads.models import Lead, Pool
+
+    call_command("migrate", verbosity=0)
+    reuse = os.environ.get("BENCH_REUSE") == "1" and Call.objects.exists()
+    today = timezone.localdate()
+    first_day = today - dt.timedelta(days=N_DAYS)  # last generated day is yesterday
+
+    if not reuse:
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("TRUNCATE calls_call, calls_dirtyrepday, kpis_dailyrepkpi, kpis_kpirun CASCADE")
+        Lead.objects.all().delete()
+        User.objects.filter(username__startswith="bench").delete()
+        Team.objects.filter(name__startswith="Bench").delete()
+        pool = Pool.objects.get_or_create(name="Bench pool")[0]
+        teams = Team.objects.bulk_create([Team(name=f"Bench team {i:03d}") for i in range(N_REPS // REPS_PER_TEAM)])
+        reps = User.objects.bulk_create([
+            User(username=f"bench{i:05d}", full_name=f"座席{i:05d}", role=Role.REP, team=teams[i // REPS_PER_TEAM],
+                 password="!") for i in range(N_REPS)])
+        manager = User.objects.create_user("benchmanager", password="bench-pass-123", role=Role.MANAGER,
+                                            team=teams[0], full_name="Bench manager")
+        teams[0].managers.add(manager)
+        leads = Lead.objects.bulk_create(
+            [Lead(name=f"客户{i}", phone=f"+8613{i:09d}", pool=pool) for i in range(N_REPS * LEADS_PER_REP)],
+            batch_size=10_000)
+        dispositions = {}
+        for code, flags in {"bench-no-answer": {}, "bench-other": {}, "bench-reached": {"reached": True},
+                            "bench-quoted": {"reached": True, "quoted": True}, "bench-sold": {"sold": True}}.items():
+            dispositions[code] = Disposition.objects.update_or_create(
+                code=code, defaults={"name": code, "attempted": True, **flags})[0].id
+        print(f"setup: {N_REPS} reps, {len(teams)} teams, {len(leads):,} leads in {time.perf_counter() - t0:.1f} s")
+
+        rep0, lead0 = reps[0].id, leads[0].id
+        d = dispositions
+        pick = "((g * 7919) % 100)"
+        known = {
+            "lead_id": f"{lead0} + (g % {N_REPS}) * {LEADS_PER_REP} + ((g / {N_REPS}) * 37 + g * 13) % {LEADS_PER_REP}",
+            "rep_id": f"{rep0} + (g % {N_REPS})",
+            "channel": "'phone'",
+            # day index = (g / reps) % days; 08:00–20:00 local (UTC+8 → 00:00–12:00 UTC)
+            "started_at": f"(%s::date + ((g / {N_REPS}) % {N_DAYS}) * interval '1 day') AT TIME ZONE 'UTC' "
+                          f"+ ((g * 17) % 43200) * interval '1 second'",
+            "duration_seconds": "(g * 31) % 400",
+            "disposition_id": f"CASE WHEN {pick} < 45 THEN {d['bench-no-answer']} WHEN {pick} < 58 THEN {d['bench-other']} "
+                              f"WHEN {pick} < 80 THEN {d['bench-reached']} WHEN {pick} < 94 THEN {d['bench-quoted']} "
+                              f"ELSE {d['bench-sold']} END",
+            "premium": f"CASE WHEN {pick} >= 94 THEN 500 + (g % 5000) ELSE NULL END",
+            "margin_rate": f"CASE WHEN {pick} >= 94 THEN 0.05 + (g % 20) / 100.0 ELSE NULL END",
+            "source": "'bench'",
+            "created_at": "now()",
+            "updated_at": "now()",
+        }
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            sql = insert_calls_sql(cur, known)
+            for start in range(0, N_CALLS, CHUNK):
+                cur.execute(sql, [first_day, start, min(start + CHUNK, N_CALLS) - 1])
+                print(f"  {min(start + CHUNK, N_CALLS):,} calls", flush=True)
+            cur.execute("ANALYZE calls_call")
+        print(f"generated {N_CALLS:,} calls in {time.perf_counter() - t0:.1f} s")
+
+    total_calls = Call.objects.count()
+    print(f"\nmachine: {os.cpu_count()} cores; calls: {total_calls:,}; reps: {N_REPS}; days: {N_DAYS}")
+
+    t0 = time.perf_counter()
+    run = services.recompute_full()
+    full_s = time.perf_counter() - t0
+    print(f"full rebuild: {full_s:.1f} s for {run.rows:,} fact rows (goal ≤ 60 s)")
+
+    # One more day of calls for every rep: 200,000 new calls, marked dirty like call writes do.
+    with connection.cursor() as cur:
+        cur.execute("SELECT MAX(id) FROM calls_call")
+        offset = cur.fetchone()[0] or 0
+        lead0 = Lead.objects.order_by("id").values_list("id", flat=True).first()
+        rep0 = User.objects.filter(username="bench00000").values_list("id", flat=True).first()
+        sold = Disposition.objects.get(code="bench-sold").id
+        reached = Disposition.objects.get(code="bench-reached").id
+        known = {
+            "lead_id": f"{lead0} + (g % {N_REPS}) * {LEADS_PER_REP} + (g / {N_REPS}) % {LEADS_PER_REP}",
+            "rep_id": f"{rep0} + (g % {N_REPS})",
+            "channel": "'phone'",
+            "started_at": "(%s::date AT TIME ZONE 'Asia/Shanghai') + interval '9 hours' + (g % 30000) * interval '1 second'",
+            "duration_seconds": "(g * 31) % 400",
+            "disposition_id": f"CASE WHEN g % 10 = 0 THEN {sold} ELSE {reached} END",
+            "premium": "CASE WHEN g % 10 = 0 THEN 1000 ELSE NULL END",
+            "margin_rate": "CASE WHEN g % 10 = 0 THEN 0.2 ELSE NULL END",
+            "source": "'bench-today'",
+            "created_at": "now()",
+            "updated_at": "now()",
+        }
+        cur.execute("DELETE FROM calls_call WHERE source = 'bench-today'")
+        cur.execute(insert_calls_sql(cur, known), [today, offset + 1, offset + INCREMENTAL_CALLS])
+    DirtyRepDay.objects.bulk_create(
+        [DirtyRepDay(rep_id=rep_id, day=today) for rep_id in
+         User.objects.filter(username__startswith="bench0").values_list("id", flat=True)],
+        ignore_conflicts=True)
+    t0 = time.perf_counter()
+    run = services.recompute_incremental()
+    inc_s = time.perf_counter() - t0
+    print(f"incremental after {INCREMENTAL_CALLS:,} new calls on one day: {inc_s:.2f} s for {run.rep_days} (rep, day) "
+          f"pairs (goal ≤ 5 s)")
+
+    manager = User.objects.get(username="benchmanager")
+    team_id = manager.team_id
+    client = Client()
+    client.force_login(manager)
+    print(f"facts: {DailyRepKpi.objects.count():,} rows")
+    for label, params in (("last 30 days by day", {}), ("rolling 12 months by month", {"range": "12m"})):
+        client.get(f"/kpis/team/{team_id}/", params)  # warm
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            res = client.get(f"/kpis/team/{team_id}/", params)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert res.status_code == 200, res.status_code
+        print(f"team dashboard ({REPS_PER_TEAM} reps, {label}): median {statistics.median(times):.0f} ms, "
+              f"max {max(times):.0f} ms (goal < 300 ms)")
+
+
+if __name__ == "__main__":
+    main()
