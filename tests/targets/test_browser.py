@@ -1,0 +1,35 @@
+"""Browser journey: a manager decomposes a team month target to reps and sees the shares."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from targets.models import Target
+from tests.targets.factories import TargetFactory
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_manager_decomposes_team_month_target_to_reps_and_sees_the_shares(page, sign_in, manager, team, rep, teammate):
+    target = TargetFactory(owner_kind="team", team=team, value=Decimal("300000.00"),
+                           start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30))
+    sign_in(manager)
+    page.goto(f"/targets/{target.pk}/")
+    page.select_option("#id_dimension", "people")
+    page.select_option("#id_method", "typed")
+    page.fill(f"input[name=weight_{rep.pk}]", "2")
+    page.fill(f"input[name=weight_{teammate.pk}]", "1")
+    page.fill("#id_uplift_percent", "20")
+    page.click("#preview-button")
+    preview = page.locator("#preview-table")
+    preview.wait_for()
+    row = preview.locator(f"tr[data-owner='{rep.pk}']")
+    assert "200000.00" in row.inner_text() and "40000.00" in row.inner_text() and "240000.00" in row.inner_text()
+    assert "360000.00" in preview.locator("tfoot").inner_text()
+    page.click("#decompose-button")
+    page.wait_for_load_state("networkidle")
+    children = page.locator("#children-table")
+    text = children.inner_text()
+    assert "王芳" in text and "李娜" in text and "240000.00" in text and "120000.00" in text
+    assert Target.objects.filter(parent=target).count() == 2
