@@ -76,7 +76,7 @@ def insert_calls_sql(cursor, known: dict[str, str]) -> str:
             values.append(_filler(name, data_type, "g"))
     # Literal % (modulo) must be doubled for the driver; %s stays a placeholder.
     values = [v.replace("%", "%%").replace("%%s", "%s") for v in values]
-    return f"INSERT INTO calls_call ({', '.join(columns)}) SELECT {', '.join(values)} FROM generate_series(%s, %s) AS g"
+    return f"INSERT INTO calls_call ({', '.join(columns)}) SELECT {', '.join(values)} FROM generate_series(%s::bigint, %s::bigint) AS g"
 
 
 def main():
@@ -104,20 +104,25 @@ def main():
         t0 = time.perf_counter()
         with connection.cursor() as cur:
             cur.execute("TRUNCATE calls_call, calls_dirtyrepday, kpis_dailyrepkpi, kpis_kpirun CASCADE")
-        Lead.objects.all().delete()
-        User.objects.filter(username__startswith="bench").delete()
-        Team.objects.filter(name__startswith="Bench").delete()
-        pool = Pool.objects.get_or_create(name="Bench pool")[0]
-        teams = Team.objects.bulk_create([Team(name=f"Bench team {i:03d}") for i in range(N_REPS // REPS_PER_TEAM)])
-        reps = User.objects.bulk_create([
-            User(username=f"bench{i:05d}", full_name=f"座席{i:05d}", role=Role.REP, team=teams[i // REPS_PER_TEAM],
-                 password="!") for i in range(N_REPS)])
-        manager = User.objects.create_user("benchmanager", password="bench-pass-123", role=Role.MANAGER,
-                                            team=teams[0], full_name="Bench manager")
-        teams[0].managers.add(manager)
-        leads = Lead.objects.bulk_create(
-            [Lead(name=f"客户{i}", phone=f"+8613{i:09d}", pool=pool) for i in range(N_REPS * LEADS_PER_REP)],
-            batch_size=10_000)
+        reps = list(User.objects.filter(username__startswith="bench0").order_by("id"))
+        leads = list(Lead.objects.filter(phone__startswith="+8613").order_by("id").only("id"))
+        if len(reps) != N_REPS or len(leads) != N_REPS * LEADS_PER_REP:
+            Lead.objects.all().delete()
+            User.objects.filter(username__startswith="bench").delete()
+            Team.objects.filter(name__startswith="Bench").delete()
+            pool = Pool.objects.get_or_create(name="Bench pool")[0]
+            teams = Team.objects.bulk_create(
+                [Team(name=f"Bench team {i:03d}") for i in range(N_REPS // REPS_PER_TEAM)])
+            reps = User.objects.bulk_create([
+                User(username=f"bench{i:05d}", full_name=f"座席{i:05d}", role=Role.REP,
+                     team=teams[i // REPS_PER_TEAM], password="!") for i in range(N_REPS)])
+            manager = User.objects.create_user("benchmanager", password="bench-pass-123", role=Role.MANAGER,
+                                                team=teams[0], full_name="Bench manager")
+            teams[0].managers.add(manager)
+            leads = Lead.objects.bulk_create(
+                [Lead(name=f"客户{i}", phone=f"+8613{i:09d}", pool=pool) for i in range(N_REPS * LEADS_PER_REP)],
+                batch_size=10_000)
+        teams = Team.objects.filter(name__startswith="Bench")
         dispositions = {}
         for code, flags in {"bench-no-answer": {}, "bench-other": {}, "bench-reached": {"reached": True},
                             "bench-quoted": {"reached": True, "quoted": True}, "bench-sold": {"sold": True}}.items():
@@ -148,10 +153,22 @@ def main():
         t0 = time.perf_counter()
         with connection.cursor() as cur:
             sql = insert_calls_sql(cur, known)
+            # Bulk load: the rows are valid by construction, so skip the per-row FK triggers and
+            # build the secondary indexes once at the end instead of row by row.
+            cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'calls_call' "
+                        "AND indexname NOT IN (SELECT conname FROM pg_constraint)")
+            indexes = cur.fetchall()
+            for name, _ in indexes:
+                cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+            cur.execute("SET session_replication_role = replica")
             for start in range(0, N_CALLS, CHUNK):
                 cur.execute(sql, [first_day, start, min(start + CHUNK, N_CALLS) - 1])
-                print(f"  {min(start + CHUNK, N_CALLS):,} calls", flush=True)
-            cur.execute("ANALYZE calls_call")
+                print(f"  {min(start + CHUNK, N_CALLS):,} calls ({time.perf_counter() - t0:.0f} s)", flush=True)
+            cur.execute("SET session_replication_role = DEFAULT")
+            for _, definition in indexes:
+                cur.execute(definition)
+            print(f"  indexes rebuilt ({time.perf_counter() - t0:.0f} s)", flush=True)
+            cur.execute("VACUUM ANALYZE calls_call")
         print(f"generated {N_CALLS:,} calls in {time.perf_counter() - t0:.1f} s")
 
     total_calls = Call.objects.count()
@@ -202,14 +219,16 @@ def main():
     print(f"facts: {DailyRepKpi.objects.count():,} rows")
     for label, params in (("last 30 days by day", {}), ("rolling 12 months by month", {"range": "12m"})):
         client.get(f"/kpis/team/{team_id}/", params)  # warm
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
+        times, cpu = [], []
+        for _ in range(7):
+            t0, c0 = time.perf_counter(), time.process_time()
             res = client.get(f"/kpis/team/{team_id}/", params)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
             assert res.status_code == 200, res.status_code
-        print(f"team dashboard ({REPS_PER_TEAM} reps, {label}): median {statistics.median(times):.0f} ms, "
-              f"max {max(times):.0f} ms (goal < 300 ms)")
+        print(f"team dashboard ({REPS_PER_TEAM} reps, {label}): median {statistics.median(times):.0f} ms wall, "
+              f"max {max(times):.0f} ms; Django process CPU median {statistics.median(cpu):.0f} ms (goal < 300 ms)")
+    print(f"load average during the run: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,11 @@ def _insert_facts_sql(day_sql: str, where_sql: str) -> str:
 def _take_lock() -> None:
     """Serialize runs: the row update blocks a second run until this transaction ends."""
     KpiLock.objects.filter(name=LOCK_NAME).update(held_at=timezone.now())
+    if connection.vendor == "postgresql":
+        # The per-(rep, day, lead) hash aggregate of a month of calls fits in memory instead of
+        # spilling to disk (only for this transaction).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 def _rebuild_window(cursor, start_day: dt.date, end_day: dt.date) -> int:
