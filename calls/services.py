@@ -71,7 +71,7 @@ def real_contact_seconds(lead: Lead | None = None) -> int:
 def _real_contact_sql() -> str:
     """SQL for the lead's real-contact threshold: its pool's rule when pools carry one."""
     if any(f.name == POOL_RULE_FIELD for f in Pool._meta.concrete_fields):
-        return (f"COALESCE((SELECT p.{POOL_RULE_FIELD} FROM leads_pool p WHERE p.id = leads_lead.pool_id), "
+        return (f"COALESCE((SELECT p.{POOL_RULE_FIELD} FROM leads_pool p WHERE p.id = l.pool_id), "
                 f"{REAL_CONTACT_SECONDS})")
     return str(REAL_CONTACT_SECONDS)
 
@@ -79,39 +79,55 @@ def _real_contact_sql() -> str:
 def refresh_lead_call_facts(lead_ids: Iterable[int]) -> None:
     """Recompute each lead's call-derived fields from its calls and open follow-ups (set-based).
 
-    last_contacted_at, last_real_contact_at, unanswered_attempts (since the last reach),
-    has_open_quote (latest quote/sale/refusal is a quote) and next_follow_up_at (earliest open
-    follow-up). One statement, so the fields can never drift from the records."""
+    last_contacted_at, last_real_contact_at, unanswered_attempts (phone attempts since the last
+    reach), has_open_quote (the latest quote/sale/refusal is a quote) and next_follow_up_at
+    (earliest open follow-up). One statement per 900 leads, so the fields never drift from the
+    records and a batch of a thousand calls costs one round trip."""
     ids = sorted({int(i) for i in lead_ids if i})
     if not ids:
         return
-    t, f = "TRUE", "FALSE"
     threshold = _real_contact_sql()
     for chunk_start in range(0, len(ids), 900):
         chunk = ids[chunk_start:chunk_start + 900]
         marks = ",".join(["%s"] * len(chunk))
         sql = f"""
         UPDATE leads_lead SET
-          last_contacted_at = (SELECT MAX(c.started_at) FROM calls_call c WHERE c.lead_id = leads_lead.id),
-          last_real_contact_at = (
-            SELECT MAX(c.started_at) FROM calls_call c JOIN calls_disposition d ON d.id = c.disposition_id
-            WHERE c.lead_id = leads_lead.id AND (d.reached = {t} OR c.duration_seconds >= {threshold})),
-          unanswered_attempts = (
-            SELECT COUNT(*) FROM calls_call c JOIN calls_disposition d ON d.id = c.disposition_id
-            WHERE c.lead_id = leads_lead.id AND c.channel = 'phone' AND d.reached = {f}
-              AND (NOT EXISTS (SELECT 1 FROM calls_call c2 JOIN calls_disposition d2 ON d2.id = c2.disposition_id
-                               WHERE c2.lead_id = leads_lead.id AND d2.reached = {t} AND c2.started_at >= c.started_at))),
-          has_open_quote = COALESCE((
-            SELECT CASE WHEN d.quoted = {t} AND d.sold = {f} AND d.refused = {f} THEN {t} ELSE {f} END
-            FROM calls_call c JOIN calls_disposition d ON d.id = c.disposition_id
-            WHERE c.lead_id = leads_lead.id AND (d.quoted = {t} OR d.sold = {t} OR d.refused = {t})
-            ORDER BY c.started_at DESC, c.id DESC LIMIT 1), {f}),
-          next_follow_up_at = (SELECT MIN(fu.due_at) FROM calls_followup fu
-                               WHERE fu.lead_id = leads_lead.id AND fu.done_at IS NULL)
-        WHERE id IN ({marks})
+          last_contacted_at = f.last_contact, last_real_contact_at = f.last_real,
+          unanswered_attempts = COALESCE(f.unanswered, 0),
+          has_open_quote = CASE WHEN f.last_quote IS NOT NULL AND f.last_quote >= f.last_quote_event
+                                THEN TRUE ELSE FALSE END,
+          next_follow_up_at = f.next_due
+        FROM (
+          SELECT l.id AS lead_id, a.last_contact, a.last_real, a.unanswered, a.last_quote, a.last_quote_event,
+                 fu.next_due
+          FROM leads_lead l
+          LEFT JOIN (
+            SELECT c.lead_id, MAX(c.started_at) AS last_contact,
+                   MAX(CASE WHEN c.reached OR c.duration_seconds >= c.threshold THEN c.started_at END) AS last_real,
+                   SUM(CASE WHEN c.channel = 'phone' AND NOT c.reached
+                             AND (c.last_reach IS NULL OR c.started_at > c.last_reach) THEN 1 ELSE 0 END) AS unanswered,
+                   MAX(CASE WHEN c.quoted AND NOT c.sold AND NOT c.refused THEN c.started_at END) AS last_quote,
+                   MAX(CASE WHEN c.quoted OR c.sold OR c.refused THEN c.started_at END) AS last_quote_event
+            FROM (
+              SELECT c.lead_id, c.started_at, c.channel, c.duration_seconds, d.reached, d.quoted, d.sold, d.refused,
+                     {threshold} AS threshold,
+                     MAX(CASE WHEN d.reached THEN c.started_at END) OVER (PARTITION BY c.lead_id) AS last_reach
+              FROM calls_call c
+              JOIN calls_disposition d ON d.id = c.disposition_id
+              JOIN leads_lead l ON l.id = c.lead_id
+              WHERE c.lead_id IN ({marks})
+            ) c GROUP BY c.lead_id
+          ) a ON a.lead_id = l.id
+          LEFT JOIN (
+            SELECT lead_id, MIN(due_at) AS next_due FROM calls_followup
+            WHERE done_at IS NULL AND lead_id IN ({marks}) GROUP BY lead_id
+          ) fu ON fu.lead_id = l.id
+          WHERE l.id IN ({marks})
+        ) f
+        WHERE leads_lead.id = f.lead_id
         """
         with connection.cursor() as cur:
-            cur.execute(sql, chunk)
+            cur.execute(sql, [*chunk, *chunk, *chunk])
 
 
 def _decimal(value, name: str) -> Decimal | None:

@@ -1,0 +1,165 @@
+"""REST: list/pull calls with an updated_since cursor, log one call, batch sync from dialers."""
+
+from decimal import Decimal
+
+import django_filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calls import services, sync
+from calls.models import Call, Channel, Disposition, FollowUpScope
+from calls.selectors import calls_visible_to
+from leads.models import Grade
+from telesales.api import ScopedQuerysetMixin
+from telesales.errors import DomainError
+
+
+class CallSerializer(serializers.ModelSerializer):
+    disposition = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Call
+        fields = ["id", "lead", "rep", "channel", "started_at", "duration_seconds", "disposition", "premium",
+                  "margin_rate", "quote_amount", "notes", "recording_url", "source", "external_id", "created_at",
+                  "updated_at"]
+        read_only_fields = fields
+
+
+class LogCallSerializer(serializers.Serializer):
+    lead = serializers.IntegerField(min_value=1, max_value=2**62)
+    disposition = serializers.SlugRelatedField(slug_field="code", queryset=Disposition.objects.filter(active=True))
+    duration_seconds = serializers.IntegerField(min_value=0, max_value=86400, default=0)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
+    started_at = serializers.DateTimeField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    premium = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0"))
+    margin_rate = serializers.DecimalField(max_digits=6, decimal_places=4, required=False, allow_null=True,
+                                           min_value=Decimal("0"), max_value=Decimal("1"))
+    quote_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                            min_value=Decimal("0"))
+    new_grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_null=True)
+    next_follow_up_at = serializers.DateTimeField(required=False, allow_null=True)
+    follow_up_purpose = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    follow_up_scope = serializers.ChoiceField(choices=FollowUpScope.choices, default=FollowUpScope.MINE)
+
+
+class SyncRowSerializer(serializers.Serializer):
+    """One dialer record (documentation; rows are validated one by one so a bad row only fails itself)."""
+
+    source = serializers.CharField(max_length=50, help_text="The sending system, e.g. 'asterisk-sh1'.")
+    external_id = serializers.CharField(max_length=100, help_text="The record's id in that system.")
+    lead_id = serializers.IntegerField(required=False, help_text="Lead id; or give phone.")
+    phone = serializers.CharField(required=False, help_text="Customer number, matched after normalization.")
+    rep_id = serializers.IntegerField(required=False, help_text="Defaults to the lead's owner.")
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    started_at = serializers.DateTimeField()
+    duration_seconds = serializers.IntegerField(required=False, min_value=0)
+    disposition = serializers.CharField(help_text="Disposition code, e.g. no_answer, reached, quoted, sold.")
+    premium = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    margin_rate = serializers.DecimalField(max_digits=6, decimal_places=4, required=False, allow_null=True)
+    quote_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    recording_url = serializers.CharField(required=False, allow_blank=True)
+
+
+class SyncRequestSerializer(serializers.Serializer):
+    calls = SyncRowSerializer(many=True, help_text=f"At most {sync.MAX_BATCH} records.")
+
+
+class SyncResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    source = serializers.CharField()
+    external_id = serializers.CharField()
+    status = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
+    id = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+
+
+class SyncCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    error = serializers.IntegerField()
+
+
+class SyncResponseSerializer(serializers.Serializer):
+    counts = SyncCountsSerializer()
+    results = SyncResultSerializer(many=True)
+
+
+class CallFilter(django_filters.FilterSet):
+    disposition = django_filters.CharFilter(field_name="disposition__code")
+    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changes at or after this time (pull cursor)."
+    )
+
+    class Meta:
+        model = Call
+        fields = ["rep", "lead", "channel", "source"]
+
+
+class UpdatedCursorPagination(CursorPagination):
+    """Stable pull order: oldest change first; follow `next` until it is null, keep the last updated_at."""
+
+    ordering = ("updated_at", "id")
+    page_size = 200
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class CallViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Calls the caller may see (rep: own, manager: their teams', admin/integration: all)."""
+
+    model = Call
+    serializer_class = CallSerializer
+    filterset_class = CallFilter
+    pagination_class = UpdatedCursorPagination
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+
+    def scoped_queryset(self, user):
+        return calls_visible_to(user).select_related(None).select_related("disposition")
+
+    @extend_schema(request=LogCallSerializer, responses={201: CallSerializer})
+    def create(self, request):
+        """Log one call through the same service as the browser form."""
+        data = LogCallSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        call = services.log_call(
+            actor=request.user, lead_id=v["lead"], disposition_id=v["disposition"].pk,
+            duration_seconds=v["duration_seconds"], channel=v["channel"], started_at=v.get("started_at"),
+            notes=v["notes"], premium=v.get("premium"), margin_rate=v.get("margin_rate"),
+            quote_amount=v.get("quote_amount"), new_grade=v.get("new_grade"),
+            next_follow_up_at=v.get("next_follow_up_at"), follow_up_purpose=v["follow_up_purpose"],
+            follow_up_scope=v["follow_up_scope"],
+        )
+        call = Call.objects.select_related("disposition").get(pk=call.pk)
+        return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
+
+
+
+class CallSyncView(APIView):
+    """POST /api/v1/calls/sync — idempotent batch upsert for dialers."""
+
+    @extend_schema(
+        request=SyncRequestSerializer, responses={200: SyncResponseSerializer},
+        parameters=[OpenApiParameter("source", str, description="Default source for rows without one.")],
+    )
+    def post(self, request):
+        """Upsert a batch of dialer records by (source, external_id): one result per row."""
+        rows = request.data.get("calls") if isinstance(request.data, dict) else None
+        if not isinstance(rows, list):
+            raise DomainError("Send {\"calls\": [...]} with a list of call records.")
+        if len(rows) > sync.MAX_BATCH:
+            raise DomainError(f"A batch holds at most {sync.MAX_BATCH} calls; split it.", code="batch_too_large")
+        source = request.query_params.get("source") or None
+        results = sync.sync_calls(actor=request.user, rows=rows, source_default=source[:50] if source else None)
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
+        for r in results:
+            counts[r["status"]] += 1
+        return Response({"counts": counts, "results": results})
