@@ -135,15 +135,13 @@ def actuals_for_many(targets: list[Target], *, until: dt.date) -> dict[int, Deci
             qs = qs.filter(**{f"{key}__in": ids}).values(key, "day")
         else:
             qs = qs.values("day")
-        daily: dict[tuple, Decimal] = defaultdict(Decimal)
+        by_owner: dict[object, list[tuple[dt.date, Decimal]]] = defaultdict(list)
         for row in qs.annotate(s=Sum(field)).order_by():
-            daily[(row.get(key) if key else None, row["day"])] += Decimal(row["s"] or 0)
+            by_owner[row.get(key) if key else None].append((row["day"], Decimal(row["s"] or 0)))
         for t in group:
-            owner = getattr(t, key) if key else None
             end = min(t.end, until)
-            out[t.pk] = sum(
-                (v for (o, d), v in daily.items() if o == owner and t.start <= d <= end), Decimal(0)
-            )
+            days = by_owner.get(getattr(t, key) if key else None, ())
+            out[t.pk] = sum((v for d, v in days if t.start <= d <= end), Decimal(0))
     return out
 
 

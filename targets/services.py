@@ -477,6 +477,10 @@ def evaluate_alert_rules(*, as_of: dt.date | None = None) -> dict:
         lo = min(t.start for t in targets)
         cal = selectors.work_calendar(lo, max(t.end for t in targets))
         daily = selectors.daily_actuals(targets, start=lo, end=as_of)
+        known = {
+            (a.target_id, a.streak_start): a
+            for a in Alert.objects.filter(rule=rule, target__in=targets).only("id", "target_id", "streak_start", "streak_end")
+        }
         for target in targets:
             workdays = cal.working_days(domain.Period(target.period_kind, target.start, as_of))
             total_days = cal.count(target.period)
@@ -488,6 +492,9 @@ def evaluate_alert_rules(*, as_of: dt.date | None = None) -> dict:
                 series, pace, threshold_percent=rule.threshold_percent, min_days=rule.consecutive_days
             )
             for streak in streaks:
+                existing = known.get((target.pk, streak.start))
+                if existing is not None and existing.streak_end >= streak.end:
+                    continue  # already recorded: re-running changes nothing
                 was_created, was_extended = _record_alert(rule, target, streak)
                 created += was_created
                 extended += was_extended

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,7 +59,9 @@ def index(request):
     metric = request.GET.get("metric")
     if metric:
         qs = qs.filter(metric=metric)
-    targets = list(qs.order_by("owner_kind", "period_kind", "team__name", "rep__username", "start")[:300])
+    owner_order = Case(When(owner_kind=OwnerKind.COMPANY, then=0), When(owner_kind=OwnerKind.TEAM, then=1), default=2)
+    period_order = Case(*[When(period_kind=k, then=i) for i, k in enumerate(domain.PERIOD_ORDER)])
+    targets = list(qs.order_by(owner_order, "team__name", period_order, "rep__username", "start")[:300])
     rows = _progress_rows(targets, today)
     plan = None
     if request.user.role == Role.REP:
