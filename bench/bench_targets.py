@@ -58,7 +58,7 @@ def main():
     from kpis.models import DailyRepKpi
     from targets import services
     from targets.models import AlertRule, Target
-    from targets.views import _progress_rows
+    from targets.selectors import progress_rows
 
     admin = User.objects.create_superuser("admin", "a@example.com", "x", role=Role.ADMIN)
     teams = Team.objects.bulk_create([Team(name=f"Team {i}") for i in range(N_REPS // REPS_PER_TEAM)])
@@ -104,7 +104,7 @@ def main():
     print(f"  first run {first}, second run {again}")
     rep_targets = list(Target.objects.filter(owner_kind="rep").select_related("team", "rep")[:300])
     with CaptureQueriesContext(connection) as ctx:
-        timed("progress rows for 300 rep targets (list page)", lambda: _progress_rows(rep_targets, dt.date(2026, 6, 15)))
+        timed("progress rows for 300 rep targets (list page)", lambda: progress_rows(rep_targets, dt.date(2026, 6, 15)))
     print(f"  queries: {len(ctx.captured_queries)}")
 
 

@@ -180,7 +180,28 @@ def driver_rates_for(target: Target, *, as_of: dt.date, lookback_days: int = 90)
     if sums["customers_sold"] < 3 and target.owner_kind != OwnerKind.COMPANY:
         sums = facts_for(Q(), start, as_of)
         source = "company"
-    return domain.driver_rates(**sums), source
+    return rates_from_kpi_drivers(sums), source
+
+
+def _dec(value) -> Decimal | None:
+    return None if value is None else Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def rates_from_kpi_drivers(sums: dict[str, Decimal]) -> domain.DriverRates:
+    """The KPI engine's exact driver decomposition (kpis.domain.decompose) mapped to the rates
+    the funnel walk needs; calls per customer dialled is the one ratio it does not carry."""
+    from kpis.domain import Counts, decompose
+
+    drivers = decompose(Counts.from_mapping(sums))
+    avg_margin = None
+    if drivers.avg_premium is not None and drivers.avg_margin_rate is not None:
+        avg_margin = _dec(drivers.avg_premium * drivers.avg_margin_rate)
+    calls = domain.driver_rates(**sums).calls_per_customer
+    return domain.DriverRates(
+        calls_per_customer=calls, connect_rate=_dec(drivers.effective_connect_rate),
+        quote_rate=_dec(drivers.quote_success_rate), close_rate=_dec(drivers.sales_success_rate),
+        avg_premium=_dec(drivers.avg_premium), avg_margin=avg_margin,
+    )
 
 
 def best_comparable_history(target_like: dict, *, before: dt.date) -> tuple[Decimal | None, int | None]:
@@ -216,3 +237,20 @@ def best_comparable_history(target_like: dict, *, before: dt.date) -> tuple[Deci
         buckets[key] = (total + v, days)
     best = max(buckets.values(), key=lambda tv: tv[0] / tv[1])
     return best if best[0] > 0 else (None, None)
+
+
+# ---- progress rows ---------------------------------------------------------------------------
+def progress_rows(targets: list[Target], today: dt.date) -> list[dict]:
+    """Progress for many targets with a constant number of queries."""
+    if not targets:
+        return []
+    actuals = actuals_for_many(targets, until=today)
+    cal = work_calendar(min(t.start for t in targets), max(t.end for t in targets))
+    rows = []
+    for t in targets:
+        p = domain.progress(target=t.value, actual=actuals[t.pk], period=t.period, as_of=today, tiers=t.tiers(),
+                            work_calendar=cal)
+        rows.append({"target": t, "p": p, "label": f"{t.owner_label} · {t.get_metric_display()}",
+                     "pct": (p.attainment * 100).quantize(Decimal("0.1")),
+                     "pace_pct": (p.pace_ratio * 100).quantize(Decimal("1")) if p.pace_ratio is not None else None})
+    return rows

@@ -1,8 +1,6 @@
 """Target pages: list with progress, detail (revisions, decomposition), alerts. Thin: parse,
 call a service or selector, render; domain errors become messages."""
 
-import datetime as dt
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,22 +16,6 @@ from targets import charts, domain, selectors, services
 from targets.forms import DecomposeForm, ReviseForm, RootCauseForm, TargetForm
 from targets.models import OwnerKind, Target
 from telesales.errors import DomainError
-
-
-def _progress_rows(targets: list[Target], today: dt.date) -> list[dict]:
-    """Progress for many targets with a constant number of queries."""
-    if not targets:
-        return []
-    actuals = selectors.actuals_for_many(targets, until=today)
-    cal = selectors.work_calendar(min(t.start for t in targets), max(t.end for t in targets))
-    rows = []
-    for t in targets:
-        p = domain.progress(target=t.value, actual=actuals[t.pk], period=t.period, as_of=today, tiers=t.tiers(),
-                            work_calendar=cal)
-        rows.append({"target": t, "p": p, "label": f"{t.owner_label} · {t.get_metric_display()}",
-                     "pct": (p.attainment * 100).quantize(Decimal("0.1")),
-                     "pace_pct": (p.pace_ratio * 100).quantize(Decimal("1")) if p.pace_ratio is not None else None})
-    return rows
 
 
 def _can_create(user) -> bool:
@@ -62,7 +44,7 @@ def index(request):
     owner_order = Case(When(owner_kind=OwnerKind.COMPANY, then=0), When(owner_kind=OwnerKind.TEAM, then=1), default=2)
     period_order = Case(*[When(period_kind=k, then=i) for i, k in enumerate(domain.PERIOD_ORDER)])
     targets = list(qs.order_by(owner_order, "team__name", period_order, "rep__username", "start")[:300])
-    rows = _progress_rows(targets, today)
+    rows = selectors.progress_rows(targets, today)
     plan = None
     if request.user.role == Role.REP:
         mine = next((t for t in targets if t.owner_kind == OwnerKind.REP and t.period_kind == "month"), None)
@@ -116,9 +98,9 @@ def detail(request, pk: int):
         messages.error(request, exc.message)
         return redirect("targets:index")
     today = timezone.localdate()
-    rows = _progress_rows([target], today)
+    rows = selectors.progress_rows([target], today)
     children = list(target.children.select_related("team", "rep").order_by("start", "team__name", "rep__username"))
-    child_rows = _progress_rows(children, today)
+    child_rows = selectors.progress_rows(children, today)
     cal = selectors.work_calendar(target.start, target.end)
     workdays = cal.working_days(domain.Period(target.period_kind, target.start, min(today, target.end)))
     daily = selectors.daily_actuals([target], start=target.start, end=min(today, target.end))[target.pk]

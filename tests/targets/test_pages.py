@@ -97,3 +97,15 @@ def test_unread_alert_template_tag(rf, manager):
     request.user = manager
     out = Template("{% load targets_tags %}{% unread_target_alerts as n %}[{{ n }}]").render(Context({"request": request}))
     assert out == "[0]"
+
+
+@time_machine.travel(JUNE_15)
+def test_progress_card_tag_shows_a_reps_month_and_calls_a_day(rf, rep, team):
+    from django.template import Context, Template
+
+    TargetFactory(owner_kind="rep", rep=rep, team=team, value=Decimal("220000.00"))
+    DailyRepKpiFactory(rep=rep, day=dt.date(2026, 6, 1), premium=Decimal("8000"))
+    request = rf.get("/")
+    request.user = rep
+    html = Template("{% load targets_tags %}{% target_progress_card %}").render(Context({"request": request}))
+    assert "220000.00" in html and "calls a day" in html and 'data-rag="red"' in html
