@@ -320,3 +320,29 @@ def hand_over_follow_ups(*, from_user_id: int, assignments: dict) -> int:
         else:
             moved += qs.update(assigned_to=None, scope=FollowUpScope.TEAM, team=getattr(leaver, "team", None))
     return moved
+
+
+def recycle_exhausted_leads(*, max_attempts: int = MAX_UNANSWERED_ATTEMPTS, limit: int = 1000) -> int:
+    """Recycling rule: an active held lead with `max_attempts` unanswered phone attempts in a row
+    (and no open quote, not locked) goes back to its public pool. Safe to run twice."""
+    from leads.services import release_lead
+
+    candidates = list(
+        Lead.objects.filter(
+            owner__isnull=False, status=LeadStatus.ACTIVE, unanswered_attempts__gte=max_attempts,
+            has_open_quote=False, locked=False,
+        ).select_related("owner").order_by("pk")[:limit]
+    )
+    done = 0
+    for lead in candidates:
+        try:
+            # Released in the owner's name: the rule acts on their behalf, the note says why.
+            release_lead(actor=lead.owner, lead_id=lead.pk,
+                         reason=f"Recycled by rule: {lead.unanswered_attempts} unanswered attempts in a row")
+        except DomainError:
+            continue
+        FollowUp.objects.filter(lead=lead, done_at__isnull=True, assigned_to_id=lead.owner_id).update(
+            assigned_to=None, scope=FollowUpScope.TEAM
+        )
+        done += 1
+    return done

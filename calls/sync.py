@@ -27,7 +27,8 @@ from leads.phones import normalize_phone
 from telesales.errors import DomainError
 
 MAX_BATCH = 5000
-CHUNK = 500
+CHUNK = 1000
+CHANNELS = frozenset(Channel.values)
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 COMPARED = ["lead_id", "rep_id", "channel", "started_at", "duration_seconds", "disposition_id", "premium",
             "margin_rate", "quote_amount", "notes", "recording_url"]
@@ -127,7 +128,7 @@ def parse_row(index: int, raw) -> Row:
         row.phone = phone or None
         row.rep_id = _int(raw, "rep_id", low=1)
         channel = raw.get("channel") or Channel.PHONE
-        if channel not in Channel.values:
+        if channel not in CHANNELS:
             raise RowError(f"channel must be one of {', '.join(Channel.values)}.")
         row.values = {
             "channel": channel,
@@ -342,17 +343,24 @@ def _upsert(rows: list[Row]) -> dict:
             ops.adapt_decimalfield_value(v["quote_amount"], 14, 2), v["notes"], v["recording_url"],
             r.source, r.external_id, ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(now),
         ])
-    row_sql = "(" + ",".join(["%s"] * len(COLUMNS)) + ")"
     if pg:
+        # One array per column (UNNEST): PostgreSQL parses 15 parameters instead of 15 per row.
+        types = ["bigint", "bigint", "varchar", "timestamptz", "integer", "bigint", "numeric", "numeric", "numeric",
+                 "text", "varchar", "varchar", "varchar", "timestamptz", "timestamptz"]
+        width = len(COLUMNS)
+        params = [params[i::width] for i in range(width)]
+        source_sql = "SELECT * FROM UNNEST(" + ", ".join(f"%s::{t}[]" for t in types) + ")"
         differs = f"({', '.join('calls_call.' + c for c in COMPARED)}) IS DISTINCT FROM " \
                   f"({', '.join('EXCLUDED.' + c for c in COMPARED)})"
         returning = "id, source, external_id, (xmax = 0)"
     else:
+        row_sql = "(" + ",".join(["%s"] * len(COLUMNS)) + ")"
+        source_sql = "VALUES " + ", ".join([row_sql] * len(rows))
         differs = " OR ".join(f"calls_call.{c} IS NOT excluded.{c}" for c in COMPARED)
         returning = "id, source, external_id"
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*COMPARED, "updated_at"])
     sql = (
-        f"INSERT INTO calls_call ({', '.join(COLUMNS)}) VALUES {', '.join([row_sql] * len(rows))} "
+        f"INSERT INTO calls_call ({', '.join(COLUMNS)}) {source_sql} "
         f"ON CONFLICT (source, external_id) WHERE external_id IS NOT NULL "
         f"DO UPDATE SET {updates} WHERE {differs} RETURNING {returning}"
     )

@@ -188,3 +188,20 @@ def test_do_not_call_disposition_puts_the_number_on_the_company_list(rep, lead, 
     except LookupError:
         pytest.skip("the company do-not-call list is not in this tree yet")
     assert number_is_blocked(lead.phone)
+
+
+def test_lead_with_too_many_unanswered_attempts_is_recycled_to_the_pool(rep, lead, dispo):
+    services = pytest.importorskip("leads.services")
+    if not hasattr(services, "release_lead"):
+        pytest.skip("leads.services.release_lead is not in this tree yet")
+    from calls.services import recycle_exhausted_leads
+
+    keep = LeadFactory(owner=rep)
+    for _ in range(MAX_UNANSWERED_ATTEMPTS):
+        log_call(actor=rep, lead_id=lead.pk, disposition_id=dispo["no_answer"].pk)
+    log_call(actor=rep, lead_id=keep.pk, disposition_id=dispo["no_answer"].pk)
+    assert recycle_exhausted_leads() == 1
+    lead.refresh_from_db()
+    keep.refresh_from_db()
+    assert lead.owner is None and keep.owner == rep
+    assert recycle_exhausted_leads() == 0

@@ -119,3 +119,23 @@ def test_follow_up_time_can_be_typed_the_short_way(text, expected):
     tz = timezone.get_current_timezone()
     now = dt.datetime(2026, 3, 10, 14, 20, tzinfo=tz)
     assert parse_when(text, now) == dt.datetime(*expected, tzinfo=tz)
+
+
+def test_lead_panel_query_count_does_not_grow_with_calls(client, rep, dispo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    few, many = LeadFactory(owner=rep), LeadFactory(owner=rep)
+    now = timezone.now()
+    Call.objects.bulk_create(
+        [Call(lead=many, rep=rep, started_at=now - dt.timedelta(hours=i), disposition=dispo["busy"]) for i in range(300)]
+        + [Call(lead=few, rep=rep, started_at=now, disposition=dispo["busy"])]
+    )
+    client.force_login(rep)
+    counts = []
+    for lead in (few, many):
+        client.get(f"/calls/lead/{lead.pk}/panel/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/calls/lead/{lead.pk}/panel/").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 10
