@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +28,7 @@ class PlanForm(forms.Form):
         for grade in GRADES:
             nxt = "won" if grade == "A" else GRADES[GRADES.index(grade) + 1]
             self.fields[f"rate_{grade}"] = forms.DecimalField(
-                label=f"{grade}→{nxt} %", required=False, min_value=0.1, max_value=100, decimal_places=2,
+                label=f"{grade}→{nxt} %", required=False, min_value=Decimal("0.1"), max_value=100, decimal_places=2,
                 help_text=_("empty: from history"),
             )
 
@@ -40,7 +42,7 @@ class PlanForm(forms.Form):
 
 
 class CoverageForm(forms.Form):
-    cycle_months = forms.DecimalField(label=_("Sales cycle (months)"), min_value=0.1, max_value=120, initial=4)
+    cycle_months = forms.DecimalField(label=_("Sales cycle (months)"), min_value=Decimal("0.1"), max_value=120, initial=4)
     win_rate = forms.CharField(label=_("Win rate (1/3, 33% or 0.33)"), max_length=20, initial="1/3")
     new_customers_per_month = forms.DecimalField(label=_("New customers a month"), min_value=0, max_value=100000, initial=3)
 

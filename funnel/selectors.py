@@ -124,21 +124,17 @@ def funnel_counts_by_owner(owner_ids: list[int] | None, as_of: dt.datetime | Non
             _add(out.setdefault(row["owner_id"], _empty_counts()), row["grade"], row["status"], row["n"])
         return out
 
+    if connection.vendor == "postgresql":
+        return _counts_as_of_backwards(owner_ids, as_of, out)
     gc, lead = _table(GradeChange), _table(Lead)
     where_owner_last, p1 = _owner_filter("owner_id", owner_ids)
     where_owner_lead, p2 = _owner_filter("l.owner_id", owner_ids)
-    if connection.vendor == "postgresql":
-        last = (
-            f"SELECT DISTINCT ON (lead_id) lead_id, owner_id, to_grade, to_status FROM {gc} "
-            f"WHERE changed_at <= %s ORDER BY lead_id, changed_at DESC, id DESC"
-        )
-    else:
-        last = (
-            f"SELECT lead_id, owner_id, to_grade, to_status FROM ("
-            f"SELECT lead_id, owner_id, to_grade, to_status, ROW_NUMBER() OVER "
-            f"(PARTITION BY lead_id ORDER BY changed_at DESC, id DESC) AS rn FROM {gc} WHERE changed_at <= %s"
-            f") ranked WHERE rn = 1"
-        )
+    last = (
+        f"SELECT lead_id, owner_id, to_grade, to_status FROM ("
+        f"SELECT lead_id, owner_id, to_grade, to_status, ROW_NUMBER() OVER "
+        f"(PARTITION BY lead_id ORDER BY changed_at DESC, id DESC) AS rn FROM {gc} WHERE changed_at <= %s"
+        f") ranked WHERE rn = 1"
+    )
     sql = (
         f"SELECT owner_id, to_grade, to_status, COUNT(*) FROM ({last}) last_change "
         f"WHERE {where_owner_last} GROUP BY owner_id, to_grade, to_status "
@@ -151,6 +147,44 @@ def funnel_counts_by_owner(owner_ids: list[int] | None, as_of: dt.datetime | Non
         cur.execute(sql, [at, *p1, at, *p2, at])
         for owner_id, grade, status, n in cur.fetchall():
             _add(out.setdefault(owner_id, _empty_counts()), grade, status, n)
+    return out
+
+
+def _counts_as_of_backwards(owner_ids, as_of, out):
+    """PostgreSQL: start from the leads' current state and correct only the leads that changed
+    after `as_of`, each looked up once (its last change at or before `as_of`, by index). A recent
+    date touches only recent history instead of the whole table."""
+    qs = Lead.objects.filter(owner__isnull=False, created_at__lte=as_of)
+    if owner_ids is not None:
+        qs = qs.filter(owner_id__in=owner_ids)
+    for row in qs.values("owner_id", "grade", "status").annotate(n=Count("id")).order_by():
+        _add(out.setdefault(row["owner_id"], _empty_counts()), row["grade"], row["status"], row["n"])
+    gc, lead = _table(GradeChange), _table(Lead)
+    then_owner, p1 = _owner_filter("owner_id", owner_ids)
+    now_owner, p2 = _owner_filter("cur_owner", owner_ids)
+    sql = f"""
+        WITH changed AS (SELECT DISTINCT lead_id FROM {gc} WHERE changed_at > %s),
+        st AS (
+            SELECT l.owner_id AS cur_owner, l.grade AS cur_grade, l.status AS cur_status,
+                   COALESCE(s.owner_id, l.owner_id) AS owner_id,
+                   COALESCE(s.to_grade, 'E') AS grade, COALESCE(s.to_status, 'active') AS status
+            FROM changed c JOIN {lead} l ON l.id = c.lead_id
+            LEFT JOIN LATERAL (
+                SELECT g.owner_id, g.to_grade, g.to_status FROM {gc} g
+                WHERE g.lead_id = l.id AND g.changed_at <= %s ORDER BY g.changed_at DESC, g.id DESC LIMIT 1
+            ) s ON TRUE
+            WHERE l.created_at <= %s
+        )
+        SELECT 1, owner_id, grade, status, COUNT(*) FROM st WHERE {then_owner} GROUP BY owner_id, grade, status
+        UNION ALL
+        SELECT -1, cur_owner, cur_grade, cur_status, COUNT(*) FROM st WHERE {now_owner}
+        GROUP BY cur_owner, cur_grade, cur_status
+    """
+    at = _dt(as_of)
+    with connection.cursor() as cur:
+        cur.execute(sql, [at, at, at, *p1, *p2])
+        for sign, owner_id, grade, status, n in cur.fetchall():
+            _add(out.setdefault(owner_id, _empty_counts()), grade, status, sign * n)
     return out
 
 
@@ -195,22 +229,43 @@ def _check_period(start: dt.datetime, end: dt.datetime) -> None:
         raise DomainError("The period must end after it starts.")
 
 
-def stage_stats_by_owner(owner_ids: list[int] | None, start: dt.datetime, end: dt.datetime) -> dict[int, StageStats]:
+def stage_stats_by_owner(
+    owner_ids: list[int] | None, start: dt.datetime, end: dt.datetime,
+    current: dict[int, dict[str, int]] | None = None,
+) -> dict[int, StageStats]:
     """Per owner and stage: customers at the grade during [start, end) and how many of them
     reached a higher grade (for A: were won) within the period.
 
     A lead was at grade X in the period if it was at X (and active) when the period began, or
-    entered X during it; new leads start at E. Only the period's changes are read: the grade at
-    the start is the `from_grade` of the lead's first change in the period, or its current grade
-    when it has not changed since."""
+    entered X during it; new leads start at E. Only changes since the start are read: a lead
+    with none is at its current grade all period (read with the current funnel, which the caller
+    may pass in when the period ends now); a lead with some was at the `from_grade` of its first
+    one when the period began, and is corrected in one small query."""
     _check_period(start, end)
+    out: dict[int, StageStats] = {}
+    if owner_ids is not None:
+        out = {pk: _empty_stats() for pk in owner_ids}
+    if current is None or end < timezone.now():
+        qs = Lead.objects.filter(owner__isnull=False, status=LeadStatus.ACTIVE, created_at__lt=end)
+        if owner_ids is not None:
+            qs = qs.filter(owner_id__in=owner_ids)
+        current = {}
+        for row in qs.values("owner_id", "grade").annotate(n=Count("id")).order_by():
+            current.setdefault(row["owner_id"], dict.fromkeys(GRADES, 0))[row["grade"]] = row["n"]
+    for owner_id, counts in current.items():
+        stats = out.setdefault(owner_id, _empty_stats())
+        for g in GRADES:
+            stats.at[g] += counts.get(g, 0)
+        stats.bc_at += counts.get("B", 0) + counts.get("C", 0)
+
     gc, lead = _table(GradeChange), _table(Lead)
     rank = _rank_sql("to_grade", "to_status")
     visited = ", ".join(
         f"MAX(CASE WHEN in_period = 1 AND to_status = 'active' AND to_grade = '{g}' THEN 1 ELSE 0 END) AS v_{g}"
         for g in GRADES
     )
-    owner_where, owner_params = _owner_filter("owner_id", owner_ids)
+    then_owner, p1 = _owner_filter("owner_id", owner_ids)
+    now_owner, p2 = _owner_filter("cur_owner", owner_ids)
     at_expr = {g: f"(start_grade = '{g}' OR v_{g} = 1)" for g in GRADES}
     sums = ", ".join(
         f"SUM(CASE WHEN {at_expr[g]} THEN 1 ELSE 0 END), "
@@ -218,6 +273,7 @@ def stage_stats_by_owner(owner_ids: list[int] | None, start: dt.datetime, end: d
         for g in GRADES
     )
     bc = f"({at_expr['C']} OR {at_expr['B']})"
+    zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
     sql = f"""
         WITH pc AS (
             SELECT lead_id, from_grade, to_grade, to_status, owner_id,
@@ -235,31 +291,35 @@ def stage_stats_by_owner(owner_ids: list[int] | None, start: dt.datetime, end: d
                    {visited}
             FROM pc GROUP BY lead_id
         ), st AS (
-            SELECT COALESCE(a.last_owner, l.owner_id) AS owner_id,
-                   CASE WHEN l.created_at >= %s THEN 'E'
-                        WHEN a.lead_id IS NOT NULL THEN a.first_from
-                        WHEN l.status = 'active' THEN l.grade END AS start_grade,
-                   COALESCE(a.max_rank, -1) AS max_rank,
-                   {", ".join(f"COALESCE(a.v_{g}, 0) AS v_{g}" for g in GRADES)}
-            FROM {lead} l LEFT JOIN agg a ON a.lead_id = l.id
+            SELECT l.owner_id AS cur_owner, l.grade AS cur_grade, l.status AS cur_status,
+                   COALESCE(a.last_owner, l.owner_id) AS owner_id,
+                   CASE WHEN l.created_at >= %s THEN 'E' ELSE a.first_from END AS start_grade,
+                   a.max_rank, {", ".join(f"a.v_{g}" for g in GRADES)}
+            FROM agg a JOIN {lead} l ON l.id = a.lead_id
             WHERE l.created_at < %s
         )
-        SELECT owner_id, {sums},
+        SELECT 1, owner_id, '', {sums},
                SUM(CASE WHEN {bc} THEN 1 ELSE 0 END),
                SUM(CASE WHEN {bc} AND max_rank >= {RANK['A']} THEN 1 ELSE 0 END)
-        FROM st WHERE {owner_where} GROUP BY owner_id
+        FROM st WHERE {then_owner} GROUP BY owner_id
+        UNION ALL
+        SELECT -1, cur_owner, cur_grade, COUNT(*), {zeros}
+        FROM st WHERE cur_status = 'active' AND {now_owner} GROUP BY cur_owner, cur_grade
     """
     s, e = _dt(start), _dt(end)
-    out: dict[int, StageStats] = {}
-    if owner_ids is not None:
-        out = {pk: _empty_stats() for pk in owner_ids}
     with connection.cursor() as cur:
-        cur.execute(sql, [e, e, s, s, e, *owner_params])
+        cur.execute(sql, [e, e, s, s, e, *p1, *p2])
         for row in cur.fetchall():
-            stats = out.setdefault(row[0], _empty_stats())
+            stats = out.setdefault(row[1], _empty_stats())
+            if row[0] == -1:  # the changed lead was counted at its current grade above: take it back
+                if row[2] in stats.at:
+                    stats.at[row[2]] -= int(row[3])
+                if row[2] in ("B", "C"):
+                    stats.bc_at -= int(row[3])
+                continue
             for i, g in enumerate(GRADES):
-                stats.at[g] += int(row[1 + 2 * i] or 0)
-                stats.reached[g] += int(row[2 + 2 * i] or 0)
+                stats.at[g] += int(row[3 + 2 * i] or 0)
+                stats.reached[g] += int(row[4 + 2 * i] or 0)
             stats.bc_at += int(row[-2] or 0)
             stats.bc_to_a += int(row[-1] or 0)
     return out

@@ -17,7 +17,7 @@ from accounts.models import Role, Team
 from funnel import charts, domain, selectors
 from funnel.forms import CoverageForm, FunnelFilterForm, GradeForm, PlanForm, default_plan_start
 from funnel.planning import build_plan
-from leads.grading import change_grade
+from funnel.services import change_grade
 from leads.selectors import can_work_lead, lead_for
 from telesales.errors import DomainError, NotFound
 
@@ -79,8 +79,11 @@ def index(request):
     days = data.get("days") or 30
     end = as_of or timezone.now()
     start = end - dt.timedelta(days=days)
-    counts = selectors.funnel_counts(scope, as_of)
-    stats = selectors.stage_stats(scope, start, end)
+    by_owner = selectors.funnel_counts_by_owner(scope.owner_ids, as_of)
+    counts = selectors.sum_counts(by_owner.values())
+    stats = selectors.sum_stats(
+        selectors.stage_stats_by_owner(scope.owner_ids, start, end, current=by_owner if as_of is None else None).values()
+    )
     avg_days = selectors.average_days_in_stage(scope, start, end)
     diagnosis = domain.classify_shape(counts)
     reps, teams = _choices(request.user)
@@ -110,7 +113,10 @@ def team(request):
     reps = [r for r in scope.reps if r.role == Role.REP]
     owner_ids = [r.pk for r in reps]
     counts = selectors.funnel_counts_by_owner(owner_ids, as_of)
-    stats = selectors.stage_stats_by_owner(owner_ids, end - dt.timedelta(days=days), end)
+    # Conversion up to now starts from the current funnel just read: no second pass over the leads.
+    stats = selectors.stage_stats_by_owner(
+        owner_ids, end - dt.timedelta(days=days), end, current=counts if as_of is None else None
+    )
     rows = []
     for rep in reps:
         c, s = counts[rep.pk], stats[rep.pk]

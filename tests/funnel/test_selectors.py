@@ -54,8 +54,8 @@ def test_history_as_of_today_agrees_with_the_current_grades(rep, teammate, manag
 
 def test_a_lead_counts_for_the_owner_it_had_at_the_time(rep, teammate, manager):
     lead = lead_at(rep, path=[("D", day(1))])
-    lead.owner = teammate
-    lead.save(update_fields=["owner"])
+    lead.owner, lead.grade = teammate, "C"
+    lead.save(update_fields=["owner", "grade"])
     GradeChange.objects.create(
         lead=lead, from_grade="D", to_grade="C", changed_by=teammate, owner=teammate, changed_at=day(5)
     )

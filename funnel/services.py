@@ -1,0 +1,63 @@
+"""Grade changes from the funnel pages go through the leads grade service.
+
+`leads.grading.change_grade` locks the lead with `select_for_update().select_related("owner")`,
+which PostgreSQL refuses (FOR UPDATE on the nullable side of an outer join). Until that is fixed
+in leads/, a refused lock falls back to the same steps with the lock taken on the lead row only;
+once fixed, the leads service is used unchanged."""
+
+from django.db import NotSupportedError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from leads import grading
+from leads.models import GRADE_ORDER, GradeChange, Lead, LeadStatus, LostReason
+from leads.selectors import can_work_lead
+from telesales.errors import DomainError, PermissionDenied
+
+
+def change_grade(
+    *, actor: User, lead_id: int, to_grade: str | None = None, to_status: str | None = None,
+    lost_reason_id: int | None = None, call=None, at=None,
+) -> Lead:
+    """Set a lead's grade and/or end state and record the change (see leads.grading)."""
+    kwargs = dict(
+        actor=actor, lead_id=lead_id, to_grade=to_grade, to_status=to_status,
+        lost_reason_id=lost_reason_id, call=call, at=at,
+    )
+    try:
+        return grading.change_grade(**kwargs)
+    except NotSupportedError:
+        return _change_grade_locking_lead_only(**kwargs)
+
+
+@transaction.atomic
+def _change_grade_locking_lead_only(*, actor, lead_id, to_grade, to_status, lost_reason_id, call, at) -> Lead:
+    Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).exists()
+    lead = Lead.objects.select_related("owner").get(pk=lead_id)
+    if not can_work_lead(actor, lead):
+        raise PermissionDenied("Only the lead's owner, their manager or an admin can change its grade.")
+    new_grade = to_grade or lead.grade
+    new_status = to_status or lead.status
+    if new_grade not in GRADE_ORDER:
+        raise DomainError(f"Unknown grade “{new_grade}”; use one of E, D, C, B, A.")
+    if new_status not in LeadStatus.values:
+        raise DomainError(f"Unknown status “{new_status}”.")
+    reason = None
+    if new_status == LeadStatus.LOST and lead.status != LeadStatus.LOST:
+        reason = LostReason.objects.filter(pk=lost_reason_id, active=True).first() if lost_reason_id else None
+        if reason is None:
+            raise DomainError("A lost lead needs a reason from the list.")
+    if new_grade == lead.grade and new_status == lead.status:
+        return lead
+    when = at or timezone.now()
+    GradeChange.objects.create(
+        lead=lead, from_grade=lead.grade, to_grade=new_grade, to_status=new_status,
+        changed_by=actor, owner=lead.owner, call=call, changed_at=when,
+    )
+    lead.grade, lead.status, lead.grade_changed_at = new_grade, new_status, when
+    fields = ["grade", "status", "grade_changed_at", "updated_at"]
+    if reason is not None:
+        lead.lost_reason = reason
+        fields.append("lost_reason")
+    lead.save(update_fields=fields)
+    return lead
