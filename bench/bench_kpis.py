@@ -84,6 +84,7 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -137,8 +138,9 @@ def main():
             "lead_id": f"{lead0} + (g % {N_REPS}) * {LEADS_PER_REP} + ((g / {N_REPS}) * 37 + g * 13) % {LEADS_PER_REP}",
             "rep_id": f"{rep0} + (g % {N_REPS})",
             "channel": "'phone'",
-            # day index = (g / reps) % days; 08:00–20:00 local (UTC+8 → 00:00–12:00 UTC)
-            "started_at": f"(%s::date + ((g / {N_REPS}) % {N_DAYS}) * interval '1 day') AT TIME ZONE 'UTC' "
+            # Chronological like real call logs (day index = g × days / calls), every rep every day,
+            # 08:00–20:00 local (UTC+8 → 00:00–12:00 UTC).
+            "started_at": f"(%s::date + ((g * {N_DAYS}) / {N_CALLS}) * interval '1 day') AT TIME ZONE 'UTC' "
                           f"+ ((g * 17) % 43200) * interval '1 second'",
             "duration_seconds": "(g * 31) % 400",
             "disposition_id": f"CASE WHEN {pick} < 45 THEN {d['bench-no-answer']} WHEN {pick} < 58 THEN {d['bench-other']} "
@@ -171,6 +173,8 @@ def main():
             cur.execute("VACUUM ANALYZE calls_call")
         print(f"generated {N_CALLS:,} calls in {time.perf_counter() - t0:.1f} s")
 
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM calls_call WHERE source = 'bench-today'")  # left by an earlier run
     total_calls = Call.objects.count()
     print(f"\nmachine: {os.cpu_count()} cores; calls: {total_calls:,}; reps: {N_REPS}; days: {N_DAYS}")
 
@@ -191,7 +195,8 @@ def main():
             "lead_id": f"{lead0} + (g % {N_REPS}) * {LEADS_PER_REP} + (g / {N_REPS}) % {LEADS_PER_REP}",
             "rep_id": f"{rep0} + (g % {N_REPS})",
             "channel": "'phone'",
-            "started_at": "(%s::date AT TIME ZONE 'Asia/Shanghai') + interval '9 hours' + (g % 30000) * interval '1 second'",
+            "started_at": f"(%s::timestamp AT TIME ZONE '{settings.TIME_ZONE}') + interval '9 hours' "
+                          "+ (g % 30000) * interval '1 second'",
             "duration_seconds": "(g * 31) % 400",
             "disposition_id": f"CASE WHEN g % 10 = 0 THEN {sold} ELSE {reached} END",
             "premium": "CASE WHEN g % 10 = 0 THEN 1000 ELSE NULL END",

@@ -9,7 +9,8 @@ nothing. The counting rules are documented in kpis/domain.py.
   deleted *first* in the run's transaction, so a call written while the run computes marks its day
   again (its writer updates/re-creates the mark) and the next run picks it up; a failed run rolls
   the marks back.
-- full / since: rebuilds every day (or every day from `since`) in windows of WINDOW_DAYS days.
+- full / since: rebuilds every day (or every day from `since`), one INSERT … SELECT per local day
+  (a day's calls are one index range on started_at; no per-row time-zone conversion).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from calls.models import Call, DirtyRepDay
 from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind
 
 LOCK_NAME = "recompute"
-WINDOW_DAYS = 31
 REP_CHUNK = 500
 
 # Funnel is monotone per customer-day: sold ⇒ quoted ⇒ reached ⇒ dialled (see kpis/domain.py).
@@ -60,38 +60,26 @@ def _ts(value: dt.datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _local_day_sql() -> tuple[str, list]:
-    """SQL expression for the local calendar day of c.started_at, and its parameters."""
-    if connection.vendor == "postgresql":
-        return "(c.started_at AT TIME ZONE %s)::date", [settings.TIME_ZONE]
-    # Django registers this function on SQLite connections (used by TruncDate with tzinfo).
-    return "django_datetime_cast_date(c.started_at, %s, 'UTC')", [settings.TIME_ZONE]
-
-
-def _insert_facts_sql(day_sql: str, where_sql: str) -> str:
-    """One INSERT … SELECT: per (rep, day, lead) flags first, then per (rep, day) counts."""
+def _insert_facts_sql(where_sql: str) -> str:
+    """One INSERT … SELECT of the facts of one local day (the day is a parameter, so no time-zone
+    maths runs per row): distinct customers per funnel stage, calls, money and talk per rep."""
     user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
     return f"""
         INSERT INTO {DailyRepKpi._meta.db_table} ({_FACT_COLUMNS})
-        SELECT x.rep_id, u.team_id, x.day,
-               SUM(x.calls), SUM(x.dialled), SUM(x.reached), SUM(x.quoted), SUM(x.sold),
-               SUM(x.premium), SUM(x.margin), SUM(x.talk)
-        FROM (
-            SELECT c.rep_id AS rep_id, {day_sql} AS day, c.lead_id AS lead_id,
-                   SUM(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END) AS calls,
-                   MAX(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END) AS dialled,
-                   MAX(CASE WHEN {_REACHED} THEN 1 ELSE 0 END) AS reached,
-                   MAX(CASE WHEN {_QUOTED} THEN 1 ELSE 0 END) AS quoted,
-                   MAX(CASE WHEN {_SOLD} THEN 1 ELSE 0 END) AS sold,
-                   SUM(CASE WHEN {_SOLD} THEN COALESCE(c.premium, 0) ELSE 0 END) AS premium,
-                   SUM(CASE WHEN {_SOLD} THEN ROUND(COALESCE(c.premium, 0) * COALESCE(c.margin_rate, 0), 2)
-                       ELSE 0 END) AS margin,
-                   SUM(c.duration_seconds) AS talk
-            FROM calls_call c JOIN calls_disposition d ON d.id = c.disposition_id
-            WHERE {where_sql}
-            GROUP BY c.rep_id, day, c.lead_id
-        ) x JOIN {user_table} u ON u.id = x.rep_id
-        GROUP BY x.rep_id, u.team_id, x.day
+        SELECT c.rep_id, u.team_id, %s,
+               SUM(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END),
+               COUNT(DISTINCT CASE WHEN {_DIALLED} THEN c.lead_id END),
+               COUNT(DISTINCT CASE WHEN {_REACHED} THEN c.lead_id END),
+               COUNT(DISTINCT CASE WHEN {_QUOTED} THEN c.lead_id END),
+               COUNT(DISTINCT CASE WHEN {_SOLD} THEN c.lead_id END),
+               SUM(CASE WHEN {_SOLD} THEN COALESCE(c.premium, 0) ELSE 0 END),
+               SUM(CASE WHEN {_SOLD} THEN ROUND(COALESCE(c.premium, 0) * COALESCE(c.margin_rate, 0), 2) ELSE 0 END),
+               SUM(c.duration_seconds)
+        FROM calls_call c
+        JOIN calls_disposition d ON d.id = c.disposition_id
+        JOIN {user_table} u ON u.id = c.rep_id
+        WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
+        GROUP BY c.rep_id, u.team_id
     """
 
 
@@ -105,27 +93,20 @@ def _take_lock() -> None:
             cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
-def _rebuild_window(cursor, start_day: dt.date, end_day: dt.date) -> int:
-    """Recompute all facts for local days [start_day, end_day)."""
-    DailyRepKpi.objects.filter(day__gte=start_day, day__lt=end_day).delete()
-    start_utc, _ = day_bounds(start_day)
-    end_utc, _ = day_bounds(end_day)
-    day_sql, day_params = _local_day_sql()
-    sql = _insert_facts_sql(day_sql, "c.started_at >= %s AND c.started_at < %s")
-    cursor.execute(sql, [*day_params, _ts(start_utc), _ts(end_utc)])
-    return max(cursor.rowcount, 0)
-
-
-def _rebuild_rep_days(cursor, day: dt.date, rep_ids: list[int]) -> int:
-    """Recompute the facts of some reps on one local day (the day is known: no zone maths in SQL)."""
-    written = 0
+def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> int:
+    """Recompute the facts of one local day, for all reps or only `rep_ids` (after deleting them)."""
     start_utc, end_utc = day_bounds(day)
+    params = [connection.ops.adapt_datefield_value(day), _ts(start_utc), _ts(end_utc)]
+    if rep_ids is None:
+        DailyRepKpi.objects.filter(day=day).delete()
+        cursor.execute(_insert_facts_sql(""), params)
+        return max(cursor.rowcount, 0)
+    written = 0
     for i in range(0, len(rep_ids), REP_CHUNK):
         chunk = rep_ids[i : i + REP_CHUNK]
         DailyRepKpi.objects.filter(day=day, rep_id__in=chunk).delete()
         placeholders = ", ".join(["%s"] * len(chunk))
-        sql = _insert_facts_sql("%s", f"c.started_at >= %s AND c.started_at < %s AND c.rep_id IN ({placeholders})")
-        cursor.execute(sql, [connection.ops.adapt_datefield_value(day), _ts(start_utc), _ts(end_utc), *chunk])
+        cursor.execute(_insert_facts_sql(f"AND c.rep_id IN ({placeholders})"), [*params, *chunk])
         written += max(cursor.rowcount, 0)
     return written
 
@@ -175,9 +156,8 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
                 with connection.cursor() as cursor:
                     day = first
                     while day <= last:
-                        end = min(day + dt.timedelta(days=WINDOW_DAYS), last + dt.timedelta(days=1))
-                        rows += _rebuild_window(cursor, day, end)
-                        day = end
+                        rows += _rebuild_day(cursor, day)
+                        day += dt.timedelta(days=1)
     except Exception as exc:
         _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -202,7 +182,7 @@ def recompute_incremental() -> KpiRun:
             pairs = sum(len(reps) for reps in by_day.values())
             with connection.cursor() as cursor:
                 for day in sorted(by_day):
-                    rows += _rebuild_rep_days(cursor, day, sorted(by_day[day]))
+                    rows += _rebuild_day(cursor, day, sorted(by_day[day]))
     except Exception as exc:
         _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
         raise

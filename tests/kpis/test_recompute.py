@@ -158,7 +158,7 @@ def test_a_failed_run_is_recorded_with_its_error_and_keeps_the_marks(rep, log_ca
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_rebuild_rep_days", boom)
+    monkeypatch.setattr(services, "_rebuild_day", boom)
     with pytest.raises(RuntimeError):
         services.recompute_incremental()
     run = KpiRun.objects.get()
