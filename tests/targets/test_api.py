@@ -88,3 +88,14 @@ def test_alerts_list_acknowledge_and_root_cause(api, manager, rep, team):
     assert r.status_code == 200
     assert client.get(f"/api/v1/target-alerts/{alert.pk}/").json()["root_cause"]["tools"] == "外呼系统故障"
     assert api.as_user(rep).get(f"/api/v1/target-alerts/{alert.pk}/").status_code == 404
+
+
+def test_target_list_query_count_does_not_grow_with_rows(api, manager, team, django_assert_max_num_queries):
+    from tests.factories import UserFactory
+
+    for r in UserFactory.create_batch(15, team=team):
+        TargetFactory(owner_kind="rep", rep=r, team=team)
+    client = api.as_user(manager)
+    with django_assert_max_num_queries(6):
+        r = client.get("/api/v1/targets/?page_size=100")
+    assert r.status_code == 200 and r.json()["count"] == 15
