@@ -199,6 +199,11 @@ def note_for(*, actor: User, note_id: int) -> OneToOneNote:
 
 
 # ---- team stage ---------------------------------------------------------------------------------
+def scope_teams_for(user: User) -> QuerySet[Team]:
+    """Teams the user may see (a rep: their own)."""
+    return scope_teams(Team.objects.all(), user).order_by("name")
+
+
 def team_stages(user: User, *, today: dt.date | None = None) -> list[tuple[Team, domain.StageInfo]]:
     today = today or timezone.localdate()
     teams = scope_teams(Team.objects.all(), user).order_by("name")

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.access import can_manage_user, managed_team_ids, sees_everything
@@ -36,7 +35,7 @@ from coaching.models import (
     ScorecardVersion,
     Support,
 )
-from kpis.models import DailyRepKpi
+from kpis.selectors import rep_ranking
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 PLAN_DAYS = 30
@@ -196,14 +195,11 @@ def _cohorts(plan: SamplingPlan, reps: list[User], today: dt.date) -> dict[int, 
 
 
 def _rep_totals(rep_ids: list[int], team_id: int, start: dt.date, end: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
-    """(margin, premium) per rep over the window, from the KPI facts."""
-    rows = (
-        DailyRepKpi.objects.filter(rep_id__in=rep_ids, day__gte=start, day__lte=end)
-        .values("rep_id").annotate(m=Sum("margin_amount"), p=Sum("premium"))
-    )
+    """(margin, premium) per rep over the window, from the KPI engine's ranking."""
     totals = {r: (Decimal(0), Decimal(0)) for r in rep_ids}
-    for row in rows:
-        totals[row["rep_id"]] = (row["m"] or Decimal(0), row["p"] or Decimal(0))
+    for row in rep_ranking([team_id], start, end):
+        if row["rep_id"] in totals:
+            totals[row["rep_id"]] = (row["margin_amount"] or Decimal(0), row["premium"] or Decimal(0))
     return totals
 
 

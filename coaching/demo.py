@@ -1,0 +1,86 @@
+"""Demo coaching data: a company QA scorecard, a weekly sampling plan per team run over the last
+four weeks, calls scored by two blind reviewers (a few still pending), one open improvement plan
+and a one-to-one note with a follow-up task. Skips quietly when there are no calls."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from calls.models import Call
+from coaching import domain, services
+from coaching.models import ReviewAssignment, SampledCall
+
+CRITERIA = [
+    {"key": "script", "name": "话术规范 Script compliance", "weight": 15},
+    {"key": "attitude", "name": "服务态度 Service attitude", "weight": 15},
+    {"key": "needs", "name": "需求挖掘 Needs discovery", "weight": 20},
+    {"key": "objections", "name": "异议处理 Objection handling", "weight": 20},
+    {"key": "closing", "name": "促成 Closing", "weight": 20},
+    {"key": "compliance", "name": "合规 Compliance", "weight": 10, "scale_max": 1, "critical": True},
+]
+# Typical weak spots: objections and closing cost most points (so the Pareto has a story).
+SKILL = {"script": 4.3, "attitude": 4.5, "needs": 3.6, "objections": 2.8, "closing": 3.0}
+
+
+def _scores(rng: random.Random, bias: float) -> dict:
+    out = {k: max(0, min(5, round(rng.gauss(mu + bias, 0.8)))) for k, mu in SKILL.items()}
+    out["compliance"] = 0 if rng.random() < 0.03 else 1
+    return out
+
+
+def seed(rng: random.Random, ctx: dict) -> None:
+    admin, teams, managers = ctx.get("admin"), ctx.get("teams") or [], ctx.get("managers") or []
+    if not admin or not teams or not Call.objects.exists():
+        return
+    card = services.create_scorecard(actor=admin, name="通话质检 Call QA", criteria=CRITERIA)
+    today = timezone.localdate()
+    weeks = [domain.week_start(today) - dt.timedelta(days=7 * n) for n in (4, 3, 2, 1)]
+    for team, manager in zip(teams, managers, strict=False):
+        plan = services.create_sampling_plan(
+            actor=admin, team=team, scorecard=card, reviewers=[manager, admin], seed=rng.randrange(10_000),
+            new_hire_rate="0.05", top_rate="0.01", regular_rate="0.02", min_per_rep=1,
+            reviewers_per_call=2,
+        )
+        for week in weeks:
+            services.run_sampling(plan_id=plan.pk, week=week, actor=admin)
+    rep_bias: dict[int, float] = {}
+    last_week = weeks[-1]
+    assignments = ReviewAssignment.objects.select_related("sampled_call", "reviewer").order_by("sampled_call_id", "id")
+    for a in assignments:
+        sample = a.sampled_call
+        # Leave part of last week's queue for the reviewers to do in the demo.
+        if sample.week == last_week and sample.pk % 3 == 0:
+            continue
+        bias = rep_bias.setdefault(sample.rep_id, rng.uniform(-0.8, 0.6))
+        reviewer_bias = 0.3 if a.reviewer_id == admin.pk else 0.0
+        services.submit_review(actor=a.reviewer, assignment_id=a.pk, scores=_scores(rng, bias + reviewer_bias))
+    # An open improvement plan for the weakest reviewed rep of the first team, started from QA.
+    first_team_samples = SampledCall.objects.filter(rep__team=teams[0], completed_at__isnull=False)
+    weakest = first_team_samples.order_by("result_total", "id").first()
+    if weakest is not None and managers:
+        start = today - dt.timedelta(days=12)
+        plan = services.start_plan_from_qa(
+            actor=managers[0], sample=weakest, title="提升异议处理与促成 Objection handling and closing",
+            support=["training", "side_by_side", "mentor"], start_date=start,
+            items=[
+                {"what": "每天练习3个价格异议应对 Practise 3 price-objection answers a day", "measure": "QA objection score",
+                 "target": "≥ 4/5", "due": start + dt.timedelta(days=21)},
+                {"what": "每通有效通话至少一次试探成交 One trial close per reached call", "measure": "quote rate",
+                 "target": "≥ 30%", "due": start + dt.timedelta(days=28)},
+                {"what": "每周跟听优秀录音2条 Listen to 2 top calls a week", "measure": "calls listened",
+                 "target": "8", "due": start + dt.timedelta(days=30)},
+            ],
+        )
+        services.record_check_in(actor=managers[0], plan_id=plan.pk, date=start + dt.timedelta(days=4),
+                                 progress_note="跟听两条录音，异议应对有进步 Listened to two calls; objections improving")
+        note = services.write_note(
+            actor=managers[0], rep=weakest.rep, held_on=today - dt.timedelta(days=5),
+            situation="周二下午与客户的报价电话 Tuesday's quote call",
+            behaviour="客户提出价格太高时直接降价 Dropped the price at the first objection",
+            impact="利润率下降且客户仍未决定 Lower margin and the customer still undecided",
+            agreed_actions="先确认需求价值再谈价格 Restate value before discussing price",
+        )
+        services.add_action_item(actor=managers[0], note_id=note.pk, due_on=today + dt.timedelta(days=5),
+                                 description="整理3条价值陈述话术 Write three value statements")
+    ctx["coaching_scorecard"] = card
