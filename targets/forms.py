@@ -63,3 +63,15 @@ class RootCauseForm(forms.Form):
     environment = forms.CharField(label=_("Environment (外部环境)"), widget=forms.Textarea(attrs={"rows": 2}),
                                   required=False)
     actions = forms.CharField(label=_("Actions"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AlertRuleForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
+    threshold_percent = forms.DecimalField(label=_("Below % of daily pace"), max_digits=5, decimal_places=2, initial=80)
+    consecutive_days = forms.IntegerField(label=_("Consecutive working days"), min_value=1, max_value=31, initial=3)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    email = forms.BooleanField(label=_("Also e-mail managers"), required=False)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams

@@ -501,6 +501,31 @@ def evaluate_alert_rules(*, as_of: dt.date | None = None) -> dict:
     return {"created": created, "extended": extended}
 
 
+def create_alert_rule(
+    *, actor: User, metric: str, threshold_percent, consecutive_days: int, team: Team | None = None,
+    email: bool = False, name: str = "",
+) -> AlertRule:
+    """A rule such as "3 consecutive working days below 80% of the daily pace". Managers add
+    rules for a team they manage; admins for any team or all teams."""
+    if metric not in Metric.values:
+        raise DomainError("Choose a metric the system measures.")
+    threshold = _decimal(threshold_percent, "The threshold")
+    if not Decimal(1) <= threshold <= Decimal(200):
+        raise DomainError("The threshold is a percentage of the daily pace between 1 and 200.")
+    if not isinstance(consecutive_days, int) or not 1 <= consecutive_days <= 31:
+        raise DomainError("Consecutive days must be between 1 and 31.")
+    if team is None and not sees_everything(actor):
+        raise PermissionDenied("Managers add rules for a team they manage.")
+    if team is not None and not selectors.can_manage_owner(actor, owner_kind=OwnerKind.TEAM, team_id=team.pk, rep=None):
+        raise PermissionDenied("You can only add rules for the teams you manage.")
+    label = Metric(metric).label
+    name = name.strip() or f"{consecutive_days} working days below {threshold.normalize():f}% of {label} pace"
+    return AlertRule.objects.create(
+        name=name[:100], metric=metric, threshold_percent=threshold, consecutive_days=consecutive_days, team=team,
+        email=email, created_by=actor,
+    )
+
+
 def _record_alert(rule: AlertRule, target: Target, streak: domain.Streak) -> tuple[bool, bool]:
     message = (
         f"{target.owner_label}: {streak.days} working days ({streak.start:%m-%d}–{streak.end:%m-%d}) "

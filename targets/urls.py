@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/decompose/", views.decompose, name="decompose"),
     path("<int:pk>/decompose/preview/", views.decompose_preview, name="decompose_preview"),
     path("alerts/", views.alerts, name="alerts"),
+    path("alerts/rules/new/", views.create_rule, name="create_rule"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert"),
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
 ]

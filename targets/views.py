@@ -4,7 +4,7 @@ call a service or selector, render; domain errors become messages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import scope_teams, sees_everything, visible_users
 from accounts.models import Role, Team
 from targets import charts, domain, selectors, services
-from targets.forms import DecomposeForm, ReviseForm, RootCauseForm, TargetForm
-from targets.models import OwnerKind, Target
+from targets.forms import AlertRuleForm, DecomposeForm, ReviseForm, RootCauseForm, TargetForm
+from targets.models import AlertRule, OwnerKind, Target
 from telesales.errors import DomainError
 
 
@@ -185,9 +185,32 @@ def alerts(request):
     qs = selectors.alerts_visible_to(request.user).order_by("acknowledged_at", "-streak_end", "-id")
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
+    rules = AlertRule.objects.select_related("team").order_by("name")
+    if not sees_everything(request.user):
+        rules = rules.filter(Q(team__isnull=True) | Q(team__in=scope_teams(Team.objects.all(), request.user)))
     return render(request, "targets/alerts.html", {
         "alerts": list(qs[:200]), "unread_alerts": selectors.unread_alert_count(request.user),
+        "rules": list(rules), "rule_form": _rule_form(request.user) if _can_create(request.user) else None,
     })
+
+
+def _rule_form(user, data=None):
+    return AlertRuleForm(data, teams=scope_teams(Team.objects.all(), user))
+
+
+@login_required
+@require_POST
+def create_rule(request):
+    form = _rule_form(request.user, request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return redirect("targets:alerts")
+    try:
+        rule = services.create_alert_rule(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Alert rule added: %(name)s") % {"name": rule.name})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("targets:alerts")
 
 
 @login_required

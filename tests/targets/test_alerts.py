@@ -107,3 +107,29 @@ def test_the_beat_task_runs_the_same_service_and_is_scheduled_after_the_kpi_job(
     assert evaluate_alert_rules.delay("2026-06-03").get() == {"created": 0, "extended": 0}
     entry = settings.CELERY_BEAT_SCHEDULE["targets-evaluate-alert-rules"]
     assert entry["task"] == "targets.evaluate_alert_rules"
+
+
+def test_managers_add_rules_for_their_own_teams_only(manager, team, other_team, admin_user):
+    from telesales.errors import PermissionDenied
+
+    rule = services.create_alert_rule(actor=manager, metric="calls", threshold_percent="70", consecutive_days=2, team=team)
+    assert rule.name == "2 working days below 70% of Calls (呼出量) pace"
+    with pytest.raises(PermissionDenied):
+        services.create_alert_rule(actor=manager, metric="calls", threshold_percent="70", consecutive_days=2,
+                                   team=other_team)
+    with pytest.raises(PermissionDenied):
+        services.create_alert_rule(actor=manager, metric="calls", threshold_percent="70", consecutive_days=2)
+    with pytest.raises(DomainError):
+        services.create_alert_rule(actor=admin_user, metric="calls", threshold_percent="0", consecutive_days=2)
+    assert services.create_alert_rule(actor=admin_user, metric="premium", threshold_percent=80, consecutive_days=3).team is None
+
+
+def test_manager_adds_a_rule_from_the_alerts_page(client, manager, team):
+    from targets.models import AlertRule
+
+    client.force_login(manager)
+    r = client.post("/targets/alerts/rules/new/", {"metric": "premium", "threshold_percent": "80",
+                                                    "consecutive_days": "3", "team": team.pk})
+    assert r.status_code == 302
+    assert AlertRule.objects.get().team == team
+    assert "3 working days below 80%" in client.get("/targets/alerts/").content.decode()
