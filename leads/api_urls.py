@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from leads import api
+
+router = SimpleRouter()
+router.register("leads", api.LeadViewSet, basename="lead")
+router.register("pools", api.PoolViewSet, basename="pool")
+router.register("lead-appeals", api.AppealViewSet, basename="lead-appeal")
+router.register("lead-imports", api.ImportJobViewSet, basename="lead-import")
+
+urlpatterns = [
+    path("users/<str:pk>/deactivate/", api.deactivate_user, name="user-deactivate"),
+    *router.urls,
+]

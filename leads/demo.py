@@ -1,0 +1,103 @@
+"""Demo leads: public pools per team plus a regional one, and private pools for every rep.
+
+Numbers are valid CN mobiles drawn from the seeded rng, so the same seed gives the same data."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from leads.models import Lead, LeadStatus, LostReason, OwnershipEvent, OwnershipReason, Pool
+from leads.phones import InvalidPhone, normalize_phone
+
+PREFIXES = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155",
+            "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188", "189"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+TITLES = ["先生", "女士", "总", "经理", "老师"]
+COMPANIES = ["科技", "贸易", "物流", "餐饮", "建材", "服装", "电子", "医药", "教育", "咨询"]
+CITIES = ["上海", "杭州", "南京", "苏州", "广州", "深圳", "佛山", "北京", "天津", "石家庄"]
+TEAM_REGIONS = ["华东", "华南", "华北"]
+PRODUCTS = ["车险", "寿险", "意外险", "健康险", "企业团险"]
+SOURCES = ["展会", "官网", "转介绍", "外呼名单", "广告"]
+GRADE_WEIGHTS = [("E", 40), ("D", 25), ("C", 18), ("B", 11), ("A", 6)]
+
+
+def _phone(rng: random.Random, used: set) -> str:
+    while True:
+        raw = rng.choice(PREFIXES) + f"{rng.randrange(10**8):08d}"
+        if raw in used:
+            continue
+        try:
+            e164 = normalize_phone(raw, "CN")
+        except InvalidPhone:  # pragma: no cover - all prefixes above are valid mobiles
+            continue
+        used.add(raw)
+        return e164
+
+
+def _grade(rng: random.Random) -> str:
+    return rng.choices([g for g, _ in GRADE_WEIGHTS], weights=[w for _, w in GRADE_WEIGHTS])[0]
+
+
+def seed(rng: random.Random, ctx: dict) -> None:
+    now = timezone.now()
+    small = ctx.get("small")
+    teams, reps, admin = ctx["teams"], ctx["reps"], ctx["admin"]
+    for name in ["无需求", "已有供应商", "价格太高", "空号/错号", "联系不上"]:
+        LostReason.objects.get_or_create(name=name)
+    pools = []
+    for i, team in enumerate(teams):
+        p = Pool.objects.create(name=f"{team.name}公海", team=team, region=TEAM_REGIONS[i % len(TEAM_REGIONS)])
+        p.member_teams.add(team)
+        pools.append(p)
+    regional = Pool.objects.create(name="全国公海", region="全国", max_claims_per_day=20, browsing_enabled=True)
+    pools.append(regional)
+    used: set = set()
+    per_rep = 8 if small else 70
+    public_per_pool = 40 if small else 500
+    leads: list[Lead] = []
+    owned_info: list[tuple[int, dt.datetime]] = []
+
+    def make(pool, owner, region_index):
+        grade = _grade(rng)
+        city = CITIES[(region_index * 3 + rng.randrange(3)) % len(CITIES)]
+        claimed = now - dt.timedelta(days=rng.uniform(0.2, 25)) if owner else None
+        real = None
+        if owner and rng.random() < 0.7:
+            real = claimed + dt.timedelta(days=rng.uniform(0, (now - claimed).days or 0.1))
+        status = LeadStatus.ACTIVE
+        if owner and grade == "A" and rng.random() < 0.3:
+            status = LeadStatus.WON
+        lead = Lead(
+            name=rng.choice(SURNAMES) + rng.choice(TITLES), phone=_phone(rng, used),
+            company=city + rng.choice(COMPANIES) + "有限公司", region=city, source=rng.choice(SOURCES),
+            product_interest=rng.choice(PRODUCTS), grade=grade, status=status, owner=owner, pool=pool,
+            claimed_at=claimed, last_real_contact_at=real, last_contacted_at=real,
+            next_follow_up_at=(now + dt.timedelta(hours=rng.uniform(-48, 120))) if owner else None,
+            created_by=admin,
+        )
+        leads.append(lead)
+        if owner:
+            owned_info.append((len(leads) - 1, claimed))
+
+    for rep in reps:
+        team_index = teams.index(rep.team) if rep.team in teams else 0
+        for _ in range(per_rep):
+            make(pools[team_index], rep, team_index)
+    for i, p in enumerate(pools):
+        for _ in range(public_per_pool):
+            make(p, None, i % len(TEAM_REGIONS))
+    Lead.objects.bulk_create(leads, batch_size=2000)
+    events = [OwnershipEvent(lead_id=lead.pk, to_owner=None, actor=admin, reason=OwnershipReason.IMPORT,
+                             note="demo import") for lead in leads]
+    OwnershipEvent.objects.bulk_create(events, batch_size=2000)
+    claims = [OwnershipEvent(lead_id=leads[i].pk, to_owner=leads[i].owner, actor=leads[i].owner,
+                             reason=OwnershipReason.CLAIM) for i, _ in owned_info]
+    OwnershipEvent.objects.bulk_create(claims, batch_size=2000)
+    # `at` is auto_now_add: backdate the claim rows to the claim times.
+    for event, (_, claimed) in zip(claims, owned_info, strict=True):
+        event.at = claimed
+    OwnershipEvent.objects.bulk_update(claims, ["at"], batch_size=1000)
+    ctx["pools"] = pools
+    ctx["public_pools"] = pools
+    ctx["leads"] = leads

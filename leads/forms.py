@@ -1,0 +1,91 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, User
+from leads.models import GRADE_ORDER, Pool
+from leads.services import HANDOVER_MODES
+
+
+class LeadForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    phone2 = forms.CharField(label=_("Second phone"), max_length=40, required=False)
+    company = forms.CharField(label=_("Company"), max_length=200, required=False)
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    source = forms.CharField(label=_("Source"), max_length=100, required=False)
+    product_interest = forms.CharField(label=_("Product interest"), max_length=200, required=False)
+    grade = forms.ChoiceField(label=_("Grade"), choices=[(g, g) for g in GRADE_ORDER], initial="E")
+    pool = forms.ModelChoiceField(label=_("Pool"), queryset=Pool.objects.all(), required=False)
+
+
+class PoolRulesForm(forms.ModelForm):
+    class Meta:
+        model = Pool
+        fields = [
+            "max_held", "won_counts_toward_max", "max_claims_per_day", "reclaim_cooldown_days", "max_locked",
+            "return_days_by_grade", "real_contact_min_seconds", "no_progress_days", "fresh_claim_hours",
+            "exempt_won", "exempt_open_quote", "warn_days", "browsing_enabled",
+        ]
+
+    def clean_return_days_by_grade(self):
+        value = self.cleaned_data["return_days_by_grade"]
+        if not isinstance(value, dict) or set(value) - set(GRADE_ORDER):
+            raise forms.ValidationError(_('Give days per grade, e.g. {"E": 7, "D": 10, "C": 15, "B": 20, "A": 30}.'))
+        for days in value.values():
+            if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
+                raise forms.ValidationError(_("Days must be whole numbers from 0 to 3650."))
+        return value
+
+
+class HandoverForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Hand leads over to"),
+        choices=[("user", _("one rep")), ("team", _("a team, round-robin within pool limits")),
+                 ("pool", _("the public pool"))],
+        widget=forms.RadioSelect, initial="pool",
+    )
+    to_user = forms.ModelChoiceField(label=_("Rep"), queryset=User.objects.none(), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+
+    def __init__(self, *args, leaving: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = User.objects.filter(is_active=True, role="rep").exclude(pk=leaving.pk)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") not in HANDOVER_MODES:
+            return data
+        if data.get("mode") == "user" and not data.get("to_user"):
+            self.add_error("to_user", _("Choose the rep who takes the leads over."))
+        if data.get("mode") == "team" and not data.get("team"):
+            self.add_error("team", _("Choose the team."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or Excel (.xlsx) file"))
+    pool = forms.ModelChoiceField(label=_("Into public pool"), queryset=Pool.objects.all(), required=False)
+    owner = forms.ModelChoiceField(label=_("Or into the private pool of"), queryset=User.objects.none(), required=False)
+    source = forms.CharField(label=_("Source"), max_length=100, required=False)
+    mapping = forms.CharField(
+        label=_("Column mapping (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_('JSON, field → column header, e.g. {"phone": "手机", "name": "姓名"}. Common headers are found automatically.'),
+    )
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+    def clean_mapping(self):
+        import json
+
+        raw = self.cleaned_data["mapping"].strip()
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise forms.ValidationError(_("Mapping must be JSON.")) from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("Mapping must be a JSON object."))
+        return {str(k): str(v) for k, v in value.items()}

@@ -1,0 +1,312 @@
+"""Lead import from CSV or Excel (.xlsx): column mapping, per-row validation, collision checks
+against the database and inside the file, set-based inserts, a per-row report.
+
+A bad row never blocks the good ones; each chunk of good rows lands in one statement (with a
+per-row fallback if another writer took a number in the meantime)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.access import can_manage_user, sees_everything
+from accounts.models import Role, User
+from leads.models import (
+    GRADE_ORDER,
+    DoNotCallNumber,
+    ImportJob,
+    ImportStatus,
+    Lead,
+    OwnershipEvent,
+    OwnershipReason,
+    Pool,
+)
+from leads.phones import InvalidPhone, normalize_phone
+from telesales.errors import DomainError, NotFound, PermissionDenied
+
+
+def holder_text(lead):
+    from leads.services import holder_text as text
+
+    return text(lead)
+
+FIELDS = ["name", "phone", "phone2", "company", "region", "source", "tags", "product_interest", "grade"]
+ALIASES = {
+    "name": ["name", "customer", "contact", "姓名", "客户", "客户名称", "客户姓名", "联系人"],
+    "phone": ["phone", "mobile", "tel", "telephone", "电话", "手机", "手机号", "手机号码", "联系电话"],
+    "phone2": ["phone2", "second phone", "other phone", "备用电话", "电话2"],
+    "company": ["company", "公司", "单位", "公司名称"],
+    "region": ["region", "area", "city", "地区", "区域", "城市"],
+    "source": ["source", "来源", "渠道"],
+    "tags": ["tags", "tag", "标签"],
+    "product_interest": ["product", "product interest", "product_interest", "意向产品", "产品"],
+    "grade": ["grade", "level", "等级", "客户等级"],
+}
+CHUNK = 5000
+MAX_BYTES = 60 * 1024 * 1024
+
+
+# ---- starting a job ------------------------------------------------------------------------
+def start_import(
+    *,
+    actor: User,
+    upload: UploadedFile,
+    pool_id: int | None = None,
+    owner_id: int | None = None,
+    source: str = "",
+    mapping: dict | None = None,
+) -> ImportJob:
+    """Store the file and queue the import task (after commit); returns the job to poll."""
+    if not (sees_everything(actor) or actor.role == Role.MANAGER):
+        raise PermissionDenied("Only managers and admins can import leads.")
+    name = os.path.basename(upload.name or "upload")
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in (".csv", ".xlsx"):
+        raise DomainError("Upload a .csv or .xlsx file.")
+    if upload.size and upload.size > MAX_BYTES:
+        raise DomainError("The file is larger than 60 MB; split it into parts.")
+    pool = None
+    if pool_id is not None:
+        pool = Pool.objects.filter(pk=pool_id).first()
+        if pool is None:
+            raise NotFound("Pool not found.")
+    owner = None
+    if owner_id is not None:
+        owner = User.objects.filter(pk=owner_id, is_active=True).first()
+        if owner is None or not can_manage_user(actor, owner):
+            raise PermissionDenied("You can only import into the private pool of an active rep you manage.")
+    if pool is None and owner is None:
+        raise DomainError("Choose a public pool or a rep to import into.")
+    job = ImportJob(created_by=actor, original_name=name[:255], pool=pool, owner=owner, source=source[:100],
+                    mapping=mapping or {})
+    job.file.save(f"{timezone.now():%Y%m%d%H%M%S}-{actor.pk}{ext}", upload, save=False)
+    job.save()
+    from leads.tasks import run_import_task
+
+    transaction.on_commit(lambda: run_import_task.delay(job.pk))
+    return job
+
+
+# ---- reading -------------------------------------------------------------------------------
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(data: bytes, ext: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the first sheet (xlsx) or of a CSV in UTF-8 or GB18030."""
+    if ext == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = ([_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True))
+        header = next(rows, [])
+        return header, [r for r in rows if any(r)]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise DomainError("The file is neither UTF-8 nor GB18030 text.")
+    text = text.replace("\x00", "")
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    return header, [[c.strip() for c in r] for r in reader if any(c.strip() for c in r)]
+
+
+def resolve_mapping(header: list[str], mapping: dict | None) -> dict[str, int]:
+    """field -> column index, from the explicit mapping first, then header aliases."""
+    index = {h.strip().lower(): i for i, h in enumerate(header) if h}
+    out: dict[str, int] = {}
+    for field, column in (mapping or {}).items():
+        i = index.get(str(column).strip().lower())
+        if i is None:
+            raise DomainError(f"Column “{column}” mapped to {field} is not in the file.")
+        out[field] = i
+    for field, names in ALIASES.items():
+        if field in out:
+            continue
+        for alias in names:
+            if alias.lower() in index:
+                out[field] = index[alias.lower()]
+                break
+    if "phone" not in out:
+        raise DomainError("No phone column found; map one (e.g. 手机 → phone).")
+    if "name" not in out:
+        raise DomainError("No name column found; map one (e.g. 姓名 → name).")
+    return out
+
+
+# ---- running -------------------------------------------------------------------------------
+def run_import(*, job_id: int) -> ImportJob | None:
+    """Process an import job. Safe to run twice: only a pending job is started."""
+    if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(status=ImportStatus.RUNNING):
+        return ImportJob.objects.filter(pk=job_id).first()
+    job = ImportJob.objects.select_related("pool", "owner", "created_by").get(pk=job_id)
+    try:
+        with job.file.open("rb") as fh:
+            data = fh.read()
+        header, rows = read_table(data, os.path.splitext(job.file.name)[1].lower())
+        cols = resolve_mapping(header, job.mapping)
+        import_rows(job, rows, cols)
+    except Exception as exc:  # noqa: BLE001 - any failure is shown on the job, not lost in a worker log
+        message = exc.message if isinstance(exc, DomainError) else f"The file could not be read ({exc.__class__.__name__}: {exc})."
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=message[:2000],
+                                                   finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _holder(owner_name: str | None, since, pool_name: str | None) -> str:
+    if owner_name is None:
+        return "in the public pool" + (f" “{pool_name}”" if pool_name else "")
+    return f"held by {owner_name} since {timezone.localtime(since).date().isoformat()}"
+
+
+def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int]) -> None:
+    """Validate, check collisions and insert, chunk by chunk, updating the job's progress."""
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
+    report: list[tuple[int, str, str, str]] = []
+    seen: dict[str, int] = {}
+    created = collisions = errors = 0
+    owner = job.owner
+    room = None
+    if owner is not None:
+        from leads.services import held_counts, rules_for
+
+        rules = rules_for(job.pool)
+        counts = held_counts([owner.pk])[owner.pk]
+        room = max(rules.max_held - counts["active"] - (counts["won"] if rules.won_counts_toward_max else 0), 0)
+    now = timezone.now()
+
+    def get(row, field):
+        i = cols.get(field)
+        return row[i] if i is not None and i < len(row) else ""
+
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start:start + CHUNK]
+        good: list[tuple[int, Lead]] = []
+        for offset, row in enumerate(part):
+            rowno = start + offset + 2  # the header is row 1
+            name = get(row, "name")[:100]
+            if not name:
+                report.append((rowno, "error", "name is empty", ""))
+                errors += 1
+                continue
+            try:
+                phone = normalize_phone(get(row, "phone"))
+                raw2 = get(row, "phone2")
+                phone2 = normalize_phone(raw2) if raw2 else ""
+            except InvalidPhone as exc:
+                report.append((rowno, "error", exc.message, ""))
+                errors += 1
+                continue
+            grade = (get(row, "grade") or "E").upper()
+            if grade not in GRADE_ORDER:
+                report.append((rowno, "error", f"grade “{grade}” is not one of E, D, C, B, A", ""))
+                errors += 1
+                continue
+            if phone in seen:
+                report.append((rowno, "duplicate_in_file", f"same number as row {seen[phone]}", ""))
+                collisions += 1
+                continue
+            seen[phone] = rowno
+            tags = [t.strip() for t in get(row, "tags").replace("，", ",").split(",") if t.strip()][:20]
+            good.append((rowno, Lead(
+                name=name, phone=phone, phone2=phone2, company=get(row, "company")[:200],
+                region=get(row, "region")[:100], source=(get(row, "source") or job.source)[:100], tags=tags,
+                product_interest=get(row, "product_interest")[:200], grade=grade, pool=job.pool,
+                owner=owner, claimed_at=now if owner else None, created_by=job.created_by,
+            )))
+        phones = [lead.phone for _, lead in good]
+        existing = {}
+        for p, lid, fname, uname, oid, since, created_at, pname in Lead.objects.filter(phone__in=phones).values_list(
+            "phone", "id", "owner__full_name", "owner__username", "owner_id", "claimed_at", "created_at", "pool__name"
+        ):
+            oname = (fname or uname) if oid is not None else None
+            existing[p] = (lid, _holder(oname, since or created_at, pname), oname or "")
+        dnc = set(DoNotCallNumber.objects.filter(phone__in=phones).values_list("phone", flat=True))
+        to_insert: list[tuple[int, Lead]] = []
+        for rowno, lead in good:
+            if lead.phone in existing:
+                _, holder, oname = existing[lead.phone]
+                report.append((rowno, "collision", f"already exists: {holder}", oname))
+                collisions += 1
+            elif lead.phone in dnc:
+                report.append((rowno, "do_not_call", "number is on the do-not-call list", ""))
+                errors += 1
+            elif room is not None and room <= 0:
+                report.append((rowno, "error", f"{owner.display_name} holds the most leads allowed", ""))
+                errors += 1
+            else:
+                if room is not None:
+                    room -= 1
+                to_insert.append((rowno, lead))
+        inserted = _insert(to_insert, job)
+        for rowno, lead in to_insert:
+            if lead.pk in inserted:
+                report.append((rowno, "created", "", owner.display_name if owner else ""))
+                created += 1
+            else:
+                holder = Lead.objects.select_related("owner", "pool").filter(phone=lead.phone).first()
+                report.append((rowno, "collision", f"already exists: {holder_text(holder) if holder else 'taken'}",
+                               holder.owner.display_name if holder and holder.owner_id else ""))
+                collisions += 1
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed_rows=min(start + CHUNK, len(rows)), created_count=created, collision_count=collisions,
+            error_count=errors,
+        )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "result", "reason", "current_owner"])
+    writer.writerows(sorted(report))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE, report=out.getvalue(), finished_at=timezone.now(), processed_rows=len(rows),
+        created_count=created, collision_count=collisions, error_count=errors,
+    )
+
+
+def _insert(rows: list[tuple[int, Lead]], job: ImportJob) -> set:
+    """Insert leads and their audit rows; returns the pks that landed (set-based, per-row fallback)."""
+    if not rows:
+        return set()
+    leads = [lead for _, lead in rows]
+    actor_id = job.created_by_id
+    to_owner = job.owner_id
+    try:
+        with transaction.atomic():
+            Lead.objects.bulk_create(leads, batch_size=CHUNK)
+            if any(lead.pk is None for lead in leads):  # pragma: no cover - backends without RETURNING
+                ids = dict(Lead.objects.filter(phone__in=[lead.phone for lead in leads]).values_list("phone", "id"))
+                for lead in leads:
+                    lead.pk = ids.get(lead.phone)
+            OwnershipEvent.objects.bulk_create(
+                [OwnershipEvent(lead_id=lead.pk, to_owner_id=to_owner, actor_id=actor_id, reason=OwnershipReason.IMPORT,
+                                note=f"import #{job.pk}") for lead in leads],
+                batch_size=CHUNK,
+            )
+        return {lead.pk for lead in leads}
+    except IntegrityError:
+        for lead in leads:
+            lead.pk = None
+    landed = set()
+    for lead in leads:
+        try:
+            with transaction.atomic():
+                lead.save(force_insert=True)
+                OwnershipEvent.objects.create(lead=lead, to_owner_id=to_owner, actor_id=actor_id,
+                                              reason=OwnershipReason.IMPORT, note=f"import #{job.pk}")
+            landed.add(lead.pk)
+        except IntegrityError:
+            lead.pk = None
+    return landed

@@ -1,0 +1,96 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from leads import imports
+from leads.models import ImportJob, Lead, OwnershipEvent
+from tests.factories import LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+CSV = """姓名,手机,公司,等级
+赵一,13800000001,甲公司,B
+钱二,not-a-number,乙公司,E
+孙三,13800000002,丙公司,E
+李四,138 0000 0001,丁公司,E
+周五,13900000009,戊公司,E
+,13800000003,,E
+吴六,13800000004,,Z
+"""
+
+
+def run(actor, content: bytes, name="leads.csv", **kw):
+    job = imports.start_import(actor=actor, upload=SimpleUploadedFile(name, content), **kw)
+    return imports.run_import(job_id=job.pk)
+
+
+def report_rows(job):
+    return [line.split(",", 3) for line in job.report.strip().splitlines()[1:]]
+
+
+def test_import_lands_good_rows_and_reports_each_bad_one(manager, rep, pool):
+    LeadFactory(phone="+8613900000009", owner=rep, pool=pool)
+    job = run(manager, CSV.encode(), pool_id=pool.pk)
+    assert job.status == "done"
+    assert (job.created_count, job.collision_count, job.error_count) == (2, 2, 3)
+    assert set(Lead.objects.filter(pool=pool, owner__isnull=True).values_list("name", flat=True)) == {"赵一", "孙三"}
+    rows = {int(r[0]): r for r in report_rows(job)}
+    assert rows[2][1] == "created"
+    assert rows[3][1] == "error" and "not-a-number" in rows[3][2]
+    assert rows[5][1] == "duplicate_in_file" and "row 2" in rows[5][2]
+    assert rows[6][1] == "collision" and "held by 王芳" in rows[6][2] and rows[6][3].strip() == "王芳"
+    assert rows[7][1] == "error" and "name" in rows[7][2]
+    assert rows[8][1] == "error" and "grade" in rows[8][2]
+    assert OwnershipEvent.objects.filter(reason="import").count() == 2
+
+
+def test_xlsx_with_explicit_mapping_and_numeric_phone_cells(manager, pool):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["客户名", "联系方式"])
+    ws.append(["郑七", 13800000011])
+    ws.append(["王八", 13800000012.0])
+    buf = io.BytesIO()
+    wb.save(buf)
+    job = run(manager, buf.getvalue(), name="x.xlsx", pool_id=pool.pk, mapping={"name": "客户名", "phone": "联系方式"})
+    assert job.status == "done" and job.created_count == 2
+    assert Lead.objects.filter(phone="+8613800000012").exists()
+
+
+def test_import_into_a_reps_private_pool_respects_their_limit(manager, rep, pool):
+    pool.max_held = 1
+    pool.save()
+    job = run(manager, b"name,phone\na,13800000021\nb,13800000022\n", pool_id=pool.pk, owner_id=rep.pk)
+    assert job.created_count == 1 and job.error_count == 1
+    assert Lead.objects.filter(owner=rep).count() == 1
+    assert OwnershipEvent.objects.filter(reason="import", to_owner=rep).count() == 1
+
+
+def test_a_file_without_a_phone_column_fails_with_a_clear_message(manager, pool):
+    job = run(manager, b"name,email\na,b\n", pool_id=pool.pk)
+    assert job.status == "failed" and "phone column" in job.error
+
+
+def test_running_a_job_twice_imports_once(manager, pool):
+    job = run(manager, b"name,phone\na,13800000031\n", pool_id=pool.pk)
+    imports.run_import(job_id=job.pk)
+    assert Lead.objects.count() == 1 and ImportJob.objects.get(pk=job.pk).created_count == 1
+
+
+def test_reps_cannot_import(rep, pool):
+    with pytest.raises(imports.PermissionDenied):
+        run(rep, b"name,phone\n", pool_id=pool.pk)
+
+
+def test_import_api_returns_a_job_then_its_report(api, manager, pool, django_capture_on_commit_callbacks):
+    client = api.as_user(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/api/v1/lead-imports/", {"file": SimpleUploadedFile("a.csv", b"name,phone\na,13800000041\n"),
+                                                   "pool": pool.pk}, format="multipart")
+    assert r.status_code == 202
+    job = client.get(f"/api/v1/lead-imports/{r.json()['id']}/").json()
+    assert job["status"] == "done" and job["created_count"] == 1 and job["percent"] == 100
+    report = client.get(job["report_url"])
+    assert report.status_code == 200 and b"created" in report.content
