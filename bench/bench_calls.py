@@ -30,6 +30,8 @@ DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:543
 os.environ["DATABASE_URL"] = DB_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telesales.settings")
 os.environ.pop("REDIS_URL", None)
+os.environ["CONN_MAX_AGE"] = "600"  # keep one connection, as a production worker does
+os.environ["DEBUG"] = "false"
 
 SYNC_CALLS = int(os.environ.get("BENCH_SYNC_CALLS", 200_000))
 BATCH = int(os.environ.get("BENCH_BATCH", 1000))

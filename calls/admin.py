@@ -2,12 +2,14 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from calls.cdr import import_cdr
 from calls.models import Call, DirtyRepDay, Disposition, FollowUp
+from calls.services import local_day, mark_rep_days, refresh_lead_call_facts
 
 
 class CdrUploadForm(forms.Form):
@@ -34,6 +36,36 @@ class CallAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     list_select_related = ["lead", "rep", "disposition"]
     change_list_template = "admin/calls/call/change_list.html"
+
+    # Edits here are call writes too: keep the lead's facts and the KPI change marks right.
+    def save_model(self, request, obj, form, change):
+        old = Call.objects.filter(pk=obj.pk).values("rep_id", "started_at", "lead_id").first() if obj.pk else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            self._touched(obj, old)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            old = {"rep_id": obj.rep_id, "started_at": obj.started_at, "lead_id": obj.lead_id}
+            super().delete_model(request, obj)
+            self._touched(None, old)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            olds = list(queryset.values("rep_id", "started_at", "lead_id"))
+            super().delete_queryset(request, queryset)
+            mark_rep_days((o["rep_id"], local_day(o["started_at"])) for o in olds)
+            refresh_lead_call_facts(o["lead_id"] for o in olds)
+
+    @staticmethod
+    def _touched(obj, old):
+        pairs, leads = [], []
+        for item in filter(None, [old, obj and {"rep_id": obj.rep_id, "started_at": obj.started_at,
+                                                "lead_id": obj.lead_id}]):
+            pairs.append((item["rep_id"], local_day(item["started_at"])))
+            leads.append(item["lead_id"])
+        mark_rep_days(pairs)
+        refresh_lead_call_facts(leads)
 
     def get_urls(self):
         extra = [path("import-cdr/", self.admin_site.admin_view(self.import_cdr_view), name="calls_call_import_cdr")]

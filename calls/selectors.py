@@ -14,7 +14,7 @@ from calls.models import Call, FollowUp
 from calls.services import MAX_UNANSWERED_ATTEMPTS
 from leads.models import GRADE_ORDER, GradeChange, Lead, LeadStatus
 
-TIMELINE_LIMIT = 100
+TIMELINE_LIMIT = 50
 CENT = Decimal("0.01")
 
 

@@ -81,14 +81,14 @@ def refresh_lead_call_facts(lead_ids: Iterable[int]) -> None:
 
     last_contacted_at, last_real_contact_at, unanswered_attempts (phone attempts since the last
     reach), has_open_quote (the latest quote/sale/refusal is a quote) and next_follow_up_at
-    (earliest open follow-up). One statement per 900 leads, so the fields never drift from the
+    (earliest open follow-up). One statement per 1,000 leads, so the fields never drift from the
     records and a batch of a thousand calls costs one round trip."""
     ids = sorted({int(i) for i in lead_ids if i})
     if not ids:
         return
     threshold = _real_contact_sql()
-    for chunk_start in range(0, len(ids), 900):
-        chunk = ids[chunk_start:chunk_start + 900]
+    for chunk_start in range(0, len(ids), 1000):
+        chunk = ids[chunk_start:chunk_start + 1000]
         marks = ",".join(["%s"] * len(chunk))
         sql = f"""
         UPDATE leads_lead SET

@@ -35,6 +35,18 @@ COMPARED = ["lead_id", "rep_id", "channel", "started_at", "duration_seconds", "d
 COLUMNS = [*COMPARED, "source", "external_id", "created_at", "updated_at"]
 
 
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_LATEST = [0.0, EARLIEST]
+
+
+def _latest() -> dt.datetime:
+    """Now + 1 day, recomputed at most once a second (checked for every row)."""
+    tick = time.monotonic()
+    if tick - _LATEST[0] > 1:
+        _LATEST[:] = [tick, timezone.now() + dt.timedelta(days=1)]
+    return _LATEST[1]
+
+
 class RowError(Exception):
     pass
 
@@ -105,7 +117,7 @@ def _when(raw: dict, name: str) -> dt.datetime:
         raise RowError(f"{name} “{value[:40]}” is not an ISO 8601 date-time.")
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
-    if not dt.datetime(2000, 1, 1, tzinfo=dt.UTC) <= when <= timezone.now() + dt.timedelta(days=1):
+    if not EARLIEST <= when <= _latest():
         raise RowError(f"{name} must be between 2000 and now.")
     return when.astimezone(dt.UTC)
 
@@ -377,10 +389,12 @@ def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], 
     list(Lead.objects.filter(pk__in=ordered).order_by("pk").select_for_update().values_list("pk", flat=True))
     now = timezone.now()
     # Reaching the customer completes the follow-ups that were open before the call.
-    FollowUp.objects.filter(done_at__isnull=True, lead_id__in=ordered).filter(
-        Exists(Call.objects.filter(pk__in=call_ids, lead_id=OuterRef("lead_id"), disposition__reached=True,
-                                   started_at__gt=OuterRef("created_at")))
-    ).update(done_at=now)
+    reached = sorted({r.values["lead_id"] for r in rows if r.disposition.reached})
+    if reached:
+        FollowUp.objects.filter(done_at__isnull=True, lead_id__in=reached).filter(
+            Exists(Call.objects.filter(pk__in=call_ids, lead_id=OuterRef("lead_id"), disposition__reached=True,
+                                       started_at__gt=OuterRef("created_at")))
+        ).update(done_at=now)
     dnc_leads = sorted({r.values["lead_id"] for r in rows if r.disposition.dnc})
     if dnc_leads:
         Lead.objects.filter(pk__in=dnc_leads).update(status=LeadStatus.DNC, updated_at=now)

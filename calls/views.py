@@ -69,7 +69,9 @@ def _panel_context(request, lead, *, form=None, saved=None):
     if can_log and not blocked:
         holder = locks.take_line(phone=lead.phone, user=request.user)
     team = (lead.owner.team if lead.owner_id else None) or request.user.team
-    calls = selectors.lead_timeline(lead)
+    calls = selectors.lead_timeline(lead, limit=selectors.TIMELINE_LIMIT + 1)
+    more = len(calls) > selectors.TIMELINE_LIMIT
+    calls = calls[:selectors.TIMELINE_LIMIT]
     return {
         "lead": lead,
         "phone": lead.phone if can_log else mask_phone(lead.phone),
@@ -78,6 +80,7 @@ def _panel_context(request, lead, *, form=None, saved=None):
         "holder": holder,
         "form": form or CallForm(),
         "calls": calls,
+        "more_calls": more,
         "follow_ups": selectors.open_follow_ups(lead),
         "saved": saved,
         "now": timezone.now(),

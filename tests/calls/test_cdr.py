@@ -45,3 +45,23 @@ def test_admin_uploads_a_cdr_file(client, customers):
         response = client.post("/admin/calls/call/import-cdr/", {"file": fh, "source": "pbx1"})
     assert "created: 3" in response.content.decode()
     assert Call.objects.filter(source="pbx1").count() == 3
+
+
+def test_admin_edit_of_a_call_marks_old_and_new_rep_days(client, rep, dispo):
+    from calls.models import DirtyRepDay
+    from calls.services import log_call
+
+    lead = LeadFactory(owner=rep)
+    call = log_call(actor=rep, lead_id=lead.pk, disposition_id=dispo["busy"].pk)
+    DirtyRepDay.objects.all().delete()
+    admin = AdminFactory(username="root")
+    client.force_login(admin)
+    old_day = timezone.localtime(call.started_at).date()
+    new_start = timezone.localtime(call.started_at) - dt.timedelta(days=2)
+    response = client.post(f"/admin/calls/call/{call.pk}/change/", {
+        "lead": lead.pk, "rep": rep.pk, "channel": "phone", "started_at_0": new_start.strftime("%Y-%m-%d"),
+        "started_at_1": new_start.strftime("%H:%M:%S"), "duration_seconds": 10, "disposition": dispo["busy"].pk,
+        "notes": "", "recording_url": "", "source": "web", "external_id": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(DirtyRepDay.objects.values_list("day", flat=True)) == {old_day, new_start.date()}
