@@ -76,7 +76,7 @@ def main():
     timed(f"insert {len(facts):,} KPI fact rows", lambda: DailyRepKpi.objects.bulk_create(facts, batch_size=5000))
     print(f"reps {N_REPS:,}, teams {len(teams)}, machine: {os.cpu_count()} cores")
 
-    year = services.create_target(actor=admin, metric="premium", value="500000000", owner_kind="company",
+    year = services.create_target(actor=admin, metric="premium", value=str(N_REPS * 2_000_000), owner_kind="company",
                                   period_kind="year", start=dt.date(2026, 1, 1))
 
     def down_to_months():

@@ -48,7 +48,7 @@ schema = schemathesis.pytest.from_fixture("targets_schema").include(path_regex=r
 
 
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_target_endpoints_never_fail_and_match_their_schema(case, token_with_targets):
     case.call_and_validate(
         headers={"Authorization": f"Token {token_with_targets}"},
