@@ -1,5 +1,7 @@
 """Phone numbers: parse and normalize to E.164 with `phonenumbers`, mask for those who may not see them."""
 
+import re
+
 import phonenumbers
 from django.conf import settings
 
@@ -10,11 +12,31 @@ class InvalidPhone(DomainError):
     code = "invalid_phone"
 
 
+# Fast path for the common case (imports of 100,000 rows): a Chinese mobile number written with
+# optional +86 and separators. The pattern is phonenumbers' own CN mobile pattern, so a match is
+# exactly a number phonenumbers would accept as a valid mobile; anything else takes the full parse.
+_CN_MOBILE = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern)
+_SEPARATORS = re.compile(r"[\s\-()]")
+
+
+def _fast_cn_mobile(text: str) -> str | None:
+    compact = _SEPARATORS.sub("", text)
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    if len(compact) == 11 and compact.isdigit() and compact.isascii() and _CN_MOBILE.fullmatch(compact):
+        return "+86" + compact
+    return None
+
+
 def normalize_phone(raw: str, region: str | None = None) -> str:
     """Return the E.164 form of `raw` or raise InvalidPhone with a reason a person understands."""
     text = (raw or "").strip()
     if not text:
         raise InvalidPhone("Phone number is empty.")
+    if (region or settings.PHONE_DEFAULT_REGION) == "CN":
+        fast = _fast_cn_mobile(text)
+        if fast is not None:
+            return fast
     try:
         number = phonenumbers.parse(text, region or settings.PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException as exc:
