@@ -5,11 +5,19 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from calls.models import Call
 from coaching import services
 from coaching.models import ReviewAssignment, SampledCall
 from kpis.models import DailyRepKpi
 from tests.coaching import factories as f
-from tests.factories import CallFactory, ManagerFactory, TeamFactory, UserFactory
+from tests.factories import (
+    CallFactory,
+    DispositionFactory,
+    LeadFactory,
+    ManagerFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +31,11 @@ def _generated_team(calls_per_rep=30):
     manager = ManagerFactory(team=team)
     today = dt.date(2026, 11, 25)
     reps = {"new_hire": [], "top": [], "regular": []}
+    disposition = DispositionFactory()
     for i in range(30):
         cohort = "new_hire" if i < 10 else "top" if i < 15 else "regular"
         hired = today - dt.timedelta(days=20 if cohort == "new_hire" else 400)
-        rep = UserFactory(team=team, hired_on=hired)
+        rep = UserFactory(team=team, hired_on=hired, password=None)  # no hashing: fast
         reps[cohort].append(rep)
         if cohort == "top":
             DailyRepKpi.objects.create(rep=rep, team=team, day=today - dt.timedelta(days=3),
@@ -34,10 +43,13 @@ def _generated_team(calls_per_rep=30):
         elif cohort == "regular":
             DailyRepKpi.objects.create(rep=rep, team=team, day=today - dt.timedelta(days=3),
                                        margin_amount=Decimal(100), premium=Decimal(500))
-        for n in range(calls_per_rep):
-            started = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC) + dt.timedelta(hours=4 * n)
-            CallFactory(rep=rep, started_at=started, duration_seconds=30 + 10 * n,
-                        recording_url="https://rec.example.com/x.mp3" if n % 4 == 0 else "")
+        lead = LeadFactory(owner=rep)
+        Call.objects.bulk_create(
+            Call(lead=lead, rep=rep, disposition=disposition, duration_seconds=30 + 10 * n,
+                 started_at=dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC) + dt.timedelta(hours=4 * n),
+                 recording_url="https://rec.example.com/x.mp3" if n % 4 == 0 else "")
+            for n in range(calls_per_rep)
+        )
     return team, manager, reps
 
 
