@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -477,6 +477,7 @@ def evaluate_alert_rules(*, as_of: dt.date | None = None) -> dict:
         lo = min(t.start for t in targets)
         cal = selectors.work_calendar(lo, max(t.end for t in targets))
         daily = selectors.daily_actuals(targets, start=lo, end=as_of)
+        new: list[tuple[Target, domain.Streak]] = []
         known = {
             (a.target_id, a.streak_start): a
             for a in Alert.objects.filter(rule=rule, target__in=targets).only("id", "target_id", "streak_start", "streak_end")
@@ -493,12 +494,56 @@ def evaluate_alert_rules(*, as_of: dt.date | None = None) -> dict:
             )
             for streak in streaks:
                 existing = known.get((target.pk, streak.start))
-                if existing is not None and existing.streak_end >= streak.end:
-                    continue  # already recorded: re-running changes nothing
-                was_created, was_extended = _record_alert(rule, target, streak)
-                created += was_created
-                extended += was_extended
+                if existing is None:
+                    new.append((target, streak))
+                elif existing.streak_end < streak.end:  # the streak goes on: extend its alert
+                    Alert.objects.filter(pk=existing.pk).update(
+                        streak_end=streak.end, days_below=streak.days, message=_alert_message(rule, target, streak)
+                    )
+                    extended += 1
+        with transaction.atomic():
+            ids = _insert_alerts(rule, new)
+            if ids and rule.email:
+                for alert in Alert.objects.filter(pk__in=ids).select_related("target", "target__team", "target__rep"):
+                    _email_managers(alert)  # sent on commit: a rolled-back run e-mails nobody
+        created += len(ids)
     return {"created": created, "extended": extended}
+
+
+def _alert_message(rule: AlertRule, target: Target, streak: domain.Streak) -> str:
+    return (
+        f"{target.owner_label}: {streak.days} working days ({streak.start:%m-%d}–{streak.end:%m-%d}) "
+        f"below {rule.threshold_percent.normalize():f}% of the daily {target.get_metric_display()} pace"
+    )[:300]
+
+
+def _insert_alerts(rule: AlertRule, rows: list[tuple[Target, domain.Streak]]) -> list[int]:
+    """Insert new streak alerts set-based; the unique (rule, target, streak_start) constraint
+    decides races: a row another run inserted first is skipped, and only ids really inserted
+    here come back (INSERT … ON CONFLICT DO NOTHING RETURNING, PostgreSQL and SQLite)."""
+    if not rows:
+        return []
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(Alert._meta.db_table)
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 500):
+            chunk = rows[i : i + 500]
+            params: list = []
+            for target, streak in chunk:
+                params += [
+                    rule.pk, target.pk, ops.adapt_datefield_value(streak.start), ops.adapt_datefield_value(streak.end),
+                    streak.days, _alert_message(rule, target, streak), now,
+                ]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (rule_id, target_id, streak_start, streak_end, days_below, message, created_at) "
+                f"VALUES {values} ON CONFLICT (rule_id, target_id, streak_start) DO NOTHING RETURNING id",
+                params,
+            )
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
 
 
 def create_alert_rule(
@@ -524,29 +569,6 @@ def create_alert_rule(
         name=name[:100], metric=metric, threshold_percent=threshold, consecutive_days=consecutive_days, team=team,
         email=email, created_by=actor,
     )
-
-
-def _record_alert(rule: AlertRule, target: Target, streak: domain.Streak) -> tuple[bool, bool]:
-    message = (
-        f"{target.owner_label}: {streak.days} working days ({streak.start:%m-%d}–{streak.end:%m-%d}) "
-        f"below {rule.threshold_percent.normalize():f}% of the daily {target.get_metric_display()} pace"
-    )[:300]
-    try:
-        with transaction.atomic():
-            alert, created = Alert.objects.get_or_create(
-                rule=rule, target=target, streak_start=streak.start,
-                defaults={"streak_end": streak.end, "days_below": streak.days, "message": message},
-            )
-            if created and rule.email:
-                _email_managers(alert)  # sent on commit: a rolled-back run e-mails nobody
-    except IntegrityError:  # a concurrent run created it first
-        alert, created = Alert.objects.get(rule=rule, target=target, streak_start=streak.start), False
-    if created:
-        return True, False
-    if alert.streak_end < streak.end:
-        Alert.objects.filter(pk=alert.pk).update(streak_end=streak.end, days_below=streak.days, message=message)
-        return False, True
-    return False, False
 
 
 def _email_managers(alert: Alert) -> None:
