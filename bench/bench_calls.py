@@ -11,7 +11,8 @@
 
 Uses its own database (default postgres://postgres@127.0.0.1:5432/ts_calls_bench, recreated each
 run; override with BENCH_DATABASE_URL). BENCH_WORKERS gunicorn workers (default 3),
-BENCH_CLIENTS parallel client connections (default 4)."""
+BENCH_CLIENTS parallel client connections (default 4). BENCH_PANEL_ONLY=1 re-times only the
+lead panel on the database a previous full run left."""
 
 import datetime as dt
 import http.client
@@ -183,33 +184,48 @@ def panel_timing(admin):
     from leads.models import Lead
 
     dispo = Disposition.objects.get(code="reached")
-    busy = Lead.objects.create(name="Busy lead", phone="+8613799990000", owner_id=admin.pk)
-    quiet = Lead.objects.create(name="Quiet lead", phone="+8613799990001", owner_id=admin.pk)
+    busy, _ = Lead.objects.get_or_create(phone="+8613799990000", defaults={"name": "Busy lead", "owner_id": admin.pk})
+    quiet, _ = Lead.objects.get_or_create(phone="+8613799990001", defaults={"name": "Quiet lead", "owner_id": admin.pk})
     now = dt.datetime.now(dt.UTC)
-    Call.objects.bulk_create(
-        [Call(lead=busy, rep=admin, started_at=now - dt.timedelta(hours=i), duration_seconds=90, disposition=dispo,
-              notes=f"call {i}") for i in range(300)]
-        + [Call(lead=quiet, rep=admin, started_at=now - dt.timedelta(hours=i), duration_seconds=90,
-                disposition=dispo) for i in range(3)]
-    )
+    if not Call.objects.filter(lead=busy).exists():
+        Call.objects.bulk_create(
+            [Call(lead=busy, rep=admin, started_at=now - dt.timedelta(hours=i), duration_seconds=90,
+                  disposition=dispo, notes=f"call {i}") for i in range(300)]
+            + [Call(lead=quiet, rep=admin, started_at=now - dt.timedelta(hours=i), duration_seconds=90,
+                    disposition=dispo) for i in range(3)]
+        )
     client = Client()
     client.force_login(admin)
     out = {}
     for label, lead in (("3 past calls", quiet), ("300 past calls", busy)):
         url = f"/calls/lead/{lead.pk}/panel/"
         client.get(url)
+        connection.queries_log.clear()  # a full log (9,000 entries) would hide the new ones
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)
+        queries = len(ctx.captured_queries)
         times = []
         for _ in range(RUNS):
             t0 = time.perf_counter()
             assert client.get(url).status_code == 200
             times.append((time.perf_counter() - t0) * 1000)
-        out[label] = (len(ctx.captured_queries), statistics.median(times), min(times), max(times))
+        out[label] = (queries, statistics.median(times), min(times), max(times))
     return out
 
 
 def main():
+    if os.environ.get("BENCH_PANEL_ONLY"):  # reuse the database of a previous full run
+        import django
+
+        django.setup()
+        from accounts.models import User
+        from calls.models import Call
+        from leads.models import Lead
+
+        print(f"calls table: {Call.objects.count():,} rows")
+        for label, (queries, median, low, high) in panel_timing(User.objects.get(username="bench-admin")).items():
+            print(f"lead call panel, {label:15s}: {queries:2d} queries, {median:6.1f} ms median ({low:.1f} / {high:.1f})")
+        return
     recreate_database()
     import django
 
