@@ -39,7 +39,9 @@ METHOD_LABELS = {
 class DecomposeForm(forms.Form):
     dimension = forms.ChoiceField(label=_("Split"), choices=DIMENSIONS)
     method = forms.ChoiceField(
-        label=_("Method"), choices=[(m, METHOD_LABELS[m]) for m in dict.fromkeys([*PEOPLE_METHODS, *TIME_METHODS])]
+        label=_("Method"), choices=[(m, METHOD_LABELS[m]) for m in dict.fromkeys([*PEOPLE_METHODS, *TIME_METHODS])],
+        help_text=_("People: even, history, tenure, capacity or typed. Time: even, calendar days, working days or "
+                    "seasonality — split into weeks by days, as weeks clipped to a month are shorter."),
     )
     into = forms.ChoiceField(label=_("Into"), choices=[("", _("next finer period")), *PeriodKind.choices], required=False)
     uplift_percent = forms.DecimalField(label=_("Uplift %"), max_digits=5, decimal_places=2, min_value=0, max_value=200,
