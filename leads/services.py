@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -828,20 +828,44 @@ def hand_over_leads(
     by_target: dict[int | None, list[int]] = defaultdict(list)
     for lid, rid in plan.items():
         by_target[rid].append(lid)
-    for rid, lids in by_target.items():
-        for part in _chunks(lids, 5000):
-            if rid is None:
-                Lead.objects.filter(pk__in=part).update(owner=None, claimed_at=None, locked=False, updated_at=now)
-            else:
-                Lead.objects.filter(pk__in=part).update(owner_id=rid, claimed_at=now, locked=False, updated_at=now)
-    _events([(lid, from_user.pk, rid) for lid, rid in plan.items()], actor=actor,
-            reason=OwnershipReason.HANDOVER, note=f"{from_user.display_name} left ({mode})")
+    note = f"{from_user.display_name} left ({mode})"
+    if connection.vendor == "postgresql" and plan:
+        _hand_over_pg(plan, from_user=from_user, actor=actor, note=note, now=now)
+    else:
+        for rid, lids in by_target.items():
+            for part in _chunks(lids, 5000):
+                if rid is None:
+                    Lead.objects.filter(pk__in=part).update(owner=None, claimed_at=None, locked=False, updated_at=now)
+                else:
+                    Lead.objects.filter(pk__in=part).update(owner_id=rid, claimed_at=now, locked=False, updated_at=now)
+        _events([(lid, from_user.pk, rid) for lid, rid in plan.items()], actor=actor,
+                reason=OwnershipReason.HANDOVER, note=note)
     leads_handed_over.send(sender=User, from_user=from_user, assignments=plan)
     return {
         "handed_over": len(plan),
         "to_public_pool": len(by_target.get(None, [])),
         "per_rep": {rid: len(lids) for rid, lids in by_target.items() if rid is not None},
     }
+
+
+def _hand_over_pg(plan: dict[int, int | None], *, from_user: User, actor: User, note: str, now) -> None:
+    """Two statements whatever the size: one UPDATE from (lead, new owner) arrays, one INSERT of
+    the audit rows from the same arrays."""
+    ids, owners = list(plan), list(plan.values())
+    lead_table, event_table = Lead._meta.db_table, OwnershipEvent._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""UPDATE {lead_table} AS l
+                SET owner_id = v.owner, claimed_at = CASE WHEN v.owner IS NULL THEN NULL ELSE %s END,
+                    locked = false, updated_at = %s
+                FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, owner) WHERE l.id = v.id""",
+            [now, now, ids, owners],
+        )
+        cur.execute(
+            f"""INSERT INTO {event_table} (lead_id, from_owner_id, to_owner_id, actor_id, reason, note, at)
+                SELECT v.id, %s, v.owner, %s, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, owner)""",
+            [from_user.pk, actor.pk, OwnershipReason.HANDOVER.value, note[:500], now, ids, owners],
+        )
 
 
 def deactivate_user(
