@@ -245,7 +245,7 @@ def stage_stats_by_owner(
     out: dict[int, StageStats] = {}
     if owner_ids is not None:
         out = {pk: _empty_stats() for pk in owner_ids}
-    if current is None or end < timezone.now():
+    if current is None:  # a caller passes the current funnel only for a period ending now
         qs = Lead.objects.filter(owner__isnull=False, status=LeadStatus.ACTIVE, created_at__lt=end)
         if owner_ids is not None:
             qs = qs.filter(owner_id__in=owner_ids)
