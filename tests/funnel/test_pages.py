@@ -137,5 +137,14 @@ def test_someone_elses_lead_is_not_found(client, rep, other_team_rep):
     assert client.get(reverse("funnel:grade", args=[lead.pk])).status_code == 404
 
 
-def test_default_lost_reasons_exist():
-    assert LostReason.objects.filter(active=True).count() >= 5
+def test_default_lost_reasons_are_created_once():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("funnel.migrations.0001_default_lost_reasons")
+    migration.create(apps, None)
+    migration.create(apps, None)
+    names = set(LostReason.objects.filter(active=True).values_list("name", flat=True))
+    assert set(migration.DEFAULT_REASONS) <= names
+    assert LostReason.objects.filter(name="价格太高 Too expensive").count() == 1
