@@ -40,14 +40,15 @@ class PeriodQuerySerializer(serializers.Serializer):
     to = serializers.DateField(required=False, help_text="last local day (default: today)")
 
     def validate(self, attrs):
+        for name in ("from", "to"):
+            if attrs.get(name) and not 2000 <= attrs[name].year <= 2100:
+                raise serializers.ValidationError({name: "Dates must be between 2000 and 2100."})
         end = attrs.get("to") or timezone.localdate()
         start = attrs.get("from") or end - dt.timedelta(days=29)
         if start > end:
             raise serializers.ValidationError({"from": "`from` must be on or before `to`."})
         if (end - start).days > selectors.MAX_DAYS:
             raise serializers.ValidationError({"from": f"At most {selectors.MAX_DAYS} days per request."})
-        if start.year < 2000 or end.year > 2100:
-            raise serializers.ValidationError({"from": "Dates must be between 2000 and 2100."})
         attrs["start"], attrs["end"] = start, end
         return attrs
 

@@ -61,7 +61,7 @@ def parse_period(request) -> Period:
     except ValueError:
         messages.error(request, "Dates must look like 2025-01-31; showing the last 30 days instead.")
         start, end, preset = today - dt.timedelta(days=29), today, "30d"
-    if start > end or (end - start).days > selectors.MAX_DAYS:
+    if start > end or (end - start).days > selectors.MAX_DAYS or not 2000 <= start.year <= end.year <= 2100:
         messages.error(request, f"Choose a period of at most {selectors.MAX_DAYS} days with from before to.")
         start, end, preset = today - dt.timedelta(days=29), today, "30d"
     if request.GET.get("grain") in ("day", "week", "month", "quarter"):

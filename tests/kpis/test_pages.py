@@ -98,3 +98,11 @@ def test_csv_and_excel_export_write_the_leaderboard_table(client, manager, team,
     rows = list(sheet.values)
     assert rows[1][rows[0].index("label")] == "李娜"
     assert client.get(f"/kpis/export/team/{team.id}/", {"table": "secrets"}).status_code == 404
+
+
+def test_a_nonsense_period_falls_back_to_the_last_30_days_with_a_message(client, manager, facts):
+    client.force_login(manager)
+    res = client.get("/kpis/", {"from": "0001-01-01", "to": "0001-01-02"})
+    assert res.status_code == 200
+    assert "at most" in res.content.decode()
+    assert client.get("/kpis/", {"from": "yesterday"}).status_code == 200
