@@ -274,7 +274,30 @@ def stage_stats_by_owner(
     )
     bc = f"({at_expr['C']} OR {at_expr['B']})"
     zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
-    sql = f"""
+    if connection.vendor == "postgresql":
+        # One pass, no window sorts: ordered aggregates pick the first / last change per lead.
+        pc_agg = f"""
+        WITH pc AS (
+            SELECT lead_id, from_grade, to_grade, to_status, owner_id, changed_at, id,
+                   CASE WHEN changed_at < %s THEN 1 ELSE 0 END AS in_period
+            FROM {gc} WHERE changed_at >= %s
+        ), agg AS (
+            SELECT lead_id,
+                   (array_agg(from_grade ORDER BY changed_at, id))[1] AS first_from,
+                   COALESCE((array_agg(owner_id ORDER BY changed_at DESC, id DESC) FILTER (WHERE in_period = 1))[1],
+                            (array_agg(owner_id ORDER BY changed_at, id))[1]) AS last_owner,
+                   MAX(CASE WHEN in_period = 1 THEN {rank} ELSE -1 END) AS max_rank,
+                   {visited}
+            FROM pc GROUP BY lead_id
+        """
+        # OFFSET 0 keeps the planner from flattening the lookup into a scan of every lead.
+        lead_join = (
+            f"JOIN LATERAL (SELECT owner_id, grade, status, created_at FROM {lead} x "
+            f"WHERE x.id = a.lead_id OFFSET 0) l ON TRUE"
+        )
+        head_params = lambda s, e: [e, s]  # noqa: E731
+    else:
+        pc_agg = f"""
         WITH pc AS (
             SELECT lead_id, from_grade, to_grade, to_status, owner_id,
                    CASE WHEN changed_at < %s THEN 1 ELSE 0 END AS in_period,
@@ -290,12 +313,16 @@ def stage_stats_by_owner(
                    MAX(CASE WHEN in_period = 1 THEN {rank} ELSE -1 END) AS max_rank,
                    {visited}
             FROM pc GROUP BY lead_id
+        """
+        lead_join = f"JOIN {lead} l ON l.id = a.lead_id"
+        head_params = lambda s, e: [e, e, s]  # noqa: E731
+    sql = pc_agg + f"""
         ), st AS (
             SELECT l.owner_id AS cur_owner, l.grade AS cur_grade, l.status AS cur_status,
                    COALESCE(a.last_owner, l.owner_id) AS owner_id,
                    CASE WHEN l.created_at >= %s THEN 'E' ELSE a.first_from END AS start_grade,
                    a.max_rank, {", ".join(f"a.v_{g}" for g in GRADES)}
-            FROM agg a JOIN {lead} l ON l.id = a.lead_id
+            FROM agg a {lead_join}
             WHERE l.created_at < %s
         )
         SELECT 1, owner_id, '', {sums},
@@ -308,7 +335,7 @@ def stage_stats_by_owner(
     """
     s, e = _dt(start), _dt(end)
     with connection.cursor() as cur:
-        cur.execute(sql, [e, e, s, s, e, *p1, *p2])
+        cur.execute(sql, [*head_params(s, e), s, e, *p1, *p2])
         for row in cur.fetchall():
             stats = out.setdefault(row[1], _empty_stats())
             if row[0] == -1:  # the changed lead was counted at its current grade above: take it back
