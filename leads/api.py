@@ -299,10 +299,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
         return f"/api/v1/lead-imports/{job.pk}/report/" if job.report else None
 
 
-class ImportCreateSerializer(serializers.Serializer):
-    file = serializers.FileField()
-    pool = IdField(required=False, allow_null=True, default=None)
-    owner = IdField(required=False, allow_null=True, default=None)
+class _ImportOptions(serializers.Serializer):
+    pool = IdField(required=False)
+    owner = IdField(required=False)
     source = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     mapping = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
                                     help_text='JSON object field -> column header, e.g. {"phone": "手机", "name": "姓名"}')
@@ -322,6 +321,34 @@ class ImportCreateSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
         return value
+
+
+class ImportUploadSerializer(_ImportOptions):
+    """multipart/form-data upload (what the browser and curl -F send)."""
+
+    file = serializers.FileField()
+
+
+class ImportCreateSerializer(_ImportOptions):
+    """JSON upload: the file's bytes base64-encoded. multipart/form-data with a `file` part and
+    the same other fields is accepted too."""
+
+    file_name = serializers.RegexField(r"(?i)^[^/\\]{1,200}\.(csv|xlsx)$", max_length=200,
+                                       help_text="e.g. leads.csv or leads.xlsx")
+    content_base64 = serializers.CharField(max_length=80 * 1024 * 1024)
+
+    def validate(self, data):
+        import base64
+        import binascii
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        try:
+            raw = base64.b64decode(data.pop("content_base64"), validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError({"content_base64": "Not valid base64."}) from None
+        data["file"] = SimpleUploadedFile(data.pop("file_name"), raw)
+        return data
 
 
 # ---- viewsets ------------------------------------------------------------------------------
@@ -583,14 +610,15 @@ class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
             raise NotFound("Import not found.")
         return job
 
-    @extend_schema(request={"multipart/form-data": ImportCreateSerializer},
+    @extend_schema(request={"application/json": ImportCreateSerializer},
                    responses={202: ImportJobSerializer, **ERRORS})
     def create(self, request):
         """Start an import; answers at once with the job to poll."""
-        s = ImportCreateSerializer(data=request.data)
+        serializer_class = ImportUploadSerializer if request.FILES else ImportCreateSerializer
+        s = serializer_class(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        job = imports.start_import(actor=request.user, upload=d["file"], pool_id=d["pool"], owner_id=d["owner"],
+        job = imports.start_import(actor=request.user, upload=d["file"], pool_id=d.get("pool"), owner_id=d.get("owner"),
                                    source=d["source"], mapping=d["mapping"])
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

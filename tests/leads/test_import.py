@@ -94,3 +94,16 @@ def test_import_api_returns_a_job_then_its_report(api, manager, pool, django_cap
     assert job["status"] == "done" and job["created_count"] == 1 and job["percent"] == 100
     report = client.get(job["report_url"])
     assert report.status_code == 200 and b"created" in report.content
+
+
+def test_import_api_accepts_base64_json_too(api, manager, pool, django_capture_on_commit_callbacks):
+    import base64
+
+    body = {"file_name": "b.csv", "content_base64": base64.b64encode(b"name,phone\nb,13800000051\n").decode(),
+            "pool": pool.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api.as_user(manager).post("/api/v1/lead-imports/", body, format="json")
+    assert r.status_code == 202
+    assert Lead.objects.filter(phone="+8613800000051").exists()
+    bad = api.as_user(manager).post("/api/v1/lead-imports/", {**body, "content_base64": "!!"}, format="json")
+    assert bad.status_code == 400
