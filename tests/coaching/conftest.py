@@ -12,3 +12,9 @@ def reviewer(team):
 @pytest.fixture
 def qa_peer(team):
     return UserFactory(username="sunli", full_name="孙丽", team=team)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas are created with a password; a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
