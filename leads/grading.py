@@ -21,7 +21,7 @@ def change_grade(
     at=None,
 ) -> Lead:
     """Set a lead's grade and/or end state and record the change. No-op if nothing changes."""
-    lead = Lead.objects.select_for_update().select_related("owner").get(pk=lead_id)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner").get(pk=lead_id)
     if not can_work_lead(actor, lead):
         raise PermissionDenied("Only the lead's owner, their manager or an admin can change its grade.")
     new_grade = to_grade or lead.grade
