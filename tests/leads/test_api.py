@@ -81,3 +81,18 @@ def test_appeal_is_decided_by_the_manager(api, manager, rep, teammate, pool):
     assert r.status_code == 200 and r.json()["status"] == "approved"
     assert Lead.objects.get(pk=lead.pk).owner == rep
     assert OwnershipEvent.objects.filter(lead=lead, reason="appeal", actor=manager).exists()
+
+
+def test_distribute_by_capacity_fills_the_emptiest_rep_first(api, admin_user, rep, teammate, pool):
+    pool.max_held = 3
+    pool.save()
+    LeadFactory.create_batch(2, pool=pool, owner=rep)
+    LeadFactory.create_batch(3, pool=pool)
+    r = api.as_user(admin_user).post("/api/v1/leads/distribute/",
+                                     {"pool": pool.pk, "reps": [rep.pk, teammate.pk], "mode": "by_capacity"})
+    assert r.json()["per_rep"] == {str(rep.pk): 1, str(teammate.pk): 2}
+
+
+def test_reps_cannot_distribute(api, rep, pool):
+    r = api.as_user(rep).post("/api/v1/leads/distribute/", {"pool": pool.pk, "reps": [rep.pk]})
+    assert r.status_code == 403

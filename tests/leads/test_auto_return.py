@@ -105,3 +105,19 @@ def test_management_command_returns_neglected_leads(rep, rules, capsys):
         call_command("return_neglected_leads")
     assert "1" in capsys.readouterr().out
     assert not Lead.objects.filter(owner=rep).exists()
+
+
+@pytest.mark.skipif(__import__("django.db").db.connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_two_auto_return_runs_at_once_return_each_lead_once(run_concurrently):
+    from tests.factories import PoolFactory, UserFactory
+
+    pool = PoolFactory(no_progress_days=0, fresh_claim_hours=0)
+    owner = UserFactory()
+    for _ in range(300):
+        held(pool, owner)
+    results = run_concurrently(lambda i: run_at(T0 + dt.timedelta(days=30)), 2)
+    assert sum(results) == 300, results
+    assert OwnershipEvent.objects.filter(reason="auto_return").count() == 300
+    assert not Lead.objects.filter(owner=owner).exists()
