@@ -17,7 +17,7 @@ from accounts.models import Role, Team
 from funnel import charts, domain, selectors
 from funnel.forms import CoverageForm, FunnelFilterForm, GradeForm, PlanForm, default_plan_start
 from funnel.planning import build_plan
-from funnel.services import change_grade
+from leads.grading import change_grade
 from leads.selectors import can_work_lead, lead_for
 from telesales.errors import DomainError, NotFound
 

@@ -23,24 +23,6 @@ def count_at(page, grade: str) -> str:
     return page.locator(f'#counts td[data-key="{grade}"]').inner_text()
 
 
-def _grade_lock_refused_on_postgresql() -> bool:
-    """leads.grading.change_grade locks with select_related("owner") (an outer join), which
-    PostgreSQL refuses; the call form goes through it. Reported to the leads owner."""
-    import inspect
-
-    from django.db import connection
-
-    from leads import grading
-
-    source = inspect.getsource(grading.change_grade)
-    return connection.vendor == "postgresql" and 'select_for_update().select_related("owner")' in source
-
-
-@pytest.mark.xfail(
-    condition=_grade_lock_refused_on_postgresql(),
-    reason="leads.grading.change_grade: FOR UPDATE on the nullable side of an outer join (PostgreSQL)",
-    strict=True,
-)
 def test_rep_grades_a_lead_on_the_call_form_and_the_funnel_reflects_it(sign_in, rep):
     # calls are only allowed in the team's calling hours: open them all day for the test
     rep.team.calling_hours_start, rep.team.calling_hours_end = dt.time(0, 0), dt.time(23, 59, 59)
