@@ -11,7 +11,8 @@
     BENCH_IMPORT_ROWS=20000 .venv/bin/python bench/bench_leads.py   # smaller
 
 Uses its own database (default postgres://postgres@127.0.0.1:5432/ts_leads_bench, recreated each
-run; override with BENCH_DATABASE_URL)."""
+run; override with BENCH_DATABASE_URL). BENCH_SYNCHRONOUS_COMMIT=off runs the same with PostgreSQL's
+asynchronous commit, to separate the disk's flush latency from the application's cost."""
 
 import multiprocessing as mp
 import os
@@ -44,6 +45,9 @@ def recreate_database():
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cur.execute(f'CREATE DATABASE "{name}"')
+        if os.environ.get("BENCH_SYNCHRONOUS_COMMIT"):
+            # e.g. "off": shows how much of each claim is the WAL flush at commit on this disk.
+            cur.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = %s', [os.environ["BENCH_SYNCHRONOUS_COMMIT"]])
     admin.close()
 
 
