@@ -1,6 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import panels
 from accounts.models import Role
 
 # (label, url name, roles that see it). Apps' index pages are named "<app>:index".
@@ -31,4 +32,4 @@ def navigation(request):
         except NoReverseMatch:
             continue
         items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
-    return {"nav_items": items}
+    return {"nav_items": items, "home_panels": panels.HOME_PANELS, "team_panels": panels.TEAM_PANELS}
