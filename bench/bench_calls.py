@@ -25,12 +25,9 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ts_calls_bench")
-os.environ["DATABASE_URL"] = DB_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telesales.settings")
-os.environ.pop("REDIS_URL", None)
+from _common import ROOT, configure, recreate_database  # noqa: E402 (bench/ is on sys.path)
+
+DB_URL = configure("ts_calls_bench")
 os.environ["CONN_MAX_AGE"] = "600"  # keep one connection, as a production worker does
 os.environ["DEBUG"] = "false"
 
@@ -43,18 +40,6 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", 3))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 4))
 PORT = int(os.environ.get("BENCH_PORT", 8791))
 RUNS = int(os.environ.get("BENCH_RUNS", 20))
-
-
-def recreate_database():
-    import psycopg2
-
-    name = DB_URL.rsplit("/", 1)[1]
-    admin = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def setup():
@@ -226,7 +211,7 @@ def main():
         for label, (queries, median, low, high) in panel_timing(User.objects.get(username="bench-admin")).items():
             print(f"lead call panel, {label:15s}: {queries:2d} queries, {median:6.1f} ms median ({low:.1f} / {high:.1f})")
         return
-    recreate_database()
+    recreate_database(DB_URL)
     import django
 
     django.setup()

@@ -10,16 +10,11 @@ Set BENCH_REUSE=1 to keep already generated calls and only time the runs."""
 import datetime as dt
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ts_kpis_bench")
-os.environ["DATABASE_URL"] = DB_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telesales.settings")
-os.environ.pop("REDIS_URL", None)
+from _common import configure, ensure_database  # noqa: E402 (bench/ is on sys.path)
+
+DB_URL = configure("ts_kpis_bench")
 
 N_CALLS = int(os.environ.get("BENCH_CALLS", 10_000_000))
 N_REPS = int(os.environ.get("BENCH_REPS", 1_000))
@@ -28,19 +23,6 @@ LEADS_PER_REP = 100
 REPS_PER_TEAM = 20
 INCREMENTAL_CALLS = int(os.environ.get("BENCH_INCREMENTAL_CALLS", 200_000))
 CHUNK = 1_000_000
-
-
-def ensure_database():
-    import psycopg2
-
-    name = DB_URL.rsplit("/", 1)[1]
-    admin = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def _filler(column: str, data_type: str, g: str) -> str:
@@ -80,7 +62,7 @@ def insert_calls_sql(cursor, known: dict[str, str]) -> str:
 
 
 def main():
-    ensure_database()
+    ensure_database(DB_URL)
     import django
 
     django.setup()

@@ -9,43 +9,18 @@ each run; override with BENCH_DATABASE_URL)."""
 
 import datetime as dt
 import os
-import sys
-import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ts_targets_bench")
-os.environ["DATABASE_URL"] = DB_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telesales.settings")
-os.environ.pop("REDIS_URL", None)
+from _common import configure, recreate_database, timed  # noqa: E402 (bench/ is on sys.path)
+
+DB_URL = configure("ts_targets_bench")
 
 N_REPS = int(os.environ.get("BENCH_REPS", 1000))
 REPS_PER_TEAM = 20
 
 
-def recreate_database():
-    import psycopg2
-
-    name = DB_URL.rsplit("/", 1)[1]
-    admin = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-
-def timed(label, fn):
-    t0 = time.perf_counter()
-    result = fn()
-    print(f"{label:<62} {time.perf_counter() - t0:8.2f} s")
-    return result
-
-
 def main():
-    recreate_database()
+    recreate_database(DB_URL)
     import django
 
     django.setup()
