@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from funnel.domain import GRADES, as_percent
 
@@ -12,66 +13,83 @@ GRADE_LABELS = {"E": "E 潜在", "D": "D 联系", "C": "C 认同", "B": "B 意�
 COLORS = {"E": "#9ecae1", "D": "#6baed6", "C": "#4292c6", "B": "#2171b5", "A": "#08519c", "won": "#2ca02c"}
 
 
-def _html(fig: go.Figure, div_id: str) -> str:
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=fig.layout.height or 320)
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displayModeBar": False})
+_template: dict | None = None
+
+
+def _default_template() -> dict:
+    """The default plotly template as a plain dict, built once per process (what go.Figure adds)."""
+    global _template
+    if _template is None:
+        _template = go.Figure().to_dict()["layout"]["template"]
+    return _template
+
+
+def _html(data: list[dict], layout: dict, div_id: str) -> str:
+    """Render a figure given as plain dicts: the same figure go.Figure would build, without its
+    per-property validation (which cost most of the page's chart time)."""
+    layout = {
+        **layout, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "height": layout.get("height") or 320,
+        "template": _default_template(),
+    }
+    return pio.to_html(
+        {"data": data, "layout": layout}, full_html=False, include_plotlyjs=False, div_id=div_id,
+        config={"displayModeBar": False}, validate=False,
+    )
 
 
 def funnel_figure(counts: dict[str, int], rates: dict[str, Fraction | None], div_id: str = "funnel-chart") -> str:
     """Horizontal bars E (top) → A, with each stage's conversion rate written between the bars."""
-    fig = go.Figure(
-        go.Bar(
-            y=[GRADE_LABELS[g] for g in GRADES],
-            x=[counts.get(g, 0) for g in GRADES],
-            orientation="h",
-            marker_color=[COLORS[g] for g in GRADES],
-            text=[counts.get(g, 0) for g in GRADES],
-            textposition="auto",
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
+    data = [
+        {
+            "type": "bar", "y": [GRADE_LABELS[g] for g in GRADES], "x": [counts.get(g, 0) for g in GRADES],
+            "orientation": "h", "marker": {"color": [COLORS[g] for g in GRADES]},
+            "text": [str(counts.get(g, 0)) for g in GRADES], "textposition": "auto",
+        }
+    ]
+    annotations = []
     for i, grade in enumerate(GRADES):
         rate = rates.get(grade)
         label = "—" if rate is None else f"{as_percent(rate)}%"
         target = "won" if grade == "A" else GRADES[i + 1]
-        fig.add_annotation(
-            xref="paper", x=1.0, yref="y", y=i + 0.5, text=f"{grade}→{target} {label}", showarrow=False,
-            xanchor="right", font={"size": 11, "color": "#555"},
+        annotations.append(
+            {
+                "xref": "paper", "x": 1.0, "yref": "y", "y": i + 0.5, "text": f"{grade}→{target} {label}",
+                "showarrow": False, "xanchor": "right", "font": {"size": 11, "color": "#555"},
+            }
         )
-    return _html(fig, div_id)
+    return _html(data, {"yaxis": {"autorange": "reversed"}, "annotations": annotations}, div_id)
 
 
 def team_figure(rows: list[dict], div_id: str = "team-chart") -> str:
     """All reps' funnels side by side: one group of E..A bars per rep."""
     names = [r["name"] for r in rows]
-    fig = go.Figure(
-        [go.Bar(name=GRADE_LABELS[g], x=names, y=[r["counts"][g] for r in rows], marker_color=COLORS[g]) for g in GRADES]
-    )
-    fig.update_layout(barmode="group", height=380, legend={"orientation": "h", "y": -0.2})
-    return _html(fig, div_id)
+    data = [
+        {"type": "bar", "name": GRADE_LABELS[g], "x": names, "y": [r["counts"][g] for r in rows], "marker": {"color": COLORS[g]}}
+        for g in GRADES
+    ]
+    return _html(data, {"barmode": "group", "height": 380, "legend": {"orientation": "h", "y": -0.2}}, div_id)
 
 
 def bc_to_a_figure(rows: list[dict], div_id: str = "bc-chart") -> str:
     """B/C → A conversion per rep (seed 002: 转化BC类客户为A类)."""
-    fig = go.Figure(
-        go.Bar(
-            x=[r["name"] for r in rows],
-            y=[float(r["bc_rate"]) if r["bc_rate"] is not None else 0 for r in rows],
-            text=[f"{r['bc_rate']}%" if r["bc_rate"] is not None else "—" for r in rows],
-            marker_color="#08519c",
-        )
-    )
-    fig.update_layout(height=300, yaxis={"title": "%", "rangemode": "tozero"})
-    return _html(fig, div_id)
+    data = [
+        {
+            "type": "bar", "x": [r["name"] for r in rows],
+            "y": [float(r["bc_rate"]) if r["bc_rate"] is not None else 0 for r in rows],
+            "text": [f"{r['bc_rate']}%" if r["bc_rate"] is not None else "—" for r in rows],
+            "marker": {"color": "#08519c"},
+        }
+    ]
+    return _html(data, {"height": 300, "yaxis": {"title": {"text": "%"}, "rangemode": "tozero"}}, div_id)
 
 
 def plan_figure(planned: list[int], actual: list[int | None], labels: list[str], div_id: str = "plan-chart") -> str:
     """Weekly planned sales vs actual sales."""
-    fig = go.Figure(
-        [
-            go.Bar(name="plan", x=labels, y=planned, marker_color="#9ecae1"),
-            go.Bar(name="actual", x=labels, y=[a if a is not None else 0 for a in actual], marker_color="#2ca02c"),
-        ]
-    )
-    fig.update_layout(barmode="group", height=320, legend={"orientation": "h", "y": -0.2})
-    return _html(fig, div_id)
+    data = [
+        {"type": "bar", "name": "plan", "x": labels, "y": planned, "marker": {"color": "#9ecae1"}},
+        {
+            "type": "bar", "name": "actual", "x": labels, "y": [a if a is not None else 0 for a in actual],
+            "marker": {"color": "#2ca02c"},
+        },
+    ]
+    return _html(data, {"barmode": "group", "height": 320, "legend": {"orientation": "h", "y": -0.2}}, div_id)

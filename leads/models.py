@@ -136,7 +136,8 @@ class Lead(models.Model):
         indexes = [
             models.Index(fields=["owner", "next_follow_up_at"], name="lead_owner_followup"),
             models.Index(fields=["pool", "owner"], name="lead_pool_owner"),
-            models.Index(fields=["owner", "status"], name="lead_owner_status"),
+            # Funnel counts per owner / grade / status (index-only for a rep or a small team).
+            models.Index(fields=["owner", "status", "grade"], name="lead_owner_status_grade"),
         ]
 
     def __str__(self) -> str:
