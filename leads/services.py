@@ -8,6 +8,8 @@ leads, each in primary-key order, so two services never deadlock."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -346,6 +348,10 @@ def _check_limits(rep: User, pools: list[Pool], adding: int, *, counting_claims:
                 )
 
 
+# Ways a rep gives a lead up; reclaiming it is then subject to the pool's cooldown.
+_GAVE_UP = (OwnershipReason.RELEASE, OwnershipReason.AUTO_RETURN, OwnershipReason.REASSIGN, OwnershipReason.APPEAL)
+
+
 def _cooldown_blocked(rep: User, leads: list[Lead], now: dt.datetime) -> list[tuple[Lead, dt.date]]:
     """Leads this rep gave up (released/auto-returned/reassigned away) too recently to reclaim."""
     if not leads:
@@ -356,8 +362,7 @@ def _cooldown_blocked(rep: User, leads: list[Lead], now: dt.datetime) -> list[tu
     latest: dict[int, dt.datetime] = {}
     for lid, at in OwnershipEvent.objects.filter(
         lead_id__in=[lead.pk for lead in leads], from_owner=rep,
-        reason__in=[OwnershipReason.RELEASE, OwnershipReason.AUTO_RETURN, OwnershipReason.REASSIGN,
-                    OwnershipReason.APPEAL],
+        reason__in=_GAVE_UP,
         at__gte=now - dt.timedelta(days=longest),
     ).values_list("lead_id", "at"):
         latest[lid] = max(at, latest.get(lid, at))
@@ -380,6 +385,159 @@ def _claimed_by_message(lead_ids: list[int]) -> str:
     return f"Lead “{lead.name}” was already claimed by {lead.owner.display_name}."
 
 
+def _converters(model) -> list[tuple[int, list, object]]:
+    """The database converters the ORM would apply to each concrete column of `model`."""
+    out = []
+    for i, f in enumerate(model._meta.concrete_fields):
+        col = f.get_col(model._meta.db_table)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if convs:
+            out.append((i, convs, col))
+    return out
+
+
+def _from_row(model, row, converters):
+    values = list(row)
+    for i, convs, col in converters:
+        for conv in convs:
+            values[i] = conv(values[i], col, connection)
+    return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], values)
+
+
+def _columns(model, alias: str) -> str:
+    return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
+
+
+_CLAIM_SQL: dict[str, str] = {}
+
+
+def _claim_one_sql() -> tuple[str, str]:
+    """(lock the rep row, check every claim rule + conditional UPDATE + audit INSERT) on PostgreSQL.
+
+    Two statements on purpose: the second takes its snapshot after the rep lock is granted, so
+    the held and daily counts see every claim this rep committed meanwhile (as the ORM path does)."""
+    if not _CLAIM_SQL:
+        user_t, lead_t, pool_t, event_t = (m._meta.db_table for m in (User, Lead, Pool, OwnershipEvent))
+        m2m = {name: Pool._meta.get_field(name) for name in ("member_teams", "member_users", "admins")}
+        mt, mu, pa = (m2m[n].remote_field.through._meta.db_table for n in ("member_teams", "member_users", "admins"))
+        mt_pool, mt_team = m2m["member_teams"].m2m_column_name(), m2m["member_teams"].m2m_reverse_name()
+        mu_pool, mu_user = m2m["member_users"].m2m_column_name(), m2m["member_users"].m2m_reverse_name()
+        pa_pool, pa_user = m2m["admins"].m2m_column_name(), m2m["admins"].m2m_reverse_name()
+        tm_field = Team._meta.get_field("managers")
+        tm, tm_team, tm_user = (tm_field.remote_field.through._meta.db_table, tm_field.m2m_column_name(),
+                                tm_field.m2m_reverse_name())
+        lead_cols = [f.column for f in Lead._meta.concrete_fields]
+        _CLAIM_SQL["lock"] = f'SELECT {_columns(User, "u")} FROM "{user_t}" u WHERE u.id = %(rep)s FOR UPDATE'
+        # Mirrors accessible_pools(): open to all, a member or admin, or one of the rep's teams.
+        access = f"""(
+              (p.team_id IS NULL
+               AND NOT EXISTS (SELECT 1 FROM "{mt}" x WHERE x."{mt_pool}" = p.id)
+               AND NOT EXISTS (SELECT 1 FROM "{mu}" x WHERE x."{mu_pool}" = p.id))
+              OR EXISTS (SELECT 1 FROM "{mu}" x WHERE x."{mu_pool}" = p.id AND x."{mu_user}" = %(rep)s)
+              OR EXISTS (SELECT 1 FROM "{pa}" x WHERE x."{pa_pool}" = p.id AND x."{pa_user}" = %(rep)s)
+              OR p.team_id IN (SELECT team_id FROM teams)
+              OR EXISTS (SELECT 1 FROM "{mt}" x WHERE x."{mt_pool}" = p.id
+                         AND x."{mt_team}" IN (SELECT team_id FROM teams)))"""
+        _CLAIM_SQL["claim"] = f"""
+            WITH teams AS (
+                SELECT x."{tm_team}" AS team_id FROM "{tm}" x WHERE %(is_manager)s AND x."{tm_user}" = %(rep)s
+                UNION ALL SELECT %(team)s::bigint WHERE %(team)s::bigint IS NOT NULL
+            ), cand AS (
+                SELECT l.id,
+                       COALESCE(p.max_held, %(d_max_held)s) AS max_held,
+                       COALESCE(p.won_counts_toward_max, %(d_won_counts)s) AS won_counts,
+                       COALESCE(p.max_claims_per_day, %(d_max_claims)s) AS max_claims,
+                       COALESCE(p.reclaim_cooldown_days, %(d_cooldown)s) AS cooldown_days
+                FROM "{lead_t}" l LEFT JOIN "{pool_t}" p ON p.id = l.pool_id
+                WHERE l.id = %(lead)s AND l.owner_id IS NULL AND l.status = %(active)s
+                  AND (%(sees_all)s OR ((l.pool_id IS NULL OR {access})
+                                        AND (%(via_next)s OR COALESCE(p.browsing_enabled, %(d_browsing)s))))
+            ), ok AS (
+                SELECT cand.id FROM cand
+                WHERE (SELECT count(*) FROM "{lead_t}" h WHERE h.owner_id = %(rep)s AND h.status = %(active)s)
+                      + CASE WHEN cand.won_counts THEN (SELECT count(*) FROM "{lead_t}" h
+                                                        WHERE h.owner_id = %(rep)s AND h.status = %(won)s)
+                             ELSE 0 END + 1 <= cand.max_held
+                  AND (SELECT count(*) FROM "{event_t}" e WHERE e.to_owner_id = %(rep)s AND e.reason = %(claim)s
+                         AND e.at >= %(today)s) + 1 <= cand.max_claims
+                  AND NOT (cand.cooldown_days > 0 AND EXISTS (
+                         SELECT 1 FROM "{event_t}" e WHERE e.lead_id = cand.id AND e.from_owner_id = %(rep)s
+                           AND e.reason = ANY(%(gave_up)s)
+                           AND e.at > %(now)s - cand.cooldown_days * interval '86400 seconds'))
+            ), upd AS (
+                UPDATE "{lead_t}" l SET owner_id = %(rep)s, claimed_at = %(now)s, locked = false, updated_at = %(now)s
+                FROM ok WHERE l.id = ok.id AND l.owner_id IS NULL AND l.status = %(active)s
+                RETURNING {", ".join(f'l."{c}"' for c in lead_cols)}
+            ), ev AS (
+                INSERT INTO "{event_t}" (lead_id, from_owner_id, to_owner_id, actor_id, reason, note, at)
+                SELECT upd.id, NULL, %(rep)s, %(actor)s, %(claim)s, %(note)s, %(now)s FROM upd
+            )
+            SELECT {", ".join(f'upd."{c}"' for c in lead_cols)}, {_columns(Pool, "p")}
+            FROM upd LEFT JOIN "{pool_t}" p ON p.id = upd.pool_id"""
+        _CLAIM_SQL["converters"] = (_converters(User), _converters(Lead), _converters(Pool))
+        # The claim statement is prepared once per connection: planning it costs more than running it.
+        names = re.findall(r"%\((\w+)\)s", _CLAIM_SQL["claim"])
+        order = list(dict.fromkeys(names))
+        body = re.sub(r"%\((\w+)\)s", lambda m: f"${order.index(m.group(1)) + 1}", _CLAIM_SQL["claim"])
+        types = ", ".join(_CLAIM_PARAM_TYPES[n] for n in order)
+        _CLAIM_SQL["prepare"] = f"PREPARE {_CLAIM_STMT} ({types}) AS {body}"
+        _CLAIM_SQL["execute"] = f"EXECUTE {_CLAIM_STMT} ({', '.join(['%s'] * len(order))})"
+        _CLAIM_SQL["order"] = order
+    return _CLAIM_SQL["lock"], _CLAIM_SQL["claim"]
+
+
+_CLAIM_STMT = "leads_claim_one_v1"
+_CLAIM_PARAM_TYPES = {
+    "rep": "bigint", "actor": "bigint", "lead": "bigint", "team": "bigint", "is_manager": "boolean",
+    "sees_all": "boolean", "via_next": "boolean", "d_max_held": "integer", "d_won_counts": "boolean",
+    "d_max_claims": "integer", "d_cooldown": "integer", "d_browsing": "boolean", "active": "text", "won": "text",
+    "claim": "text", "gave_up": "text[]", "today": "timestamptz", "now": "timestamptz", "note": "text",
+}
+
+
+def _execute_claim(cur, params: dict) -> None:
+    """EXECUTE the prepared claim statement, preparing it first on a connection that has not seen it."""
+    raw = connection.connection
+    ref = getattr(connection, "_leads_claim_prepared", None)
+    if ref is None or ref() is not raw:
+        cur.execute(_CLAIM_SQL["prepare"])
+        connection._leads_claim_prepared = weakref.ref(raw)
+    cur.execute(_CLAIM_SQL["execute"], [params[n] for n in _CLAIM_SQL["order"]])
+
+
+def _claim_one_pg(*, actor: User, lead_id: int, via_next: bool, now: dt.datetime) -> Lead | None:
+    """The common case — one lead, PostgreSQL — in two statements. None when any rule refuses
+    (or the lead is gone/taken); the caller then runs the full path, which says why."""
+    lock_sql, _ = _claim_one_sql()
+    user_conv, lead_conv, pool_conv = _CLAIM_SQL["converters"]
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(lock_sql, {"rep": actor.pk})
+        row = cur.fetchone()
+        if row is None:
+            return None
+        rep = _from_row(User, row, user_conv)
+        if not rep.is_active:
+            return None
+        d = DEFAULT_RULES
+        _execute_claim(cur, {
+            "rep": rep.pk, "actor": actor.pk, "lead": lead_id, "team": rep.team_id,
+            "is_manager": rep.role == Role.MANAGER, "sees_all": sees_everything(rep), "via_next": via_next,
+            "d_max_held": d.max_held, "d_won_counts": d.won_counts_toward_max, "d_max_claims": d.max_claims_per_day,
+            "d_cooldown": d.reclaim_cooldown_days, "d_browsing": d.browsing_enabled,
+            "active": LeadStatus.ACTIVE.value, "won": LeadStatus.WON.value, "claim": OwnershipReason.CLAIM.value,
+            "gave_up": [r.value for r in _GAVE_UP], "today": _start_of_today(), "now": now,
+            "note": "next lead" if via_next else "",
+        })
+        row = cur.fetchone()
+    if row is None:
+        return None
+    n = len(Lead._meta.concrete_fields)
+    lead = _from_row(Lead, row[:n], lead_conv)
+    lead.pool = _from_row(Pool, row[n:], pool_conv) if lead.pool_id is not None else None
+    lead.owner = rep
+    return lead
+
+
 def claim_leads(*, actor: User, lead_ids: list[int], via_next: bool = False) -> list[Lead]:
     """Claim public-pool leads into the rep's private pool (领取). All of the batch, or none.
 
@@ -389,6 +547,10 @@ def claim_leads(*, actor: User, lead_ids: list[int], via_next: bool = False) -> 
     if not ids:
         raise DomainError("Choose at least one lead to claim.")
     now = timezone.now()
+    if len(ids) == 1 and connection.vendor == "postgresql":
+        lead = _claim_one_pg(actor=actor, lead_id=ids[0], via_next=via_next, now=now)
+        if lead is not None:
+            return [lead]
     with transaction.atomic():
         rep = User.objects.select_for_update().filter(pk=actor.pk).first()
         if rep is None or not rep.is_active:
