@@ -427,7 +427,7 @@ def _claim_one_sql() -> tuple[str, str]:
         tm, tm_team, tm_user = (tm_field.remote_field.through._meta.db_table, tm_field.m2m_column_name(),
                                 tm_field.m2m_reverse_name())
         lead_cols = [f.column for f in Lead._meta.concrete_fields]
-        _CLAIM_SQL["lock"] = f'SELECT {_columns(User, "u")} FROM "{user_t}" u WHERE u.id = %(rep)s FOR UPDATE'
+        _CLAIM_SQL["lock"] = f'SELECT 1 FROM "{user_t}" u WHERE u.id = %s FOR UPDATE'
         # Mirrors accessible_pools(): open to all, a member or admin, or one of the rep's teams.
         access = f"""(
               (p.team_id IS NULL
@@ -439,18 +439,23 @@ def _claim_one_sql() -> tuple[str, str]:
               OR EXISTS (SELECT 1 FROM "{mt}" x WHERE x."{mt_pool}" = p.id
                          AND x."{mt_team}" IN (SELECT team_id FROM teams)))"""
         _CLAIM_SQL["claim"] = f"""
-            WITH teams AS (
-                SELECT x."{tm_team}" AS team_id FROM "{tm}" x WHERE %(is_manager)s AND x."{tm_user}" = %(rep)s
-                UNION ALL SELECT %(team)s::bigint WHERE %(team)s::bigint IS NOT NULL
+            WITH rep AS (
+                SELECT {_columns(User, "u")},
+                       (u.is_superuser OR u.role = ANY(%(all_roles)s)) AS sees_all
+                FROM "{user_t}" u WHERE u.id = %(rep)s AND u.is_active
+            ), teams AS (
+                SELECT x."{tm_team}" AS team_id FROM "{tm}" x, rep
+                WHERE rep.role = %(manager)s AND x."{tm_user}" = rep.id
+                UNION ALL SELECT rep.team_id FROM rep WHERE rep.team_id IS NOT NULL
             ), cand AS (
                 SELECT l.id,
                        COALESCE(p.max_held, %(d_max_held)s) AS max_held,
                        COALESCE(p.won_counts_toward_max, %(d_won_counts)s) AS won_counts,
                        COALESCE(p.max_claims_per_day, %(d_max_claims)s) AS max_claims,
                        COALESCE(p.reclaim_cooldown_days, %(d_cooldown)s) AS cooldown_days
-                FROM "{lead_t}" l LEFT JOIN "{pool_t}" p ON p.id = l.pool_id
+                FROM rep CROSS JOIN "{lead_t}" l LEFT JOIN "{pool_t}" p ON p.id = l.pool_id
                 WHERE l.id = %(lead)s AND l.owner_id IS NULL AND l.status = %(active)s
-                  AND (%(sees_all)s OR ((l.pool_id IS NULL OR {access})
+                  AND (rep.sees_all OR ((l.pool_id IS NULL OR {access})
                                         AND (%(via_next)s OR COALESCE(p.browsing_enabled, %(d_browsing)s))))
             ), ok AS (
                 SELECT cand.id FROM cand
@@ -472,8 +477,8 @@ def _claim_one_sql() -> tuple[str, str]:
                 INSERT INTO "{event_t}" (lead_id, from_owner_id, to_owner_id, actor_id, reason, note, at)
                 SELECT upd.id, NULL, %(rep)s, %(actor)s, %(claim)s, %(note)s, %(now)s FROM upd
             )
-            SELECT {", ".join(f'upd."{c}"' for c in lead_cols)}, {_columns(Pool, "p")}
-            FROM upd LEFT JOIN "{pool_t}" p ON p.id = upd.pool_id"""
+            SELECT {", ".join(f'upd."{c}"' for c in lead_cols)}, {_columns(Pool, "p")}, {_columns(User, "rep")}
+            FROM upd CROSS JOIN rep LEFT JOIN "{pool_t}" p ON p.id = upd.pool_id"""
         _CLAIM_SQL["converters"] = (_converters(User), _converters(Lead), _converters(Pool))
         # The claim statement is prepared once per connection: planning it costs more than running it.
         names = re.findall(r"%\((\w+)\)s", _CLAIM_SQL["claim"])
@@ -488,40 +493,37 @@ def _claim_one_sql() -> tuple[str, str]:
 
 _CLAIM_STMT = "leads_claim_one_v1"
 _CLAIM_PARAM_TYPES = {
-    "rep": "bigint", "actor": "bigint", "lead": "bigint", "team": "bigint", "is_manager": "boolean",
-    "sees_all": "boolean", "via_next": "boolean", "d_max_held": "integer", "d_won_counts": "boolean",
+    "rep": "bigint", "actor": "bigint", "lead": "bigint", "all_roles": "text[]", "manager": "text",
+    "via_next": "boolean", "d_max_held": "integer", "d_won_counts": "boolean",
     "d_max_claims": "integer", "d_cooldown": "integer", "d_browsing": "boolean", "active": "text", "won": "text",
     "claim": "text", "gave_up": "text[]", "today": "timestamptz", "now": "timestamptz", "note": "text",
 }
 
 
 def _execute_claim(cur, params: dict) -> None:
-    """EXECUTE the prepared claim statement, preparing it first on a connection that has not seen it."""
+    """Lock the rep row, then EXECUTE the prepared claim statement (preparing it first on a connection
+    that has not seen it). Sent together in one round trip; each statement still takes its own
+    snapshot, so the claim statement sees everything committed before the lock was granted."""
     raw = connection.connection
     ref = getattr(connection, "_leads_claim_prepared", None)
     if ref is None or ref() is not raw:
         cur.execute(_CLAIM_SQL["prepare"])
         connection._leads_claim_prepared = weakref.ref(raw)
-    cur.execute(_CLAIM_SQL["execute"], [params[n] for n in _CLAIM_SQL["order"]])
+    cur.execute(f'{_CLAIM_SQL["lock"]}; {_CLAIM_SQL["execute"]}',
+                [params["rep"], *(params[n] for n in _CLAIM_SQL["order"])])
 
 
 def _claim_one_pg(*, actor: User, lead_id: int, via_next: bool, now: dt.datetime) -> Lead | None:
-    """The common case — one lead, PostgreSQL — in two statements. None when any rule refuses
-    (or the lead is gone/taken); the caller then runs the full path, which says why."""
-    lock_sql, _ = _claim_one_sql()
+    """The common case — one lead, PostgreSQL — in one round trip. None when any rule refuses
+    (or the rep is deactivated, the lead gone or taken); the caller then runs the full path,
+    which says why."""
+    _claim_one_sql()
     user_conv, lead_conv, pool_conv = _CLAIM_SQL["converters"]
+    d = DEFAULT_RULES
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(lock_sql, {"rep": actor.pk})
-        row = cur.fetchone()
-        if row is None:
-            return None
-        rep = _from_row(User, row, user_conv)
-        if not rep.is_active:
-            return None
-        d = DEFAULT_RULES
         _execute_claim(cur, {
-            "rep": rep.pk, "actor": actor.pk, "lead": lead_id, "team": rep.team_id,
-            "is_manager": rep.role == Role.MANAGER, "sees_all": sees_everything(rep), "via_next": via_next,
+            "rep": actor.pk, "actor": actor.pk, "lead": lead_id, "via_next": via_next,
+            "all_roles": [Role.ADMIN.value, Role.INTEGRATION.value], "manager": Role.MANAGER.value,
             "d_max_held": d.max_held, "d_won_counts": d.won_counts_toward_max, "d_max_claims": d.max_claims_per_day,
             "d_cooldown": d.reclaim_cooldown_days, "d_browsing": d.browsing_enabled,
             "active": LeadStatus.ACTIVE.value, "won": LeadStatus.WON.value, "claim": OwnershipReason.CLAIM.value,
@@ -531,10 +533,10 @@ def _claim_one_pg(*, actor: User, lead_id: int, via_next: bool, now: dt.datetime
         row = cur.fetchone()
     if row is None:
         return None
-    n = len(Lead._meta.concrete_fields)
+    n, m = len(Lead._meta.concrete_fields), len(Pool._meta.concrete_fields)
     lead = _from_row(Lead, row[:n], lead_conv)
-    lead.pool = _from_row(Pool, row[n:], pool_conv) if lead.pool_id is not None else None
-    lead.owner = rep
+    lead.pool = _from_row(Pool, row[n:n + m], pool_conv) if lead.pool_id is not None else None
+    lead.owner = _from_row(User, row[n + m:], user_conv)
     return lead
 
 
