@@ -116,6 +116,22 @@ class Target(models.Model):
         return str(_("Company"))
 
     @property
+    def funnel_plan_query(self) -> str:
+        """Query string that opens the funnel's backward weekly plan (倒推法) for this target:
+        a policies-sold target is the sales count the plan works back from. Empty otherwise."""
+        if self.metric != Metric.POLICIES_SOLD:
+            return ""
+        from urllib.parse import urlencode
+
+        weeks = min(max(-(-((self.end - self.start).days + 1) // 7), 1), 26)  # the plan covers ≤ 26 weeks
+        params = {"target": int(self.value), "start": self.start.isoformat(), "weeks": weeks}
+        if self.owner_kind == OwnerKind.REP and self.rep_id:
+            params["rep"] = self.rep_id
+        elif self.owner_kind == OwnerKind.TEAM and self.team_id:
+            params["team"] = self.team_id
+        return urlencode(params)
+
+    @property
     def period(self):
         from targets.domain import Period
 
