@@ -11,34 +11,16 @@ generate_series in SQL. BENCH_REUSE=1 keeps generated data and only times the ru
 import datetime as dt
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ts_funnel_bench")
-os.environ["DATABASE_URL"] = DB_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telesales.settings")
-os.environ.pop("REDIS_URL", None)
+from _common import configure, ensure_database  # noqa: E402 (bench/ is on sys.path)
+
+DB_URL = configure("ts_funnel_bench")
 
 N_REPS = int(os.environ.get("BENCH_REPS", 50))
 N_LEADS = int(os.environ.get("BENCH_LEADS", 200_000))
 N_CHANGES = int(os.environ.get("BENCH_CHANGES", 1_000_000))
 RUNS = int(os.environ.get("BENCH_RUNS", 7))
-
-
-def ensure_database():
-    import psycopg2
-
-    name = DB_URL.rsplit("/", 1)[1]
-    admin = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def _filler(data_type: str) -> str:
@@ -137,7 +119,7 @@ def timed(client, url, params=None):
 
 
 def main():
-    ensure_database()
+    ensure_database(DB_URL)
     import django
 
     django.setup()

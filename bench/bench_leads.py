@@ -17,16 +17,11 @@ asynchronous commit, to separate the disk's flush latency from the application's
 import multiprocessing as mp
 import os
 import random
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ts_leads_bench")
-os.environ["DATABASE_URL"] = DB_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telesales.settings")
-os.environ.pop("REDIS_URL", None)
+from _common import configure  # noqa: E402 (bench/ is on sys.path)
+
+DB_URL = configure("ts_leads_bench")
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("MEDIA_ROOT", "/tmp/ts_leads_bench_media")
 
