@@ -10,6 +10,7 @@ from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -136,11 +137,19 @@ def release(request, lead_id):
     return redirect("leads:detail", lead_id=lead_id)
 
 
+def _int_or_zero(value) -> int:
+    """A posted id, or 0 (which the service refuses with a clear message) when it is not a number."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 @login_required
 @require_POST
 def reassign(request, lead_id):
     try:
-        services.reassign_lead(actor=request.user, lead_id=lead_id, to_user_id=int(request.POST.get("to_user") or 0),
+        services.reassign_lead(actor=request.user, lead_id=lead_id, to_user_id=_int_or_zero(request.POST.get("to_user")),
                                note=request.POST.get("note", ""))
         messages.success(request, _("Lead reassigned."))
     except DomainError as exc:
@@ -165,8 +174,8 @@ def reveal(request, lead_id):
     try:
         phone = services.reveal_phone(actor=request.user, lead_id=lead_id, reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        return HttpResponse(f'<span class="error">{exc.message}</span>', status=200)
-    return HttpResponse(f'<span class="phone" data-revealed="1">{phone}</span>')
+        return HttpResponse(format_html('<span class="error">{}</span>', exc.message), status=200)
+    return HttpResponse(format_html('<span class="phone" data-revealed="1">{}</span>', phone))
 
 
 @login_required
