@@ -1,24 +1,78 @@
-"""The one place that decides what a user may see.
+"""The one place that decides who may see and do what.
 
-A rep sees their own records, a manager the records of the teams they manage (and their own),
-an admin or integration everything. Every selector scopes its queryset through these helpers."""
+Roles:
+- a rep sees and works their own records;
+- a manager sees and manages the teams they manage (and their own records);
+- an admin (a person: the admin role or a superuser) sees and manages everything;
+- an integration (an API token's account) reads everything and writes calls and leads,
+  but never makes a management decision (appeals, distribution, reassignment, targets,
+  alerts, coaching, tokens, pool rules).
 
-from django.db.models import Q, QuerySet
+Every selector scopes its queryset through these helpers, and every service asks them
+before a write. No other module compares roles by hand."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role, Team, User
 
 
+# ---- who the user is -------------------------------------------------------------------------
+def is_integration(user: User) -> bool:
+    """An API integration account (dialer, lead source, BI tool)."""
+    return getattr(user, "role", None) == Role.INTEGRATION
+
+
+def is_admin(user: User) -> bool:
+    """A human administrator: the admin role or a superuser, never an integration account."""
+    if not getattr(user, "is_authenticated", False) or is_integration(user):
+        return False
+    return bool(user.is_superuser or user.role == Role.ADMIN)
+
+
+def is_manager(user: User) -> bool:
+    """A team manager (not an admin)."""
+    return getattr(user, "role", None) == Role.MANAGER and not is_admin(user)
+
+
+def is_rep(user: User) -> bool:
+    """A rep: works their own leads and nothing else."""
+    return getattr(user, "role", None) == Role.REP and not is_admin(user)
+
+
 def sees_everything(user: User) -> bool:
-    return bool(user.is_superuser or user.role in (Role.ADMIN, Role.INTEGRATION))
+    """Reads every team's records: admins and integrations."""
+    return is_admin(user) or is_integration(user)
 
 
+def can_manage(user: User) -> bool:
+    """Makes management decisions at all (for some team): admins and managers."""
+    return is_admin(user) or is_manager(user)
+
+
+# ---- teams and users -------------------------------------------------------------------------
 def managed_team_ids(user: User) -> list[int]:
-    """Teams whose data the user manages (all teams for admins)."""
+    """Teams whose data the user manages (all teams for admins and, for reading, integrations)."""
     if sees_everything(user):
         return list(Team.objects.values_list("id", flat=True))
-    if user.role == Role.MANAGER:
+    if is_manager(user):
         return list(user.managed_teams.values_list("id", flat=True))
     return []
+
+
+def can_manage_team(user: User, team_id: int | None) -> bool:
+    """May `user` make management decisions for the team `team_id`?"""
+    if is_admin(user):
+        return True
+    if team_id is None or not is_manager(user):
+        return False
+    return user.managed_teams.filter(pk=team_id).exists()
+
+
+def can_manage_user(actor: User, target: User) -> bool:
+    """May `actor` make management decisions about `target` (admins manage everyone)?"""
+    if is_admin(actor):
+        return True
+    return is_manager(actor) and can_manage_team(actor, target.team_id)
 
 
 def visible_users(user: User) -> QuerySet[User]:
@@ -26,7 +80,7 @@ def visible_users(user: User) -> QuerySet[User]:
     qs = User.objects.all()
     if sees_everything(user):
         return qs
-    if user.role == Role.MANAGER:
+    if is_manager(user):
         return qs.filter(Q(team__managers=user) | Q(pk=user.pk)).distinct()
     return qs.filter(pk=user.pk)
 
@@ -35,7 +89,7 @@ def scope_by_user(qs: QuerySet, user: User, field: str = "owner") -> QuerySet:
     """Restrict any queryset whose rows belong to a user through `field` (an FK to User)."""
     if sees_everything(user):
         return qs
-    if user.role == Role.MANAGER:
+    if is_manager(user):
         return qs.filter(Q(**{f"{field}__team__managers": user}) | Q(**{field: user}))
     return qs.filter(**{field: user})
 
@@ -43,13 +97,71 @@ def scope_by_user(qs: QuerySet, user: User, field: str = "owner") -> QuerySet:
 def scope_teams(qs: QuerySet[Team], user: User) -> QuerySet[Team]:
     if sees_everything(user):
         return qs
-    if user.role == Role.MANAGER:
+    if is_manager(user):
         return qs.filter(managers=user)
     return qs.filter(pk=user.team_id) if user.team_id else qs.none()
 
 
-def can_manage_user(actor: User, target: User) -> bool:
-    """True if `actor` manages `target` (admins manage everyone)."""
-    if sees_everything(actor):
+# ---- pools (公海) ------------------------------------------------------------------------------
+def scope_pools(qs: QuerySet, user: User) -> QuerySet:
+    """Pools the user belongs to: named as a member user or pool admin, through their own or a
+    managed team (the pool's team or a member team), or pools open to all (no team, no members).
+    Admins and integrations belong to every pool. `qs` is a queryset of leads.Pool."""
+    if sees_everything(user):
+        return qs
+    pool = qs.model
+    through_teams = pool.member_teams.through.objects.filter(pool_id=OuterRef("pk"))
+    through_users = pool.member_users.through.objects.filter(pool_id=OuterRef("pk"))
+    open_to_all = Q(team__isnull=True) & ~Exists(through_teams) & ~Exists(through_users)
+    cond = open_to_all | Q(member_users=user) | Q(admins=user)
+    teams = set(managed_team_ids(user))
+    if user.team_id:
+        teams.add(user.team_id)
+    if teams:
+        cond |= Q(team_id__in=teams) | Q(member_teams__in=teams)
+    return qs.filter(pk__in=pool.objects.filter(cond).values("pk"))
+
+
+def can_work_pool(user: User, pool) -> bool:
+    """May `user` read, reveal, claim, create or import leads in `pool`?"""
+    if pool is None:
+        return False
+    if sees_everything(user):
         return True
-    return actor.role == Role.MANAGER and target.team_id is not None and target.team_id in managed_team_ids(actor)
+    return scope_pools(type(pool).objects.filter(pk=pool.pk), user).exists()
+
+
+def can_browse_pool(user: User, pool) -> bool:
+    """May `user` list and pick leads in `pool`? Reps only where browsing is on."""
+    if not can_work_pool(user, pool):
+        return False
+    return not is_rep(user) or bool(pool.browsing_enabled)
+
+
+def can_manage_pool(user: User, pool) -> bool:
+    """May `user` manage the leads of `pool` (reassign, distribute)? Admins, the pool's admins,
+    and managers of a team the pool belongs to."""
+    if pool is None:
+        return False
+    if is_admin(user):
+        return True
+    if is_integration(user):
+        return False
+    if pool.admins.filter(pk=user.pk).exists():
+        return True
+    if not is_manager(user):
+        return False
+    teams = set(user.managed_teams.values_list("id", flat=True))
+    if pool.team_id in teams:
+        return True
+    if pool.member_teams.filter(pk__in=teams).exists():
+        return True
+    # A pool open to all belongs to every team.
+    return pool.team_id is None and not pool.member_teams.exists() and not pool.member_users.exists()
+
+
+def can_edit_pool_rules(user: User, pool=None) -> bool:
+    """Pool rules are set by admins and by the pool's own admins."""
+    if is_admin(user):
+        return True
+    return pool is not None and not is_integration(user) and pool.admins.filter(pk=user.pk).exists()
