@@ -417,7 +417,9 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     @extend_schema(request=LeadCreateSerializer,
                    responses={201: LeadSerializer, 400: OpenApiResponse(LeadErrorSerializer),
                               403: OpenApiResponse(LeadErrorSerializer), 404: OpenApiResponse(LeadErrorSerializer),
-                              409: OpenApiResponse(CollisionErrorSerializer)})
+                              409: OpenApiResponse(CollisionErrorSerializer),
+                              429: OpenApiResponse(LeadErrorSerializer, description="too many collision answers; "
+                                                   "see Retry-After")})
     def create(self, request):
         """Create a lead; an existing number answers 409 with the existing lead's id and owner."""
         s = LeadCreateSerializer(data=request.data)
