@@ -17,11 +17,18 @@ from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.response import Response
 
-from accounts.access import managed_team_ids, sees_everything
+from accounts.access import can_edit_pool_rules, managed_team_ids, sees_everything
 from accounts.models import User
 from leads import imports, services
 from leads.models import GRADE_ORDER, Appeal, ImportJob, Lead, LeadStatus, OwnershipEvent, Pool
-from leads.selectors import PhoneViewer, lead_for, leads_visible_to, public_pool_leads
+from leads.selectors import (
+    PhoneViewer,
+    accessible_pools,
+    lead_for,
+    leads_visible_to,
+    public_pool_leads,
+    search,
+)
 from telesales.api import ScopedQuerysetMixin
 from telesales.errors import NotFound, PermissionDenied
 
@@ -361,7 +368,7 @@ LEAD_FILTERS = [
 ]
 
 
-def _filter_leads(qs, params):
+def _filter_leads(qs, params, viewer: PhoneViewer):
     for key in ("status", "grade"):
         if params.get(key):
             qs = qs.filter(**{key: params[key]})
@@ -375,11 +382,7 @@ def _filter_leads(qs, params):
             qs = qs.filter(**{f"{key}_id": pk}) if 0 < pk <= MAX_ID else qs.none()
     q = (params.get("q") or "").strip().replace("\x00", "")
     if q:
-        cond = Q(name__icontains=q) | Q(company__icontains=q)
-        digits = "".join(ch for ch in q if ch.isdigit())
-        if len(digits) >= 4:
-            cond |= Q(phone__endswith=digits) | Q(phone__contains=digits)
-        qs = qs.filter(cond)
+        qs = search(qs, q, viewer)
     return qs
 
 
@@ -403,7 +406,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
 
     @extend_schema(parameters=LEAD_FILTERS, responses=LeadSerializer(many=True))
     def list(self, request):
-        qs = _filter_leads(self.get_queryset(), request.query_params)
+        qs = _filter_leads(self.get_queryset(), request.query_params, PhoneViewer(request.user))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(LeadSerializer(page, many=True, context={"request": request}).data)
 
@@ -414,7 +417,9 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     @extend_schema(request=LeadCreateSerializer,
                    responses={201: LeadSerializer, 400: OpenApiResponse(LeadErrorSerializer),
                               403: OpenApiResponse(LeadErrorSerializer), 404: OpenApiResponse(LeadErrorSerializer),
-                              409: OpenApiResponse(CollisionErrorSerializer)})
+                              409: OpenApiResponse(CollisionErrorSerializer),
+                              429: OpenApiResponse(LeadErrorSerializer, description="too many collision answers; "
+                                                   "see Retry-After")})
     def create(self, request):
         """Create a lead; an existing number answers 409 with the existing lead's id and owner."""
         s = LeadCreateSerializer(data=request.data)
@@ -441,10 +446,11 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], url_path="public")
     def public(self, request):
         """The public pool (公海) the caller may browse; numbers masked."""
-        params = request.query_params
-        qs = _filter_leads(public_pool_leads(request.user), {k: params.get(k) for k in ("pool", "grade", "q")})
+        params, viewer = request.query_params, PhoneViewer(request.user)
+        qs = _filter_leads(public_pool_leads(request.user), {k: params.get(k) for k in ("pool", "grade", "q")}, viewer)
         page = self.paginate_queryset(qs.order_by("grade", "id"))
-        return self.get_paginated_response(LeadSerializer(page, many=True, context={"request": request}).data)
+        context = {"request": request, "viewer": viewer}
+        return self.get_paginated_response(LeadSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=None, responses={200: LeadSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -536,7 +542,7 @@ class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     http_method_names = ["get", "patch", "head", "options"]
 
     def scoped_queryset(self, user):
-        return services.accessible_pools(user).order_by("id")
+        return accessible_pools(user).order_by("id")
 
     def get_object(self):
         pool = self.get_queryset().filter(pk=_pk(self.kwargs["pk"])).first()
@@ -546,8 +552,8 @@ class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     @extend_schema(responses={200: PoolSerializer, **ERRORS})
     def partial_update(self, request, *args, **kwargs):
-        if not sees_everything(request.user) or request.user.role == "integration":
-            raise PermissionDenied("Only admins can change pool rules.")
+        if not can_edit_pool_rules(request.user, self.get_object()):
+            raise PermissionDenied("Only admins and the pool's admins can change pool rules.")
         return super().partial_update(request, *args, **kwargs)
 
 

@@ -72,9 +72,10 @@ class ImportForm(forms.Form):
         help_text=_('JSON, field → column header, e.g. {"phone": "手机", "name": "姓名"}. Common headers are found automatically.'),
     )
 
-    def __init__(self, *args, owners, **kwargs):
+    def __init__(self, *args, owners, pools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        self.fields["pool"].queryset = pools
 
     def clean_mapping(self):
         import json

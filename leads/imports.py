@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.access import can_manage_user, sees_everything
-from accounts.models import Role, User
+from accounts.access import can_manage_user, can_work_pool
+from accounts.models import User
 from leads.models import (
     GRADE_ORDER,
     DoNotCallNumber,
@@ -29,6 +29,7 @@ from leads.models import (
     Pool,
 )
 from leads.phones import InvalidPhone, normalize_phone
+from leads.selectors import can_import
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -64,7 +65,7 @@ def start_import(
     mapping: dict | None = None,
 ) -> ImportJob:
     """Store the file and queue the import task (after commit); returns the job to poll."""
-    if not (sees_everything(actor) or actor.role == Role.MANAGER):
+    if not can_import(actor):
         raise PermissionDenied("Only managers and admins can import leads.")
     name = os.path.basename(upload.name or "upload")
     ext = os.path.splitext(name)[1].lower()
@@ -75,7 +76,7 @@ def start_import(
     pool = None
     if pool_id is not None:
         pool = Pool.objects.filter(pk=pool_id).first()
-        if pool is None:
+        if pool is None or not can_work_pool(actor, pool):
             raise NotFound("Pool not found.")
     owner = None
     if owner_id is not None:

@@ -1,12 +1,27 @@
 """Reads on leads, always scoped through accounts.access."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from accounts.access import scope_by_user, sees_everything
+from accounts.access import (
+    can_browse_pool,
+    can_manage_user,
+    can_work_pool,
+    is_manager,
+    is_rep,
+    managed_team_ids,
+    scope_by_user,
+    scope_pools,
+    sees_everything,
+)
 from accounts.models import User
-from leads.models import Lead
-from leads.phones import mask_phone
+from leads.models import Lead, Pool
+from leads.phones import InvalidPhone, mask_phone, normalize_phone
 from telesales.errors import NotFound
+
+
+def accessible_pools(user: User) -> QuerySet[Pool]:
+    """Pools the user belongs to: whose public leads they may work (browse, if allowed, or be given)."""
+    return scope_pools(Pool.objects.all(), user)
 
 
 def leads_visible_to(user: User) -> QuerySet[Lead]:
@@ -15,27 +30,48 @@ def leads_visible_to(user: User) -> QuerySet[Lead]:
     return scope_by_user(Lead.objects.select_related("owner", "pool"), user, "owner")
 
 
+def may_read(actor: User, lead: Lead) -> bool:
+    """A held lead: its owner, the owner's managers, admins and integrations. A lead in a public
+    pool: those who may browse that pool (reps only where browsing is on). A lead with neither
+    owner nor pool belongs to no pool: admins and integrations only."""
+    if sees_everything(actor):
+        return True
+    if lead.owner_id is None:
+        return can_browse_pool(actor, lead.pool)
+    return lead.owner_id == actor.pk or can_manage_user(actor, lead.owner)
+
+
 def lead_for(*, actor: User, lead_id: int) -> Lead:
     """One lead the actor may see, or NotFound (for a missing lead and a hidden one alike)."""
-    qs = Lead.objects.select_related("owner", "pool", "owner__team")
-    lead = qs.filter(pk=lead_id).first()
-    if lead is None:
-        raise NotFound("Lead not found.")
-    if sees_everything(actor) or lead.owner_id is None:
-        return lead
-    if not leads_visible_to(actor).filter(pk=lead_id).exists():
+    lead = Lead.objects.select_related("owner", "pool", "owner__team").filter(pk=lead_id).first()
+    if lead is None or not may_read(actor, lead):
         raise NotFound("Lead not found.")
     return lead
 
 
 def can_work_lead(actor: User, lead: Lead) -> bool:
-    """Who may log calls and change grades on a lead: its owner, the owner's managers, admins."""
+    """Who may log calls and change grades on a lead: its owner, the owner's managers, admins
+    and integrations."""
+    if sees_everything(actor) or lead.owner_id == actor.pk:
+        return True
+    return lead.owner is not None and can_manage_user(actor, lead.owner)
+
+
+def can_reveal(actor: User, lead: Lead) -> bool:
+    """Full numbers are revealed to admins and integrations, and to a manager for the leads of
+    reps they manage and the public leads of pools they may work."""
     if sees_everything(actor):
         return True
-    if lead.owner_id == actor.pk:
-        return True
-    return actor.role == "manager" and lead.owner is not None and lead.owner.team_id is not None and \
-        actor.managed_teams.filter(pk=lead.owner.team_id).exists()
+    if not is_manager(actor):
+        return False
+    if lead.owner_id is None:
+        return can_work_pool(actor, lead.pool)
+    return can_manage_user(actor, lead.owner)
+
+
+def can_import(actor: User) -> bool:
+    """Imports are started by admins, managers and integrations."""
+    return sees_everything(actor) or is_manager(actor)
 
 
 # ---- masking (号码脱敏) -------------------------------------------------------------------
@@ -46,7 +82,7 @@ class PhoneViewer:
     def __init__(self, user: User):
         self.user = user
         self.everything = sees_everything(user)
-        self.teams = set(user.managed_teams.values_list("id", flat=True)) if user.role == "manager" else set()
+        self.teams = set() if self.everything else set(managed_team_ids(user))
 
     def sees_full(self, lead: Lead) -> bool:
         if self.everything:
@@ -58,6 +94,12 @@ class PhoneViewer:
         owner = lead.owner
         return bool(self.teams) and owner is not None and owner.team_id in self.teams
 
+    def full_rows(self) -> Q:
+        """The rows whose numbers this viewer sees in full, as a filter (the twin of sees_full)."""
+        if self.everything:
+            return Q()
+        return Q(owner=self.user) | Q(owner__team_id__in=self.teams)
+
     def phone(self, lead: Lead) -> str:
         return lead.phone if self.sees_full(lead) else mask_phone(lead.phone)
 
@@ -67,12 +109,25 @@ class PhoneViewer:
         return lead.phone2 if self.sees_full(lead) else mask_phone(lead.phone2)
 
 
+def search(qs: QuerySet[Lead], q: str, viewer: PhoneViewer) -> QuerySet[Lead]:
+    """Leads whose name or company contains `q`, or whose number matches its digits. Any part of
+    a number matches only where the viewer sees it in full; a masked number matches only when
+    `q` is the whole number, so hidden digits cannot be guessed one at a time."""
+    cond = Q(name__icontains=q) | Q(company__icontains=q)
+    digits = "".join(ch for ch in q if ch.isdigit())
+    if len(digits) >= 4:
+        cond |= viewer.full_rows() & Q(phone__contains=digits)
+        try:
+            cond |= Q(phone=normalize_phone(digits))
+        except InvalidPhone:
+            pass
+    return qs.filter(cond)
+
+
 def public_pool_leads(user: User, *, pool_id: int | None = None) -> QuerySet[Lead]:
     """Unowned leads in the pools the user may browse (numbers are masked by the caller)."""
-    from leads.services import accessible_pools
-
     pools = accessible_pools(user)
-    if not sees_everything(user) and user.role == "rep":
+    if is_rep(user):
         pools = pools.filter(browsing_enabled=True)
     qs = Lead.objects.select_related("pool").filter(owner__isnull=True, pool__in=pools, status="active")
     if pool_id is not None:

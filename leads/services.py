@@ -8,16 +8,28 @@ leads, each in primary-key order, so two services never deadlock."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import time
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from accounts.access import can_manage_user, managed_team_ids, sees_everything
+from accounts.access import (
+    can_browse_pool,
+    can_manage_pool,
+    can_manage_user,
+    can_work_pool,
+    is_admin,
+    is_rep,
+    sees_everything,
+)
 from accounts.models import Role, Team, User
 from leads import domain
 from leads.models import (
@@ -33,11 +45,12 @@ from leads.models import (
     Pool,
 )
 from leads.phones import normalize_phone
-from leads.selectors import can_work_lead, lead_for
+from leads.selectors import accessible_pools, can_reveal, can_work_lead, lead_for, may_read
 from leads.signals import handover_preview, leads_handed_over
-from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
+from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied, RateLimited
 
 CHUNK = 2000
+logger = logging.getLogger(__name__)
 
 
 # ---- errors --------------------------------------------------------------------------------
@@ -107,7 +120,22 @@ def holder_text(lead: Lead) -> str:
     return f"held by {lead.owner.display_name} since {since}"
 
 
-def collision_error(lead: Lead) -> LeadCollision:
+def collision_error(lead: Lead, *, actor: User) -> DomainError:
+    """The 409 naming who holds a number. Each answer is logged (never the number), and a user
+    gets at most LEAD_COLLISION_LIMIT_PER_HOUR of them an hour, so guessing numbers leaves a
+    trace and stops: past the limit the answer is a 429 that names nobody."""
+    now = int(time.time())
+    key = f"leads:collisions:{actor.pk}:{now // 3600}"
+    cache.add(key, 0, timeout=3600)
+    answers = cache.incr(key)
+    refused = answers > settings.LEAD_COLLISION_LIMIT_PER_HOUR
+    logger.warning("collision answer user=%s lead=%s answers_this_hour=%s refused=%s",
+                   actor.pk, lead.pk, answers, refused)
+    if refused:
+        return RateLimited(
+            "Too many of your new numbers already exist; try again later or ask a manager.",
+            retry_after=3600 - now % 3600,
+        )
     return LeadCollision(
         f"This customer already exists: {holder_text(lead)}.",
         lead_id=lead.pk,
@@ -164,34 +192,6 @@ def claims_today(rep: User) -> int:
     ).count()
 
 
-def accessible_pools(user: User) -> QuerySet[Pool]:
-    """Pools whose public leads the user may browse or claim."""
-    qs = Pool.objects.all()
-    if sees_everything(user):
-        return qs
-    through_teams = Pool.member_teams.through.objects.filter(pool_id=OuterRef("pk"))
-    through_users = Pool.member_users.through.objects.filter(pool_id=OuterRef("pk"))
-    open_to_all = Q(team__isnull=True) & ~Exists(through_teams) & ~Exists(through_users)
-    cond = open_to_all | Q(member_users=user) | Q(admins=user)
-    teams = set(managed_team_ids(user))
-    if user.team_id:
-        teams.add(user.team_id)
-    if teams:
-        cond |= Q(team_id__in=teams) | Q(member_teams__in=teams)
-    return qs.filter(pk__in=Pool.objects.filter(cond).values("pk"))
-
-
-def _is_pool_admin(user: User, pool: Pool | None) -> bool:
-    if sees_everything(user):
-        return True
-    return pool is not None and pool.admins.filter(pk=user.pk).exists()
-
-
-def _require_admin(actor: User, message: str) -> None:
-    if not sees_everything(actor) or actor.role == Role.INTEGRATION and not actor.is_superuser:
-        raise PermissionDenied(message)
-
-
 # ---- do-not-call ---------------------------------------------------------------------------
 def is_do_not_call(phone_e164: str) -> bool:
     return DoNotCallNumber.objects.filter(phone=phone_e164).exists()
@@ -238,7 +238,7 @@ def create_lead(
     pool = None
     if pool_id is not None:
         pool = Pool.objects.filter(pk=pool_id).first()
-        if pool is None:
+        if pool is None or not can_work_pool(actor, pool):
             raise NotFound("Pool not found.")
     if owner_id is not None and owner_id != actor.pk:
         target = User.objects.filter(pk=owner_id).first()
@@ -250,13 +250,13 @@ def create_lead(
     elif to_public_pool:
         owner = None
     else:
-        owner = actor if (owner_id == actor.pk or actor.role == Role.REP) else None
-    existing = Lead.objects.select_related("owner", "pool").filter(phone=e164).first()
-    if existing is not None:
-        raise collision_error(existing)
+        owner = actor if (owner_id == actor.pk or is_rep(actor)) else None
+    if owner is None and pool is None and not sees_everything(actor):
+        raise DomainError("Choose the public pool to put a lead nobody holds in.")
     now = timezone.now()
     try:
         with transaction.atomic():
+            # The hold limit first: a rep who may not add a lead learns nothing about the number.
             if owner is not None:
                 owner = User.objects.select_for_update().get(pk=owner.pk)
                 rules = rules_for(pool)
@@ -266,6 +266,9 @@ def create_lead(
                         f"{owner.display_name} already holds {rules.max_held} leads, the most allowed; "
                         "release some or put this one in the public pool."
                     )
+            existing = Lead.objects.select_related("owner", "pool").filter(phone=e164).first()
+            if existing is not None:
+                raise collision_error(existing, actor=actor)
             lead = Lead.objects.create(
                 name=name.strip()[:100], phone=e164, phone2=e164_2, company=company[:200], region=region[:100],
                 source=source[:100], tags=list(tags or []), product_interest=product_interest[:200], grade=grade,
@@ -276,7 +279,7 @@ def create_lead(
         # Someone created the same number between our check and our insert.
         existing = Lead.objects.select_related("owner", "pool").filter(phone=e164).first()
         if existing is not None:
-            raise collision_error(existing) from None
+            raise collision_error(existing, actor=actor) from None
         raise
     return lead
 
@@ -298,7 +301,7 @@ def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
         if e164 != lead.phone:
             other = Lead.objects.select_related("owner", "pool").filter(phone=e164).exclude(pk=lead.pk).first()
             if other is not None:
-                raise collision_error(other)
+                raise collision_error(other, actor=actor)
             if is_do_not_call(e164):
                 raise DoNotCall(f"{e164} is on the company do-not-call list.")
             lead.phone = e164
@@ -319,14 +322,6 @@ def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
 
 
 # ---- claim / release -----------------------------------------------------------------------
-def _check_pool_access(rep: User, pools: set[int]) -> None:
-    if not pools:
-        return
-    allowed = set(accessible_pools(rep).filter(pk__in=pools).values_list("pk", flat=True))
-    if pools - allowed:
-        raise PermissionDenied("That lead is in a pool you are not a member of.")
-
-
 def _check_limits(rep: User, pools: list[Pool], adding: int, *, counting_claims: bool = True) -> None:
     """Hold limit and daily claim limit for `adding` more leads; the whole batch or nothing."""
     counts = held_counts([rep.pk])[rep.pk]
@@ -428,7 +423,7 @@ def _claim_one_sql() -> tuple[str, str]:
                                 tm_field.m2m_reverse_name())
         lead_cols = [f.column for f in Lead._meta.concrete_fields]
         _CLAIM_SQL["lock"] = f'SELECT 1 FROM "{user_t}" u WHERE u.id = %s FOR UPDATE'
-        # Mirrors accessible_pools(): open to all, a member or admin, or one of the rep's teams.
+        # Mirrors accounts.access.scope_pools(): open to all, a member or admin, or one of the rep's teams.
         access = f"""(
               (p.team_id IS NULL
                AND NOT EXISTS (SELECT 1 FROM "{mt}" x WHERE x."{mt_pool}" = p.id)
@@ -455,8 +450,8 @@ def _claim_one_sql() -> tuple[str, str]:
                        COALESCE(p.reclaim_cooldown_days, %(d_cooldown)s) AS cooldown_days
                 FROM rep CROSS JOIN "{lead_t}" l LEFT JOIN "{pool_t}" p ON p.id = l.pool_id
                 WHERE l.id = %(lead)s AND l.owner_id IS NULL AND l.status = %(active)s
-                  AND (rep.sees_all OR ((l.pool_id IS NULL OR {access})
-                                        AND (%(via_next)s OR COALESCE(p.browsing_enabled, %(d_browsing)s))))
+                  AND (rep.sees_all OR (l.pool_id IS NOT NULL AND {access}
+                                        AND (%(via_next)s OR rep.role = %(manager)s OR p.browsing_enabled)))
             ), ok AS (
                 SELECT cand.id FROM cand
                 WHERE (SELECT count(*) FROM "{lead_t}" h WHERE h.owner_id = %(rep)s AND h.status = %(active)s)
@@ -491,11 +486,11 @@ def _claim_one_sql() -> tuple[str, str]:
     return _CLAIM_SQL["lock"], _CLAIM_SQL["claim"]
 
 
-_CLAIM_STMT = "leads_claim_one_v1"
+_CLAIM_STMT = "leads_claim_one_v2"
 _CLAIM_PARAM_TYPES = {
     "rep": "bigint", "actor": "bigint", "lead": "bigint", "all_roles": "text[]", "manager": "text",
     "via_next": "boolean", "d_max_held": "integer", "d_won_counts": "boolean",
-    "d_max_claims": "integer", "d_cooldown": "integer", "d_browsing": "boolean", "active": "text", "won": "text",
+    "d_max_claims": "integer", "d_cooldown": "integer", "active": "text", "won": "text",
     "claim": "text", "gave_up": "text[]", "today": "timestamptz", "now": "timestamptz", "note": "text",
 }
 
@@ -525,7 +520,7 @@ def _claim_one_pg(*, actor: User, lead_id: int, via_next: bool, now: dt.datetime
             "rep": actor.pk, "actor": actor.pk, "lead": lead_id, "via_next": via_next,
             "all_roles": [Role.ADMIN.value, Role.INTEGRATION.value], "manager": Role.MANAGER.value,
             "d_max_held": d.max_held, "d_won_counts": d.won_counts_toward_max, "d_max_claims": d.max_claims_per_day,
-            "d_cooldown": d.reclaim_cooldown_days, "d_browsing": d.browsing_enabled,
+            "d_cooldown": d.reclaim_cooldown_days,
             "active": LeadStatus.ACTIVE.value, "won": LeadStatus.WON.value, "claim": OwnershipReason.CLAIM.value,
             "gave_up": [r.value for r in _GAVE_UP], "today": _start_of_today(), "now": now,
             "note": "next lead" if via_next else "",
@@ -560,6 +555,13 @@ def claim_leads(*, actor: User, lead_ids: list[int], via_next: bool = False) -> 
         leads = list(Lead.objects.select_related("owner", "pool").filter(pk__in=ids).order_by("pk"))
         if len(leads) != len(ids):
             raise NotFound("Lead not found.")
+        if not sees_everything(rep):
+            # Pool membership first: a lead in a pool the rep is not in is not found, held or not.
+            for pool in {lead.pool_id: lead.pool for lead in leads if lead.owner_id != rep.pk}.values():
+                if not can_work_pool(rep, pool):
+                    raise NotFound("Lead not found.")
+                if not via_next and not can_browse_pool(rep, pool):
+                    raise PermissionDenied("Browsing is switched off for this pool; press “Next lead” to be given one.")
         for lead in leads:
             if lead.owner_id == rep.pk:
                 raise DomainError(f"You already hold “{lead.name}”.", code="already_yours")
@@ -571,10 +573,6 @@ def claim_leads(*, actor: User, lead_ids: list[int], via_next: bool = False) -> 
             if lead.status != LeadStatus.ACTIVE:
                 raise DomainError(f"“{lead.name}” is {lead.get_status_display().lower()} and cannot be claimed.")
         pools = [rules_for(lead.pool) for lead in leads]
-        if not sees_everything(rep):
-            _check_pool_access(rep, {lead.pool_id for lead in leads if lead.pool_id})
-            if not via_next and any(not p.browsing_enabled for p in pools):
-                raise PermissionDenied("Browsing is switched off for this pool; press “Next lead” to be given one.")
         _check_limits(rep, pools, len(ids))
         blocked = _cooldown_blocked(rep, leads, now)
         if blocked:
@@ -669,8 +667,10 @@ def reassign_lead(*, actor: User, lead_id: int, to_user_id: int, note: str = "")
         if not can_manage_user(actor, target):
             raise PermissionDenied("You can only reassign leads to reps you manage.")
         lead = _lock_lead(lead_id)
-        if lead.owner_id is not None and not can_work_lead(actor, lead):
+        if not may_read(actor, lead):
             raise NotFound("Lead not found.")
+        if lead.owner_id is None and not (is_admin(actor) or can_manage_pool(actor, lead.pool)):
+            raise PermissionDenied("You can only hand out leads of pools you manage.")
         if lead.owner_id == target.pk:
             return lead
         previous = lead.owner_id
@@ -789,8 +789,8 @@ def distribute(
     pool = Pool.objects.filter(pk=pool_id).first()
     if pool is None:
         raise NotFound("Pool not found.")
-    if not _is_pool_admin(actor, pool):
-        raise PermissionDenied("Only admins or the pool's admins can distribute leads.")
+    if not can_manage_pool(actor, pool):
+        raise PermissionDenied("Only admins, the pool's admins and its teams' managers can distribute leads.")
     now = timezone.now()
     with transaction.atomic():
         reps = list(
@@ -853,10 +853,7 @@ def create_appeal(*, actor: User, lead_id: int, reason: str) -> Appeal:
 
 
 def can_decide_appeal(actor: User, appeal: Appeal) -> bool:
-    if sees_everything(actor):
-        return True
-    if actor.role != Role.MANAGER:
-        return False
+    """Admins, and managers of the requester or of the current holder."""
     return can_manage_user(actor, appeal.requested_by) or (
         appeal.lead.owner is not None and can_manage_user(actor, appeal.lead.owner)
     )
@@ -892,10 +889,10 @@ def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "")
 
 # ---- masking & reveal ----------------------------------------------------------------------
 def reveal_phone(*, actor: User, lead_id: int, reason: str = "") -> str:
-    """A manager or admin sees a full number; the look is audited."""
-    if not (sees_everything(actor) or actor.role == Role.MANAGER):
-        raise PermissionDenied("Only managers and admins can reveal phone numbers.")
+    """A manager or admin sees a full number of a lead they manage or may work; the look is audited."""
     lead = lead_for(actor=actor, lead_id=lead_id)
+    if not can_reveal(actor, lead):
+        raise PermissionDenied("Only admins, and managers for their teams' leads and pools, can reveal phone numbers.")
     PhoneReveal.objects.create(lead=lead, actor=actor, reason=(reason or "")[:200])
     return lead.phone
 
@@ -906,7 +903,8 @@ HANDOVER_MODES = ("user", "team", "pool")
 
 def handover_preview_for(*, actor: User, user_id: int) -> dict:
     """What deactivating `user` would hand over: leads by status, and counts other apps add."""
-    _require_admin(actor, "Only admins can deactivate users.")
+    if not is_admin(actor):
+        raise PermissionDenied("Only admins can deactivate users.")
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise NotFound("User not found.")
@@ -1042,7 +1040,8 @@ def deactivate_user(
 ) -> dict:
     """Staff leave (人员流失): in one transaction revoke sessions and tokens, then hand every lead
     over. Afterwards no active lead is owned by an inactive user; history keeps old names."""
-    _require_admin(actor, "Only admins can deactivate users.")
+    if not is_admin(actor):
+        raise PermissionDenied("Only admins can deactivate users.")
     if user_id == actor.pk:
         raise DomainError("You cannot deactivate yourself.")
     if mode not in HANDOVER_MODES:

@@ -11,10 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import sees_everything, visible_users
+from accounts.access import can_manage, is_admin, sees_everything, visible_users
 from accounts.models import Role, User
 from leads import domain, imports, services
 from leads.api import _filter_leads, export_rows
@@ -22,6 +23,9 @@ from leads.forms import HandoverForm, ImportForm, LeadForm, PoolRulesForm
 from leads.models import GRADE_ORDER, ImportJob, LeadStatus, Pool
 from leads.selectors import (
     PhoneViewer,
+    accessible_pools,
+    can_import,
+    can_reveal,
     can_work_lead,
     grade_history,
     lead_for,
@@ -30,10 +34,6 @@ from leads.selectors import (
     public_pool_leads,
 )
 from telesales.errors import DomainError
-
-
-def _is_admin(user) -> bool:
-    return sees_everything(user) and user.role != Role.INTEGRATION
 
 
 def _annotate(leads, viewer: PhoneViewer, now):
@@ -53,26 +53,27 @@ def _annotate(leads, viewer: PhoneViewer, now):
 def index(request):
     """My leads (私海): sorted by next follow-up, overdue highlighted, with the return countdown."""
     qs = leads_visible_to(request.user).filter(status__in=[LeadStatus.ACTIVE, LeadStatus.WON])
-    qs = _filter_leads(qs, {k: request.GET.get(k) for k in ("grade", "status", "q")})
+    viewer = PhoneViewer(request.user)
+    qs = _filter_leads(qs, {k: request.GET.get(k) for k in ("grade", "status", "q")}, viewer)
     qs = qs.order_by(F("next_follow_up_at").asc(nulls_last=True), "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
-    _annotate(page.object_list, PhoneViewer(request.user), now)
+    _annotate(page.object_list, viewer, now)
     return render(request, "leads/index.html", {"page": page, "grades": GRADE_ORDER, "q": request.GET.get("q", ""),
-                                                "is_admin": _is_admin(request.user)})
+                                                "is_admin": is_admin(request.user)})
 
 
 @login_required
 def pool(request):
     """The public pool (公海): search, filters, claim, or “next lead”."""
-    pools = services.accessible_pools(request.user).order_by("name")
+    pools = accessible_pools(request.user).order_by("name")
     pool_id = request.GET.get("pool")
+    viewer = PhoneViewer(request.user)
     qs = public_pool_leads(request.user)
-    qs = _filter_leads(qs, {"pool": pool_id, "grade": request.GET.get("grade"), "q": request.GET.get("q")})
+    qs = _filter_leads(qs, {"pool": pool_id, "grade": request.GET.get("grade"), "q": request.GET.get("q")}, viewer)
     if request.GET.get("region"):
         qs = qs.filter(region=request.GET["region"])
     page = Paginator(qs.order_by("grade", "id"), 50).get_page(request.GET.get("page"))
-    viewer = PhoneViewer(request.user)
     for lead in page.object_list:
         lead.shown_phone = viewer.phone(lead)
     return render(request, "leads/pool.html", {
@@ -88,7 +89,10 @@ def claim(request, lead_id):
         lead = services.claim_lead(actor=request.user, lead_id=lead_id)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("next") or "leads:pool")
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
+        return redirect("leads:pool")
     messages.success(request, _("You claimed “%(name)s”.") % {"name": lead.name})
     return redirect("leads:detail", lead_id=lead.pk)
 
@@ -120,9 +124,9 @@ def detail(request, lead_id):
         "lead": lead, "history": ownership_history(lead), "grades": grade_history(lead),
         "can_work": can_work_lead(request.user, lead), "is_owner": lead.owner_id == request.user.pk,
         "masked": not viewer.sees_full(lead),
-        "can_reveal": not viewer.sees_full(lead) and (sees_everything(request.user) or request.user.role == Role.MANAGER),
+        "can_reveal": not viewer.sees_full(lead) and can_reveal(request.user, lead),
         "reassign_to": visible_users(request.user).filter(role=Role.REP, is_active=True).order_by("username")
-        if request.user.role != Role.REP else [],
+        if can_manage(request.user) else [],
     })
 
 
@@ -193,7 +197,7 @@ def appeal(request, lead_id):
 def new(request):
     """Create a lead by hand; a known number is refused naming who holds it."""
     form = LeadForm(request.POST or None)
-    form.fields["pool"].queryset = services.accessible_pools(request.user)
+    form.fields["pool"].queryset = accessible_pools(request.user)
     collision = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -228,7 +232,7 @@ def export(request):
 
 # ---- admin pages ---------------------------------------------------------------------------
 def _admin_only(request):
-    if not _is_admin(request.user):
+    if not is_admin(request.user):
         raise Http404
 
 
@@ -287,9 +291,10 @@ def _import_owners(user):
 
 @login_required
 def import_start(request):
-    if not (sees_everything(request.user) or request.user.role == Role.MANAGER):
+    if not can_import(request.user):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None, owners=_import_owners(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None, owners=_import_owners(request.user),
+                      pools=accessible_pools(request.user))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

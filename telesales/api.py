@@ -10,7 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from telesales.errors import DomainError
+from telesales.errors import DomainError, RateLimited
 
 
 class ScopedQuerysetMixin:
@@ -46,6 +46,8 @@ def _first_message(detail) -> str:
 
 def exception_handler(exc, context):
     """Map domain, Django and DRF errors to the single error body."""
+    if isinstance(exc, RateLimited):
+        return Response({"error": exc.as_dict()}, status=exc.status_code, headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):
         return Response({"error": exc.as_dict()}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -32,3 +32,14 @@ class PermissionDenied(DomainError):
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
+
+
+class RateLimited(DomainError):
+    """Too many answers of one kind; the API adds `Retry-After: retry_after` (seconds)."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, **extra):
+        super().__init__(message, **extra)
+        self.retry_after = retry_after

@@ -109,6 +109,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN")
+# How many "this number already exists, held by …" answers one user gets an hour (then 429).
+LEAD_COLLISION_LIMIT_PER_HOUR = env.int("LEAD_COLLISION_LIMIT_PER_HOUR", default=30)
 
 # Redis: broker, result backend and cache when set; otherwise tasks run eagerly in-process.
 REDIS_URL = env.str("REDIS_URL", default="")

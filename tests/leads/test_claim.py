@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from leads import services
 from leads.models import Lead, OwnershipEvent
-from telesales.errors import PermissionDenied
+from telesales.errors import NotFound, PermissionDenied
 from tests.factories import LeadFactory, PoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_next_lead_says_so_when_the_pool_is_empty(rep, pool):
 
 def test_rep_cannot_claim_from_another_teams_pool(rep, other_team):
     pool = PoolFactory(team=other_team)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.claim_lead(actor=rep, lead_id=LeadFactory(pool=pool).pk)
 
 

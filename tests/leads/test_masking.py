@@ -40,8 +40,10 @@ def test_manager_reveal_is_audited(manager, pool):
 
 
 def test_reps_cannot_reveal_and_managers_cannot_reveal_other_teams_leads(rep, other_team_rep, pool, other_team):
-    lead = LeadFactory(pool=pool, owner=other_team_rep)
     with pytest.raises(PermissionDenied):
+        services.reveal_phone(actor=rep, lead_id=LeadFactory(pool=pool).pk)
+    lead = LeadFactory(pool=pool, owner=other_team_rep)
+    with pytest.raises(NotFound):  # a lead the rep cannot see at all
         services.reveal_phone(actor=rep, lead_id=lead.pk)
     mine = LeadFactory(pool=pool, owner=rep)
     with pytest.raises(NotFound):

@@ -1,0 +1,11 @@
+"""Role questions for the leads templates, answered by accounts.access (`{% if user|is_admin %}`)."""
+
+from django import template
+
+from accounts.access import is_admin, is_rep
+from leads.selectors import can_import
+
+register = template.Library()
+register.filter("is_admin", is_admin)
+register.filter("is_rep", is_rep)
+register.filter("can_import", can_import)
