@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench worker beat clean
+.PHONY: run serve-prod test install lint bench worker beat clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is required ($(PYTHON) not found)"; exit 1; }
@@ -22,6 +22,14 @@ run: install
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production settings on this machine (needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS in the environment):
+# collects the hashed static files first, which those settings serve.
+serve-prod: export DJANGO_SETTINGS_MODULE = telesales.settings_production
+serve-prod: install
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn telesales.wsgi:application --bind 127.0.0.1:8000 --workers 3
 
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -165,3 +165,10 @@ def can_edit_pool_rules(user: User, pool=None) -> bool:
     if is_admin(user):
         return True
     return pool is not None and not is_integration(user) and pool.admins.filter(pk=user.pk).exists()
+
+
+# ---- API tokens ------------------------------------------------------------------------------
+def can_manage_api_tokens(user: User, *, via_token: bool) -> bool:
+    """Tokens are created and revoked by an admin signed in with a session, never by a request
+    authenticated with a token (a leaked token must not mint or revoke others)."""
+    return is_admin(user) and not via_token

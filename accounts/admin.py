@@ -23,7 +23,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["name", "user", "key_prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
     readonly_fields = ["key_prefix", "key_hash", "created_at", "last_used_at"]
 
     def has_add_permission(self, request):

@@ -7,7 +7,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from accounts import services
-from accounts.access import scope_teams, sees_everything, visible_users
+from accounts.access import can_manage_api_tokens, scope_teams, visible_users
 from accounts.models import ApiToken, Team, User
 from telesales.api import ScopedQuerysetMixin
 
@@ -40,8 +40,9 @@ class MeSerializer(UserSerializer):
 class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at"]
+        fields = ["id", "name", "user", "key_prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
         read_only_fields = ["id", "key_prefix", "created_at", "last_used_at", "revoked_at"]
+        extra_kwargs = {"expires_at": {"help_text": "Optional; after this moment the token is refused (401)."}}
 
     def validate_user(self, user):
         if not user.is_active:
@@ -56,11 +57,11 @@ class CreatedApiTokenSerializer(ApiTokenSerializer):
         fields = [*ApiTokenSerializer.Meta.fields, "key"]
 
 
-class IsAdminRole(BasePermission):
-    message = "Only admins can manage API tokens."
+class IsAdminSession(BasePermission):
+    message = "Only admins signed in with a session can manage API tokens, never with a token."
 
     def has_permission(self, request, view):
-        return bool(request.user.is_authenticated and sees_everything(request.user) and request.user.role != "integration")
+        return can_manage_api_tokens(request.user, via_token=isinstance(request.auth, ApiToken))
 
 
 @extend_schema(responses=MeSerializer)
@@ -96,16 +97,14 @@ class ApiTokenViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.G
     """Integration tokens: admins create one per integration (key shown once) and revoke it."""
 
     serializer_class = ApiTokenSerializer
-    permission_classes = [IsAdminRole]
+    permission_classes = [IsAdminSession]
     queryset = ApiToken.objects.order_by("id")
 
     @extend_schema(responses={201: CreatedApiTokenSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, key = services.create_api_token(
-            actor=request.user, name=serializer.validated_data["name"], user=serializer.validated_data["user"]
-        )
+        token, key = services.create_api_token(actor=request.user, **serializer.validated_data)
         data = CreatedApiTokenSerializer(token).data
         data["key"] = key
         return Response(data, status=status.HTTP_201_CREATED)
@@ -113,6 +112,7 @@ class ApiTokenViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.G
     @extend_schema(request=None, responses=ApiTokenSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
+        """Revoke a token at once."""
         token = self.get_object()
         token = services.revoke_api_token(actor=request.user, token_id=token.pk)
         return Response(ApiTokenSerializer(token).data)

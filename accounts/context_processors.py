@@ -2,19 +2,24 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import panels
-from accounts.models import Role
+from accounts.access import can_manage, is_admin, is_manager, is_rep
 
-# (label, url name, roles that see it). Apps' index pages are named "<app>:index".
+
+def _works_leads(user) -> bool:
+    return is_rep(user) or can_manage(user)
+
+
+# (label, url name, who sees it). Apps' index pages are named "<app>:index".
 NAVIGATION = [
-    (_("Call plan"), "calls:index", {Role.REP, Role.MANAGER}),
-    (_("Leads"), "leads:index", {Role.REP, Role.MANAGER, Role.ADMIN}),
-    (_("KPIs"), "kpis:index", {Role.REP, Role.MANAGER, Role.ADMIN}),
-    (_("Funnel"), "funnel:index", {Role.REP, Role.MANAGER, Role.ADMIN}),
-    (_("Targets"), "targets:index", {Role.REP, Role.MANAGER, Role.ADMIN}),
-    (_("Coaching"), "coaching:index", {Role.REP, Role.MANAGER, Role.ADMIN}),
-    (_("Team"), "accounts:team", {Role.MANAGER, Role.ADMIN}),
-    (_("API tokens"), "accounts:tokens", {Role.ADMIN}),
-    (_("Admin"), "admin:index", {Role.ADMIN}),
+    (_("Call plan"), "calls:index", lambda user: is_rep(user) or is_manager(user)),
+    (_("Leads"), "leads:index", _works_leads),
+    (_("KPIs"), "kpis:index", _works_leads),
+    (_("Funnel"), "funnel:index", _works_leads),
+    (_("Targets"), "targets:index", _works_leads),
+    (_("Coaching"), "coaching:index", _works_leads),
+    (_("Team"), "accounts:team", can_manage),
+    (_("API tokens"), "accounts:tokens", is_admin),
+    (_("Admin"), "admin:index", is_admin),
 ]
 
 
@@ -22,10 +27,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {"nav_items": []}
-    role = Role.ADMIN if user.is_superuser else user.role
     items = []
-    for label, name, roles in NAVIGATION:
-        if role not in roles:
+    for label, name, shown_to in NAVIGATION:
+        if not shown_to(user):
             continue
         try:
             url = reverse(name)

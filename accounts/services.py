@@ -1,32 +1,44 @@
 """Writes on users, teams and API tokens."""
 
+import datetime as dt
+
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.access import sees_everything
+from accounts.access import is_admin
 from accounts.models import ApiToken, User
-from telesales.errors import DomainError, PermissionDenied
+from telesales.errors import DomainError, NotFound, PermissionDenied
 
 
-def create_api_token(*, actor: User, name: str, user: User) -> tuple[ApiToken, str]:
-    """Create a named integration token; the plain key is returned once and never stored."""
-    if not sees_everything(actor) or actor.role == "integration":
-        raise PermissionDenied("Only admins can create API tokens.")
+def create_api_token(
+    *, actor: User, name: str, user: User, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a named integration token, optionally expiring; the plain key is returned once and never stored."""
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only admins can create API tokens."))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise DomainError(_("The expiry must be in the future."), details={"expires_at": ["in the past"]})
     if ApiToken.objects.filter(name=name).exists():
         raise DomainError(f"A token named “{name}” already exists; revoke it or pick another name.")
     key = ApiToken.generate_key()
     token = ApiToken.objects.create(
-        name=name, user=user, key_prefix=key[:8], key_hash=ApiToken.hash_key(key), created_by=actor
+        name=name, user=user, key_prefix=key[:8], key_hash=ApiToken.hash_key(key), created_by=actor,
+        expires_at=expires_at,
     )
     return token, key
 
 
 def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
-    if not sees_everything(actor) or actor.role == "integration":
-        raise PermissionDenied("Only admins can revoke API tokens.")
+    """Revoke a token at once (idempotent)."""
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only admins can revoke API tokens."))
     ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    return ApiToken.objects.get(pk=token_id)
+    token = ApiToken.objects.filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(_("No such API token."))
+    return token
 
 
 def revoke_access(*, user: User) -> int:
@@ -48,8 +60,8 @@ def revoke_access(*, user: User) -> int:
 
 @transaction.atomic
 def reactivate_user(*, actor: User, user: User) -> User:
-    if not sees_everything(actor):
-        raise PermissionDenied("Only admins can reactivate users.")
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only admins can reactivate users."))
     User.objects.filter(pk=user.pk).update(is_active=True, deactivated_at=None)
     user.refresh_from_db()
     return user

@@ -3,19 +3,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.access import scope_teams, sees_everything, visible_users
-from accounts.models import ApiToken, Role, Team, User
+from accounts.access import can_manage_api_tokens, is_manager, is_rep, scope_teams, visible_users
+from accounts.forms import ApiTokenForm
+from accounts.models import ApiToken, Role, Team
 from telesales.errors import DomainError
 
 
 @login_required
 def home(request):
     """Send each role to its start page: reps to the call plan, managers to KPIs, admins to leads."""
-    targets = {Role.REP: "calls:index", Role.MANAGER: "kpis:index"}
-    for name in (targets.get(request.user.role), "leads:index"):
+    start = "calls:index" if is_rep(request.user) else "kpis:index" if is_manager(request.user) else None
+    for name in (start, "leads:index"):
         if not name:
             continue
         try:
@@ -34,24 +36,26 @@ def team(request):
 
 
 def _require_admin(user) -> None:
-    if not sees_everything(user) or user.role == Role.INTEGRATION:
+    # Pages are session-only: DRF's token authentication never signs a page request in.
+    if not can_manage_api_tokens(user, via_token=False):
         raise HttpForbidden("Only admins manage API tokens.")
 
 
 @login_required
 def tokens(request):
-    """Integration tokens: create one per integration (the key is shown once), revoke."""
+    """Integration tokens: create one per integration (the key is shown once, expiry optional), revoke."""
     _require_admin(request.user)
     new_key = None
+    form = ApiTokenForm(request.POST or None)
     if request.method == "POST":
-        name = request.POST.get("name", "").strip()
-        user = User.objects.filter(pk=request.POST.get("user") or 0, is_active=True).first()
-        if not name or user is None:
-            messages.error(request, "Give the token a name and pick an active user for it to act as.")
+        if not form.is_valid():
+            messages.error(request, _("The token was not created: check the fields below."))
         else:
             try:
-                token, new_key = services.create_api_token(actor=request.user, name=name, user=user)
-                messages.success(request, f"Token “{token.name}” created. Copy the key now; it is not shown again.")
+                token, new_key = services.create_api_token(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Token “%(name)s” created. Copy the key now; it is not shown again.")
+                                 % {"name": token.name})
+                form = ApiTokenForm()
             except DomainError as exc:
                 messages.error(request, exc.message)
     return render(
@@ -59,7 +63,7 @@ def tokens(request):
         "accounts/tokens.html",
         {
             "tokens": ApiToken.objects.select_related("user", "created_by").order_by("-created_at"),
-            "users": User.objects.filter(is_active=True).order_by("role", "username"),
+            "form": form,
             "new_key": new_key,
         },
     )
@@ -69,6 +73,10 @@ def tokens(request):
 @require_POST
 def revoke_token(request, token_id: int):
     _require_admin(request.user)
-    token = services.revoke_api_token(actor=request.user, token_id=token_id)
-    messages.success(request, f"Token “{token.name}” revoked.")
+    try:
+        token = services.revoke_api_token(actor=request.user, token_id=token_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

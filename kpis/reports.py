@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpis.domain import DRIVERS
+from telesales.exports import safe_frame
 
 COUNT_COLUMNS = ["calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
                  "premium", "margin_amount", "talk_seconds"]
@@ -102,11 +103,11 @@ def export_columns(df: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     # UTF-8 with BOM so Excel opens Chinese names correctly.
-    return export_columns(df).to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(export_columns(df)).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_excel_bytes(df: pd.DataFrame, *, sheet: str = "KPIs") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        export_columns(df).to_excel(writer, index=False, sheet_name=sheet[:31])
+        safe_frame(export_columns(df)).to_excel(writer, index=False, sheet_name=sheet[:31])
     return buffer.getvalue()

@@ -31,6 +31,7 @@ from leads.models import (
 from leads.phones import InvalidPhone, normalize_phone
 from leads.selectors import can_import
 from telesales.errors import DomainError, NotFound, PermissionDenied
+from telesales.exports import safe_rows
 
 
 def holder_text(lead):
@@ -270,7 +271,7 @@ def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int]) -> 
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "result", "reason", "current_owner"])
-    writer.writerows(sorted(report))
+    writer.writerows(safe_rows(sorted(report)))
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE, report=out.getvalue(), finished_at=timezone.now(), processed_rows=len(rows),
         created_count=created, collision_count=collisions, error_count=errors,

@@ -34,6 +34,7 @@ from leads.selectors import (
     public_pool_leads,
 )
 from telesales.errors import DomainError
+from telesales.exports import safe_rows
 
 
 def _annotate(leads, viewer: PhoneViewer, now):
@@ -226,7 +227,7 @@ def export(request):
     response["Content-Disposition"] = 'attachment; filename="leads.csv"'
     writer = csv.writer(response)
     writer.writerow(["id", "name", "phone", "company", "region", "grade", "status", "owner", "pool", "next_follow_up"])
-    writer.writerows(export_rows(request.user, qs.iterator(chunk_size=2000)))
+    writer.writerows(safe_rows(export_rows(request.user, qs.iterator(chunk_size=2000))))
     return response
 
 

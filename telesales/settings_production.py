@@ -15,4 +15,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Hashed, compressed files collected into STATIC_ROOT by `collectstatic` under these settings:
+# the Docker image does it at build time, `make serve-prod` before it starts gunicorn.
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = False

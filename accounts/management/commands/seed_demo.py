@@ -4,7 +4,8 @@ run in dependency order; the same seed always gives the same data."""
 import importlib
 import random
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
@@ -22,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--small", action="store_true", help="Fewer leads and calls (for tests).")
 
     def handle(self, *args, seed, if_empty, small, **options):
+        if not settings.DEBUG:
+            # The demo accounts share one published password: never in a real deployment.
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off (production settings): the demo accounts "
+                "share one published password. Use DEBUG=true on a development machine."
+            )
         if User.objects.filter(username="admin").exists():
             if not if_empty:
                 self.stdout.write("Demo data already present; nothing to do.")
