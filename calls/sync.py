@@ -3,9 +3,13 @@
 Each row carries `source` + `external_id`. A row equal to what is stored is `unchanged` and
 costs no write; a new or changed row goes through one `INSERT … ON CONFLICT DO UPDATE … WHERE
 <something differs>` per chunk, so the unique constraint — the database — decides between two
-clients sending the same record at the same moment. Rows are validated one by one: a bad row
-gets its own error and never blocks the good ones. Work is done in chunks of CHUNK rows, each
-in its own transaction, so memory and lock time stay bounded whatever the batch size."""
+clients sending the same record at the same moment. A key updates only a call the caller could
+have created (its own; its teams' reps'; any for admins and integrations): anything else is a
+per-row `conflict` that says nothing about the other call, and the upsert carries the same rule,
+so a key taken meanwhile is not overwritten either. Every row is checked (calls/sync_rows.py)
+before anything is written: a bad row gets its own error and never blocks the good ones. Work
+is done in chunks of CHUNK rows, each in its own transaction, so memory and lock time stay
+bounded whatever the batch size."""
 
 import re
 import time
