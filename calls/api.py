@@ -3,14 +3,15 @@
 from decimal import Decimal
 
 import django_filters
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calls import services, sync
-from calls.models import Call, Channel, Disposition, FollowUpScope
+from calls import services, sync, sync_rows
+from calls.models import Call, Channel, Disposition, FollowUpScope, recording_url_validator
 from calls.selectors import calls_visible_to
 from leads.models import Grade
 from telesales.api import ScopedQuerysetMixin
@@ -44,6 +45,8 @@ class LogCallSerializer(serializers.Serializer):
     next_follow_up_at = serializers.DateTimeField(required=False, allow_null=True)
     follow_up_purpose = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
     follow_up_scope = serializers.ChoiceField(choices=FollowUpScope.choices, default=FollowUpScope.MINE)
+    recording_url = serializers.URLField(required=False, allow_blank=True, max_length=500, default="",
+                                         validators=[recording_url_validator])
 
 
 class SyncRowSerializer(serializers.Serializer):
@@ -61,8 +64,9 @@ class SyncRowSerializer(serializers.Serializer):
     premium = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     margin_rate = serializers.DecimalField(max_digits=6, decimal_places=4, required=False, allow_null=True)
     quote_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
-    recording_url = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    recording_url = serializers.URLField(required=False, allow_blank=True, max_length=500,
+                                         validators=[recording_url_validator], help_text="An http(s) link.")
 
 
 class SyncRequestSerializer(serializers.Serializer):
@@ -75,6 +79,11 @@ class SyncResultSerializer(serializers.Serializer):
     external_id = serializers.CharField()
     status = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
     id = serializers.IntegerField(allow_null=True)
+    code = serializers.ChoiceField(
+        choices=["invalid", "conflict", "do_not_call", "busy"], allow_null=True,
+        help_text="Why a row is an error: conflict = the key belongs to a call you may not change; "
+                  "busy = send the row again.",
+    )
     reason = serializers.CharField(allow_null=True)
 
 
@@ -136,15 +145,31 @@ class CallViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
             notes=v["notes"], premium=v.get("premium"), margin_rate=v.get("margin_rate"),
             quote_amount=v.get("quote_amount"), new_grade=v.get("new_grade"),
             next_follow_up_at=v.get("next_follow_up_at"), follow_up_purpose=v["follow_up_purpose"],
-            follow_up_scope=v["follow_up_scope"],
+            follow_up_scope=v["follow_up_scope"], recording_url=v["recording_url"],
         )
         call = Call.objects.select_related("disposition").get(pk=call.pk)
         return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
 
 
+class BodyTooLarge(DomainError):
+    status_code = 413
+    code = "request_too_large"
+
 
 class CallSyncView(APIView):
     """POST /api/v1/calls/sync — idempotent batch upsert for dialers."""
+
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: with a session, the CSRF check would already parse the body.
+        # (DRF's JSON parser reads the stream itself, so Django's RequestDataTooBig never fires.)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # DRF reads no body then
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise BodyTooLarge(f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; "
+                               f"send the calls in smaller batches.")
+        super().initial(request, *args, **kwargs)
 
     @extend_schema(
         request=SyncRequestSerializer, responses={200: SyncResponseSerializer},
@@ -152,13 +177,16 @@ class CallSyncView(APIView):
     )
     def post(self, request):
         """Upsert a batch of dialer records by (source, external_id): one result per row."""
+        try:
+            source = sync_rows.text_value(request.query_params.get("source"), "source", 50)
+        except sync_rows.RowError as exc:
+            raise DomainError(str(exc), details={"source": [str(exc)]}) from exc
         rows = request.data.get("calls") if isinstance(request.data, dict) else None
         if not isinstance(rows, list):
             raise DomainError("Send {\"calls\": [...]} with a list of call records.")
         if len(rows) > sync.MAX_BATCH:
             raise DomainError(f"A batch holds at most {sync.MAX_BATCH} calls; split it.", code="batch_too_large")
-        source = request.query_params.get("source") or None
-        results = sync.sync_calls(actor=request.user, rows=rows, source_default=source[:50] if source else None)
+        results = sync.sync_calls(actor=request.user, rows=rows, source_default=source or None)
         counts = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
         for r in results:
             counts[r["status"]] += 1

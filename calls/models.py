@@ -2,9 +2,13 @@
 the nightly KPI job reads."""
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# Recordings are opened from the QA pages: only web links, never javascript: or data: URLs.
+recording_url_validator = URLValidator(schemes=["http", "https"], message=_("Give an http:// or https:// link."))
 
 
 class Channel(models.TextChoices):
@@ -50,7 +54,7 @@ class Call(models.Model):
     margin_rate = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True, help_text="0–1")
     quote_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     notes = models.TextField(blank=True)
-    recording_url = models.URLField(max_length=500, blank=True)
+    recording_url = models.URLField(max_length=500, blank=True, validators=[recording_url_validator])
     source = models.CharField(max_length=50, default="web")
     external_id = models.CharField(max_length=100, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,12 +4,21 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from calls import dnc, locks
-from calls.models import Call, Channel, DirtyRepDay, Disposition, FollowUp, FollowUpScope
+from calls.models import (
+    Call,
+    Channel,
+    DirtyRepDay,
+    Disposition,
+    FollowUp,
+    FollowUpScope,
+    recording_url_validator,
+)
 from leads.models import GRADE_ORDER, Lead, LeadStatus, Pool
 from leads.selectors import can_work_lead
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -169,6 +178,15 @@ def validate_amounts(*, disposition: Disposition, premium, margin_rate, quote_am
     return premium, margin_rate, quote_amount
 
 
+def check_recording_url(url: str) -> None:
+    """Refuse a recording link that is not http(s): reviewers open it from the QA pages."""
+    if url:
+        try:
+            recording_url_validator(url)
+        except ValidationError as exc:
+            raise DomainError("The recording link must be an http:// or https:// URL.") from exc
+
+
 def ensure_callable(lead: Lead) -> None:
     """Refuse calls to a do-not-call lead or a number on the company list."""
     if lead.status == LeadStatus.DNC:
@@ -224,6 +242,7 @@ def log_call(
     )
     if new_grade and new_grade not in GRADE_ORDER:
         raise DomainError(f"Unknown grade “{new_grade}”; use one of E, D, C, B, A.")
+    check_recording_url(recording_url)
     now = timezone.now()
     started_at = started_at or now
     if started_at > now + dt.timedelta(minutes=5):

@@ -3,162 +3,40 @@
 Each row carries `source` + `external_id`. A row equal to what is stored is `unchanged` and
 costs no write; a new or changed row goes through one `INSERT … ON CONFLICT DO UPDATE … WHERE
 <something differs>` per chunk, so the unique constraint — the database — decides between two
-clients sending the same record at the same moment. Rows are validated one by one: a bad row
-gets its own error and never blocks the good ones. Work is done in chunks of CHUNK rows, each
-in its own transaction, so memory and lock time stay bounded whatever the batch size."""
+clients sending the same record at the same moment. A key updates only a call the caller could
+have created (its own; its teams' reps'; any for admins and integrations): anything else is a
+per-row `conflict` that says nothing about the other call, and the upsert carries the same rule,
+so a key taken meanwhile is not overwritten either. Every row is checked (calls/sync_rows.py)
+before anything is written: a bad row gets its own error and never blocks the good ones. Work
+is done in chunks of CHUNK rows, each in its own transaction, so memory and lock time stay
+bounded whatever the batch size."""
 
-import datetime as dt
 import re
 import time
-from dataclasses import dataclass
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from accounts.access import scope_by_user, sees_everything, visible_users
 from accounts.models import User
 from calls import dnc
-from calls.models import Call, Channel, Disposition, FollowUp
+from calls.models import Call, Disposition, FollowUp
 from calls.services import local_day, mark_rep_days, refresh_lead_call_facts, validate_amounts
-from leads.models import GradeChange, Lead, LeadStatus
+from calls.sync_rows import Row, parse_row
+from leads.grading import win_leads
+from leads.models import Lead, LeadStatus
 from leads.phones import normalize_phone
 from telesales.errors import DomainError
 
 MAX_BATCH = 5000
 CHUNK = 1000
-CHANNELS = frozenset(Channel.values)
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 COMPARED = ["lead_id", "rep_id", "channel", "started_at", "duration_seconds", "disposition_id", "premium",
             "margin_rate", "quote_amount", "notes", "recording_url"]
 COLUMNS = [*COMPARED, "source", "external_id", "created_at", "updated_at"]
-
-
-EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-_LATEST = [0.0, EARLIEST]
-
-
-def _latest() -> dt.datetime:
-    """Now + 1 day, recomputed at most once a second (checked for every row)."""
-    tick = time.monotonic()
-    if tick - _LATEST[0] > 1:
-        _LATEST[:] = [tick, timezone.now() + dt.timedelta(days=1)]
-    return _LATEST[1]
-
-
-class RowError(Exception):
-    pass
-
-
-@dataclass
-class Row:
-    index: int
-    source: str
-    external_id: str
-    values: dict | None = None
-    error: str | None = None
-    status: str | None = None
-    call_id: int | None = None
-    lead_phone: str | None = None
-    lead_id: int | None = None
-    phone: str | None = None
-    rep_id: int | None = None
-    disposition: Disposition | None = None
-    rejected_early: bool = False  # shape error or duplicate: never retried
-
-    def result(self) -> dict:
-        return {"index": self.index, "source": self.source, "external_id": self.external_id,
-                "status": self.status, "id": self.call_id, "reason": self.error}
-
-
-def _text(raw: dict, name: str, max_len: int, *, required: bool = False) -> str:
-    value = raw.get(name)
-    if value is None or value == "":
-        if required:
-            raise RowError(f"{name} is required.")
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise RowError(f"{name} must be text.")
-    value = str(value).strip()
-    if required and not value:
-        raise RowError(f"{name} is required.")
-    if len(value) > max_len:
-        raise RowError(f"{name} is longer than {max_len} characters.")
-    return value
-
-
-def _int(raw: dict, name: str, *, default=None, low=0, high=2**31 - 1):
-    value = raw.get(name, default)
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        raise RowError(f"{name} must be a whole number.")
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise RowError(f"{name} must be a whole number.") from exc
-    if number != value and not (isinstance(value, str) and value.strip().lstrip("-").isdigit()):
-        raise RowError(f"{name} must be a whole number.")
-    if not low <= number <= high:
-        raise RowError(f"{name} must be between {low} and {high}.")
-    return number
-
-
-def _when(raw: dict, name: str) -> dt.datetime:
-    value = raw.get(name)
-    if not isinstance(value, str) or not value:
-        raise RowError(f"{name} is required (ISO 8601, e.g. 2026-03-10T10:15:00+08:00).")
-    try:
-        when = parse_datetime(value.strip())
-    except ValueError:
-        when = None
-    if when is None:
-        raise RowError(f"{name} “{value[:40]}” is not an ISO 8601 date-time.")
-    if timezone.is_naive(when):
-        when = timezone.make_aware(when)
-    if not EARLIEST <= when <= _latest():
-        raise RowError(f"{name} must be between 2000 and now.")
-    return when.astimezone(dt.UTC)
-
-
-def parse_row(index: int, raw) -> Row:
-    """Shape checks that need no database."""
-    if not isinstance(raw, dict):
-        return Row(index=index, source="", external_id="", error="Each row must be an object.", status="error",
-                   rejected_early=True)
-    source = raw.get("source") if isinstance(raw.get("source"), str) else ""
-    external_id = raw.get("external_id") if isinstance(raw.get("external_id"), str | int) else ""
-    row = Row(index=index, source=str(source)[:50], external_id=str(external_id)[:100])
-    try:
-        row.source = _text(raw, "source", 50, required=True)
-        row.external_id = _text(raw, "external_id", 100, required=True)
-        row.lead_id = _int(raw, "lead_id", low=1)
-        phone = _text(raw, "phone", 40)
-        if row.lead_id is None and not phone:
-            raise RowError("Give lead_id or phone to match the lead.")
-        row.phone = phone or None
-        row.rep_id = _int(raw, "rep_id", low=1)
-        channel = raw.get("channel") or Channel.PHONE
-        if channel not in CHANNELS:
-            raise RowError(f"channel must be one of {', '.join(Channel.values)}.")
-        row.values = {
-            "channel": channel,
-            "started_at": _when(raw, "started_at"),
-            "duration_seconds": _int(raw, "duration_seconds", default=0, high=24 * 3600),
-            "notes": _text(raw, "notes", 4000),
-            "recording_url": _text(raw, "recording_url", 500),
-            "premium": raw.get("premium"),
-            "margin_rate": raw.get("margin_rate"),
-            "quote_amount": raw.get("quote_amount"),
-            "disposition": _text(raw, "disposition", 40, required=True),
-        }
-        for name in ("premium", "margin_rate", "quote_amount"):
-            if isinstance(row.values[name], bool) or not isinstance(row.values[name], str | int | float | type(None)):
-                raise RowError(f"{name} must be a number.")
-    except RowError as exc:
-        row.error, row.status, row.rejected_early = str(exc), "error", True
-    return row
+# Says nothing about the call that holds the key: not whose it is, nor its lead.
+KEY_TAKEN = "This source and external_id belong to a call you may not change; use another external_id."
 
 
 def _normalized(phone: str) -> str | None:
@@ -188,31 +66,46 @@ class SyncContext:
             self._reps.update({r: r in found for r in missing})
         return {r for r in rep_ids if self._reps[r]}
 
+    def writable_calls(self, calls: dict) -> set[int]:
+        """Ids of the stored calls the actor could have created: their reps are visible to it."""
+        rep_ids = {c["rep_id"] for c in calls.values()}
+        if not self.all_access:
+            rep_ids = set(visible_users(self.actor).filter(pk__in=rep_ids).values_list("pk", flat=True))
+        return {c["id"] for c in calls.values() if c["rep_id"] in rep_ids}
+
+    def update_guard(self) -> tuple[str, list]:
+        """The same rule for the upsert, so a key another user takes meanwhile is never overwritten."""
+        if self.all_access:
+            return "", []
+        sql, params = visible_users(self.actor).order_by().values("pk").query.sql_with_params()
+        return f" AND calls_call.rep_id IN ({sql})", list(params)
+
 
 def sync_calls(*, actor: User, rows: list, source_default: str | None = None) -> list[dict]:
-    """Upsert call records; one result per row in input order."""
+    """Upsert call records; one result per row in input order.
+
+    Every row is checked before anything is written, so a bad row (at any position) is its own
+    error and the good rows are written exactly once."""
     if len(rows) > MAX_BATCH:
         raise DomainError(f"A batch holds at most {MAX_BATCH} calls; split it.")
-    ctx = SyncContext(actor)
-    results: list[dict] = []
+    parsed = []
     seen: dict[tuple[str, str], int] = {}
-    for start in range(0, len(rows), CHUNK):
-        parsed = []
-        for offset, raw in enumerate(rows[start:start + CHUNK]):
-            if source_default and isinstance(raw, dict) and not raw.get("source"):
-                raw = {**raw, "source": source_default}
-            row = parse_row(start + offset, raw)
-            if row.status is None:
-                key = (row.source, row.external_id)
-                if key in seen:
-                    row.error, row.status = f"Duplicate of row {seen[key]} in this batch.", "error"
-                    row.rejected_early = True
-                else:
-                    seen[key] = row.index
-            parsed.append(row)
-        _sync_chunk_with_retry(ctx, parsed)
-        results.extend(r.result() for r in parsed)
-    return results
+    for index, raw in enumerate(rows):
+        if source_default and isinstance(raw, dict) and not raw.get("source"):
+            raw = {**raw, "source": source_default}
+        row = parse_row(index, raw)
+        if row.status is None:
+            key = (row.source, row.external_id)
+            if key in seen:
+                row.fail(f"Duplicate of row {seen[key]} in this batch.")
+                row.rejected_early = True
+            else:
+                seen[key] = row.index
+        parsed.append(row)
+    ctx = SyncContext(actor)
+    for start in range(0, len(parsed), CHUNK):
+        _sync_chunk_with_retry(ctx, parsed[start:start + CHUNK])
+    return [r.result() for r in parsed]
 
 
 def _sync_chunk_with_retry(ctx: SyncContext, rows: list[Row], attempts: int = 4) -> None:
@@ -222,12 +115,16 @@ def _sync_chunk_with_retry(ctx: SyncContext, rows: list[Row], attempts: int = 4)
                 _sync_chunk(ctx, rows)
             return
         except OperationalError as exc:  # deadlock / serialization between concurrent batches
-            if attempt == attempts - 1 or "deadlock" not in str(exc).lower():
+            if "deadlock" not in str(exc).lower():
                 raise
             for row in rows:
                 if not row.rejected_early:
-                    row.status, row.call_id, row.error = None, None, None
-            time.sleep(0.05 * (attempt + 1))
+                    row.status, row.call_id, row.error, row.code = None, None, None, None
+            if attempt < attempts - 1:
+                time.sleep(0.05 * (attempt + 1))
+    for row in rows:  # still deadlocked: nothing of this chunk was written; the client sends it again
+        if not row.rejected_early:
+            row.fail("The records were busy; send this row again.", "busy")
 
 
 def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
@@ -239,7 +136,7 @@ def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
         if r.lead_id is None:
             norm = _normalized(r.phone)
             if norm is None:
-                r.error, r.status = f"“{r.phone}” is not a valid phone number.", "error"
+                r.fail(f"“{r.phone}” is not a valid phone number.")
             else:
                 phones[r.index] = norm
     leads_qs = Lead.objects.filter(Q(pk__in=ids) | Q(phone__in=set(phones.values())))
@@ -256,20 +153,19 @@ def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
             continue
         lead = by_id.get(r.lead_id) if r.lead_id else by_phone.get(phones[r.index])
         if lead is None:
-            r.error = f"No lead with id {r.lead_id} that you may log on." if r.lead_id else \
-                f"No lead with phone {phones[r.index]} that you may log on."
-            r.status = "error"
+            r.fail(f"No lead with id {r.lead_id} that you may log on." if r.lead_id else
+                   f"No lead with phone {phones[r.index]} that you may log on.")
             continue
         rep_id = r.rep_id or lead.owner_id
         if rep_id is None:
-            r.error, r.status = "The lead has no owner: give rep_id.", "error"
+            r.fail("The lead has no owner: give rep_id.")
             continue
         if r.rep_id and r.rep_id not in allowed_reps:
-            r.error, r.status = f"Unknown rep {r.rep_id} (or not one you may log for).", "error"
+            r.fail(f"Unknown rep {r.rep_id} (or not one you may log for).")
             continue
         disposition = ctx.dispositions.get(r.values["disposition"])
         if disposition is None:
-            r.error, r.status = f"Unknown disposition “{r.values['disposition']}”.", "error"
+            r.fail(f"Unknown disposition “{r.values['disposition']}”.")
             continue
         try:
             premium, margin, quote = validate_amounts(
@@ -277,7 +173,7 @@ def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
                 quote_amount=r.values["quote_amount"],
             )
         except DomainError as exc:
-            r.error, r.status = exc.message, "error"
+            r.fail(exc.message)
             continue
         r.disposition = disposition
         r.lead_phone = lead.phone
@@ -290,40 +186,51 @@ def _same(existing: dict, values: dict) -> bool:
     return all(existing[c] == values[c] for c in COMPARED)
 
 
-def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
-    _resolve(ctx, rows)
-    live = [r for r in rows if r.status is None]
-    if not live:
-        return
-    keys = {(r.source, r.external_id) for r in live}
-    existing = {
+def _stored(keys: set[tuple[str, str]]) -> dict:
+    """The stored calls with these keys, whoever they belong to."""
+    return {
         (e["source"], e["external_id"]): e
         for e in Call.objects.filter(
             source__in={k[0] for k in keys}, external_id__in={k[1] for k in keys}
         ).values("id", "source", "external_id", *COMPARED)
     }
+
+
+def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
+    _resolve(ctx, rows)
+    live = [r for r in rows if r.status is None]
+    if not live:
+        return
+    existing = _stored({(r.source, r.external_id) for r in live})
+    writable = ctx.writable_calls(existing) if existing else set()
     to_write = []
     for r in live:
         old = existing.get((r.source, r.external_id))
         blocked = r.values.pop("_lead_blocked")
-        if old is not None and _same(old, r.values):
+        if old is not None and old["id"] not in writable:
+            r.fail(KEY_TAKEN, "conflict")
+        elif old is not None and _same(old, r.values):
             r.status, r.call_id = "unchanged", old["id"]
         elif old is None and blocked:
-            r.error, r.status = "The lead is do-not-call: a new call on it is refused.", "error"
+            r.fail("The lead is do-not-call: a new call on it is refused.", "do_not_call")
         else:
             to_write.append(r)
     if not to_write:
         return
     to_write.sort(key=lambda r: (r.source, r.external_id))  # one lock order for concurrent batches
-    returned = _upsert(to_write)
+    returned = _upsert(to_write, ctx.update_guard())
+    missing = {(r.source, r.external_id) for r in to_write} - returned.keys()
+    missed = _stored(missing) if missing else {}
+    writable |= ctx.writable_calls(missed) if missed else set()
     dirty, lead_ids, affected_ids = set(), set(), []
     for r in to_write:
         key = (r.source, r.external_id)
         old = existing.get(key)
-        if key not in returned:  # a concurrent batch wrote the same values first
-            r.status = "unchanged"
-            r.call_id = old["id"] if old else Call.objects.filter(source=r.source, external_id=r.external_id) \
-                .values_list("id", flat=True).first()
+        if key not in returned:  # a concurrent batch wrote the key first: the same values, or someone else's
+            if missed[key]["id"] in writable:
+                r.status, r.call_id = "unchanged", missed[key]["id"]
+            else:
+                r.fail(KEY_TAKEN, "conflict")
             continue
         call_id, inserted = returned[key]
         r.call_id = call_id
@@ -340,8 +247,10 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
     mark_rep_days(dirty)
 
 
-def _upsert(rows: list[Row]) -> dict:
-    """One INSERT … ON CONFLICT for the chunk; returns {(source, external_id): (id, inserted?)}."""
+def _upsert(rows: list[Row], guard: tuple[str, list]) -> dict:
+    """One INSERT … ON CONFLICT for the chunk; returns {(source, external_id): (id, inserted?)}.
+
+    A conflicting call is updated only when something differs and `guard` (SQL, params) holds."""
     ops = connection.ops
     now = timezone.now()
     pg = connection.vendor == "postgresql"
@@ -371,13 +280,14 @@ def _upsert(rows: list[Row]) -> dict:
         differs = " OR ".join(f"calls_call.{c} IS NOT excluded.{c}" for c in COMPARED)
         returning = "id, source, external_id"
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*COMPARED, "updated_at"])
+    guard_sql, guard_params = guard
     sql = (
         f"INSERT INTO calls_call ({', '.join(COLUMNS)}) {source_sql} "
         f"ON CONFLICT (source, external_id) WHERE external_id IS NOT NULL "
-        f"DO UPDATE SET {updates} WHERE {differs} RETURNING {returning}"
+        f"DO UPDATE SET {updates} WHERE ({differs}){guard_sql} RETURNING {returning}"
     )
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(sql, [*params, *guard_params])
         fetched = cur.fetchall()
     return {(f[1], f[2]): (f[0], f[3] if pg else None) for f in fetched}
 
@@ -402,19 +312,10 @@ def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], 
         for r in rows:
             if r.disposition.dnc:
                 dnc.add_number(phone=r.lead_phone, actor=ctx.actor, reason=f"Dialer {r.source} {r.external_id}")
-    sold = {}
-    for r in rows:
-        if r.disposition.sold:
-            sold.setdefault(r.values["lead_id"], r)
-    if sold:
-        # Set-based won transition with its history row (the same record change_grade writes).
-        winners = list(Lead.objects.filter(pk__in=sold, status=LeadStatus.ACTIVE).only("id", "grade", "owner_id"))
-        GradeChange.objects.bulk_create([
-            GradeChange(lead_id=lead.pk, from_grade=lead.grade, to_grade=lead.grade, to_status=LeadStatus.WON,
-                        changed_by=ctx.actor, owner_id=lead.owner_id, call_id=sold[lead.pk].call_id,
-                        changed_at=sold[lead.pk].values["started_at"])
-            for lead in winners
-        ])
-        Lead.objects.filter(pk__in=[w.pk for w in winners]).update(status=LeadStatus.WON, grade_changed_at=now,
-                                                                   updated_at=now)
+    # The earliest sale in the batch wins the lead, through the grading service (its history row).
+    sales: dict[int, tuple[int, object]] = {}
+    for r in sorted((r for r in rows if r.disposition.sold), key=lambda r: (r.values["started_at"], r.call_id)):
+        sales.setdefault(r.values["lead_id"], (r.call_id, r.values["started_at"]))
+    if sales:
+        win_leads(actor=ctx.actor, sales=sales)
     refresh_lead_call_facts(ordered)

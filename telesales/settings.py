@@ -126,6 +126,12 @@ PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN")
 # How many "this number already exists, held by …" answers one user gets an hour (then 429).
 LEAD_COLLISION_LIMIT_PER_HOUR = env.int("LEAD_COLLISION_LIMIT_PER_HOUR", default=30)
 
+# Largest request body read into memory. The biggest is a call sync batch: 5,000 rows × about
+# 5 KB for a row at every field's maximum (notes 4,000 + recording link 500 + keys, phone and
+# codes ~250 + numbers, dates and JSON punctuation ~250) = 25 MB. Larger bodies answer 413;
+# file uploads are not counted here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=25 * 1024 * 1024)
+
 # Redis: broker, result backend and cache when set; otherwise tasks run eagerly in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

@@ -16,3 +16,10 @@ def mmss(seconds) -> str:
 @register.filter
 def lookup(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def http_url(url) -> str:
+    """The link itself when it is http(s), else "": a stored javascript: URL never becomes a link."""
+    text = str(url or "")
+    return text if text.lower().startswith(("http://", "https://")) else ""
