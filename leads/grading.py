@@ -21,7 +21,8 @@ def change_grade(
     at=None,
 ) -> Lead:
     """Set a lead's grade and/or end state and record the change. No-op if nothing changes."""
-    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner").get(pk=lead_id)
+    # The owner is read after the lock (lazily), never joined into it: see services._lock_lead.
+    lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead_id)
     if not can_work_lead(actor, lead):
         raise PermissionDenied("Only the lead's owner, their manager or an admin can change its grade.")
     new_grade = to_grade or lead.grade
@@ -40,7 +41,7 @@ def change_grade(
     when = at or timezone.now()
     GradeChange.objects.create(
         lead=lead, from_grade=lead.grade, to_grade=new_grade, to_status=new_status,
-        changed_by=actor, owner=lead.owner, call=call, changed_at=when,
+        changed_by=actor, owner_id=lead.owner_id, call=call, changed_at=when,
     )
     lead.grade, lead.status, lead.grade_changed_at = new_grade, new_status, when
     fields = ["grade", "status", "grade_changed_at", "updated_at"]

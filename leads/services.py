@@ -287,9 +287,7 @@ EDITABLE = {"name", "phone2", "company", "region", "source", "tags", "product_in
 @transaction.atomic
 def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
     """Edit a lead's data (not its owner: that has its own services)."""
-    lead = Lead.objects.select_for_update().select_related("owner", "pool").filter(pk=lead_id).first()
-    if lead is None:
-        raise NotFound("Lead not found.")
+    lead = _lock_lead(lead_id)
     if not can_work_lead(actor, lead):
         raise PermissionDenied("Only the lead's owner, their manager or an admin can edit it.")
     changed = []
@@ -633,7 +631,10 @@ def next_lead(*, actor: User, pool_id: int | None = None) -> Lead:
 
 
 def _lock_lead(lead_id: int) -> Lead:
-    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner", "pool").filter(pk=lead_id).first()
+    """Lock one lead row. Its owner and pool are read lazily, after the lock is granted: rows
+    joined into the locking query would be the ones seen before a wait (PostgreSQL re-reads only
+    the locked row), so a lock that waited would act on an owner who no longer holds the lead."""
+    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
     if lead is None:
         raise NotFound("Lead not found.")
     return lead
@@ -690,6 +691,9 @@ def set_locked(*, actor: User, lead_id: int, locked: bool) -> Lead:
         if lead0["owner_id"] is not None:
             User.objects.select_for_update().filter(pk=lead0["owner_id"]).first()
         lead = _lock_lead(lead_id)
+        if lead.owner_id != lead0["owner_id"]:
+            # The owner whose lock count we serialized on is no longer the holder.
+            raise Conflict("The lead changed hands a moment ago; reload it and try again.")
         if lead.owner_id is None:
             raise DomainError("Only a held lead can be locked.", code="not_held")
         if not can_work_lead(actor, lead):
@@ -865,20 +869,25 @@ def can_decide_appeal(actor: User, appeal: Appeal) -> bool:
 def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "") -> Appeal:
     """A manager approves (the lead moves to the requester, audited) or rejects an appeal."""
     with transaction.atomic():
-        appeal = Appeal.objects.select_related("lead__owner", "requested_by").filter(pk=appeal_id).first()
-        if appeal is None:
+        requester_id = Appeal.objects.filter(pk=appeal_id).values_list("requested_by_id", flat=True).first()
+        if requester_id is None:
             raise NotFound("Appeal not found.")
+        # Users first, then the appeal and its lead; who may decide is judged on the rows as they
+        # are once locked (the lead may have changed hands while we waited).
+        requester = User.objects.select_for_update().get(pk=requester_id)
+        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        appeal.requested_by = requester
+        if approve:
+            appeal.lead = _lock_lead(appeal.lead_id)
         if not can_decide_appeal(actor, appeal):
             raise PermissionDenied("Only a manager of the reps involved or an admin can decide an appeal.")
-        requester = User.objects.select_for_update().get(pk=appeal.requested_by_id)
-        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
         if appeal.status != AppealStatus.PENDING:
             raise Conflict(f"This appeal was already {appeal.get_status_display().lower()}.")
         now = timezone.now()
         if approve:
             if not requester.is_active:
                 raise DomainError(f"{requester.display_name} is deactivated.")
-            lead = _lock_lead(appeal.lead_id)
+            lead = appeal.lead
             previous = lead.owner_id
             if previous != requester.pk:
                 Lead.objects.filter(pk=lead.pk).update(owner=requester, claimed_at=now, locked=False, updated_at=now)
