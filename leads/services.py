@@ -198,6 +198,11 @@ def is_do_not_call(phone_e164: str) -> bool:
     return DoNotCallNumber.objects.filter(phone=phone_e164).exists()
 
 
+def do_not_call_numbers(phones: Iterable[str]) -> set[str]:
+    """The subset of `phones` (E.164) on the company do-not-call list, in one query."""
+    return set(DoNotCallNumber.objects.filter(phone__in=[p for p in phones if p]).values_list("phone", flat=True))
+
+
 @transaction.atomic
 def add_do_not_call(*, actor: User, phone: str, reason: str = "") -> DoNotCallNumber:
     """Put a number on the company-wide do-not-call list; a lead with it becomes do-not-call."""
@@ -759,17 +764,34 @@ def auto_return_neglected(*, now: dt.datetime | None = None, batch: int = 1000) 
             )
             if not rows:
                 return total
-            ids = [lead.pk for lead in rows]
-            Lead.objects.filter(pk__in=ids).update(owner=None, claimed_at=None, locked=False, updated_at=now)
-            events = []
-            for lead in rows:
-                _, why = return_due_for(lead)
-                events.append(OwnershipEvent(
-                    lead_id=lead.pk, from_owner_id=lead.owner_id, to_owner=None, actor=None,
-                    reason=OwnershipReason.AUTO_RETURN, note=why[:500],
-                ))
-            OwnershipEvent.objects.bulk_create(events, batch_size=CHUNK)
+            _return_to_pool(rows, note=lambda lead: return_due_for(lead)[1], now=now)
             total += len(rows)
+
+
+def _return_to_pool(rows: list[Lead], *, note, now: dt.datetime) -> None:
+    """The system (actor None) returns locked, held `rows` to their public pool; `note(lead)` says
+    which rule returned each one."""
+    Lead.objects.filter(pk__in=[lead.pk for lead in rows]).update(
+        owner=None, claimed_at=None, locked=False, updated_at=now
+    )
+    OwnershipEvent.objects.bulk_create([
+        OwnershipEvent(lead_id=lead.pk, from_owner_id=lead.owner_id, to_owner=None, actor=None,
+                       reason=OwnershipReason.AUTO_RETURN, note=note(lead)[:500])
+        for lead in rows
+    ], batch_size=CHUNK)
+
+
+def recycle_leads(*, condition: Q, note, limit: int = 1000) -> dict[int, int]:
+    """A recycling rule of another app returns the held leads matching `condition` to their public
+    pool. The system is the actor, not the rep; `note(lead)` names the rule. Rows locked by someone
+    else are skipped (the next run takes them). Returns {lead_id: previous owner_id}."""
+    with transaction.atomic():
+        rows = list(
+            Lead.objects.filter(condition, owner__isnull=False)
+            .select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:limit]
+        )
+        _return_to_pool(rows, note=note, now=timezone.now())
+    return {lead.pk: lead.owner_id for lead in rows}
 
 
 # ---- distribution --------------------------------------------------------------------------
