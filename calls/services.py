@@ -208,7 +208,8 @@ def log_call(
     enforce_calling_hours: bool = True,
 ) -> Call:
     """Log one call on a lead and keep the lead, its follow-ups and the KPI marks consistent."""
-    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner", "owner__team", "pool").filter(pk=lead_id).first()
+    # Owner and pool are read after the lock (lazily): joined into it they could be stale after a wait.
+    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
     if lead is None:
         raise NotFound("Lead not found.")
     if not can_work_lead(actor, lead):
@@ -285,7 +286,7 @@ def schedule_follow_up(
     *, actor: User, lead_id: int, due_at: dt.datetime, purpose: str = "", scope: str = FollowUpScope.MINE
 ) -> FollowUp:
     """Schedule a next contact without logging a call."""
-    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=lead_id).first()
+    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
     if lead is None:
         raise NotFound("Lead not found.")
     if not can_work_lead(actor, lead):

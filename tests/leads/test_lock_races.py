@@ -1,7 +1,10 @@
 """A service that waited for a lead's row lock acts on the lead as it is after the wait."""
 
+import threading
+import time
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from leads import services
 from leads.models import Lead, OwnershipEvent
@@ -63,3 +66,41 @@ def test_release_racing_a_managers_reassign_never_acts_on_the_previous_owner(run
             assert isinstance(released, services.PermissionDenied), released
             assert chain == [(rep.pk, teammate.pk, "reassign")]
         assert lead.owner == teammate
+
+
+def _wait_until_someone_waits_for_a_lock() -> None:
+    with connection.cursor() as cur:
+        for _ in range(500):
+            cur.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cur.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the other session never waited for the lead's lock")
+
+
+def test_a_call_logged_after_waiting_for_a_reassign_is_credited_to_the_new_owner(run_concurrently, rep, teammate,
+                                                                                 manager, pool):
+    from calls.dispositions import ensure_standard
+    from calls.models import Call, Disposition
+    from calls.services import log_call
+
+    ensure_standard()
+    busy = Disposition.objects.get(code="busy")
+    lead = LeadFactory(pool=pool, owner=rep)
+    reassigned = threading.Event()
+
+    def act(i):
+        if i == 0:  # reassign, and commit only once the call is waiting for the lead's lock
+            with transaction.atomic():
+                services.reassign_lead(actor=manager, lead_id=lead.pk, to_user_id=teammate.pk)
+                reassigned.set()
+                _wait_until_someone_waits_for_a_lock()
+            return None
+        reassigned.wait(30)
+        return log_call(actor=manager, lead_id=lead.pk, disposition_id=busy.pk, enforce_calling_hours=False)
+
+    _, logged = run_concurrently(act, 2)
+    # The manager logs on their team's lead; the call is credited to whoever holds it once the
+    # lock is granted.
+    assert isinstance(logged, Call), logged
+    assert logged.rep == teammate
