@@ -4,7 +4,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -12,7 +11,7 @@ from accounts.access import scope_by_user
 from accounts.models import User
 from calls.models import Call, FollowUp
 from calls.services import MAX_UNANSWERED_ATTEMPTS
-from leads.models import GRADE_ORDER, GradeChange, Lead, LeadStatus
+from leads.models import GRADE_ORDER, DoNotCallNumber, GradeChange, Lead, LeadStatus
 
 TIMELINE_LIMIT = 50
 CENT = Decimal("0.01")
@@ -48,11 +47,7 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def _not_blocked(qs: QuerySet, lead_path: str = "") -> QuerySet:
     """Exclude do-not-call leads and numbers on the company list."""
     qs = qs.exclude(**{f"{lead_path}status": LeadStatus.DNC})
-    try:
-        dnc_model = apps.get_model("leads", "DoNotCallNumber")
-    except LookupError:
-        return qs
-    return qs.exclude(Exists(dnc_model.objects.filter(phone=OuterRef(f"{lead_path}phone"))))
+    return qs.exclude(Exists(DoNotCallNumber.objects.filter(phone=OuterRef(f"{lead_path}phone"))))
 
 
 @dataclass

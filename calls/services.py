@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from calls import dnc, locks
+from calls import locks
 from calls.models import (
     Call,
     Channel,
@@ -21,6 +22,7 @@ from calls.models import (
 )
 from leads.models import GRADE_ORDER, Lead, LeadStatus, Pool
 from leads.selectors import can_work_lead
+from leads.services import add_do_not_call, is_do_not_call, recycle_leads
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 # A call this long counts as real contact even when the disposition does not say "reached".
@@ -191,7 +193,7 @@ def ensure_callable(lead: Lead) -> None:
     """Refuse calls to a do-not-call lead or a number on the company list."""
     if lead.status == LeadStatus.DNC:
         raise LeadIsDoNotCall("This customer asked not to be called (do-not-call): no further calls on this lead.")
-    if dnc.number_is_blocked(lead.phone):
+    if is_do_not_call(lead.phone):
         raise LeadIsDoNotCall("This number is on the company do-not-call list: it must not be called.")
 
 
@@ -224,7 +226,8 @@ def log_call(
     enforce_calling_hours: bool = True,
 ) -> Call:
     """Log one call on a lead and keep the lead, its follow-ups and the KPI marks consistent."""
-    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner", "owner__team", "pool").filter(pk=lead_id).first()
+    # Owner and pool are read after the lock (lazily): joined into it they could be stale after a wait.
+    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
     if lead is None:
         raise NotFound("Lead not found.")
     if not can_work_lead(actor, lead):
@@ -283,7 +286,7 @@ def log_call(
     if disposition.dnc:
         lead.status = LeadStatus.DNC
         lead.save(update_fields=["status", "updated_at"])
-        dnc.add_number(phone=lead.phone, actor=actor, reason=f"Customer asked (call {call.pk})")
+        add_do_not_call(actor=actor, phone=lead.phone, reason=f"Customer asked (call {call.pk})")
     refresh_lead_call_facts([lead.pk])
     if disposition.sold or (new_grade and new_grade != lead.grade):
         from leads.grading import change_grade
@@ -302,7 +305,7 @@ def schedule_follow_up(
     *, actor: User, lead_id: int, due_at: dt.datetime, purpose: str = "", scope: str = FollowUpScope.MINE
 ) -> FollowUp:
     """Schedule a next contact without logging a call."""
-    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=lead_id).first()
+    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
     if lead is None:
         raise NotFound("Lead not found.")
     if not can_work_lead(actor, lead):
@@ -343,25 +346,18 @@ def hand_over_follow_ups(*, from_user_id: int, assignments: dict) -> int:
 
 def recycle_exhausted_leads(*, max_attempts: int = MAX_UNANSWERED_ATTEMPTS, limit: int = 1000) -> int:
     """Recycling rule: an active held lead with `max_attempts` unanswered phone attempts in a row
-    (and no open quote, not locked) goes back to its public pool. Safe to run twice."""
-    from leads.services import release_lead
-
-    candidates = list(
-        Lead.objects.filter(
-            owner__isnull=False, status=LeadStatus.ACTIVE, unanswered_attempts__gte=max_attempts,
-            has_open_quote=False, locked=False,
-        ).select_related("owner").order_by("pk")[:limit]
-    )
-    done = 0
-    for lead in candidates:
-        try:
-            # Released in the owner's name: the rule acts on their behalf, the note says why.
-            release_lead(actor=lead.owner, lead_id=lead.pk,
-                         reason=f"Recycled by rule: {lead.unanswered_attempts} unanswered attempts in a row")
-        except DomainError:
-            continue
-        FollowUp.objects.filter(lead=lead, done_at__isnull=True, assigned_to_id=lead.owner_id).update(
-            assigned_to=None, scope=FollowUpScope.TEAM
+    (and no open quote, not locked) goes back to its public pool, returned by the system, and its
+    owner's open follow-ups go to the team. Safe to run twice."""
+    with transaction.atomic():
+        returned = recycle_leads(
+            condition=Q(status=LeadStatus.ACTIVE, unanswered_attempts__gte=max_attempts, has_open_quote=False,
+                        locked=False),
+            note=lambda lead: f"Recycled by rule: {lead.unanswered_attempts} unanswered attempts in a row",
+            limit=limit,
         )
-        done += 1
-    return done
+        if returned:
+            owned = Q(pk__in=[])
+            for lead_id, owner_id in returned.items():
+                owned |= Q(lead_id=lead_id, assigned_to_id=owner_id)
+            FollowUp.objects.filter(owned, done_at__isnull=True).update(assigned_to=None, scope=FollowUpScope.TEAM)
+    return len(returned)

@@ -17,7 +17,7 @@ from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.response import Response
 
-from accounts.access import can_edit_pool_rules, managed_team_ids, sees_everything
+from accounts.access import managed_team_ids, sees_everything
 from accounts.models import User
 from leads import imports, services
 from leads.models import GRADE_ORDER, Appeal, ImportJob, Lead, LeadStatus, OwnershipEvent, Pool
@@ -30,7 +30,7 @@ from leads.selectors import (
     search,
 )
 from telesales.api import ScopedQuerysetMixin
-from telesales.errors import NotFound, PermissionDenied
+from telesales.errors import NotFound
 
 MAX_ID = 2**63 - 1
 
@@ -231,20 +231,13 @@ class PoolSerializer(serializers.ModelSerializer):
             "no_progress_days", "fresh_claim_hours", "exempt_won", "exempt_open_quote", "warn_days",
             "browsing_enabled",
         ]
-        read_only_fields = ["id", "team"]
+        read_only_fields = ["id", "name", "team", "region"]
         extra_kwargs = {
             f: {"max_value": 100000}
             for f in ["max_held", "max_claims_per_day", "reclaim_cooldown_days", "max_locked",
                       "real_contact_min_seconds", "no_progress_days", "fresh_claim_hours", "warn_days"]
         }
 
-    def validate_return_days_by_grade(self, value):
-        if not isinstance(value, dict) or set(value) - set(GRADE_ORDER):
-            raise serializers.ValidationError("Give days per grade, e.g. {\"E\": 7, \"A\": 30}.")
-        for grade, days in value.items():
-            if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
-                raise serializers.ValidationError(f"Days for grade {grade} must be a whole number 0–3650.")
-        return value
 
 
 class HandoverPreviewSerializer(serializers.Serializer):
@@ -532,9 +525,8 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         return Response({"assigned": sum(per_rep.values()), "per_rep": {str(k): v for k, v in per_rep.items()}})
 
 
-class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                  viewsets.GenericViewSet):
-    """Pools the caller may use, with their rules; admins edit the rules."""
+class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Pools the caller may use, with their rules; admins and the pool's admins edit the rules."""
 
     serializer_class = PoolSerializer
     model = Pool
@@ -550,11 +542,13 @@ class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
             raise NotFound("Pool not found.")
         return pool
 
-    @extend_schema(responses={200: PoolSerializer, **ERRORS})
-    def partial_update(self, request, *args, **kwargs):
-        if not can_edit_pool_rules(request.user, self.get_object()):
-            raise PermissionDenied("Only admins and the pool's admins can change pool rules.")
-        return super().partial_update(request, *args, **kwargs)
+    @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer, **ERRORS})
+    def partial_update(self, request, pk=None):
+        pool = self.get_object()
+        s = PoolSerializer(pool, data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        pool = services.update_pool_rules(actor=request.user, pool_id=pool.pk, **s.validated_data)
+        return Response(PoolSerializer(pool).data)
 
 
 class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

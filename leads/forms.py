@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from leads.models import GRADE_ORDER, Pool
-from leads.services import HANDOVER_MODES
+from leads.services import HANDOVER_MODES, MAX_RETURN_DAYS, POOL_RULES
 
 
 class LeadForm(forms.Form):
@@ -18,23 +19,30 @@ class LeadForm(forms.Form):
     pool = forms.ModelChoiceField(label=_("Pool"), queryset=Pool.objects.all(), required=False)
 
 
-class PoolRulesForm(forms.ModelForm):
-    class Meta:
-        model = Pool
-        fields = [
-            "max_held", "won_counts_toward_max", "max_claims_per_day", "reclaim_cooldown_days", "max_locked",
-            "return_days_by_grade", "real_contact_min_seconds", "no_progress_days", "fresh_claim_hours",
-            "exempt_won", "exempt_open_quote", "warn_days", "browsing_enabled",
-        ]
+class PoolRulesForm(forms.Form):
+    """A pool's rules; the return days are one whole-number field per grade (0 = off)."""
 
-    def clean_return_days_by_grade(self):
-        value = self.cleaned_data["return_days_by_grade"]
-        if not isinstance(value, dict) or set(value) - set(GRADE_ORDER):
-            raise forms.ValidationError(_('Give days per grade, e.g. {"E": 7, "D": 10, "C": 15, "B": 20, "A": 30}.'))
-        for days in value.values():
-            if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
-                raise forms.ValidationError(_("Days must be whole numbers from 0 to 3650."))
-        return value
+    def __init__(self, *args, pool: Pool, **kwargs):
+        rules = [r for r in POOL_RULES if r != "return_days_by_grade"]
+        initial = {r: getattr(pool, r) for r in rules}
+        initial |= {f"return_days_{grade}": days for grade, days in pool.return_days_per_grade}
+        super().__init__(*args, initial=initial, **kwargs)
+        model_fields = forms.fields_for_model(Pool, fields=rules)
+        for rule in POOL_RULES:
+            if rule != "return_days_by_grade":
+                self.fields[rule] = model_fields[rule]
+                continue
+            for grade in GRADE_ORDER:
+                self.fields[f"return_days_{grade}"] = forms.IntegerField(
+                    label=gettext("Grade %(grade)s: days without real contact before return") % {"grade": grade},
+                    min_value=0, max_value=MAX_RETURN_DAYS, help_text=gettext("0 switches the rule off for this grade."),
+                )
+
+    def rules(self) -> dict:
+        """The cleaned rules as keyword arguments for services.update_pool_rules."""
+        data = dict(self.cleaned_data)
+        data["return_days_by_grade"] = {grade: data.pop(f"return_days_{grade}") for grade in GRADE_ORDER}
+        return data
 
 
 class HandoverForm(forms.Form):

@@ -34,7 +34,8 @@ def change_grade(
     at=None,
 ) -> Lead:
     """Set a lead's grade and/or end state and record the change. No-op if nothing changes."""
-    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner").get(pk=lead_id)
+    # The owner is read after the lock (lazily), never joined into it: see services._lock_lead.
+    lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead_id)
     if not can_work_lead(actor, lead):
         raise PermissionDenied(NOT_YOURS)
     new_grade = to_grade or lead.grade

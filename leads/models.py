@@ -73,6 +73,11 @@ class Pool(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def return_days_per_grade(self) -> list[tuple[str, int]]:
+        """(grade, days) from E to A, for display; 0 means the rule is off for that grade."""
+        return [(grade, self.return_days_for(grade)) for grade in GRADE_ORDER]
+
     def return_days_for(self, grade: str) -> int:
         days = (self.return_days_by_grade or {}).get(grade)
         if days is None:
@@ -81,6 +86,19 @@ class Pool(models.Model):
             return max(int(days), 0)
         except (TypeError, ValueError):
             return 0
+
+
+class PoolRuleChange(models.Model):
+    """Audit row: who changed a pool's rules and when, with the changed rules before and after."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="rule_changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField()
+    after = models.JSONField()
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
 
 
 class LostReason(models.Model):

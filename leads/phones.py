@@ -28,21 +28,37 @@ def _fast_cn_mobile(text: str) -> str | None:
     return None
 
 
+# Letters are refused rather than read as keypad digits (1390000abcd is a typo, not 13900002223).
+_LETTER = re.compile(r"[^\W\d_]")
+# Extensions phonenumbers does not know: 转 / 分机 followed by digits.
+_CN_EXTENSION = re.compile(r"(转|分机)\s*\d+\s*$")
+
+
 def normalize_phone(raw: str, region: str | None = None) -> str:
-    """Return the E.164 form of `raw` or raise InvalidPhone with a reason a person understands."""
+    """Return the E.164 form of `raw` or raise InvalidPhone with a reason a person understands.
+
+    Letters are refused, and so are extensions (a lead's number is dialled directly): a number
+    is never guessed or silently shortened."""
     text = (raw or "").strip()
     if not text:
         raise InvalidPhone("Phone number is empty.")
-    if (region or settings.PHONE_DEFAULT_REGION) == "CN":
+    region = region or settings.PHONE_DEFAULT_REGION
+    if region == "CN":
         fast = _fast_cn_mobile(text)
         if fast is not None:
             return fast
     try:
-        number = phonenumbers.parse(text, region or settings.PHONE_DEFAULT_REGION)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(f"“{text}” is not a phone number ({exc._msg}).") from exc
+        number, problem = None, exc
+    if (number is not None and number.extension) or _CN_EXTENSION.search(text):
+        raise InvalidPhone(f"“{text}”: extensions are not supported; enter the number without one.")
+    if _LETTER.search(text):
+        raise InvalidPhone(f"“{text}” contains letters; enter the number in digits only.")
+    if number is None:
+        raise InvalidPhone(f"“{text}” is not a phone number ({problem._msg}).") from problem
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(f"“{text}” is not a valid phone number for region {region or settings.PHONE_DEFAULT_REGION}.")
+        raise InvalidPhone(f"“{text}” is not a valid phone number for region {region}.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

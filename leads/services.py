@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.access import (
     can_browse_pool,
+    can_edit_pool_rules,
     can_manage_pool,
     can_manage_user,
     can_work_pool,
@@ -43,6 +44,7 @@ from leads.models import (
     OwnershipReason,
     PhoneReveal,
     Pool,
+    PoolRuleChange,
 )
 from leads.phones import normalize_phone
 from leads.selectors import accessible_pools, can_reveal, can_work_lead, lead_for, may_read
@@ -197,6 +199,11 @@ def is_do_not_call(phone_e164: str) -> bool:
     return DoNotCallNumber.objects.filter(phone=phone_e164).exists()
 
 
+def do_not_call_numbers(phones: Iterable[str]) -> set[str]:
+    """The subset of `phones` (E.164) on the company do-not-call list, in one query."""
+    return set(DoNotCallNumber.objects.filter(phone__in=[p for p in phones if p]).values_list("phone", flat=True))
+
+
 @transaction.atomic
 def add_do_not_call(*, actor: User, phone: str, reason: str = "") -> DoNotCallNumber:
     """Put a number on the company-wide do-not-call list; a lead with it becomes do-not-call."""
@@ -290,9 +297,7 @@ EDITABLE = {"name", "phone2", "company", "region", "source", "tags", "product_in
 @transaction.atomic
 def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
     """Edit a lead's data (not its owner: that has its own services)."""
-    lead = Lead.objects.select_for_update().select_related("owner", "pool").filter(pk=lead_id).first()
-    if lead is None:
-        raise NotFound("Lead not found.")
+    lead = _lock_lead(lead_id)
     if not can_work_lead(actor, lead):
         raise PermissionDenied("Only the lead's owner, their manager or an admin can edit it.")
     changed = []
@@ -631,7 +636,10 @@ def next_lead(*, actor: User, pool_id: int | None = None) -> Lead:
 
 
 def _lock_lead(lead_id: int) -> Lead:
-    lead = Lead.objects.select_for_update(of=("self",)).select_related("owner", "pool").filter(pk=lead_id).first()
+    """Lock one lead row. Its owner and pool are read lazily, after the lock is granted: rows
+    joined into the locking query would be the ones seen before a wait (PostgreSQL re-reads only
+    the locked row), so a lock that waited would act on an owner who no longer holds the lead."""
+    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
     if lead is None:
         raise NotFound("Lead not found.")
     return lead
@@ -690,6 +698,9 @@ def set_locked(*, actor: User, lead_id: int, locked: bool) -> Lead:
         if lead0["owner_id"] is not None:
             User.objects.select_for_update().filter(pk=lead0["owner_id"]).first()
         lead = _lock_lead(lead_id)
+        if lead.owner_id != lead0["owner_id"]:
+            # The owner whose lock count we serialized on is no longer the holder.
+            raise Conflict("The lead changed hands a moment ago; reload it and try again.")
         if lead.owner_id is None:
             raise DomainError("Only a held lead can be locked.", code="not_held")
         if not can_work_lead(actor, lead):
@@ -754,17 +765,34 @@ def auto_return_neglected(*, now: dt.datetime | None = None, batch: int = 1000) 
             )
             if not rows:
                 return total
-            ids = [lead.pk for lead in rows]
-            Lead.objects.filter(pk__in=ids).update(owner=None, claimed_at=None, locked=False, updated_at=now)
-            events = []
-            for lead in rows:
-                _, why = return_due_for(lead)
-                events.append(OwnershipEvent(
-                    lead_id=lead.pk, from_owner_id=lead.owner_id, to_owner=None, actor=None,
-                    reason=OwnershipReason.AUTO_RETURN, note=why[:500],
-                ))
-            OwnershipEvent.objects.bulk_create(events, batch_size=CHUNK)
+            _return_to_pool(rows, note=lambda lead: return_due_for(lead)[1], now=now)
             total += len(rows)
+
+
+def _return_to_pool(rows: list[Lead], *, note, now: dt.datetime) -> None:
+    """The system (actor None) returns locked, held `rows` to their public pool; `note(lead)` says
+    which rule returned each one."""
+    Lead.objects.filter(pk__in=[lead.pk for lead in rows]).update(
+        owner=None, claimed_at=None, locked=False, updated_at=now
+    )
+    OwnershipEvent.objects.bulk_create([
+        OwnershipEvent(lead_id=lead.pk, from_owner_id=lead.owner_id, to_owner=None, actor=None,
+                       reason=OwnershipReason.AUTO_RETURN, note=note(lead)[:500])
+        for lead in rows
+    ], batch_size=CHUNK)
+
+
+def recycle_leads(*, condition: Q, note, limit: int = 1000) -> dict[int, int]:
+    """A recycling rule of another app returns the held leads matching `condition` to their public
+    pool. The system is the actor, not the rep; `note(lead)` names the rule. Rows locked by someone
+    else are skipped (the next run takes them). Returns {lead_id: previous owner_id}."""
+    with transaction.atomic():
+        rows = list(
+            Lead.objects.filter(condition, owner__isnull=False)
+            .select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:limit]
+        )
+        _return_to_pool(rows, note=note, now=timezone.now())
+    return {lead.pk: lead.owner_id for lead in rows}
 
 
 # ---- distribution --------------------------------------------------------------------------
@@ -829,6 +857,50 @@ def distribute(
     return {r.pk: len(by_rep.get(r.pk, [])) for r in reps}
 
 
+# ---- pool rules ----------------------------------------------------------------------------
+POOL_RULES = (
+    "max_held", "won_counts_toward_max", "max_claims_per_day", "reclaim_cooldown_days", "max_locked",
+    "return_days_by_grade", "real_contact_min_seconds", "no_progress_days", "fresh_claim_hours",
+    "exempt_won", "exempt_open_quote", "warn_days", "browsing_enabled",
+)
+MAX_RETURN_DAYS = 3650
+
+
+def _return_days(pool: Pool, value) -> dict[str, int]:
+    """The pool's days per grade with `value` ({grade: days}, some or all grades) applied."""
+    if not isinstance(value, dict) or set(value) - set(GRADE_ORDER):
+        raise DomainError("Give return days per grade (E, D, C, B, A), e.g. {\"E\": 7, \"A\": 30}.")
+    for grade, days in value.items():
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_RETURN_DAYS:
+            raise DomainError(f"Return days for grade {grade} must be a whole number from 0 to {MAX_RETURN_DAYS}.")
+    return {g: value.get(g, pool.return_days_for(g)) for g in GRADE_ORDER}
+
+
+@transaction.atomic
+def update_pool_rules(*, actor: User, pool_id: int, **changes) -> Pool:
+    """Change a pool's rules (admins and the pool's own admins); the change is audited with the
+    rules before and after, in the same transaction."""
+    pool = Pool.objects.select_for_update().filter(pk=pool_id).first()
+    if pool is None:
+        raise NotFound("Pool not found.")
+    if not can_edit_pool_rules(actor, pool):
+        raise PermissionDenied("Only admins and the pool's admins can change its rules.")
+    unknown = sorted(set(changes) - set(POOL_RULES))
+    if unknown:
+        raise DomainError(f"“{unknown[0]}” is not a pool rule.")
+    if "return_days_by_grade" in changes:
+        changes["return_days_by_grade"] = _return_days(pool, changes["return_days_by_grade"])
+    before, after = {}, {}
+    for rule, value in changes.items():
+        if getattr(pool, rule) != value:
+            before[rule], after[rule] = getattr(pool, rule), value
+            setattr(pool, rule, value)
+    if after:
+        pool.save(update_fields=list(after))
+        PoolRuleChange.objects.create(pool=pool, actor=actor, before=before, after=after)
+    return pool
+
+
 # ---- appeals -------------------------------------------------------------------------------
 @transaction.atomic
 def create_appeal(*, actor: User, lead_id: int, reason: str) -> Appeal:
@@ -862,20 +934,25 @@ def can_decide_appeal(actor: User, appeal: Appeal) -> bool:
 def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "") -> Appeal:
     """A manager approves (the lead moves to the requester, audited) or rejects an appeal."""
     with transaction.atomic():
-        appeal = Appeal.objects.select_related("lead__owner", "requested_by").filter(pk=appeal_id).first()
-        if appeal is None:
+        requester_id = Appeal.objects.filter(pk=appeal_id).values_list("requested_by_id", flat=True).first()
+        if requester_id is None:
             raise NotFound("Appeal not found.")
+        # Users first, then the appeal and its lead; who may decide is judged on the rows as they
+        # are once locked (the lead may have changed hands while we waited).
+        requester = User.objects.select_for_update().get(pk=requester_id)
+        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        appeal.requested_by = requester
+        if approve:
+            appeal.lead = _lock_lead(appeal.lead_id)
         if not can_decide_appeal(actor, appeal):
             raise PermissionDenied("Only a manager of the reps involved or an admin can decide an appeal.")
-        requester = User.objects.select_for_update().get(pk=appeal.requested_by_id)
-        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
         if appeal.status != AppealStatus.PENDING:
             raise Conflict(f"This appeal was already {appeal.get_status_display().lower()}.")
         now = timezone.now()
         if approve:
             if not requester.is_active:
                 raise DomainError(f"{requester.display_name} is deactivated.")
-            lead = _lock_lead(appeal.lead_id)
+            lead = appeal.lead
             previous = lead.owner_id
             if previous != requester.pk:
                 Lead.objects.filter(pk=lead.pk).update(owner=requester, claimed_at=now, locked=False, updated_at=now)

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_manage, is_admin, sees_everything, visible_users
+from accounts.access import can_edit_pool_rules, can_manage, is_admin, sees_everything, visible_users
 from accounts.models import Role, User
 from leads import domain, imports, services
 from leads.api import _filter_leads, export_rows
@@ -245,13 +245,18 @@ def pools(request):
 
 @login_required
 def pool_rules(request, pool_id):
-    _admin_only(request)
     obj = get_object_or_404(Pool, pk=pool_id)
-    form = PoolRulesForm(request.POST or None, instance=obj)
+    if not can_edit_pool_rules(request.user, obj):
+        raise Http404
+    form = PoolRulesForm(request.POST or None, pool=obj)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Rules saved."))
-        return redirect("leads:pools")
+        try:
+            services.update_pool_rules(actor=request.user, pool_id=obj.pk, **form.rules())
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Rules saved."))
+            return redirect("leads:pool_rules", pool_id=obj.pk)
     return render(request, "leads/pool_rules.html", {"pool": obj, "form": form})
 
 

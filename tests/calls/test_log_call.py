@@ -6,8 +6,9 @@ import time_machine
 from django.utils import timezone
 
 from calls.models import Call, DirtyRepDay, FollowUp
-from calls.services import MAX_UNANSWERED_ATTEMPTS, log_call, schedule_follow_up
-from leads.models import GradeChange, LeadStatus
+from calls.services import MAX_UNANSWERED_ATTEMPTS, log_call, recycle_exhausted_leads, schedule_follow_up
+from leads.models import DoNotCallNumber, GradeChange, LeadStatus, OwnershipEvent
+from leads.services import add_do_not_call, is_do_not_call
 from telesales.errors import DomainError, NotFound, PermissionDenied
 from tests.factories import LeadFactory, TeamFactory, UserFactory
 
@@ -165,43 +166,34 @@ def test_handed_over_leads_take_their_open_follow_ups_along(rep, teammate, dispo
     assert moved_to_team.assigned_to is None and moved_to_team.scope == "team"
 
 
-def test_number_on_company_do_not_call_list_is_refused(rep, lead, dispo):
-    from django.apps import apps
-
-    try:
-        dnc_model = apps.get_model("leads", "DoNotCallNumber")
-    except LookupError:
-        pytest.skip("the company do-not-call list is not in this tree yet")
-    dnc_model.objects.create(phone=lead.phone)
-    with pytest.raises(DomainError, match="do-not-call list"):
+def test_number_on_company_do_not_call_list_is_refused(rep, admin_user, lead, dispo):
+    add_do_not_call(actor=admin_user, phone=lead.phone, reason="complained")
+    with pytest.raises(DomainError, match="do-not-call"):
         log_call(actor=rep, lead_id=lead.pk, disposition_id=dispo["reached"].pk)
+    assert not Call.objects.exists()
 
 
 def test_do_not_call_disposition_puts_the_number_on_the_company_list(rep, lead, dispo):
-    from calls.dnc import number_is_blocked
-
-    log_call(actor=rep, lead_id=lead.pk, disposition_id=dispo["dnc"].pk)
-    from django.apps import apps
-
-    try:
-        apps.get_model("leads", "DoNotCallNumber")
-    except LookupError:
-        pytest.skip("the company do-not-call list is not in this tree yet")
-    assert number_is_blocked(lead.phone)
+    call = log_call(actor=rep, lead_id=lead.pk, disposition_id=dispo["dnc"].pk)
+    assert is_do_not_call(lead.phone)
+    entry = DoNotCallNumber.objects.get(phone=lead.phone)
+    assert entry.added_by == rep and entry.reason == f"Customer asked (call {call.pk})"
 
 
-def test_lead_with_too_many_unanswered_attempts_is_recycled_to_the_pool(rep, lead, dispo):
-    services = pytest.importorskip("leads.services")
-    if not hasattr(services, "release_lead"):
-        pytest.skip("leads.services.release_lead is not in this tree yet")
-    from calls.services import recycle_exhausted_leads
-
+def test_lead_with_too_many_unanswered_attempts_is_recycled_to_the_pool_by_the_system(rep, lead, dispo):
     keep = LeadFactory(owner=rep)
     for _ in range(MAX_UNANSWERED_ATTEMPTS):
         log_call(actor=rep, lead_id=lead.pk, disposition_id=dispo["no_answer"].pk)
     log_call(actor=rep, lead_id=keep.pk, disposition_id=dispo["no_answer"].pk)
+    schedule_follow_up(actor=rep, lead_id=lead.pk, due_at=timezone.now() + dt.timedelta(days=1))
     assert recycle_exhausted_leads() == 1
+    follow_up = FollowUp.objects.get(lead=lead)
+    assert follow_up.assigned_to is None and follow_up.scope == "team"
     lead.refresh_from_db()
     keep.refresh_from_db()
     assert lead.owner is None and keep.owner == rep
+    event = OwnershipEvent.objects.filter(lead=lead).latest("id")
+    # The rule returned the lead, not the rep: no person is recorded as having given it up.
+    assert (event.actor, event.from_owner, event.to_owner, event.reason) == (None, rep, None, "auto_return")
+    assert event.note == f"Recycled by rule: {MAX_UNANSWERED_ATTEMPTS} unanswered attempts in a row"
     assert recycle_exhausted_leads() == 0

@@ -96,3 +96,12 @@ def test_distribute_by_capacity_fills_the_emptiest_rep_first(api, admin_user, re
 def test_reps_cannot_distribute(api, rep, pool):
     r = api.as_user(rep).post("/api/v1/leads/distribute/", {"pool": pool.pk, "reps": [rep.pk]})
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize(("phone", "says"), [("1390000abcd", "contains letters"),
+                                             ("13900001111 ext 12", "extensions are not supported")])
+def test_a_number_with_letters_or_an_extension_is_a_400_and_nothing_is_created(api, rep, phone, says):
+    r = api.as_user(rep).post("/api/v1/leads/", {"name": "x", "phone": phone})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_phone"
+    assert says in r.json()["error"]["message"]
+    assert not Lead.objects.exists()

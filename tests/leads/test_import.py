@@ -107,3 +107,12 @@ def test_import_api_accepts_base64_json_too(api, manager, pool, django_capture_o
     assert Lead.objects.filter(phone="+8613800000051").exists()
     bad = api.as_user(manager).post("/api/v1/lead-imports/", {**body, "content_base64": "!!"}, format="json")
     assert bad.status_code == 400
+
+
+def test_numbers_with_letters_or_extensions_are_reported_not_guessed(manager, pool):
+    job = run(manager, "name,phone\n甲,1390000abcd\n乙,13900001111 ext 12\n丙,13900002222\n".encode(), pool_id=pool.pk)
+    rows = {int(r[0]): r for r in report_rows(job)}
+    assert rows[2][1] == "error" and "contains letters" in rows[2][2]
+    assert rows[3][1] == "error" and "extensions are not supported" in rows[3][2]
+    assert rows[4][1] == "created"
+    assert list(Lead.objects.values_list("phone", flat=True)) == ["+8613900002222"]

@@ -81,7 +81,8 @@ def test_admin_edits_pool_rules(client, admin_user, pool):
     client.force_login(admin_user)
     r = client.post(f"/leads/pools/{pool.pk}/", {
         "max_held": 50, "max_claims_per_day": 10, "reclaim_cooldown_days": 3, "max_locked": 2,
-        "return_days_by_grade": '{"E": 5, "D": 8, "C": 12, "B": 20, "A": 30}', "real_contact_min_seconds": 45,
+        "return_days_E": 5, "return_days_D": 8, "return_days_C": 12, "return_days_B": 20, "return_days_A": 30,
+        "real_contact_min_seconds": 45,
         "no_progress_days": 30, "fresh_claim_hours": 24, "exempt_won": "on", "warn_days": 2, "browsing_enabled": "on",
     })
     assert r.status_code == 302

@@ -31,3 +31,20 @@ def test_fast_path_agrees_with_phonenumbers(digits, style):
 @pytest.mark.parametrize("raw", ["138 0013 8000", "+86 138-0013-8000", "(138)00138000", "13800138000"])
 def test_common_writings_normalize_to_e164(raw):
     assert normalize_phone(raw) == "+8613800138000"
+
+
+@pytest.mark.parametrize("raw", ["1390000abcd", "138OO138OOO", "1-800-FLOWERS", "tel:+8613800138000", "一三八00138000"])
+def test_letters_are_refused_not_read_as_keypad_digits(raw):
+    with pytest.raises(InvalidPhone, match="contains letters; enter the number in digits only"):
+        normalize_phone(raw)
+
+
+@pytest.mark.parametrize("raw", ["13800138000 ext 12", "13800138000 x12", "13800138000#12", "010-12345678 ext. 5",
+                                 "13800138000;ext=12", "010-12345678转123", "+86 10 1234 5678 分机 12"])
+def test_extensions_are_refused_with_a_clear_message(raw):
+    with pytest.raises(InvalidPhone, match="extensions are not supported; enter the number without one"):
+        normalize_phone(raw)
+
+
+def test_full_width_digits_are_still_a_number():
+    assert normalize_phone("１３８００１３８０００") == "+8613800138000"
