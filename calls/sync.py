@@ -20,13 +20,13 @@ from django.utils import timezone
 
 from accounts.access import scope_by_user, sees_everything, visible_users
 from accounts.models import User
-from calls import dnc
 from calls.models import Call, Disposition, FollowUp
 from calls.services import local_day, mark_rep_days, refresh_lead_call_facts, validate_amounts
 from calls.sync_rows import Row, parse_row
 from leads.grading import win_leads
 from leads.models import Lead, LeadStatus
 from leads.phones import normalize_phone
+from leads.services import add_do_not_call, do_not_call_numbers
 from telesales.errors import DomainError
 
 MAX_BATCH = 5000
@@ -145,7 +145,7 @@ def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
     leads = list(leads_qs.only("id", "phone", "owner_id", "status"))
     by_id = {lead.pk: lead for lead in leads}
     by_phone = {lead.phone: lead for lead in leads}
-    blocked = dnc.blocked_numbers([lead.phone for lead in leads])
+    blocked = do_not_call_numbers([lead.phone for lead in leads])
     rep_ids = {r.rep_id for r in live if r.rep_id}
     allowed_reps = ctx.rep_allowed(rep_ids) if rep_ids else set()
     for r in live:
@@ -311,7 +311,7 @@ def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], 
         FollowUp.objects.filter(lead_id__in=dnc_leads, done_at__isnull=True).update(done_at=now)
         for r in rows:
             if r.disposition.dnc:
-                dnc.add_number(phone=r.lead_phone, actor=ctx.actor, reason=f"Dialer {r.source} {r.external_id}")
+                add_do_not_call(phone=r.lead_phone, actor=ctx.actor, reason=f"Dialer {r.source} {r.external_id}")
     # The earliest sale in the batch wins the lead, through the grading service (its history row).
     sales: dict[int, tuple[int, object]] = {}
     for r in sorted((r for r in rows if r.disposition.sold), key=lambda r: (r.values["started_at"], r.call_id)):
