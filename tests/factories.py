@@ -106,3 +106,18 @@ class CallFactory(factory.django.DjangoModelFactory):
 
     class Params:
         sold = factory.Trait(premium=Decimal("1000.00"), margin_rate=Decimal("0.2000"))
+
+
+class IntegrationFactory(UserFactory):
+    """An API integration account (dialer, lead source, BI tool); it acts through a token."""
+
+    role = Role.INTEGRATION
+    team = None
+
+
+def api_token_for(user: User, *, actor: User | None = None, name: str | None = None) -> str:
+    """A real API token for `user` (created by an admin through the service); returns the key."""
+    from accounts.services import create_api_token
+
+    _, key = create_api_token(actor=actor or AdminFactory(), name=name or f"token for {user.username}", user=user)
+    return key
