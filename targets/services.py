@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.access import sees_everything
+from accounts.access import can_manage_team, is_admin, is_rep
 from accounts.models import Role, Team, User
 from kpis.models import DailyRepKpi
 from targets import domain, selectors
@@ -94,18 +94,16 @@ def create_target(
     if owner_kind == OwnerKind.REP:
         if rep is None:
             raise DomainError("A rep target needs a rep.")
-        if rep.role != Role.REP or not rep.is_active:
+        if not is_rep(rep) or not rep.is_active:
             raise DomainError(f"{rep.display_name} is not an active rep.")
         team = rep.team
     if owner_kind == OwnerKind.COMPANY:
         team = rep = None
     if owner_kind == OwnerKind.TEAM:
         rep = None
-    if owner_kind == OwnerKind.COMPANY and not sees_everything(actor):
-        raise PermissionDenied("Only admins set company targets.")
-    if owner_kind != OwnerKind.COMPANY and not selectors.can_manage_owner(
-        actor, owner_kind=owner_kind, team_id=team.pk if team else None, rep=rep
-    ):
+    if not selectors.can_manage_owner(actor, owner_kind=owner_kind, team_id=team.pk if team else None, rep=rep):
+        if owner_kind == OwnerKind.COMPANY:
+            raise PermissionDenied("Only admins set company targets.")
         raise PermissionDenied("You can only set targets for the teams and reps you manage.")
     period = domain.period_containing(period_kind, start)
     if parent is not None:
@@ -559,9 +557,9 @@ def create_alert_rule(
         raise DomainError("The threshold is a percentage of the daily pace between 1 and 200.")
     if not isinstance(consecutive_days, int) or not 1 <= consecutive_days <= 31:
         raise DomainError("Consecutive days must be between 1 and 31.")
-    if team is None and not sees_everything(actor):
+    if team is None and not is_admin(actor):
         raise PermissionDenied("Managers add rules for a team they manage.")
-    if team is not None and not selectors.can_manage_owner(actor, owner_kind=OwnerKind.TEAM, team_id=team.pk, rep=None):
+    if team is not None and not can_manage_team(actor, team.pk):
         raise PermissionDenied("You can only add rules for the teams you manage.")
     label = Metric(metric).label
     name = name.strip() or f"{consecutive_days} working days below {threshold.normalize():f}% of {label} pace"
@@ -592,9 +590,17 @@ def mark_alert_read(*, actor: User, alert_id: int) -> Alert:
     return alert
 
 
+def _alert_to_act_on(actor: User, alert_id: int) -> Alert:
+    """An alert the actor may see and, as a manager of its team or an admin, act on."""
+    alert = selectors.alert_for(actor=actor, alert_id=alert_id)
+    if not can_manage_team(actor, alert.target.team_id):
+        raise PermissionDenied("Only the team's managers and admins act on its alerts.")
+    return alert
+
+
 def acknowledge_alert(*, actor: User, alert_id: int) -> Alert:
     """A manager acknowledges an alert (also marks it read); acknowledging twice is refused."""
-    alert = selectors.alert_for(actor=actor, alert_id=alert_id)
+    alert = _alert_to_act_on(actor, alert_id)
     now = timezone.now()
     with transaction.atomic():
         updated = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
@@ -611,7 +617,7 @@ ROOT_CAUSE_FIELDS = ["people", "process", "customer_quality", "tools", "environm
 
 def save_root_cause(*, actor: User, alert_id: int, **fields) -> RootCauseNote:
     """Write the five-dimension root-cause note (五维归因) for an alert; at least one dimension."""
-    alert = selectors.alert_for(actor=actor, alert_id=alert_id)
+    alert = _alert_to_act_on(actor, alert_id)
     unknown = set(fields) - set(ROOT_CAUSE_FIELDS)
     if unknown:
         raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}.")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import scope_teams, sees_everything, visible_users
+from accounts.access import can_manage, is_rep, scope_teams, sees_everything, visible_users
 from accounts.models import Role, Team
 from targets import charts, domain, selectors, services
 from targets.forms import AlertRuleForm, DecomposeForm, ReviseForm, RootCauseForm, TargetForm
@@ -18,13 +18,9 @@ from targets.models import AlertRule, OwnerKind, Target
 from telesales.errors import DomainError
 
 
-def _can_create(user) -> bool:
-    return sees_everything(user) or user.role == Role.MANAGER
-
-
 def _target_form(user, data=None):
     return TargetForm(
-        data, teams=scope_teams(Team.objects.all(), user) if _can_create(user) else Team.objects.none(),
+        data, teams=scope_teams(Team.objects.all(), user) if can_manage(user) else Team.objects.none(),
         reps=visible_users(user).filter(role=Role.REP, is_active=True).order_by("username"),
         initial={"start": timezone.localdate()},
     )
@@ -46,7 +42,7 @@ def index(request):
     targets = list(qs.order_by(owner_order, "team__name", period_order, "rep__username", "start")[:300])
     rows = selectors.progress_rows(targets, today)
     plan = None
-    if request.user.role == Role.REP:
+    if is_rep(request.user):
         mine = next((t for t in targets if t.owner_kind == OwnerKind.REP and t.period_kind == "month"), None)
         if mine:
             plan = {"target": mine, **services.funnel_plan(mine, as_of=today)}
@@ -54,8 +50,8 @@ def index(request):
                    "rag": r["p"].rag} for r in rows if r["target"].period_kind in ("month", "week")][:30]
     return render(request, "targets/index.html", {
         "rows": rows, "show": show, "today": today, "plan": plan, "chart": charts.progress_chart(chart_rows),
-        "can_create": _can_create(request.user), "form": _target_form(request.user) if _can_create(request.user) else None,
-        "unread_alerts": selectors.unread_alert_count(request.user),
+        "can_create": can_manage(request.user), "form": _target_form(request.user) if can_manage(request.user) else None,
+        "unread_alerts": selectors.unread_alert_count(request.user), "is_rep": is_rep(request.user),
     })
 
 
@@ -106,13 +102,13 @@ def detail(request, pk: int):
     daily = selectors.daily_actuals([target], start=target.start, end=min(today, target.end))[target.pk]
     total_wd = cal.count(target.period) or 1
     chart = charts.daily_chart(workdays, [daily.get(d, 0) for d in workdays], float(target.value) / total_wd)
-    can_manage = selectors.can_manage_target(request.user, target)
+    manages = selectors.can_manage_target(request.user, target)
     return render(request, "targets/detail.html", {
         "target": target, "row": rows[0], "children": child_rows, "children_sum": sum(c.value for c in children),
         "children_base_sum": sum(c.base_value for c in children),
         "revisions": target.revisions.select_related("revised_by"), "plan": services.funnel_plan(target, as_of=today),
-        "chart": chart, "can_manage": can_manage, "revise_form": ReviseForm(initial={"new_value": target.value}),
-        **(_decompose_context(target) if can_manage else {}),
+        "chart": chart, "can_manage": manages, "revise_form": ReviseForm(initial={"new_value": target.value}),
+        **(_decompose_context(target) if manages else {}),
     })
 
 
@@ -190,7 +186,7 @@ def alerts(request):
         rules = rules.filter(Q(team__isnull=True) | Q(team__in=scope_teams(Team.objects.all(), request.user)))
     return render(request, "targets/alerts.html", {
         "alerts": list(qs[:200]), "unread_alerts": selectors.unread_alert_count(request.user),
-        "rules": list(rules), "rule_form": _rule_form(request.user) if _can_create(request.user) else None,
+        "rules": list(rules), "rule_form": _rule_form(request.user) if can_manage(request.user) else None,
     })
 
 

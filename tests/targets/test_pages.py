@@ -1,8 +1,8 @@
 """Target pages: list with progress, detail with decomposition and revisions, alerts."""
 
 import datetime as dt
-from html.parser import HTMLParser
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
