@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -129,12 +129,19 @@ def create_target(
     }
     if any(v < 0 for v in tiers.values()):
         raise DomainError("Tier levels and coefficients cannot be negative.")
-    with transaction.atomic():
-        return Target.objects.create(
-            metric=metric, value=value, owner_kind=owner_kind, team=team, rep=rep, period_kind=period.kind,
-            start=period.start, end=period.end, parent=parent, note=note[:300], is_stretch=stretch,
-            attainability_note=hint[:300], created_by=actor, **tiers,
-        )
+    try:
+        with transaction.atomic():
+            return Target.objects.create(
+                metric=metric, value=value, owner_kind=owner_kind, team=team, rep=rep, period_kind=period.kind,
+                start=period.start, end=period.end, parent=parent, note=note[:300], is_stretch=stretch,
+                attainability_note=hint[:300], created_by=actor, **tiers,
+            )
+    except IntegrityError:
+        owner = Target(owner_kind=owner_kind, team=team, rep=rep).owner_label
+        raise Conflict(
+            f"{owner} already has a {Metric(metric).label} target for {period.start} – {period.end}; "
+            "revise that one instead of adding another.", code="duplicate_target",
+        ) from None
 
 
 TIER_FIELDS = ["challenge_percent", "excellence_percent", "base_coefficient", "challenge_coefficient", "excellence_coefficient"]
@@ -244,7 +251,19 @@ def decompose_over_time(
             for period, value in parts
             if value > 0
         ]
-        return Target.objects.bulk_create(children)
+        return _create_parts(children)
+
+
+def _create_parts(children: list[Target]) -> list[Target]:
+    """Save a decomposition's parts; the database refuses a part that duplicates a target."""
+    try:
+        with transaction.atomic():
+            return Target.objects.bulk_create(children)
+    except IntegrityError:
+        raise Conflict(
+            "A part would duplicate a target that already exists for the same owner, metric and period; "
+            "revise or remove that target first.", code="duplicate_target",
+        ) from None
 
 
 def _locked(actor: User, target_id: int) -> Target:
@@ -367,7 +386,7 @@ def decompose_over_people(
             for s in shares
             if s.total > 0
         ]
-        return Target.objects.bulk_create(children)
+        return _create_parts(children)
 
 
 # ---- revisions -------------------------------------------------------------------------------
