@@ -62,6 +62,18 @@ def can_manage_target(actor: User, target: Target) -> bool:
     return can_manage_owner(actor, owner_kind=target.owner_kind, team_id=target.team_id, rep=target.rep)
 
 
+def last_uplift(target: Target) -> Decimal:
+    """The uplift of the target's latest split over people (its own or its time parts'), else the
+    team's setting: the decompose form starts from what the manager last chose."""
+    last = (
+        Target.objects.filter(Q(parent=target) | Q(parent__parent=target), uplift_percent__gt=0)
+        .order_by("-pk").values_list("uplift_percent", flat=True).first()
+    )
+    if last is not None:
+        return last
+    return target.team.target_uplift_percent if target.owner_kind == OwnerKind.TEAM else Decimal(0)
+
+
 def alerts_visible_to(user: User) -> QuerySet[Alert]:
     """Alerts are for managers (their teams' targets) and admins; reps see none."""
     qs = Alert.objects.select_related("rule", "target", "target__team", "target__rep", "acknowledged_by")

@@ -365,28 +365,50 @@ def decompose_over_people(
     replace: bool = False,
 ) -> list[Target]:
     """Hand a company target to teams or a team target to its reps, same period; the base parts
-    sum exactly to the target and the uplift is stored on each part."""
+    sum exactly to the target and the uplift is stored on each part. A target already split over
+    time (say into weeks) hands each of its time parts over the same way, unless replacing."""
     with transaction.atomic():
         target = _locked(actor, target_id)
         _require_manage(actor, target)
-        shares, uplift = preview_over_people(target=target, method=method, weights=weights, uplift_percent=uplift_percent)
-        _clear_children(target, replace)
-        to_teams = target.owner_kind == OwnerKind.COMPANY
-        children = [
-            Target(
-                metric=target.metric, value=s.total, uplift_percent=uplift, uplift_amount=s.uplift,
-                owner_kind=OwnerKind.TEAM if to_teams else OwnerKind.REP,
-                team_id=s.owner.pk if to_teams else target.team_id, rep_id=None if to_teams else s.owner.pk,
-                period_kind=target.period_kind, start=target.start, end=target.end, parent=target,
-                challenge_percent=target.challenge_percent, excellence_percent=target.excellence_percent,
-                base_coefficient=target.base_coefficient, challenge_coefficient=target.challenge_coefficient,
-                excellence_coefficient=target.excellence_coefficient, created_by=actor,
-                note=f"{method} share of {target.owner_label}",
-            )
-            for s in shares
-            if s.total > 0
-        ]
-        return _create_parts(children)
+        time_parts = [] if replace else _time_parts(target)
+        if time_parts:
+            return [
+                part for piece in time_parts
+                for part in _hand_to_people(actor, piece, method=method, weights=weights, uplift_percent=uplift_percent)
+            ]
+        return _hand_to_people(actor, target, method=method, weights=weights, uplift_percent=uplift_percent,
+                               replace=replace)
+
+
+def _time_parts(target: Target) -> list[Target]:
+    """The target's parts over time (same owner, shorter periods), locked in primary-key order."""
+    return list(
+        Target.objects.select_for_update(of=("self",)).select_related("team")
+        .filter(parent=target, owner_kind=target.owner_kind, team_id=target.team_id, rep_id=target.rep_id)
+        .order_by("pk")
+    )
+
+
+def _hand_to_people(actor: User, target: Target, *, method: str, weights: dict | None, uplift_percent,
+                    replace: bool = False) -> list[Target]:
+    shares, uplift = preview_over_people(target=target, method=method, weights=weights, uplift_percent=uplift_percent)
+    _clear_children(target, replace)
+    to_teams = target.owner_kind == OwnerKind.COMPANY
+    children = [
+        Target(
+            metric=target.metric, value=s.total, uplift_percent=uplift, uplift_amount=s.uplift,
+            owner_kind=OwnerKind.TEAM if to_teams else OwnerKind.REP,
+            team_id=s.owner.pk if to_teams else target.team_id, rep_id=None if to_teams else s.owner.pk,
+            period_kind=target.period_kind, start=target.start, end=target.end, parent=target,
+            challenge_percent=target.challenge_percent, excellence_percent=target.excellence_percent,
+            base_coefficient=target.base_coefficient, challenge_coefficient=target.challenge_coefficient,
+            excellence_coefficient=target.excellence_coefficient, created_by=actor,
+            note=f"{method} share of {target.owner_label}",
+        )
+        for s in shares
+        if s.total > 0
+    ]
+    return _create_parts(children)
 
 
 # ---- revisions -------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def _decompose_context(target: Target, form=None) -> dict:
         except DomainError:
             people = []
     initial = {"dimension": "people" if target.owner_kind != OwnerKind.REP else "time", "method": "even",
-               "uplift_percent": target.team.target_uplift_percent if target.owner_kind == OwnerKind.TEAM else 0}
+               "uplift_percent": selectors.last_uplift(target)}
     return {"decompose_form": form or DecomposeForm(initial=initial), "people": people,
             "months": range(1, 13)}
 
@@ -93,6 +93,10 @@ def detail(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("targets:index")
+    return _detail(request, target)
+
+
+def _detail(request, target: Target, decompose_form: DecomposeForm | None = None, status: int = 200):
     today = timezone.localdate()
     rows = selectors.progress_rows([target], today)
     children = list(target.children.select_related("team", "rep").order_by("start", "team__name", "rep__username"))
@@ -108,8 +112,8 @@ def detail(request, pk: int):
         "children_base_sum": sum(c.base_value for c in children),
         "revisions": target.revisions.select_related("revised_by"), "plan": services.funnel_plan(target, as_of=today),
         "chart": chart, "can_manage": manages, "revise_form": ReviseForm(initial={"new_value": target.value}),
-        **(_decompose_context(target) if manages else {}),
-    })
+        **(_decompose_context(target, decompose_form) if manages else {}),
+    }, status=status)
 
 
 @login_required
@@ -159,19 +163,25 @@ def decompose_preview(request, pk: int):
 @login_required
 @require_POST
 def decompose(request, pk: int):
-    form = DecomposeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors.as_text())
-        return redirect("targets:detail", pk=pk)
-    args = _decompose_args(form, request.POST)
+    """Split a target; a refused split shows the page again with the form as it was entered."""
     try:
+        target = selectors.target_for(actor=request.user, target_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("targets:index")
+    form = DecomposeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(form.errors.as_text())
+        args = _decompose_args(form, request.POST)
         if form.cleaned_data["dimension"] == "time":
             parts = services.decompose_over_time(actor=request.user, target_id=pk, replace=form.cleaned_data["replace"], **args)
         else:
             parts = services.decompose_over_people(actor=request.user, target_id=pk, replace=form.cleaned_data["replace"], **args)
-        messages.success(request, _("Decomposed into %(n)d parts.") % {"n": len(parts)})
     except DomainError as exc:
         messages.error(request, exc.message)
+        return _detail(request, target, form, status=exc.status_code)
+    messages.success(request, _("Decomposed into %(n)d parts.") % {"n": len(parts)})
     return redirect("targets:detail", pk=pk)
 
 
