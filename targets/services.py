@@ -383,7 +383,7 @@ def decompose_over_people(
 def _time_parts(target: Target) -> list[Target]:
     """The target's parts over time (same owner, shorter periods), locked in primary-key order."""
     return list(
-        Target.objects.select_for_update(of=("self",)).select_related("team")
+        Target.objects.select_for_update(of=("self",))
         .filter(parent=target, owner_kind=target.owner_kind, team_id=target.team_id, rep_id=target.rep_id)
         .order_by("pk")
     )
