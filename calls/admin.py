@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from accounts.access import is_admin
 from calls.cdr import import_cdr
 from calls.models import Call, DirtyRepDay, Disposition, FollowUp
 from calls.services import local_day, mark_rep_days, refresh_lead_call_facts
@@ -73,7 +74,7 @@ class CallAdmin(admin.ModelAdmin):
 
     def import_cdr_view(self, request):
         """Upload an Asterisk Master.csv; the per-row report is shown after the import."""
-        if not request.user.is_superuser and request.user.role not in ("admin",):
+        if not is_admin(request.user):
             messages.error(request, "Only admins import call records.")
             return redirect("admin:calls_call_changelist")
         form = CdrUploadForm(request.POST or None, request.FILES or None)

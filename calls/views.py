@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_manage_user, visible_users
+from accounts.access import can_manage_user, is_rep, visible_users
 from accounts.models import Role, User
 from calls import locks, selectors, services
 from calls.forms import CallForm
@@ -54,7 +54,7 @@ def index(request):
     if team is not None:
         problem = services.calling_hours_problem(team=team, channel="phone", at=now)
         hours_note = problem
-    reps = _team_reps(request.user) if request.user.role != Role.REP else []
+    reps = [] if is_rep(request.user) else _team_reps(request.user)
     return render(request, "calls/index.html", {
         "plan": plan, "rep": rep, "team": team, "hours_note": hours_note, "reps": reps, "lead_url": lead_url,
         "links": {f.lead_id: lead_url(f.lead_id) for f in [*plan.overdue, *plan.today]}
@@ -153,7 +153,7 @@ def report(request):
             messages.error(request, _("Use a date such as 2026-03-10."))
     summary = None
     reps = []
-    if request.user.role != Role.REP:
+    if not is_rep(request.user):
         reps = _team_reps(request.user)
         summary = selectors.team_day_summary(reps, day)
     return render(request, "calls/report.html", {

@@ -8,8 +8,16 @@ from decimal import Decimal
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.access import managed_team_ids, scope_by_user, scope_teams, sees_everything
-from accounts.models import Role, Team, User
+from accounts.access import (
+    is_admin,
+    is_manager,
+    is_rep,
+    managed_team_ids,
+    scope_by_user,
+    scope_teams,
+    sees_everything,
+)
+from accounts.models import Team, User
 from coaching import domain
 from coaching.models import (
     ImprovementPlan,
@@ -22,10 +30,6 @@ from coaching.models import (
     Scorecard,
 )
 from telesales.errors import NotFound
-
-
-def is_admin(user: User) -> bool:
-    return bool(user.is_superuser or user.role == Role.ADMIN)
 
 
 # ---- scorecards and plans -----------------------------------------------------------------------
@@ -115,7 +119,7 @@ def reviews_of_sample(user: User, sample: SampledCall) -> list[Review]:
 def completed_samples(user: User, *, rep_id: int | None = None, team_id: int | None = None,
                       since: dt.date | None = None) -> QuerySet[SampledCall]:
     qs = samples_visible_to(user).filter(completed_at__isnull=False)
-    if not sees_everything(user) and user.role == Role.REP:
+    if is_rep(user):
         qs = qs.filter(rep=user)  # a rep reviewing a teammate's call still sees only own results here
     if rep_id:
         qs = qs.filter(rep_id=rep_id)
@@ -184,9 +188,9 @@ def notes_visible_to(user: User) -> QuerySet[OneToOneNote]:
     qs = OneToOneNote.objects.select_related("rep", "author").prefetch_related("action_items")
     if is_admin(user):
         return qs
-    if user.role == Role.MANAGER:
+    if is_manager(user):
         return qs.filter(Q(rep__team_id__in=managed_team_ids(user)) | Q(author=user))
-    if user.role == Role.REP:
+    if is_rep(user):
         return qs.filter(rep=user, private=False)
     return qs.none()
 

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.access import can_manage_user, managed_team_ids, sees_everything
+from accounts.access import can_manage, can_manage_team, can_manage_user, is_admin, is_rep, sees_everything
 from accounts.models import Role, Team, TeamStage, User
 from calls.models import Call
 from coaching import domain
@@ -43,11 +43,9 @@ PLAN_DAYS = 30
 
 def _require_coach(actor: User, team_id: int | None = None) -> None:
     """Managers (of the team, when one is given) and admins run coaching."""
-    if sees_everything(actor) and actor.role != Role.INTEGRATION:
-        return
-    if actor.role != Role.MANAGER:
+    if not can_manage(actor):
         raise PermissionDenied("Only managers and admins can do this.")
-    if team_id is not None and team_id not in managed_team_ids(actor):
+    if team_id is not None and not can_manage_team(actor, team_id):
         raise PermissionDenied("You do not manage this team.")
 
 
@@ -118,7 +116,7 @@ def create_scorecard(*, actor: User, name: str, criteria: Sequence[CriterionInpu
                      critical_cap: Decimal = Decimal(0), calibration_threshold: Decimal = Decimal(15)) -> Scorecard:
     """A new scorecard with its first version."""
     _require_coach(actor, team.pk if team else None)
-    if team is None and not sees_everything(actor):
+    if team is None and not is_admin(actor):
         raise PermissionDenied("Only admins create scorecards for every team; pick your team.")
     cleaned = _clean_criteria(criteria)
     card = Scorecard.objects.create(name=name.strip() or "Scorecard", team=team, created_by=actor)
@@ -141,7 +139,7 @@ def edit_scorecard(*, actor: User, scorecard_id: int, criteria: Sequence[Criteri
     if card is None:
         raise NotFound("Scorecard not found.")
     _require_coach(actor, card.team_id)
-    if card.team_id is None and not sees_everything(actor):
+    if card.team_id is None and not is_admin(actor):
         raise PermissionDenied("Only admins edit company-wide scorecards.")
     cleaned = _clean_criteria(criteria)
     latest = current_version(card)
@@ -267,7 +265,7 @@ def sample_call(*, actor: User, call_id: int, scorecard_id: int) -> SampledCall:
     call = Call.objects.select_related("rep").filter(pk=call_id).first()
     if call is None:
         raise NotFound("Call not found.")
-    if not can_manage_user(actor, call.rep) or actor.role == Role.INTEGRATION:
+    if not can_manage_user(actor, call.rep):
         raise PermissionDenied("You can only sample calls of reps you manage.")
     card = Scorecard.objects.filter(pk=scorecard_id).first()
     if card is None:
@@ -285,10 +283,10 @@ def sample_call(*, actor: User, call_id: int, scorecard_id: int) -> SampledCall:
 @transaction.atomic
 def assign_reviewer(*, actor: User, sample_id: int, reviewer: User) -> ReviewAssignment:
     """Add a reviewer to a sampled call; never the rep who made the call."""
-    sample = SampledCall.objects.select_for_update().select_related("rep").filter(pk=sample_id).first()
+    sample = SampledCall.objects.select_for_update(of=("self",)).filter(pk=sample_id).first()
     if sample is None:
         raise NotFound("Sampled call not found.")
-    if not can_manage_user(actor, sample.rep) or actor.role == Role.INTEGRATION:
+    if not can_manage_user(actor, sample.rep):
         raise PermissionDenied("You can only assign reviewers for reps you manage.")
     if reviewer.pk == sample.rep_id:
         raise DomainError("A rep cannot review their own call; pick another reviewer.", code="self_review")
@@ -314,7 +312,7 @@ def submit_review(*, actor: User, assignment_id: int, scores: dict[str, int], co
     if assignment.rep_id == actor.pk:
         raise PermissionDenied("You cannot review your own call.")
     # Lock the sample so two last reviewers cannot both skip (or both do) the completion.
-    sample = SampledCall.objects.select_for_update().select_related("version").get(pk=assignment.sampled_call_id)
+    sample = SampledCall.objects.select_for_update(of=("self",)).get(pk=assignment.sampled_call_id)
     if Review.objects.filter(assignment=assignment).exists():
         raise Conflict("You have already scored this call.")
     version = sample.version
@@ -367,9 +365,9 @@ def start_plan(*, actor: User, rep: User, title: str, items: Sequence[ItemInput 
                support: Iterable[str] = (), source_kind: str = PlanSource.MANUAL, source_ref: str = "",
                check_in_every_days: int = 7, start_date: dt.date | None = None) -> ImprovementPlan:
     """Start a 30-day improvement plan with 3–5 SMART items; one open plan per rep."""
-    if actor.role == Role.INTEGRATION or not can_manage_user(actor, rep) or actor.pk == rep.pk:
+    if not can_manage_user(actor, rep) or actor.pk == rep.pk:
         raise PermissionDenied("Only the rep's manager or an admin can start an improvement plan.")
-    if rep.role != Role.REP:
+    if not is_rep(rep):
         raise DomainError("Improvement plans are for reps.")
     if source_kind not in PlanSource.values:
         raise DomainError("Source must be diagnosis, qa or manual.")
@@ -405,7 +403,9 @@ def start_plan_from_qa(*, actor: User, sample: SampledCall, **kwargs) -> Improve
 
 
 def _plan_for_update(plan_id: int) -> ImprovementPlan:
-    plan = ImprovementPlan.objects.select_for_update().select_related("rep").filter(pk=plan_id).first()
+    # Lock only the plan row; its rep is read after the lock (a joined row would be locked too, and
+    # PostgreSQL does not re-read it after a wait).
+    plan = ImprovementPlan.objects.select_for_update(of=("self",)).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound("Improvement plan not found.")
     return plan
@@ -426,8 +426,8 @@ def acknowledge_plan(*, actor: User, plan_id: int) -> ImprovementPlan:
 
 
 def _require_plan_manager(actor: User, plan: ImprovementPlan) -> None:
-    if actor.role == Role.INTEGRATION or not can_manage_user(actor, plan.rep):
-        if plan.rep_id == actor.pk:
+    if not can_manage_user(actor, plan.rep):
+        if plan.rep_id == actor.pk or sees_everything(actor):
             raise PermissionDenied("Your manager records check-ins and the outcome.")
         raise NotFound("Improvement plan not found.")
 
@@ -475,7 +475,7 @@ def record_outcome(*, actor: User, plan_id: int, outcome: str, note: str = "", e
 def write_note(*, actor: User, rep: User, situation: str, behaviour: str, impact: str, agreed_actions: str = "",
                private: bool = False, held_on: dt.date | None = None) -> OneToOneNote:
     """Record a one-to-one in SBI form."""
-    if actor.role == Role.INTEGRATION or actor.pk == rep.pk or not can_manage_user(actor, rep):
+    if actor.pk == rep.pk or not can_manage_user(actor, rep):
         raise PermissionDenied("Only the rep's manager or an admin writes one-to-one notes.")
     if not (situation.strip() and behaviour.strip() and impact.strip()):
         raise DomainError("Fill in situation, behaviour and impact.")
@@ -492,7 +492,7 @@ def add_action_item(*, actor: User, note_id: int, description: str, due_on: dt.d
     note = OneToOneNote.objects.select_related("rep").filter(pk=note_id).first()
     if note is None:
         raise NotFound("Note not found.")
-    if actor.role == Role.INTEGRATION or not can_manage_user(actor, note.rep) or actor.pk == note.rep_id:
+    if not can_manage_user(actor, note.rep) or actor.pk == note.rep_id:
         if note.rep_id == actor.pk and not note.private:
             raise PermissionDenied("Your manager adds the follow-up tasks.")
         raise NotFound("Note not found.")
@@ -508,10 +508,10 @@ def add_action_item(*, actor: User, note_id: int, description: str, due_on: dt.d
 
 @transaction.atomic
 def complete_action_item(*, actor: User, item_id: int) -> ActionItem:
-    item = ActionItem.objects.select_for_update().select_related("note__rep").filter(pk=item_id).first()
+    item = ActionItem.objects.select_for_update(of=("self",)).filter(pk=item_id).first()
     if item is None:
         raise NotFound("Action item not found.")
-    allowed = item.owner_id == actor.pk or (actor.role != Role.INTEGRATION and can_manage_user(actor, item.note.rep))
+    allowed = item.owner_id == actor.pk or can_manage_user(actor, item.note.rep)
     if not allowed:
         raise NotFound("Action item not found.")
     if item.done_at is None:

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import managed_team_ids, scope_teams, sees_everything, visible_users
+from accounts.access import can_manage, can_manage_user, is_admin, is_rep, scope_teams, visible_users
 from accounts.models import Role, Team, TeamStage, User
 from coaching import charts, domain, reports, selectors, services
 from coaching.models import ActionItem, PlanOutcome, PlanSource, Support
@@ -24,12 +24,8 @@ CRITERION_ROWS = 8
 ITEM_ROWS = 5
 
 
-def _is_coach(user: User) -> bool:
-    return user.role == Role.MANAGER or (sees_everything(user) and user.role != Role.INTEGRATION)
-
-
 def _require_coach(request) -> None:
-    if not _is_coach(request.user):
+    if not can_manage(request.user):
         raise Http404
 
 
@@ -78,8 +74,9 @@ def index(request):
     """Coaching start page: my review queue; reps see their results and plan; managers see
     overdue check-ins, open plans, calls needing calibration and each team's stage."""
     user = request.user
-    ctx = {"queue": list(selectors.review_queue(user)[:50]), "is_coach": _is_coach(user), "today": timezone.localdate()}
-    if user.role == Role.REP:
+    ctx = {"queue": list(selectors.review_queue(user)[:50]), "is_coach": can_manage(user), "is_rep": is_rep(user),
+           "today": timezone.localdate()}
+    if ctx["is_rep"]:
         ctx["my_results"] = list(selectors.completed_samples(user).filter(rep=user).order_by("-completed_at")[:20])
         ctx["my_plan"] = selectors.plans_visible_to(user).filter(rep=user, closed_at__isnull=True).first()
         ctx["my_actions"] = list(
@@ -156,16 +153,15 @@ def sample(request, sample_id: int):
     for c in criteria:
         table.append({"c": c, "scores": [next((x.score for x in r.scores.all() if x.criterion_id == c.pk), None)
                                          for r in reviews]})
-    can_manage = _is_coach(request.user) and (sees_everything(request.user)
-                                               or s.rep.team_id in managed_team_ids(request.user))
+    manages = can_manage_user(request.user, s.rep)
     mine = next((a for a in assignments if a.reviewer_id == request.user.pk), None)
     ctx = {
         "s": s, "assignments": assignments, "reviews": reviews, "table": table, "mine": mine,
         "my_pending": mine is not None and not any(r.assignment_id == mine.pk for r in reviews),
-        "show_result": s.is_complete and (request.user.pk == s.rep_id or can_manage or mine is not None),
-        "can_manage": can_manage,
+        "show_result": s.is_complete and (request.user.pk == s.rep_id or manages or mine is not None),
+        "can_manage": manages,
         "candidates": visible_users(request.user).filter(is_active=True).exclude(pk=s.rep_id).order_by("username")
-        if can_manage else [],
+        if manages else [],
         "submitted": len(reviews) if s.is_complete else None,
         "pending_count": sum(1 for a in assignments) - (len(reviews) if s.is_complete else 0),
     }
@@ -213,8 +209,8 @@ def results(request):
     pareto = selectors.pareto_for(qs)
     ctx = {
         "count": len(df), "weeks": weeks, "rep_id": rep_id, "team_id": team_id,
-        "reps": _team_reps(user) if _is_coach(user) else [],
-        "teams_list": scope_teams(Team.objects.all(), user) if _is_coach(user) else [],
+        "reps": _team_reps(user) if can_manage(user) else [],
+        "teams_list": scope_teams(Team.objects.all(), user) if can_manage(user) else [],
         "team_rows": teams.to_dict("records"), "rep_rows": reports.rep_averages(df).to_dict("records"),
         "pareto": pareto,
     }
@@ -276,7 +272,7 @@ def scorecards(request):
     for card in cards:
         card.current = max(card.versions.all(), key=lambda v: v.number, default=None)
     return render(request, "coaching/scorecards.html", {
-        "cards": cards, "teams": teams, "rows": _criterion_rows([]),
+        "cards": cards, "teams": teams, "rows": _criterion_rows([]), "is_admin": is_admin(request.user),
     })
 
 
@@ -375,7 +371,7 @@ def plans(request):
     if show == "open":
         qs = qs.filter(closed_at__isnull=True)
     return render(request, "coaching/plans.html", {"plans": list(qs[:200]), "show": show,
-                                                   "is_coach": _is_coach(request.user)})
+                                                   "is_coach": can_manage(request.user)})
 
 
 @login_required
@@ -426,7 +422,7 @@ def plan(request, plan_id: int):
     today = timezone.localdate()
     return render(request, "coaching/plan.html", {
         "p": p, "is_rep": p.rep_id == request.user.pk, "overdue": p.is_open and today > p.next_check_in,
-        "can_manage": _is_coach(request.user) and p.rep_id != request.user.pk, "outcomes": PlanOutcome.choices,
+        "can_manage": can_manage_user(request.user, p.rep) and p.rep_id != request.user.pk, "outcomes": PlanOutcome.choices,
         "today": today, "review_due": today >= p.review_date,
     })
 
@@ -481,7 +477,7 @@ def notes(request):
     if rep_id and rep_id.isdigit():
         qs = qs.filter(rep_id=int(rep_id))
     return render(request, "coaching/notes.html", {
-        "notes": list(qs[:200]), "is_coach": _is_coach(user), "reps": _team_reps(user) if _is_coach(user) else [],
+        "notes": list(qs[:200]), "is_coach": can_manage(user), "reps": _team_reps(user) if can_manage(user) else [],
         "today": timezone.localdate(), "post": request.POST if request.method == "POST" else {},
     })
 
@@ -501,7 +497,7 @@ def note(request, note_id: int):
             messages.error(request, exc.message)
         return redirect("coaching:note", note_id=n.pk)
     return render(request, "coaching/note.html", {
-        "n": n, "can_manage": _is_coach(request.user) and n.rep_id != request.user.pk,
+        "n": n, "can_manage": can_manage_user(request.user, n.rep) and n.rep_id != request.user.pk,
         "today": timezone.localdate(), "default_due": timezone.localdate() + dt.timedelta(days=7),
     })
 

@@ -373,22 +373,26 @@ def stage_stats(scope: Scope, start: dt.datetime, end: dt.datetime) -> StageStat
 
 def average_days_in_stage(scope: Scope, start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
     """Average days a customer spent at each grade, over the stays that ended in [start, end)
-    (a stay starts at the previous change, or at the lead's creation for the first E)."""
+    (a stay starts at the previous change, or at the lead's creation for the first E).
+
+    A first stay whose change is dated before the lead's creation (a backdated sale synced from
+    the dialer, a lead imported after its calls) has no known start: it is left out, never
+    counted as a negative stay."""
     _check_period(start, end)
     gc, lead = _table(GradeChange), _table(Lead)
     owner_where, owner_params = _owner_filter("c.owner_id", scope.owner_ids)
-    prev = (
-        f"COALESCE((SELECT MAX(p.changed_at) FROM {gc} p WHERE p.lead_id = c.lead_id AND "
-        f"(p.changed_at < c.changed_at OR (p.changed_at = c.changed_at AND p.id < c.id))), l.created_at)"
-    )
     if connection.vendor == "postgresql":
-        seconds = f"EXTRACT(EPOCH FROM (c.changed_at - {prev}))"
+        seconds = "EXTRACT(EPOCH FROM (s.changed_at - s.entered_at))"
     else:
-        seconds = f"(julianday(c.changed_at) - julianday({prev})) * 86400.0"
+        seconds = "(julianday(s.changed_at) - julianday(s.entered_at)) * 86400.0"
     sql = (
-        f"SELECT c.from_grade, AVG({seconds}) FROM {gc} c JOIN {lead} l ON l.id = c.lead_id "
-        f"WHERE c.changed_at >= %s AND c.changed_at < %s AND c.from_grade <> '' AND {owner_where} "
-        f"GROUP BY c.from_grade"
+        f"SELECT s.from_grade, AVG(CASE WHEN s.entered_at <= s.changed_at THEN {seconds} END) FROM ("
+        f"SELECT c.from_grade, c.changed_at, COALESCE((SELECT MAX(p.changed_at) FROM {gc} p "
+        f"WHERE p.lead_id = c.lead_id AND (p.changed_at < c.changed_at OR (p.changed_at = c.changed_at AND p.id < c.id))"
+        f"), l.created_at) AS entered_at "
+        f"FROM {gc} c JOIN {lead} l ON l.id = c.lead_id "
+        f"WHERE c.changed_at >= %s AND c.changed_at < %s AND c.from_grade <> '' AND {owner_where}"
+        f") s GROUP BY s.from_grade"
     )
     out: dict[str, float | None] = dict.fromkeys(GRADES)
     with connection.cursor() as cur:

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import managed_team_ids, sees_everything, visible_users
+from accounts.access import is_rep, managed_team_ids, visible_users
 from accounts.models import Role, Team
 from funnel import charts, domain, selectors
 from funnel.forms import CoverageForm, FunnelFilterForm, GradeForm, PlanForm, default_plan_start
@@ -46,7 +46,7 @@ def _scope_or_404(request, rep_id, team_id):
 
 def _choices(user):
     """Reps and teams the user may switch to (managers and admins)."""
-    if user.role == Role.REP and not sees_everything(user):
+    if is_rep(user):
         return [], []
     reps = visible_users(user).filter(role=Role.REP, is_active=True).order_by("username")
     teams = Team.objects.filter(pk__in=managed_team_ids(user)).order_by("name")
@@ -95,6 +95,7 @@ def index(request):
             "stages": _stage_rows(stats, avg_days), "bc_rate": domain.as_percent(stats.bc_to_a_rate),
             "stats": stats, "days": days, "as_of": data.get("as_of") or timezone.localdate(),
             "chart": charts.funnel_figure(counts, stats.rates()), "reps": reps, "teams": teams,
+            "is_rep": is_rep(request.user),
         },
     )
 
@@ -104,13 +105,13 @@ def team(request):
     """All reps' funnels side by side with each one's shape, and B/C → A conversion per rep."""
     form = FunnelFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    if request.user.role == Role.REP and not sees_everything(request.user):
+    if is_rep(request.user):
         raise Http404("The team view is for managers.")
     scope = _scope_or_404(request, None, data.get("team"))
     as_of = _as_of_moment(data.get("as_of"))
     days = data.get("days") or 30
     end = as_of or timezone.now()
-    reps = [r for r in scope.reps if r.role == Role.REP]
+    reps = [r for r in scope.reps if is_rep(r)]
     owner_ids = [r.pk for r in reps]
     counts = selectors.funnel_counts_by_owner(owner_ids, as_of)
     # Conversion up to now starts from the current funnel just read: no second pass over the leads.
@@ -150,7 +151,7 @@ def plan(request):
     bound = "target" in request.GET
     form = PlanForm(request.GET if bound else None, initial={"start": default_plan_start(), "weeks": 4})
     coverage_form = CoverageForm(request.GET if "cycle_months" in request.GET else None)
-    ctx: dict = {"form": form, "coverage_form": coverage_form}
+    ctx: dict = {"form": form, "coverage_form": coverage_form, "is_rep": is_rep(request.user)}
     reps, teams = _choices(request.user)
     ctx.update(reps=reps, teams=teams)
     if coverage_form.is_bound and coverage_form.is_valid():

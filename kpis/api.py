@@ -12,8 +12,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import managed_team_ids, visible_users
-from accounts.models import Role, Team, User
+from accounts.access import is_rep, managed_team_ids, visible_users
+from accounts.models import Team, User
 from kpis import domain, selectors
 from kpis.domain import DRIVERS, Counts, decompose, fraction_to_decimal
 from telesales.errors import DomainError, NotFound
@@ -181,7 +181,7 @@ _with_from(DiagnosisSerializer, serializers.DateField())
 def default_team_for(user: User, team_id: int | None) -> Team:
     if team_id:
         return selectors.team_for(user, team_id)
-    if user.role == Role.REP or not managed_team_ids(user):
+    if is_rep(user) or not managed_team_ids(user):
         if user.team_id:
             return selectors.team_for(user, user.team_id)
         raise DomainError("Give team=<id>: you are not on a team.")
@@ -282,7 +282,7 @@ def simulate(user: User, *, start: dt.date, end: dt.date, uplifts: dict, percent
              rep_id: int | None = None, team_id: int | None = None) -> dict:
     """What-if for a rep or a team: new result after the uplifts, drivers ranked by effect."""
     if rep_id is None and team_id is None:
-        if user.role != Role.REP:
+        if not is_rep(user):
             raise DomainError("Give rep=<id> or team=<id> to simulate.")
         rep_id = user.id
     if rep_id is not None:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.access import managed_team_ids, sees_everything, visible_users
+from accounts.access import is_admin, is_manager, is_rep, managed_team_ids, sees_everything, visible_users
 from accounts.models import Role, Team, User
 from kpis import charts, domain, reports, selectors
 from kpis.api import team_diagnosis
@@ -136,7 +136,7 @@ def index(request):
     user = request.user
     if sees_everything(user):
         return company_dashboard(request)
-    if user.role == Role.MANAGER and managed_team_ids(user):
+    if is_manager(user) and managed_team_ids(user):
         return team_dashboard(request, sorted(managed_team_ids(user))[0])
     return rep_dashboard(request, user.id)
 
@@ -144,7 +144,7 @@ def index(request):
 @login_required
 def team_dashboard(request, team_id: int):
     user = request.user
-    if user.role == Role.REP:
+    if is_rep(user):
         return redirect("kpis:index")
     try:
         team = selectors.team_for(user, team_id)
@@ -267,7 +267,7 @@ def export(request, kind: str, object_id: int):
     user = request.user
     period = parse_period(request)
     table = request.GET.get("table", "")
-    if kind == "team" and user.role != Role.REP:
+    if kind == "team" and not is_rep(user):
         try:
             team = selectors.team_for(user, object_id)
         except DomainError as exc:
@@ -300,7 +300,7 @@ def export(request, kind: str, object_id: int):
 @login_required
 def runs(request):
     """The KPI job's run log for admins, with a button to run the incremental job now."""
-    if not sees_everything(request.user):
+    if not is_admin(request.user):
         return HttpResponseForbidden("Only admins can see the KPI job.")
     return render(request, "kpis/runs.html", {"runs": selectors.recent_runs(50)})
 
@@ -308,7 +308,7 @@ def runs(request):
 @login_required
 @require_POST
 def run_now(request):
-    if not sees_everything(request.user):
+    if not is_admin(request.user):
         return HttpResponseForbidden("Only admins can run the KPI job.")
     from kpis.tasks import recompute_kpis
 

@@ -97,6 +97,19 @@ class Target(models.Model):
                 name="target_owner_consistent",
             ),
             models.CheckConstraint(condition=Q(uplift_percent__gte=0), name="target_uplift_non_negative"),
+            # One target per owner, metric and period: a second one is a duplicate (revise instead).
+            models.UniqueConstraint(
+                fields=["metric", "period_kind", "start", "end"], condition=Q(owner_kind="company"),
+                name="target_unique_company_period",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "metric", "period_kind", "start", "end"], condition=Q(owner_kind="team"),
+                name="target_unique_team_period",
+            ),
+            models.UniqueConstraint(
+                fields=["rep", "metric", "period_kind", "start", "end"], condition=Q(owner_kind="rep"),
+                name="target_unique_rep_period",
+            ),
         ]
         indexes = [
             models.Index(fields=["metric", "start", "end"], name="target_metric_period"),

@@ -8,8 +8,15 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from accounts.access import managed_team_ids, sees_everything
-from accounts.models import Role, User
+from accounts.access import (
+    can_manage_team,
+    can_manage_user,
+    is_admin,
+    is_manager,
+    managed_team_ids,
+    sees_everything,
+)
+from accounts.models import User
 from kpis.models import DailyRepKpi
 from targets import domain
 from targets.models import METRIC_FACT, Alert, Holiday, OwnerKind, Target
@@ -26,7 +33,7 @@ def targets_visible_to(user: User) -> QuerySet[Target]:
     qs = Target.objects.select_related("team", "rep", "parent")
     if sees_everything(user):
         return qs
-    if user.role == Role.MANAGER:
+    if is_manager(user):
         teams = managed_team_ids(user)
         return qs.filter(
             Q(owner_kind=OwnerKind.COMPANY) | Q(team_id__in=teams) | Q(rep__team_id__in=teams) | Q(rep=user)
@@ -42,21 +49,29 @@ def target_for(*, actor: User, target_id: int) -> Target:
 
 
 def can_manage_owner(actor: User, *, owner_kind: str, team_id: int | None, rep: User | None) -> bool:
-    """Admins manage every target; managers their teams' and their reps' targets; reps none."""
-    if sees_everything(actor):
-        return True
-    if actor.role != Role.MANAGER:
-        return False
-    teams = set(managed_team_ids(actor))
-    if owner_kind == OwnerKind.TEAM:
-        return team_id in teams
+    """Admins manage every target, and alone the company's; managers their teams' and their reps'
+    targets; reps and integrations none."""
+    if owner_kind == OwnerKind.COMPANY:
+        return is_admin(actor)
     if owner_kind == OwnerKind.REP:
-        return rep is not None and rep.team_id in teams
-    return False
+        return rep is not None and can_manage_user(actor, rep)
+    return can_manage_team(actor, team_id)
 
 
 def can_manage_target(actor: User, target: Target) -> bool:
     return can_manage_owner(actor, owner_kind=target.owner_kind, team_id=target.team_id, rep=target.rep)
+
+
+def last_uplift(target: Target) -> Decimal:
+    """The uplift of the target's latest split over people (its own or its time parts'), else the
+    team's setting: the decompose form starts from what the manager last chose."""
+    last = (
+        Target.objects.filter(Q(parent=target) | Q(parent__parent=target), uplift_percent__gt=0)
+        .order_by("-pk").values_list("uplift_percent", flat=True).first()
+    )
+    if last is not None:
+        return last
+    return target.team.target_uplift_percent if target.owner_kind == OwnerKind.TEAM else Decimal(0)
 
 
 def alerts_visible_to(user: User) -> QuerySet[Alert]:
@@ -64,7 +79,7 @@ def alerts_visible_to(user: User) -> QuerySet[Alert]:
     qs = Alert.objects.select_related("rule", "target", "target__team", "target__rep", "acknowledged_by")
     if sees_everything(user):
         return qs
-    if user.role == Role.MANAGER:
+    if is_manager(user):
         return qs.filter(target__team_id__in=managed_team_ids(user))
     return qs.none()
 

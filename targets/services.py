@@ -10,11 +10,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.access import sees_everything
+from accounts.access import can_manage_team, is_admin, is_rep
 from accounts.models import Role, Team, User
 from kpis.models import DailyRepKpi
 from targets import domain, selectors
@@ -94,18 +94,16 @@ def create_target(
     if owner_kind == OwnerKind.REP:
         if rep is None:
             raise DomainError("A rep target needs a rep.")
-        if rep.role != Role.REP or not rep.is_active:
+        if not is_rep(rep) or not rep.is_active:
             raise DomainError(f"{rep.display_name} is not an active rep.")
         team = rep.team
     if owner_kind == OwnerKind.COMPANY:
         team = rep = None
     if owner_kind == OwnerKind.TEAM:
         rep = None
-    if owner_kind == OwnerKind.COMPANY and not sees_everything(actor):
-        raise PermissionDenied("Only admins set company targets.")
-    if owner_kind != OwnerKind.COMPANY and not selectors.can_manage_owner(
-        actor, owner_kind=owner_kind, team_id=team.pk if team else None, rep=rep
-    ):
+    if not selectors.can_manage_owner(actor, owner_kind=owner_kind, team_id=team.pk if team else None, rep=rep):
+        if owner_kind == OwnerKind.COMPANY:
+            raise PermissionDenied("Only admins set company targets.")
         raise PermissionDenied("You can only set targets for the teams and reps you manage.")
     period = domain.period_containing(period_kind, start)
     if parent is not None:
@@ -131,12 +129,19 @@ def create_target(
     }
     if any(v < 0 for v in tiers.values()):
         raise DomainError("Tier levels and coefficients cannot be negative.")
-    with transaction.atomic():
-        return Target.objects.create(
-            metric=metric, value=value, owner_kind=owner_kind, team=team, rep=rep, period_kind=period.kind,
-            start=period.start, end=period.end, parent=parent, note=note[:300], is_stretch=stretch,
-            attainability_note=hint[:300], created_by=actor, **tiers,
-        )
+    try:
+        with transaction.atomic():
+            return Target.objects.create(
+                metric=metric, value=value, owner_kind=owner_kind, team=team, rep=rep, period_kind=period.kind,
+                start=period.start, end=period.end, parent=parent, note=note[:300], is_stretch=stretch,
+                attainability_note=hint[:300], created_by=actor, **tiers,
+            )
+    except IntegrityError:
+        owner = Target(owner_kind=owner_kind, team=team, rep=rep).owner_label
+        raise Conflict(
+            f"{owner} already has a {Metric(metric).label} target for {period.start} – {period.end}; "
+            "revise that one instead of adding another.", code="duplicate_target",
+        ) from None
 
 
 TIER_FIELDS = ["challenge_percent", "excellence_percent", "base_coefficient", "challenge_coefficient", "excellence_coefficient"]
@@ -246,7 +251,19 @@ def decompose_over_time(
             for period, value in parts
             if value > 0
         ]
-        return Target.objects.bulk_create(children)
+        return _create_parts(children)
+
+
+def _create_parts(children: list[Target]) -> list[Target]:
+    """Save a decomposition's parts; the database refuses a part that duplicates a target."""
+    try:
+        with transaction.atomic():
+            return Target.objects.bulk_create(children)
+    except IntegrityError:
+        raise Conflict(
+            "A part would duplicate a target that already exists for the same owner, metric and period; "
+            "revise or remove that target first.", code="duplicate_target",
+        ) from None
 
 
 def _locked(actor: User, target_id: int) -> Target:
@@ -348,28 +365,50 @@ def decompose_over_people(
     replace: bool = False,
 ) -> list[Target]:
     """Hand a company target to teams or a team target to its reps, same period; the base parts
-    sum exactly to the target and the uplift is stored on each part."""
+    sum exactly to the target and the uplift is stored on each part. A target already split over
+    time (say into weeks) hands each of its time parts over the same way, unless replacing."""
     with transaction.atomic():
         target = _locked(actor, target_id)
         _require_manage(actor, target)
-        shares, uplift = preview_over_people(target=target, method=method, weights=weights, uplift_percent=uplift_percent)
-        _clear_children(target, replace)
-        to_teams = target.owner_kind == OwnerKind.COMPANY
-        children = [
-            Target(
-                metric=target.metric, value=s.total, uplift_percent=uplift, uplift_amount=s.uplift,
-                owner_kind=OwnerKind.TEAM if to_teams else OwnerKind.REP,
-                team_id=s.owner.pk if to_teams else target.team_id, rep_id=None if to_teams else s.owner.pk,
-                period_kind=target.period_kind, start=target.start, end=target.end, parent=target,
-                challenge_percent=target.challenge_percent, excellence_percent=target.excellence_percent,
-                base_coefficient=target.base_coefficient, challenge_coefficient=target.challenge_coefficient,
-                excellence_coefficient=target.excellence_coefficient, created_by=actor,
-                note=f"{method} share of {target.owner_label}",
-            )
-            for s in shares
-            if s.total > 0
-        ]
-        return Target.objects.bulk_create(children)
+        time_parts = [] if replace else _time_parts(target)
+        if time_parts:
+            return [
+                part for piece in time_parts
+                for part in _hand_to_people(actor, piece, method=method, weights=weights, uplift_percent=uplift_percent)
+            ]
+        return _hand_to_people(actor, target, method=method, weights=weights, uplift_percent=uplift_percent,
+                               replace=replace)
+
+
+def _time_parts(target: Target) -> list[Target]:
+    """The target's parts over time (same owner, shorter periods), locked in primary-key order."""
+    return list(
+        Target.objects.select_for_update(of=("self",))
+        .filter(parent=target, owner_kind=target.owner_kind, team_id=target.team_id, rep_id=target.rep_id)
+        .order_by("pk")
+    )
+
+
+def _hand_to_people(actor: User, target: Target, *, method: str, weights: dict | None, uplift_percent,
+                    replace: bool = False) -> list[Target]:
+    shares, uplift = preview_over_people(target=target, method=method, weights=weights, uplift_percent=uplift_percent)
+    _clear_children(target, replace)
+    to_teams = target.owner_kind == OwnerKind.COMPANY
+    children = [
+        Target(
+            metric=target.metric, value=s.total, uplift_percent=uplift, uplift_amount=s.uplift,
+            owner_kind=OwnerKind.TEAM if to_teams else OwnerKind.REP,
+            team_id=s.owner.pk if to_teams else target.team_id, rep_id=None if to_teams else s.owner.pk,
+            period_kind=target.period_kind, start=target.start, end=target.end, parent=target,
+            challenge_percent=target.challenge_percent, excellence_percent=target.excellence_percent,
+            base_coefficient=target.base_coefficient, challenge_coefficient=target.challenge_coefficient,
+            excellence_coefficient=target.excellence_coefficient, created_by=actor,
+            note=f"{method} share of {target.owner_label}",
+        )
+        for s in shares
+        if s.total > 0
+    ]
+    return _create_parts(children)
 
 
 # ---- revisions -------------------------------------------------------------------------------
@@ -559,9 +598,9 @@ def create_alert_rule(
         raise DomainError("The threshold is a percentage of the daily pace between 1 and 200.")
     if not isinstance(consecutive_days, int) or not 1 <= consecutive_days <= 31:
         raise DomainError("Consecutive days must be between 1 and 31.")
-    if team is None and not sees_everything(actor):
+    if team is None and not is_admin(actor):
         raise PermissionDenied("Managers add rules for a team they manage.")
-    if team is not None and not selectors.can_manage_owner(actor, owner_kind=OwnerKind.TEAM, team_id=team.pk, rep=None):
+    if team is not None and not can_manage_team(actor, team.pk):
         raise PermissionDenied("You can only add rules for the teams you manage.")
     label = Metric(metric).label
     name = name.strip() or f"{consecutive_days} working days below {threshold.normalize():f}% of {label} pace"
@@ -592,9 +631,17 @@ def mark_alert_read(*, actor: User, alert_id: int) -> Alert:
     return alert
 
 
+def _alert_to_act_on(actor: User, alert_id: int) -> Alert:
+    """An alert the actor may see and, as a manager of its team or an admin, act on."""
+    alert = selectors.alert_for(actor=actor, alert_id=alert_id)
+    if not can_manage_team(actor, alert.target.team_id):
+        raise PermissionDenied("Only the team's managers and admins act on its alerts.")
+    return alert
+
+
 def acknowledge_alert(*, actor: User, alert_id: int) -> Alert:
     """A manager acknowledges an alert (also marks it read); acknowledging twice is refused."""
-    alert = selectors.alert_for(actor=actor, alert_id=alert_id)
+    alert = _alert_to_act_on(actor, alert_id)
     now = timezone.now()
     with transaction.atomic():
         updated = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
@@ -611,7 +658,7 @@ ROOT_CAUSE_FIELDS = ["people", "process", "customer_quality", "tools", "environm
 
 def save_root_cause(*, actor: User, alert_id: int, **fields) -> RootCauseNote:
     """Write the five-dimension root-cause note (五维归因) for an alert; at least one dimension."""
-    alert = selectors.alert_for(actor=actor, alert_id=alert_id)
+    alert = _alert_to_act_on(actor, alert_id)
     unknown = set(fields) - set(ROOT_CAUSE_FIELDS)
     if unknown:
         raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}.")

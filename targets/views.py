@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import scope_teams, sees_everything, visible_users
+from accounts.access import can_manage, is_rep, scope_teams, sees_everything, visible_users
 from accounts.models import Role, Team
 from targets import charts, domain, selectors, services
 from targets.forms import AlertRuleForm, DecomposeForm, ReviseForm, RootCauseForm, TargetForm
@@ -18,13 +18,9 @@ from targets.models import AlertRule, OwnerKind, Target
 from telesales.errors import DomainError
 
 
-def _can_create(user) -> bool:
-    return sees_everything(user) or user.role == Role.MANAGER
-
-
 def _target_form(user, data=None):
     return TargetForm(
-        data, teams=scope_teams(Team.objects.all(), user) if _can_create(user) else Team.objects.none(),
+        data, teams=scope_teams(Team.objects.all(), user) if can_manage(user) else Team.objects.none(),
         reps=visible_users(user).filter(role=Role.REP, is_active=True).order_by("username"),
         initial={"start": timezone.localdate()},
     )
@@ -46,7 +42,7 @@ def index(request):
     targets = list(qs.order_by(owner_order, "team__name", period_order, "rep__username", "start")[:300])
     rows = selectors.progress_rows(targets, today)
     plan = None
-    if request.user.role == Role.REP:
+    if is_rep(request.user):
         mine = next((t for t in targets if t.owner_kind == OwnerKind.REP and t.period_kind == "month"), None)
         if mine:
             plan = {"target": mine, **services.funnel_plan(mine, as_of=today)}
@@ -54,8 +50,8 @@ def index(request):
                    "rag": r["p"].rag} for r in rows if r["target"].period_kind in ("month", "week")][:30]
     return render(request, "targets/index.html", {
         "rows": rows, "show": show, "today": today, "plan": plan, "chart": charts.progress_chart(chart_rows),
-        "can_create": _can_create(request.user), "form": _target_form(request.user) if _can_create(request.user) else None,
-        "unread_alerts": selectors.unread_alert_count(request.user),
+        "can_create": can_manage(request.user), "form": _target_form(request.user) if can_manage(request.user) else None,
+        "unread_alerts": selectors.unread_alert_count(request.user), "is_rep": is_rep(request.user),
     })
 
 
@@ -83,7 +79,7 @@ def _decompose_context(target: Target, form=None) -> dict:
         except DomainError:
             people = []
     initial = {"dimension": "people" if target.owner_kind != OwnerKind.REP else "time", "method": "even",
-               "uplift_percent": target.team.target_uplift_percent if target.owner_kind == OwnerKind.TEAM else 0}
+               "uplift_percent": selectors.last_uplift(target)}
     return {"decompose_form": form or DecomposeForm(initial=initial), "people": people,
             "months": range(1, 13)}
 
@@ -97,6 +93,10 @@ def detail(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("targets:index")
+    return _detail(request, target)
+
+
+def _detail(request, target: Target, decompose_form: DecomposeForm | None = None, status: int = 200):
     today = timezone.localdate()
     rows = selectors.progress_rows([target], today)
     children = list(target.children.select_related("team", "rep").order_by("start", "team__name", "rep__username"))
@@ -106,14 +106,14 @@ def detail(request, pk: int):
     daily = selectors.daily_actuals([target], start=target.start, end=min(today, target.end))[target.pk]
     total_wd = cal.count(target.period) or 1
     chart = charts.daily_chart(workdays, [daily.get(d, 0) for d in workdays], float(target.value) / total_wd)
-    can_manage = selectors.can_manage_target(request.user, target)
+    manages = selectors.can_manage_target(request.user, target)
     return render(request, "targets/detail.html", {
         "target": target, "row": rows[0], "children": child_rows, "children_sum": sum(c.value for c in children),
         "children_base_sum": sum(c.base_value for c in children),
         "revisions": target.revisions.select_related("revised_by"), "plan": services.funnel_plan(target, as_of=today),
-        "chart": chart, "can_manage": can_manage, "revise_form": ReviseForm(initial={"new_value": target.value}),
-        **(_decompose_context(target) if can_manage else {}),
-    })
+        "chart": chart, "can_manage": manages, "revise_form": ReviseForm(initial={"new_value": target.value}),
+        **(_decompose_context(target, decompose_form) if manages else {}),
+    }, status=status)
 
 
 @login_required
@@ -163,19 +163,25 @@ def decompose_preview(request, pk: int):
 @login_required
 @require_POST
 def decompose(request, pk: int):
-    form = DecomposeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors.as_text())
-        return redirect("targets:detail", pk=pk)
-    args = _decompose_args(form, request.POST)
+    """Split a target; a refused split shows the page again with the form as it was entered."""
     try:
+        target = selectors.target_for(actor=request.user, target_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("targets:index")
+    form = DecomposeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(form.errors.as_text())
+        args = _decompose_args(form, request.POST)
         if form.cleaned_data["dimension"] == "time":
             parts = services.decompose_over_time(actor=request.user, target_id=pk, replace=form.cleaned_data["replace"], **args)
         else:
             parts = services.decompose_over_people(actor=request.user, target_id=pk, replace=form.cleaned_data["replace"], **args)
-        messages.success(request, _("Decomposed into %(n)d parts.") % {"n": len(parts)})
     except DomainError as exc:
         messages.error(request, exc.message)
+        return _detail(request, target, form, status=exc.status_code)
+    messages.success(request, _("Decomposed into %(n)d parts.") % {"n": len(parts)})
     return redirect("targets:detail", pk=pk)
 
 
@@ -190,7 +196,7 @@ def alerts(request):
         rules = rules.filter(Q(team__isnull=True) | Q(team__in=scope_teams(Team.objects.all(), request.user)))
     return render(request, "targets/alerts.html", {
         "alerts": list(qs[:200]), "unread_alerts": selectors.unread_alert_count(request.user),
-        "rules": list(rules), "rule_form": _rule_form(request.user) if _can_create(request.user) else None,
+        "rules": list(rules), "rule_form": _rule_form(request.user) if can_manage(request.user) else None,
     })
 
 

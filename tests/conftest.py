@@ -54,6 +54,17 @@ def admin_user(db):
 
 
 @pytest.fixture
+def other_manager(other_team):
+    return ManagerFactory(username="zhoujie", full_name="周杰", team=other_team)
+
+
+@pytest.fixture
+def integration(db):
+    """An API integration account (dialer, BI tool): reads everything, decides nothing."""
+    return UserFactory(username="bi_tool", full_name="BI tool", role="integration", team=None)
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

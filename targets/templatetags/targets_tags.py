@@ -25,7 +25,7 @@ def target_progress_card(context, limit: int = 12):
     team and reps), plus the rep's 'calls a day' plan — for the home and team pages."""
     from django.utils import timezone
 
-    from accounts.models import Role
+    from accounts.access import is_rep
     from targets import services
     from targets.selectors import progress_rows, targets_visible_to
 
@@ -40,7 +40,7 @@ def target_progress_card(context, limit: int = 12):
     )
     rows = progress_rows(targets, today)
     plan = None
-    if user.role == Role.REP:
+    if is_rep(user):
         mine = next((t for t in targets if t.rep_id == user.pk), None)
         plan = {"target": mine, **services.funnel_plan(mine, as_of=today)} if mine else None
     return {"rows": rows, "plan": plan}

@@ -1,8 +1,12 @@
 """Funnel counts as of any date from the grade history, stage conversion and time in stage."""
 
+import datetime as dt
 from fractions import Fraction
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from funnel.selectors import (
     average_days_in_stage,
@@ -136,3 +140,32 @@ def test_an_admin_sees_the_company(admin_user, rep, other_team_rep):
     lead_at(rep)
     lead_at(other_team_rep)
     assert funnel_counts(resolve_scope(actor=admin_user))["E"] == 2
+
+
+def test_a_sale_dated_before_the_lead_was_created_is_not_a_negative_stay(rep):
+    # Imported on day 9, after the dialer had already recorded the sale on day 1: no known stay.
+    lead_at(rep, created=day(9), path=[("won", day(1))])
+    lead_at(rep, created=day(0), path=[("D", day(2))])
+    days = average_days_in_stage(resolve_scope(actor=rep), day(0), day(10))
+    assert days["E"] == 2.0
+
+
+_STEPS = st.sampled_from(["D", "C", "B", "A", "won", "lost"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(
+    leads=st.lists(
+        st.tuples(st.integers(-20, 20), st.lists(st.tuples(_STEPS, st.integers(-480, 480)), max_size=5)),
+        min_size=1, max_size=4,
+    )
+)
+def test_average_days_in_stage_is_never_negative(rep, leads):
+    """Whatever order the history was recorded in (backdated calls, late imports, a stage entered
+    after the sale), no stage's average stay is below zero."""
+    with transaction.atomic():
+        for created, path in leads:
+            lead_at(rep, created=day(created), path=[(s, day(0) + dt.timedelta(hours=h)) for s, h in path])
+        days = average_days_in_stage(resolve_scope(actor=rep), day(-30), day(30))
+        transaction.set_rollback(True)
+    assert all(v is None or v >= 0 for v in days.values()), days

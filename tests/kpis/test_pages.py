@@ -85,6 +85,13 @@ def test_rep_cannot_see_runs(client, rep):
     assert client.get("/kpis/runs/").status_code == 403
 
 
+def test_an_integration_reads_the_company_dashboard_but_cannot_start_the_kpi_job(client, integration):
+    client.force_login(integration)
+    assert "Company KPIs" in client.get("/kpis/").content.decode()
+    assert client.post("/kpis/runs/run/").status_code == 403
+    assert not KpiRun.objects.exists()
+
+
 def test_csv_and_excel_export_write_the_leaderboard_table(client, manager, team, facts):
     client.force_login(manager)
     csv = client.get(f"/kpis/export/team/{team.id}/", {"table": "leaderboard", "format": "csv"})

@@ -24,8 +24,9 @@ def token_with_targets(db):
     admin = AdminFactory(username="fuzz-admin")
     manager = ManagerFactory()
     reps = UserFactory.create_batch(2, team=manager.team)
-    for _ in range(3):
-        TargetFactory(owner_kind="team", team=manager.team, value=Decimal("300000.00"))
+    for start, end in ((dt.date(2026, 6, 1), dt.date(2026, 6, 30)), (dt.date(2026, 7, 1), dt.date(2026, 7, 31)),
+                       (dt.date(2026, 8, 1), dt.date(2026, 8, 31))):
+        TargetFactory(owner_kind="team", team=manager.team, value=Decimal("300000.00"), start=start, end=end)
     TargetFactory(owner_kind="rep", rep=reps[0], team=manager.team, value=Decimal("220000.00"))
     AlertRuleFactory()
     for day in (1, 2, 3):

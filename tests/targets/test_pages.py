@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -109,3 +110,38 @@ def test_progress_card_tag_shows_a_reps_month_and_calls_a_day(rf, rep, team):
     request.user = rep
     html = Template("{% load targets_tags %}{% target_progress_card %}").render(Context({"request": request}))
     assert "220000.00" in html and "calls a day" in html and 'data-rag="red"' in html
+
+
+class _Where(HTMLParser):
+    """Records the tag each form and the csrf input sit in (title or body)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []
+        self.title = ""
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("title", "body"):
+            self.stack.append(tag)
+        if tag in ("form", "input", "table") and self.stack:
+            self.found.append((self.stack[-1], dict(attrs).get("action") or dict(attrs).get("name") or dict(attrs).get("id") or tag))
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1] == "title":
+            self.title += data
+
+
+def test_alerts_page_renders_the_rules_and_their_form_in_the_body_not_the_title(client, manager, team):
+    AlertRuleFactory(team=team)
+    client.force_login(manager)
+    where = _Where()
+    where.feed(client.get("/targets/alerts/").content.decode())
+    assert "Target alerts" in where.title and "Alert rules" not in where.title
+    assert ("body", "/targets/alerts/rules/new/") in where.found
+    assert ("body", "rules-table") in where.found
+    assert not [f for f in where.found if f[0] == "title"]
