@@ -18,7 +18,7 @@ from accounts.access import sees_everything, visible_users
 from accounts.models import Role, User
 from leads import domain, imports, services
 from leads.api import _filter_leads, export_rows
-from leads.forms import HandoverForm, ImportForm, LeadForm, PoolRulesForm
+from leads.forms import HandoverForm, ImportForm, LeadForm, LeadsQueryForm, PoolQueryForm, PoolRulesForm
 from leads.models import GRADE_ORDER, ImportJob, LeadStatus, Pool
 from leads.selectors import (
     PhoneViewer,
@@ -30,6 +30,7 @@ from leads.selectors import (
     public_pool_leads,
 )
 from telesales.errors import DomainError
+from telesales.params import bad_query
 
 
 def _is_admin(user) -> bool:
@@ -52,8 +53,11 @@ def _annotate(leads, viewer: PhoneViewer, now):
 @login_required
 def index(request):
     """My leads (私海): sorted by next follow-up, overdue highlighted, with the return countdown."""
+    query = LeadsQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     qs = leads_visible_to(request.user).filter(status__in=[LeadStatus.ACTIVE, LeadStatus.WON])
-    qs = _filter_leads(qs, {k: request.GET.get(k) for k in ("grade", "status", "q")})
+    qs = _filter_leads(qs, query.cleaned_data)
     qs = qs.order_by(F("next_follow_up_at").asc(nulls_last=True), "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -65,19 +69,21 @@ def index(request):
 @login_required
 def pool(request):
     """The public pool (公海): search, filters, claim, or “next lead”."""
+    query = PoolQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     pools = services.accessible_pools(request.user).order_by("name")
-    pool_id = request.GET.get("pool")
-    qs = public_pool_leads(request.user)
-    qs = _filter_leads(qs, {"pool": pool_id, "grade": request.GET.get("grade"), "q": request.GET.get("q")})
-    if request.GET.get("region"):
-        qs = qs.filter(region=request.GET["region"])
+    pool_id = query.cleaned_data["pool"]
+    qs = _filter_leads(public_pool_leads(request.user), query.cleaned_data)
+    if query.cleaned_data["region"]:
+        qs = qs.filter(region=query.cleaned_data["region"])
     page = Paginator(qs.order_by("grade", "id"), 50).get_page(request.GET.get("page"))
     viewer = PhoneViewer(request.user)
     for lead in page.object_list:
         lead.shown_phone = viewer.phone(lead)
     return render(request, "leads/pool.html", {
         "page": page, "pools": pools, "grades": GRADE_ORDER, "q": request.GET.get("q", ""),
-        "pool_id": pool_id or "", "browsing_off": [p for p in pools if not p.browsing_enabled],
+        "pool_id": str(pool_id or ""), "browsing_off": [p for p in pools if not p.browsing_enabled],
     })
 
 
