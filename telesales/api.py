@@ -42,6 +42,13 @@ class DateField(serializers.DateField):
 class DateTimeField(serializers.DateTimeField):
     default_validators = [params.supported_date]
 
+    def enforce_timezone(self, value):
+        # DRF checks a naive time at the edge of the calendar by converting it, which overflows.
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
 
 class FlagField(serializers.BooleanField):
     """A yes/no query parameter: `true`/`1` or `false`/`0`, nothing else."""
@@ -193,6 +200,17 @@ def _first_message(detail) -> str:
     return str(detail)
 
 
+def _printable(value):
+    """Lone surrogates echoed from the input cannot be encoded as UTF-8: show them escaped."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    return value
+
+
 def exception_handler(exc, context):
     """Map domain, Django and DRF errors to the single error body."""
     if isinstance(exc, DomainError):
@@ -213,7 +231,7 @@ def exception_handler(exc, context):
     body = {"code": code, "message": _first_message(detail)}
     if isinstance(detail, dict | list) and not (isinstance(detail, dict) and set(detail) == {"detail"}):
         body["details"] = detail
-    response.data = {"error": body}
+    response.data = {"error": _printable(body)}
     return response
 
 
