@@ -4,18 +4,26 @@ from decimal import Decimal
 
 import django_filters
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calls import services, sync, sync_rows
+from calls import services, sync
 from calls.models import Call, Channel, Disposition, FollowUpScope, recording_url_validator
 from calls.selectors import calls_visible_to
 from leads.models import Grade
-from telesales.api import ScopedQuerysetMixin
+from telesales.api import (
+    CursorPagination,
+    DateTimeField,
+    FilterBackend,
+    FilterSet,
+    QueryParams,
+    ScopedQuerysetMixin,
+    parse_query,
+)
 from telesales.errors import DomainError
+from telesales.params import supported_date
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -34,7 +42,7 @@ class LogCallSerializer(serializers.Serializer):
     disposition = serializers.SlugRelatedField(slug_field="code", queryset=Disposition.objects.filter(active=True))
     duration_seconds = serializers.IntegerField(min_value=0, max_value=86400, default=0)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
-    started_at = serializers.DateTimeField(required=False, allow_null=True)
+    started_at = DateTimeField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     premium = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0"))
     margin_rate = serializers.DecimalField(max_digits=6, decimal_places=4, required=False, allow_null=True,
@@ -42,7 +50,7 @@ class LogCallSerializer(serializers.Serializer):
     quote_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
                                             min_value=Decimal("0"))
     new_grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_null=True)
-    next_follow_up_at = serializers.DateTimeField(required=False, allow_null=True)
+    next_follow_up_at = DateTimeField(required=False, allow_null=True)
     follow_up_purpose = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
     follow_up_scope = serializers.ChoiceField(choices=FollowUpScope.choices, default=FollowUpScope.MINE)
     recording_url = serializers.URLField(required=False, allow_blank=True, max_length=500, default="",
@@ -99,12 +107,15 @@ class SyncResponseSerializer(serializers.Serializer):
     results = SyncResultSerializer(many=True)
 
 
-class CallFilter(django_filters.FilterSet):
-    disposition = django_filters.CharFilter(field_name="disposition__code")
-    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+class CallFilter(FilterSet):
+    disposition = django_filters.CharFilter(field_name="disposition__code", max_length=50)
+    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte",
+                                                     validators=[supported_date])
+    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt",
+                                                      validators=[supported_date])
     updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label="Changes at or after this time (pull cursor)."
+        field_name="updated_at", lookup_expr="gte", label="Changes at or after this time (pull cursor).",
+        validators=[supported_date],
     )
 
     class Meta:
@@ -117,7 +128,6 @@ class UpdatedCursorPagination(CursorPagination):
 
     ordering = ("updated_at", "id")
     page_size = 200
-    page_size_query_param = "page_size"
     max_page_size = 1000
 
 
@@ -128,7 +138,7 @@ class CallViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     serializer_class = CallSerializer
     filterset_class = CallFilter
     pagination_class = UpdatedCursorPagination
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filter_backends = [FilterBackend]
 
     def scoped_queryset(self, user):
         return calls_visible_to(user).select_related(None).select_related("disposition")
@@ -156,6 +166,11 @@ class BodyTooLarge(DomainError):
     code = "request_too_large"
 
 
+class SyncQuery(QueryParams):
+    source = serializers.CharField(max_length=50, required=False, allow_blank=True,
+                                   help_text="Default source for rows without one.")
+
+
 class CallSyncView(APIView):
     """POST /api/v1/calls/sync — idempotent batch upsert for dialers."""
 
@@ -171,22 +186,16 @@ class CallSyncView(APIView):
                                f"send the calls in smaller batches.")
         super().initial(request, *args, **kwargs)
 
-    @extend_schema(
-        request=SyncRequestSerializer, responses={200: SyncResponseSerializer},
-        parameters=[OpenApiParameter("source", str, description="Default source for rows without one.")],
-    )
+    @extend_schema(request=SyncRequestSerializer, responses={200: SyncResponseSerializer}, parameters=[SyncQuery])
     def post(self, request):
         """Upsert a batch of dialer records by (source, external_id): one result per row."""
-        try:
-            source = sync_rows.text_value(request.query_params.get("source"), "source", 50)
-        except sync_rows.RowError as exc:
-            raise DomainError(str(exc), details={"source": [str(exc)]}) from exc
+        source = parse_query(request, SyncQuery).get("source") or None
         rows = request.data.get("calls") if isinstance(request.data, dict) else None
         if not isinstance(rows, list):
             raise DomainError("Send {\"calls\": [...]} with a list of call records.")
         if len(rows) > sync.MAX_BATCH:
             raise DomainError(f"A batch holds at most {sync.MAX_BATCH} calls; split it.", code="batch_too_large")
-        results = sync.sync_calls(actor=request.user, rows=rows, source_default=source or None)
+        results = sync.sync_calls(actor=request.user, rows=rows, source_default=source)
         counts = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
         for r in results:
             counts[r["status"]] += 1

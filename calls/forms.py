@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Channel, Disposition, FollowUpScope
 from leads.models import Grade
+from telesales import params
 
 DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*[:m]\s*)?(\d+)\s*s?\s*$")
 
@@ -117,3 +118,13 @@ class CallForm(forms.Form):
             # 为下次电话跟进做好铺垫: a follow-up without a purpose usually fails.
             self.add_error("follow_up_purpose", _("Say what the next call is for."))
         return data
+
+
+class RepQueryForm(forms.Form):
+    """?rep= on the call pages: a manager looks at one of their reps."""
+
+    rep = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class ReportQueryForm(RepQueryForm):
+    day = params.DateField(required=False)

@@ -1,6 +1,5 @@
 """Pages: the daily call plan, the call panel on the lead page, the daily work report."""
 
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,11 +12,12 @@ from django.utils.translation import gettext as _
 from accounts.access import can_manage_user, is_rep, visible_users
 from accounts.models import Role, User
 from calls import locks, selectors, services
-from calls.forms import CallForm
+from calls.forms import CallForm, ReportQueryForm, RepQueryForm
 from leads.models import LeadStatus
 from leads.phones import mask_phone
 from leads.selectors import can_work_lead, lead_for
 from telesales.errors import DomainError, NotFound
+from telesales.params import bad_query
 
 
 def lead_url(lead_id: int) -> str:
@@ -28,11 +28,10 @@ def lead_url(lead_id: int) -> str:
         return reverse("calls:lead_page", args=[lead_id])
 
 
-def _chosen_rep(request) -> User:
+def _chosen_rep(request, rep_id: int | None) -> User:
     """The rep a page is about: yourself, or (managers, admins) a rep you manage via ?rep=."""
-    rep_id = request.GET.get("rep")
-    if rep_id and str(rep_id).isdigit() and int(rep_id) != request.user.pk:
-        rep = User.objects.select_related("team").filter(pk=int(rep_id)).first()
+    if rep_id and rep_id != request.user.pk:
+        rep = User.objects.select_related("team").filter(pk=rep_id).first()
         if rep is not None and can_manage_user(request.user, rep):
             return rep
         raise Http404
@@ -46,7 +45,10 @@ def _team_reps(user):
 @login_required
 def index(request):
     """每日电话计划表: overdue follow-ups, today's follow-ups, then fresh leads."""
-    rep = _chosen_rep(request)
+    query = RepQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    rep = _chosen_rep(request, query.cleaned_data["rep"])
     plan = selectors.daily_plan(rep)
     team = rep.team
     now = timezone.now()
@@ -144,13 +146,11 @@ def log(request, lead_id: int):
 @login_required
 def report(request):
     """每日工作报告表: one rep's day from the records; managers pick a rep (one report per rep)."""
-    rep = _chosen_rep(request)
-    day = timezone.localdate()
-    if request.GET.get("day"):
-        try:
-            day = dt.date.fromisoformat(request.GET["day"])
-        except ValueError:
-            messages.error(request, _("Use a date such as 2026-03-10."))
+    query = ReportQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    rep = _chosen_rep(request, query.cleaned_data["rep"])
+    day = query.cleaned_data["day"] or timezone.localdate()
     summary = None
     reps = []
     if not is_rep(request.user):

@@ -6,6 +6,7 @@ Every list goes through coaching.selectors (scoped by accounts.access); writes c
 import datetime as dt
 from decimal import Decimal
 
+import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -40,7 +41,14 @@ from coaching.models import (
     ScorecardVersion,
     Support,
 )
-from telesales.api import ScopedQuerysetMixin
+from telesales.api import (
+    DateField,
+    FilterSet,
+    FlagFilter,
+    QueryParams,
+    ScopedQuerysetMixin,
+    parse_query,
+)
 from telesales.errors import DomainError, NotFound
 
 MAX_ID = 2**63 - 1
@@ -59,15 +67,6 @@ class CoachingErrorSerializer(serializers.Serializer):
 
 
 ERRORS = {code: OpenApiResponse(CoachingErrorSerializer) for code in (400, 403, 404, 409)}
-
-
-def _query_int(request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit() or len(value) > 18:
-        raise DomainError(f"“{name}” must be a positive whole number.")
-    return int(value)
 
 
 def _visible_user(request, user_id: int, label: str):
@@ -218,7 +217,7 @@ class SamplingRunSerializer(serializers.ModelSerializer):
 
 
 class SamplingRunRequestSerializer(serializers.Serializer):
-    week = serializers.DateField(required=False, help_text="Any day of the week to sample; default last week")
+    week = DateField(required=False, help_text="Any day of the week to sample; default last week")
 
 
 class SamplingPlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -329,21 +328,26 @@ class SampleViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ReviewAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
+class AssignmentFilter(FilterSet):
+    pending = FlagFilter(method="only_pending", label="true: only calls still to score")
+
+    class Meta:
+        model = ReviewAssignment
+        fields = ["pending"]
+
+    def only_pending(self, queryset, name, value):
+        return queryset.filter(review__isnull=True) if value else queryset
+
+
 class AssignmentViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The caller's review assignments; `?pending=true` is the review queue."""
 
     serializer_class = ReviewAssignmentSerializer
     model = ReviewAssignment
+    filterset_class = AssignmentFilter
 
     def scoped_queryset(self, user):
-        qs = ReviewAssignment.objects.filter(reviewer=user).select_related("review").order_by("assigned_at", "id")
-        if self.request.query_params.get("pending") in ("1", "true", "True"):
-            qs = qs.filter(review__isnull=True)
-        return qs
-
-    @extend_schema(parameters=[OpenApiParameter("pending", bool, description="Only calls still to score")])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return ReviewAssignment.objects.filter(reviewer=user).select_related("review").order_by("assigned_at", "id")
 
 
 # ---- reviews ------------------------------------------------------------------------------------
@@ -373,23 +377,24 @@ class SubmitReviewSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
 
 
+class ReviewFilter(FilterSet):
+    sampled_call = django_filters.NumberFilter(field_name="assignment__sampled_call_id", min_value=1, max_value=MAX_ID)
+
+    class Meta:
+        model = Review
+        fields = ["sampled_call"]
+
+
 class ReviewViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Individual reviews, blind: a reviewer sees others' scores of a call only after submitting
     their own; everyone else only once all reviews are in. POST submits the caller's review."""
 
     serializer_class = QaReviewSerializer
     model = Review
+    filterset_class = ReviewFilter
 
     def scoped_queryset(self, user):
-        qs = selectors.reviews_visible_to(user).order_by("submitted_at", "id")
-        sample = self.request.query_params.get("sampled_call")
-        if sample:
-            qs = qs.filter(assignment__sampled_call_id=sample) if sample.isdigit() and len(sample) <= 18 else qs.none()
-        return qs
-
-    @extend_schema(parameters=[OpenApiParameter("sampled_call", int)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return selectors.reviews_visible_to(user).order_by("submitted_at", "id")
 
     @extend_schema(request=SubmitReviewSerializer, responses={201: QaReviewSerializer, **ERRORS})
     def create(self, request, *args, **kwargs):
@@ -416,22 +421,20 @@ class QaResultsSerializer(serializers.Serializer):
         "cumulative": serializers.DecimalField(max_digits=5, decimal_places=1)})
 
 
-@extend_schema(
-    parameters=[OpenApiParameter("rep", int), OpenApiParameter("team", int),
-                OpenApiParameter("weeks", int, description="Look-back in weeks, 1–104 (default 12)")],
-    responses={200: QaResultsSerializer, **ERRORS},
-)
+class ResultsQuery(QueryParams):
+    rep = IdField(required=False)
+    team = IdField(required=False)
+    weeks = serializers.IntegerField(min_value=1, max_value=104, default=12, help_text="Look-back in weeks")
+
+
+@extend_schema(parameters=[ResultsQuery], responses={200: QaResultsSerializer, **ERRORS})
 @api_view(["GET"])
 def results(request):
     """QA results: per rep by week, per criterion by week, team averages, Pareto of lost points.
     Reps get their own calls only; managers their teams."""
-    weeks = _query_int(request, "weeks")
-    weeks = 12 if weeks is None else weeks
-    if not 1 <= weeks <= 104:
-        raise DomainError("“weeks” must be from 1 to 104.")
-    since = domain.week_start(timezone.localdate()) - dt.timedelta(weeks=weeks)
-    qs = selectors.completed_samples(request.user, rep_id=_query_int(request, "rep"),
-                                     team_id=_query_int(request, "team"), since=since)
+    query = parse_query(request, ResultsQuery)
+    since = domain.week_start(timezone.localdate()) - dt.timedelta(weeks=query["weeks"])
+    qs = selectors.completed_samples(request.user, rep_id=query.get("rep"), team_id=query.get("team"), since=since)
     rows = [{"week": r["week"], "rep_id": r["rep_id"], "rep": r["rep__full_name"] or r["rep__username"],
              "team": r["rep__team__name"] or "—", "result_total": r["result_total"]}
             for r in qs.values("week", "rep_id", "rep__full_name", "rep__username", "rep__team__name", "result_total")]
@@ -456,6 +459,7 @@ class ImprovementPlanItemSerializer(serializers.ModelSerializer):
     what = serializers.CharField(max_length=300)
     measure = serializers.CharField(max_length=200)
     target = serializers.CharField(max_length=100)
+    due = DateField()
 
     class Meta:
         model = PlanItem
@@ -504,12 +508,12 @@ class ImprovementPlanWriteSerializer(serializers.Serializer):
     source_kind = serializers.ChoiceField(choices=PlanSource.choices, default=PlanSource.MANUAL)
     source_ref = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     check_in_every_days = serializers.IntegerField(min_value=1, max_value=30, default=7)
-    start_date = serializers.DateField(required=False)
+    start_date = DateField(required=False)
 
 
 class PlanCheckInWriteSerializer(serializers.Serializer):
     progress_note = serializers.CharField(max_length=5000)
-    date = serializers.DateField(required=False)
+    date = DateField(required=False)
 
 
 class PlanOutcomeSerializer(serializers.Serializer):
@@ -592,12 +596,12 @@ class OneToOneNoteWriteSerializer(serializers.Serializer):
     impact = serializers.CharField(max_length=5000)
     agreed_actions = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     private = serializers.BooleanField(default=False)
-    held_on = serializers.DateField(required=False)
+    held_on = DateField(required=False)
 
 
 class CoachingActionItemWriteSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=300)
-    due_on = serializers.DateField()
+    due_on = DateField()
 
 
 class NoteViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

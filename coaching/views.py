@@ -17,8 +17,11 @@ from django.views.decorators.http import require_POST
 from accounts.access import can_manage, can_manage_user, is_admin, is_rep, scope_teams, visible_users
 from accounts.models import Role, Team, TeamStage, User
 from coaching import charts, domain, reports, selectors, services
+from coaching.forms import NotesQueryForm, PlansQueryForm, ResultsQueryForm, SamplesQueryForm
 from coaching.models import ActionItem, PlanOutcome, PlanSource, Support
+from telesales import params
 from telesales.errors import DomainError
+from telesales.params import bad_query
 
 CRITERION_ROWS = 8
 ITEM_ROWS = 5
@@ -34,8 +37,9 @@ def _date(value: str, label: str) -> dt.date:
         parsed = parse_date(value or "")
     except ValueError:
         parsed = None
-    if parsed is None:
-        raise DomainError(_("%(label)s: enter a date as YYYY-MM-DD.") % {"label": label})
+    if parsed is None or not params.MIN_DATE <= parsed <= params.MAX_DATE:
+        raise DomainError(_("%(label)s: enter a date as YYYY-MM-DD between %(min)s and %(max)s.")
+                          % {"label": label, "min": params.MIN_DATE, "max": params.MAX_DATE})
     return parsed
 
 
@@ -173,7 +177,10 @@ def samples(request):
     """Sampled calls of the teams the manager runs, newest week first."""
     _require_coach(request)
     qs = selectors.samples_visible_to(request.user).prefetch_related("assignments__reviewer", "assignments__review")
-    week = parse_date(request.GET.get("week", "") or "") if request.GET.get("week") else None
+    query = SamplesQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    week = query.cleaned_data["week"]
     if week:
         qs = qs.filter(week=domain.week_start(week))
     return render(request, "coaching/samples.html", {"samples": list(qs.order_by("-week", "id")[:200])})
@@ -185,12 +192,12 @@ def results(request):
     """QA results over time per rep and per criterion, team averages, Pareto of lost points.
     A rep sees only their own calls; a manager their teams."""
     user = request.user
-    weeks = _int(request.GET.get("weeks", ""), "weeks", 12) if request.GET.get("weeks", "").isdigit() else 12
-    since = domain.week_start(timezone.localdate()) - dt.timedelta(weeks=max(1, min(weeks, 104)))
-    rep_id = request.GET.get("rep")
-    rep_id = int(rep_id) if rep_id and rep_id.isdigit() else None
-    team_id = request.GET.get("team")
-    team_id = int(team_id) if team_id and team_id.isdigit() else None
+    query = ResultsQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    weeks = query.cleaned_data["weeks"] or 12
+    rep_id, team_id = query.cleaned_data["rep"], query.cleaned_data["team"]
+    since = domain.week_start(timezone.localdate()) - dt.timedelta(weeks=weeks)
     qs = selectors.completed_samples(user, rep_id=rep_id, team_id=team_id, since=since)
     rows = [
         {"week": r["week"], "rep_id": r["rep_id"], "rep": r["rep__full_name"] or r["rep__username"],
@@ -366,8 +373,11 @@ def sampling_run(request, plan_id: int):
 # ---- improvement plans --------------------------------------------------------------------------
 @login_required
 def plans(request):
+    query = PlansQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     qs = selectors.plans_visible_to(request.user)
-    show = request.GET.get("show", "open")
+    show = query.cleaned_data["show"] or "open"
     if show == "open":
         qs = qs.filter(closed_at__isnull=True)
     return render(request, "coaching/plans.html", {"plans": list(qs[:200]), "show": show,
@@ -472,10 +482,12 @@ def notes(request):
             return redirect("coaching:note", note_id=note.pk)
         except DomainError as exc:
             messages.error(request, exc.message)
+    query = NotesQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     qs = selectors.notes_visible_to(user)
-    rep_id = request.GET.get("rep")
-    if rep_id and rep_id.isdigit():
-        qs = qs.filter(rep_id=int(rep_id))
+    if query.cleaned_data["rep"]:
+        qs = qs.filter(rep_id=query.cleaned_data["rep"])
     return render(request, "coaching/notes.html", {
         "notes": list(qs[:200]), "is_coach": can_manage(user), "reps": _team_reps(user) if can_manage(user) else [],
         "today": timezone.localdate(), "post": request.POST if request.method == "POST" else {},

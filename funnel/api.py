@@ -7,24 +7,25 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from funnel import domain, selectors
 from funnel.planning import MAX_WEEKS, build_plan
+from telesales.api import DateField, QueryParams, parse_query
 from telesales.errors import DomainError
 
 MAX_PERIOD_DAYS = 3660
-EARLIEST = dt.date(2000, 1, 1)
-LATEST = dt.date(2100, 1, 1)
 
 
 # ---- input ----------------------------------------------------------------------------------
 class ScopeQuery(serializers.Serializer):
-    rep = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    rep = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                   help_text="A rep's id (default: yourself, or your team for a manager)")
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                    help_text="A team's id (managers of it and admins)")
 
     def validate(self, attrs):
         if attrs.get("rep") and attrs.get("team"):
@@ -32,26 +33,18 @@ class ScopeQuery(serializers.Serializer):
         return attrs
 
 
-class CountsQuery(ScopeQuery):
-    as_of = serializers.DateField(required=False, help_text="End of this local day; default: now.")
-
-    def validate_as_of(self, value):
-        if not EARLIEST <= value <= LATEST:
-            raise serializers.ValidationError("Use a date between 2000-01-01 and 2100-01-01.")
-        return value
+class CountsQuery(ScopeQuery, QueryParams):
+    as_of = DateField(required=False, help_text="End of this local day; default: now.")
 
 
-class PeriodQuery(ScopeQuery):
-    start = serializers.DateField(required=False, help_text="First local day; default: 30 days ago.")
-    end = serializers.DateField(required=False, help_text="Last local day (included); default: today.")
+class PeriodQuery(ScopeQuery, QueryParams):
+    start = DateField(required=False, help_text="First local day; default: 30 days ago.")
+    end = DateField(required=False, help_text="Last local day (included); default: today.")
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
         end = attrs.get("end") or timezone.localdate()
         start = attrs.get("start") or end - dt.timedelta(days=29)
-        for value in (start, end):
-            if not EARLIEST <= value <= LATEST:
-                raise serializers.ValidationError("Use dates between 2000-01-01 and 2100-01-01.")
         if end < start:
             raise serializers.ValidationError("end must not be before start.")
         if (end - start).days > MAX_PERIOD_DAYS:
@@ -70,14 +63,9 @@ class RatesInput(serializers.Serializer):
 
 class PlanInput(ScopeQuery):
     target = serializers.IntegerField(min_value=0, max_value=1_000_000, help_text="Sales (出单) wanted in the period.")
-    start = serializers.DateField(help_text="First day of the period.")
+    start = DateField(help_text="First day of the period.")
     weeks = serializers.IntegerField(min_value=1, max_value=MAX_WEEKS)
     rates = RatesInput(required=False, help_text="Stage rates (0–1] keyed by the grade left; missing ones come from history.")
-
-    def validate_start(self, value):
-        if not EARLIEST <= value <= LATEST:
-            raise serializers.ValidationError("Use a date between 2000-01-01 and 2100-01-01.")
-        return value
 
 
 class CoverageInput(serializers.Serializer):
@@ -279,22 +267,15 @@ def _funnel_payload(request, data) -> dict:
     return {"scope": _scope_out(scope), "as_of": as_of or timezone.now(), "counts": counts, "by_rep": by_rep}
 
 
-SCOPE_PARAMS = [
-    OpenApiParameter("rep", int, description="A rep's id (default: yourself, or your team for a manager)"),
-    OpenApiParameter("team", int, description="A team's id (managers of it and admins)"),
-]
-
-
 # ---- views ----------------------------------------------------------------------------------
 class FunnelCountsView(APIView):
     """Customers per grade as of a date (from the grade history), for a rep, team or company."""
 
     @extend_schema(
-        parameters=[*SCOPE_PARAMS, OpenApiParameter("as_of", dt.date, description="default: now")],
-        responses=FunnelOut,
+        parameters=[CountsQuery], responses=FunnelOut,
     )
     def get(self, request):
-        data = _parse(CountsQuery, request.query_params)
+        data = parse_query(request, CountsQuery)
         return Response(FunnelOut(_funnel_payload(request, data)).data)
 
 
@@ -302,11 +283,10 @@ class FunnelDiagnosisView(APIView):
     """The funnel's shape (one of the seeds' four) with the advice, for the scope and each rep."""
 
     @extend_schema(
-        parameters=[*SCOPE_PARAMS, OpenApiParameter("as_of", dt.date, description="default: now")],
-        responses=DiagnosisResponse,
+        parameters=[CountsQuery], responses=DiagnosisResponse,
     )
     def get(self, request):
-        data = _parse(CountsQuery, request.query_params)
+        data = parse_query(request, CountsQuery)
         payload = _funnel_payload(request, data)
         payload["diagnosis"] = _diag(payload["counts"])
         return Response(DiagnosisResponse(payload).data)
@@ -317,15 +297,10 @@ class FunnelConversionView(APIView):
     next; average days in each stage; B/C → A conversion."""
 
     @extend_schema(
-        parameters=[
-            *SCOPE_PARAMS,
-            OpenApiParameter("start", dt.date, description="first day (default: 30 days ago)"),
-            OpenApiParameter("end", dt.date, description="last day, included (default: today)"),
-        ],
-        responses=ConversionOut,
+        parameters=[PeriodQuery], responses=ConversionOut,
     )
     def get(self, request):
-        data = _parse(PeriodQuery, request.query_params)
+        data = parse_query(request, PeriodQuery)
         scope = _scope(request, data)
         start = selectors.local_midnight(data["start"])
         end = selectors.local_midnight(data["end"] + dt.timedelta(days=1))

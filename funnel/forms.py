@@ -7,18 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from funnel.domain import GRADES, parse_share
 from funnel.planning import MAX_WEEKS
 from leads.models import Grade, LeadStatus, LostReason
+from telesales import params
 
 
 class FunnelFilterForm(forms.Form):
     rep = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = params.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("Conversion over the last N days"), required=False, min_value=1, max_value=730)
 
 
 class PlanForm(forms.Form):
     target = forms.IntegerField(label=_("Sales target (出单数)"), min_value=0, max_value=1_000_000)
-    start = forms.DateField(label=_("Period starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = params.DateField(label=_("Period starts"), widget=forms.DateInput(attrs={"type": "date"}))
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=MAX_WEEKS, initial=4)
     rep = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -20,6 +20,7 @@ from funnel.planning import build_plan
 from leads.grading import change_grade
 from leads.selectors import can_work_lead, lead_for
 from telesales.errors import DomainError, NotFound
+from telesales.params import bad_query
 
 STAGE_NAMES = {
     "E": "潜在客户 potential",
@@ -70,10 +71,10 @@ def _stage_rows(stats: selectors.StageStats, days: dict[str, float | None] | Non
 @login_required
 def index(request):
     """A rep's (or a team's) funnel as of a date, stage conversion, shape and advice."""
-    form = FunnelFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    if form.is_bound and form.errors:
-        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    form = FunnelFilterForm(request.GET)
+    if not form.is_valid():
+        return bad_query(request, form)
+    data = form.cleaned_data
     scope = _scope_or_404(request, data.get("rep"), data.get("team"))
     as_of = _as_of_moment(data.get("as_of"))
     days = data.get("days") or 30
@@ -103,8 +104,10 @@ def index(request):
 @login_required
 def team(request):
     """All reps' funnels side by side with each one's shape, and B/C → A conversion per rep."""
-    form = FunnelFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form = FunnelFilterForm(request.GET)
+    if not form.is_valid():
+        return bad_query(request, form)
+    data = form.cleaned_data
     if is_rep(request.user):
         raise Http404("The team view is for managers.")
     scope = _scope_or_404(request, None, data.get("team"))

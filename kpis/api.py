@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +16,7 @@ from accounts.access import is_rep, managed_team_ids, visible_users
 from accounts.models import Team, User
 from kpis import domain, selectors
 from kpis.domain import DRIVERS, Counts, decompose, fraction_to_decimal
+from telesales.api import DateField, QueryParams, parse_query
 from telesales.errors import DomainError, NotFound
 
 MAX_ROWS = 5000
@@ -37,12 +38,9 @@ def _with_from(serializer_class, field):
 
 
 class PeriodQuerySerializer(serializers.Serializer):
-    to = serializers.DateField(required=False, help_text="last local day (default: today)")
+    to = DateField(required=False, help_text="last local day (default: today)")
 
     def validate(self, attrs):
-        for name in ("from", "to"):
-            if attrs.get(name) and not 2000 <= attrs[name].year <= 2100:
-                raise serializers.ValidationError({name: "Dates must be between 2000 and 2100."})
         end = attrs.get("to") or timezone.localdate()
         start = attrs.get("from") or end - dt.timedelta(days=29)
         if start > end:
@@ -54,10 +52,10 @@ class PeriodQuerySerializer(serializers.Serializer):
 
 
 _with_from(PeriodQuerySerializer,
-           serializers.DateField(required=False, help_text="first local day (default: 29 days before `to`)"))
+           DateField(required=False, help_text="first local day (default: 29 days before `to`)"))
 
 
-class KpiQuerySerializer(PeriodQuerySerializer):
+class KpiQuerySerializer(PeriodQuerySerializer, QueryParams):
     scope = serializers.ChoiceField(choices=selectors.SCOPES, default="rep", help_text="rows per rep, team or company")
     grain = serializers.ChoiceField(choices=selectors.GRAINS, default="total", help_text="period of each row")
     rep = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="only this rep")
@@ -128,9 +126,7 @@ class KpiListView(APIView):
 
     @extend_schema(parameters=[KpiQuerySerializer], responses={200: KpiReportSerializer})
     def get(self, request):
-        query = KpiQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        q = query.validated_data
+        q = parse_query(request, KpiQuerySerializer)
         df = selectors.kpi_frame(
             request.user, start=q["start"], end=q["end"], grain=q["grain"], by=q["scope"],
             rep_ids=[q["rep"]] if "rep" in q else None, team_ids=[q["team"]] if "team" in q else None,
@@ -144,7 +140,7 @@ class KpiListView(APIView):
 
 
 # ---- diagnosis --------------------------------------------------------------------------------
-class DiagnosisQuerySerializer(PeriodQuerySerializer):
+class DiagnosisQuerySerializer(PeriodQuerySerializer, QueryParams):
     team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
                                     help_text="team to diagnose (default: your team / first managed team)")
     rep = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="only this rep")
@@ -215,9 +211,7 @@ class DiagnosisView(APIView):
 
     @extend_schema(parameters=[DiagnosisQuerySerializer], responses={200: DiagnosisSerializer})
     def get(self, request):
-        query = DiagnosisQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        q = query.validated_data
+        q = parse_query(request, DiagnosisQuerySerializer)
         team = default_team_for(request.user, q.get("team"))
         body = team_diagnosis(request.user, team=team, start=q["start"], end=q["end"], rep_id=q.get("rep"))
         return Response(DiagnosisSerializer(body).data)
@@ -325,8 +319,7 @@ class WhatIfView(APIView):
 
     @extend_schema(
         request=WhatIfInputSerializer,
-        responses={200: WhatIfResultSerializer, 400: OpenApiResponse(description="invalid input"),
-                   404: OpenApiResponse(description="rep or team not visible")},
+        responses={200: WhatIfResultSerializer},
     )
     def post(self, request):
         data = WhatIfInputSerializer(data=request.data)

@@ -5,8 +5,6 @@ the export of a chart's table writes the very DataFrame the page shows."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -16,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import is_admin, is_manager, is_rep, managed_team_ids, sees_everything, visible_users
@@ -24,49 +21,9 @@ from accounts.models import Role, Team, User
 from kpis import charts, domain, reports, selectors
 from kpis.api import team_diagnosis
 from kpis.domain import DRIVERS, Counts, decompose
+from kpis.forms import PRESETS, Period, PeriodQueryForm
 from telesales.errors import DomainError
-
-PRESETS = {"30d": "Last 30 days", "month": "This month", "quarter": "This quarter", "12m": "Rolling 12 months"}
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-    grain: str
-    preset: str
-
-    def query(self) -> str:
-        return f"from={self.start.isoformat()}&to={self.end.isoformat()}&grain={self.grain}"
-
-
-def parse_period(request) -> Period:
-    """?range=30d|month|quarter|12m or ?from=&to=; ?grain=day|week|month|quarter."""
-    today = timezone.localdate()
-    preset = request.GET.get("range", "30d")
-    if preset == "month":
-        start, grain = today.replace(day=1), "day"
-    elif preset == "quarter":
-        start, grain = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), "week"
-    elif preset == "12m":
-        start, grain = selectors.rolling_12_months(today)[0], "month"
-    else:
-        preset, start, grain = "30d", today - dt.timedelta(days=29), "day"
-    end = today
-    try:
-        if request.GET.get("from"):
-            start, preset = dt.date.fromisoformat(request.GET["from"]), "custom"
-        if request.GET.get("to"):
-            end, preset = dt.date.fromisoformat(request.GET["to"]), "custom"
-    except ValueError:
-        messages.error(request, "Dates must look like 2025-01-31; showing the last 30 days instead.")
-        start, end, preset = today - dt.timedelta(days=29), today, "30d"
-    if start > end or (end - start).days > selectors.MAX_DAYS or not 2000 <= start.year <= end.year <= 2100:
-        messages.error(request, f"Choose a period of at most {selectors.MAX_DAYS} days with from before to.")
-        start, end, preset = today - dt.timedelta(days=29), today, "30d"
-    if request.GET.get("grain") in ("day", "week", "month", "quarter"):
-        grain = request.GET["grain"]
-    return Period(start, end, grain, preset)
+from telesales.params import bad_query
 
 
 def _total(df: pd.DataFrame) -> Counts:
@@ -150,7 +107,10 @@ def team_dashboard(request, team_id: int):
         team = selectors.team_for(user, team_id)
     except DomainError as exc:
         raise Http404(exc.message) from exc
-    period = parse_period(request)
+    query = PeriodQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    period = query.cleaned_data["period"]
     tables = team_tables(user, team, period)
     board, trend_df = tables["leaderboard"], tables["trend"]
     totals = _total(board)
@@ -198,7 +158,10 @@ def rep_dashboard(request, rep_id: int):
     rep = visible_users(user).select_related("team").filter(id=rep_id).first()
     if rep is None:
         raise Http404("No such rep, or not one you may see.")
-    period = parse_period(request)
+    query = PeriodQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    period = query.cleaned_data["period"]
     tables = rep_tables(user, rep, period)
     members = selectors.team_member_counts(rep.team, start=period.start, end=period.end) if rep.team else {}
     own = members.get(rep) or selectors.counts_for(selectors.DailyRepKpi.objects.filter(rep=rep),
@@ -246,7 +209,10 @@ def company_dashboard(request):
     user = request.user
     if not sees_everything(user):
         return redirect("kpis:index")
-    period = parse_period(request)
+    query = PeriodQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    period = query.cleaned_data["period"]
     tables = company_tables(user, period)
     teams = tables["teams"]
     totals = _total(teams)
@@ -265,7 +231,10 @@ def company_dashboard(request):
 def export(request, kind: str, object_id: int):
     """CSV (?format=csv) or Excel (?format=xlsx) of the table behind a chart (?table=…)."""
     user = request.user
-    period = parse_period(request)
+    query = PeriodQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    period = query.cleaned_data["period"]
     table = request.GET.get("table", "")
     if kind == "team" and not is_rep(user):
         try:
@@ -287,7 +256,7 @@ def export(request, kind: str, object_id: int):
         raise Http404(f"Unknown table; choose one of: {', '.join(tables)}.")
     df = tables[table]
     filename = f"kpis-{name}-{table}-{period.start.isoformat()}-{period.end.isoformat()}"
-    if request.GET.get("format") == "xlsx":
+    if query.cleaned_data["format"] == "xlsx":
         response = HttpResponse(reports.to_excel_bytes(df, sheet=table),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'

@@ -29,7 +29,7 @@ from leads.selectors import (
     public_pool_leads,
     search,
 )
-from telesales.api import ScopedQuerysetMixin
+from telesales.api import DateTimeField, FilterBackend, PagedQueryParams, ScopedQuerysetMixin, parse_query
 from telesales.errors import NotFound
 
 MAX_ID = 2**63 - 1
@@ -158,7 +158,7 @@ class LeadUpdateSerializer(serializers.Serializer):
     source = serializers.CharField(max_length=100, required=False, allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=50)
     product_interest = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    next_follow_up_at = serializers.DateTimeField(required=False, allow_null=True)
+    next_follow_up_at = DateTimeField(required=False, allow_null=True)
 
 
 class OwnershipEventSerializer(serializers.ModelSerializer):
@@ -352,13 +352,16 @@ class ImportCreateSerializer(_ImportOptions):
 
 
 # ---- viewsets ------------------------------------------------------------------------------
-LEAD_FILTERS = [
-    OpenApiParameter("status", str, enum=LeadStatus.values),
-    OpenApiParameter("grade", str, enum=GRADE_ORDER),
-    OpenApiParameter("pool", int),
-    OpenApiParameter("owner", int),
-    OpenApiParameter("q", str, description="search name, company or phone digits"),
-]
+class PublicLeadQuery(PagedQueryParams):
+    pool = IdField(required=False)
+    grade = serializers.ChoiceField(choices=GRADE_ORDER, required=False)
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                              help_text="search name, company or phone digits")
+
+
+class LeadQuery(PublicLeadQuery):
+    status = serializers.ChoiceField(choices=LeadStatus.values, required=False)
+    owner = IdField(required=False)
 
 
 def _filter_leads(qs, params, viewer: PhoneViewer):
@@ -397,9 +400,10 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     def _out(self, lead, code=status.HTTP_200_OK):
         return Response(LeadSerializer(lead, context={"request": self.request}).data, status=code)
 
-    @extend_schema(parameters=LEAD_FILTERS, responses=LeadSerializer(many=True))
+    @extend_schema(parameters=[LeadQuery], responses=LeadSerializer(many=True))
     def list(self, request):
-        qs = _filter_leads(self.get_queryset(), request.query_params, PhoneViewer(request.user))
+        viewer = PhoneViewer(request.user)
+        qs = _filter_leads(self.get_queryset(), parse_query(request, LeadQuery), viewer)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(LeadSerializer(page, many=True, context={"request": request}).data)
 
@@ -433,14 +437,12 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         lead = services.update_lead(actor=request.user, lead_id=lead.pk, **s.validated_data)
         return self._out(lead_for(actor=request.user, lead_id=lead.pk))
 
-    @extend_schema(parameters=[OpenApiParameter("pool", int), OpenApiParameter("grade", str, enum=GRADE_ORDER),
-                               OpenApiParameter("q", str)],
-                   responses=LeadSerializer(many=True))
+    @extend_schema(parameters=[PublicLeadQuery], responses=LeadSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="public")
     def public(self, request):
         """The public pool (公海) the caller may browse; numbers masked."""
-        params, viewer = request.query_params, PhoneViewer(request.user)
-        qs = _filter_leads(public_pool_leads(request.user), {k: params.get(k) for k in ("pool", "grade", "q")}, viewer)
+        viewer = PhoneViewer(request.user)
+        qs = _filter_leads(public_pool_leads(request.user), parse_query(request, PublicLeadQuery), viewer)
         page = self.paginate_queryset(qs.order_by("grade", "id"))
         context = {"request": request, "viewer": viewer}
         return self.get_paginated_response(LeadSerializer(page, many=True, context=context).data)
@@ -454,7 +456,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=ClaimBatchSerializer, responses={200: LeadSerializer(many=True), **ERRORS},
                    operation_id="v1_leads_claim_batch")
-    @action(detail=False, methods=["post"], url_path="claim")
+    @action(detail=False, methods=["post"], url_path="claim", pagination_class=None)
     def claim_batch(self, request):
         """Claim several leads: all of them or none (limits apply to the whole batch)."""
         s = ClaimBatchSerializer(data=request.data)
@@ -507,7 +509,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         return Response({"id": lead.pk, "phone": phone})
 
     @extend_schema(responses={200: OwnershipEventSerializer(many=True), **ERRORS})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         lead = self._lead(pk)
         events = lead.ownership_events.select_related("from_owner", "to_owner").order_by("at", "id")
@@ -557,7 +559,7 @@ class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     serializer_class = AppealSerializer
     model = Appeal
     lookup_value_regex = r"[^/]+"
-    filter_backends: list = []
+    filter_backends = [FilterBackend]
 
     def scoped_queryset(self, user):
         qs = Appeal.objects.order_by("-created_at", "-id")
@@ -597,7 +599,7 @@ class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
     serializer_class = ImportJobSerializer
     model = ImportJob
     lookup_value_regex = r"[^/]+"
-    filter_backends: list = []
+    filter_backends = [FilterBackend]
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
 
     def scoped_queryset(self, user):

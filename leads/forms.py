@@ -3,7 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from leads.models import GRADE_ORDER, Pool
+from leads.models import GRADE_ORDER, LeadStatus, Pool
 from leads.services import HANDOVER_MODES, MAX_RETURN_DAYS, POOL_RULES
 
 
@@ -98,3 +98,20 @@ class ImportForm(forms.Form):
         if not isinstance(value, dict):
             raise forms.ValidationError(_("Mapping must be a JSON object."))
         return {str(k): str(v) for k, v in value.items()}
+
+
+class PoolQueryForm(forms.Form):
+    """Filters of the public pool page (?pool=&grade=&q=&region=)."""
+
+    pool = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    grade = forms.ChoiceField(required=False, choices=[("", "")] + [(g, g) for g in GRADE_ORDER])
+    q = forms.CharField(required=False, max_length=100)
+    region = forms.CharField(required=False, max_length=100)
+
+
+class LeadsQueryForm(forms.Form):
+    """Filters of the my-leads page (?grade=&status=&q=)."""
+
+    grade = forms.ChoiceField(required=False, choices=[("", "")] + [(g, g) for g in GRADE_ORDER])
+    status = forms.ChoiceField(required=False, choices=[("", "")] + LeadStatus.choices)
+    q = forms.CharField(required=False, max_length=100)

@@ -19,7 +19,7 @@ from accounts.access import can_edit_pool_rules, can_manage, is_admin, sees_ever
 from accounts.models import Role, User
 from leads import domain, imports, services
 from leads.api import _filter_leads, export_rows
-from leads.forms import HandoverForm, ImportForm, LeadForm, PoolRulesForm
+from leads.forms import HandoverForm, ImportForm, LeadForm, LeadsQueryForm, PoolQueryForm, PoolRulesForm
 from leads.models import GRADE_ORDER, ImportJob, LeadStatus, Pool
 from leads.selectors import (
     PhoneViewer,
@@ -35,6 +35,7 @@ from leads.selectors import (
 )
 from telesales.errors import DomainError
 from telesales.exports import safe_rows
+from telesales.params import bad_query
 
 
 def _annotate(leads, viewer: PhoneViewer, now):
@@ -53,9 +54,12 @@ def _annotate(leads, viewer: PhoneViewer, now):
 @login_required
 def index(request):
     """My leads (私海): sorted by next follow-up, overdue highlighted, with the return countdown."""
+    query = LeadsQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     qs = leads_visible_to(request.user).filter(status__in=[LeadStatus.ACTIVE, LeadStatus.WON])
     viewer = PhoneViewer(request.user)
-    qs = _filter_leads(qs, {k: request.GET.get(k) for k in ("grade", "status", "q")}, viewer)
+    qs = _filter_leads(qs, query.cleaned_data, viewer)
     qs = qs.order_by(F("next_follow_up_at").asc(nulls_last=True), "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -67,19 +71,21 @@ def index(request):
 @login_required
 def pool(request):
     """The public pool (公海): search, filters, claim, or “next lead”."""
+    query = PoolQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     pools = accessible_pools(request.user).order_by("name")
-    pool_id = request.GET.get("pool")
+    pool_id = query.cleaned_data["pool"]
     viewer = PhoneViewer(request.user)
-    qs = public_pool_leads(request.user)
-    qs = _filter_leads(qs, {"pool": pool_id, "grade": request.GET.get("grade"), "q": request.GET.get("q")}, viewer)
-    if request.GET.get("region"):
-        qs = qs.filter(region=request.GET["region"])
+    qs = _filter_leads(public_pool_leads(request.user), query.cleaned_data, viewer)
+    if query.cleaned_data["region"]:
+        qs = qs.filter(region=query.cleaned_data["region"])
     page = Paginator(qs.order_by("grade", "id"), 50).get_page(request.GET.get("page"))
     for lead in page.object_list:
         lead.shown_phone = viewer.phone(lead)
     return render(request, "leads/pool.html", {
         "page": page, "pools": pools, "grades": GRADE_ORDER, "q": request.GET.get("q", ""),
-        "pool_id": pool_id or "", "browsing_off": [p for p in pools if not p.browsing_enabled],
+        "pool_id": str(pool_id or ""), "browsing_off": [p for p in pools if not p.browsing_enabled],
     })
 
 

@@ -1,10 +1,8 @@
 """REST endpoints for targets: CRUD (the value changes only through the revisions endpoint),
 decomposition, progress, revisions, alerts (list, acknowledge, root cause)."""
 
-import datetime as dt
-
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -21,16 +19,8 @@ from targets.models import (
     Target,
     TargetRevision,
 )
-from telesales.api import ScopedQuerysetMixin
+from telesales.api import DateField, FilterSet, FlagFilter, QueryParams, ScopedQuerysetMixin, parse_query
 from telesales.errors import DomainError
-
-MIN_DAY, MAX_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-
-
-def _check_day(day: dt.date) -> dt.date:
-    if not MIN_DAY <= day <= MAX_DAY:
-        raise serializers.ValidationError("Choose a date between 2000 and 2100.")
-    return day
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -56,7 +46,7 @@ class TargetCreateSerializer(serializers.Serializer):
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
     rep = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     period_kind = serializers.ChoiceField(choices=PeriodKind.choices)
-    start = serializers.DateField(help_text="Any day inside the period; the real calendar period is used.")
+    start = DateField(help_text="Any day inside the period; the real calendar period is used.")
     parent = serializers.PrimaryKeyRelatedField(queryset=Target.objects.all(), required=False, allow_null=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     challenge_percent = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
@@ -64,9 +54,6 @@ class TargetCreateSerializer(serializers.Serializer):
     base_coefficient = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, required=False)
     challenge_coefficient = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, required=False)
     excellence_coefficient = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, required=False)
-
-    def validate_start(self, value):
-        return _check_day(value)
 
 
 class TargetUpdateSerializer(serializers.Serializer):
@@ -152,6 +139,10 @@ class ProgressSerializer(serializers.Serializer):
     projected = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
     remaining = serializers.DecimalField(max_digits=18, decimal_places=2)
     funnel = FunnelPlanSerializer()
+
+
+class ProgressQuery(QueryParams):
+    as_of = DateField(required=False, help_text="Default: today (configured time zone)")
 
 
 class RevisionSerializer(serializers.ModelSerializer):
@@ -285,21 +276,12 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         body = {"saved": True, "uplift_percent": uplift, "shares": [], "targets": children}
         return Response(DecomposeResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("as_of", dt.date, description="Default: today (configured time zone)")],
-        responses=ProgressSerializer,
-    )
+    @extend_schema(parameters=[ProgressQuery], responses=ProgressSerializer)
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
         """Actual vs target and pace, RAG, tier, projection, and the funnel plan for the rest."""
         target = self._get(pk)
-        as_of = timezone.localdate()
-        if request.query_params.get("as_of"):
-            f = serializers.DateField()
-            try:
-                as_of = _check_day(f.to_internal_value(request.query_params["as_of"]))
-            except serializers.ValidationError as exc:
-                raise serializers.ValidationError({"as_of": exc.detail}) from None
+        as_of = parse_query(request, ProgressQuery).get("as_of") or timezone.localdate()
         p = services.progress_for(target, as_of=as_of)
         plan = services.funnel_plan(target, as_of=as_of)
         body = {
@@ -312,7 +294,7 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     @extend_schema(methods=["get"], responses=RevisionSerializer(many=True))
     @extend_schema(methods=["post"], request=ReviseSerializer, responses={201: TargetSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def revisions(self, request, pk=None):
         """GET: the revision history. POST: revise the value with a reason (the only way it changes)."""
         target = self._get(pk)
@@ -324,23 +306,26 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Response(TargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
 
+class AlertFilter(FilterSet):
+    unread = FlagFilter(method="only_unread", label="true: only alerts not read yet")
+
+    class Meta:
+        model = Alert
+        fields = ["rule", "target", "unread"]
+
+    def only_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=True) if value else queryset
+
+
 class AlertViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """Target alerts for managers (their teams) and admins, newest streak first."""
 
     serializer_class = AlertSerializer
     model = Alert
-    filterset_fields = ["rule", "target"]
+    filterset_class = AlertFilter
 
     def scoped_queryset(self, user):
-        qs = selectors.alerts_visible_to(user).select_related("root_cause").order_by("-streak_end", "-id")
-        unread = self.request.query_params.get("unread")
-        if unread in ("1", "true"):
-            qs = qs.filter(read_at__isnull=True)
-        return qs
-
-    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return selectors.alerts_visible_to(user).select_related("root_cause").order_by("-streak_end", "-id")
 
     @extend_schema(request=None, responses=AlertSerializer)
     @action(detail=True, methods=["post"])

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.models import Metric, OwnerKind, PeriodKind, RevisionReason
 from targets.services import PEOPLE_METHODS, TIME_METHODS
+from telesales import params
 
 
 class TargetForm(forms.Form):
@@ -12,7 +13,7 @@ class TargetForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
     rep = forms.ModelChoiceField(label=_("Rep"), queryset=None, required=False)
     period_kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices, initial=PeriodKind.MONTH)
-    start = forms.DateField(label=_("A day in the period"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = params.DateField(label=_("A day in the period"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, teams, reps, **kwargs):
@@ -77,3 +78,12 @@ class AlertRuleForm(forms.Form):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+
+
+class TargetsQueryForm(forms.Form):
+    show = forms.ChoiceField(required=False, choices=[("current", _("In progress")), ("all", _("All"))])
+    metric = forms.ChoiceField(required=False, choices=Metric.choices)
+
+
+class AlertsQueryForm(forms.Form):
+    unread = params.FlagField(required=False)

@@ -13,9 +13,18 @@ from django.views.decorators.http import require_POST
 from accounts.access import can_manage, is_rep, scope_teams, sees_everything, visible_users
 from accounts.models import Role, Team
 from targets import charts, domain, selectors, services
-from targets.forms import AlertRuleForm, DecomposeForm, ReviseForm, RootCauseForm, TargetForm
+from targets.forms import (
+    AlertRuleForm,
+    AlertsQueryForm,
+    DecomposeForm,
+    ReviseForm,
+    RootCauseForm,
+    TargetForm,
+    TargetsQueryForm,
+)
 from targets.models import AlertRule, OwnerKind, Target
 from telesales.errors import DomainError
+from telesales.params import bad_query
 
 
 def _target_form(user, data=None):
@@ -29,12 +38,15 @@ def _target_form(user, data=None):
 @login_required
 def index(request):
     """Targets in progress (or all) with actual vs target vs pace, RAG, tier and projection."""
+    query = TargetsQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     today = timezone.localdate()
-    show = request.GET.get("show", "current")
+    show = query.cleaned_data["show"] or "current"
     qs = selectors.targets_visible_to(request.user)
     if show != "all":
         qs = qs.filter(start__lte=today, end__gte=today)
-    metric = request.GET.get("metric")
+    metric = query.cleaned_data["metric"]
     if metric:
         qs = qs.filter(metric=metric)
     owner_order = Case(When(owner_kind=OwnerKind.COMPANY, then=0), When(owner_kind=OwnerKind.TEAM, then=1), default=2)
@@ -188,8 +200,11 @@ def decompose(request, pk: int):
 @login_required
 def alerts(request):
     """Alerts for the manager's teams, unread first, with acknowledge and root-cause links."""
+    query = AlertsQueryForm(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     qs = selectors.alerts_visible_to(request.user).order_by("acknowledged_at", "-streak_end", "-id")
-    if request.GET.get("unread"):
+    if query.cleaned_data["unread"]:
         qs = qs.filter(read_at__isnull=True)
     rules = AlertRule.objects.select_related("team").order_by("name")
     if not sees_everything(request.user):

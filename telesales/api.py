@@ -1,16 +1,177 @@
-"""Shared REST plumbing: pagination and one error body for every failure.
+"""Shared REST plumbing: query parameters, filters, pagination and one error body for every failure.
 
-Every error answers `{"error": {"code": ..., "message": ..., "details": ...}}`."""
+Every error answers `{"error": {"code": ..., "message": ..., "details": ...}}`.
 
+Query parameters are validated in one way: an endpoint declares them as a `QueryParams`
+serializer (read with `parse_query`) or, for a list, as django-filter filters (through
+`FilterBackend`). Either way an unknown name or a value that cannot be used is a 400 naming the
+parameter; dates must lie in the supported range (telesales.params)."""
+
+import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
-from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from rest_framework import exceptions, filters, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from telesales import params
 from telesales.errors import DomainError, RateLimited
+
+UNKNOWN_PARAMETER = _("Unknown query parameter.")
+
+
+def refuse_unknown(given, known) -> None:
+    """A 400 naming every query parameter the endpoint does not take."""
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise serializers.ValidationError({name: [UNKNOWN_PARAMETER] for name in unknown})
+
+
+# ---- fields -------------------------------------------------------------------------------
+class DateField(serializers.DateField):
+    """A date in the supported range (query parameters and request bodies)."""
+
+    default_validators = [params.supported_date]
+
+
+class DateTimeField(serializers.DateTimeField):
+    default_validators = [params.supported_date]
+
+    def enforce_timezone(self, value):
+        # DRF checks a naive time at the edge of the calendar by converting it, which overflows.
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+class FlagField(serializers.BooleanField):
+    """A yes/no query parameter: `true`/`1` or `false`/`0`, nothing else."""
+
+    def to_internal_value(self, data):
+        try:
+            return params.parse_flag(data)
+        except DjangoValidationError:
+            self.fail("invalid", input=data)
+
+
+class QueryParams(serializers.Serializer):
+    """An endpoint's query parameters; names it does not declare are refused."""
+
+    def to_internal_value(self, data):
+        refuse_unknown(data, self.fields)
+        return super().to_internal_value(data)
+
+
+class PagedQueryParams(QueryParams):
+    """Query parameters of a paginated list (the page itself is checked by the pagination)."""
+
+    page = serializers.IntegerField(required=False, min_value=1)
+    page_size = serializers.IntegerField(required=False, min_value=1)
+
+
+def parse_query(request, serializer_class: type[QueryParams]) -> dict:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+# ---- filters ------------------------------------------------------------------------------
+class FlagFilter(django_filters.BooleanFilter):
+    field_class = params.FlagField
+
+
+class FilterSet(django_filters.rest_framework.FilterSet):
+    """Filters with strict yes/no values and dates in the supported range."""
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.BooleanField: {"filter_class": FlagFilter},
+        models.DateField: {"filter_class": django_filters.DateFilter,
+                           "extra": lambda f: {"validators": [params.supported_date]}},
+    }
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """`ordering` by a field the list cannot be sorted by is a 400, not ignored."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        if len(valid) != len(fields):
+            allowed = ", ".join(name for name, _label in self.get_valid_fields(queryset, view, {"request": request}))
+            raise serializers.ValidationError({self.ordering_param: [f"Order by one of: {allowed}."]})
+        return valid
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter with the strict `FilterSet`; refuses query parameters the list does not take
+    (its filters, its ordering and its pagination)."""
+
+    filterset_base = FilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        known = set(filterset_class.base_filters) if filterset_class else set()
+        if getattr(view, "action", None) == "list":
+            known |= page_parameters(view)
+            if OrderingFilter in view.filter_backends:
+                known.add(OrderingFilter.ordering_param)
+        refuse_unknown(request.query_params, known)
+        return super().filter_queryset(request, queryset, view)
+
+
+# ---- pagination ---------------------------------------------------------------------------
+def page_parameters(view) -> set[str]:
+    paginator = view.paginator
+    if paginator is None:
+        return set()
+    names = {getattr(paginator, "page_query_param", None), getattr(paginator, "cursor_query_param", None),
+             paginator.page_size_query_param}
+    return names - {None}
+
+
+class StrictPageSize:
+    """`page_size` outside 1..max_page_size is a 400 naming it, not silently replaced."""
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        field = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
+        try:
+            return field.run_validation(raw)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({self.page_size_query_param: exc.detail}) from None
+
+    def get_schema_operation_parameters(self, view):
+        out = super().get_schema_operation_parameters(view)
+        for parameter in out:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            elif parameter["name"] == getattr(self, "page_query_param", None):
+                parameter["schema"].update(minimum=1)
+        return out
+
+
+class Pagination(StrictPageSize, pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param) or 1
+        try:
+            return serializers.IntegerField(min_value=1).run_validation(raw)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({self.page_query_param: exc.detail}) from None
+
+
+class CursorPagination(StrictPageSize, pagination.CursorPagination):
+    page_size_query_param = "page_size"
 
 
 class ScopedQuerysetMixin:
@@ -28,11 +189,6 @@ class ScopedQuerysetMixin:
         raise NotImplementedError
 
 
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
 def _first_message(detail) -> str:
     if isinstance(detail, dict):
         for key, value in detail.items():
@@ -42,6 +198,17 @@ def _first_message(detail) -> str:
     if isinstance(detail, list):
         return _first_message(detail[0]) if detail else "Invalid input."
     return str(detail)
+
+
+def _printable(value):
+    """Lone surrogates echoed from the input cannot be encoded as UTF-8: show them escaped."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    return value
 
 
 def exception_handler(exc, context):
@@ -66,7 +233,7 @@ def exception_handler(exc, context):
     body = {"code": code, "message": _first_message(detail)}
     if isinstance(detail, dict | list) and not (isinstance(detail, dict) and set(detail) == {"detail"}):
         body["details"] = detail
-    response.data = {"error": body}
+    response.data = {"error": _printable(body)}
     return response
 
 

@@ -161,10 +161,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "telesales.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "telesales.api.FilterBackend",
+        "telesales.api.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "telesales.schema.AutoSchema",
     "EXCEPTION_HANDLER": "telesales.api.exception_handler",
     # See accounts/throttles.py. Rates are "<count>/<s|min|hour|day>".
     "DEFAULT_THROTTLE_CLASSES": [
@@ -186,6 +186,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "telesales.schema.document_errors"],
     # Swagger UI's files are served from the app (drf-spectacular-sidecar), not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,19 +1,12 @@
-"""schemathesis drives every operation in the OpenAPI schema against the app: no 5xx, and every
-response must match the documented schema."""
+"""schemathesis drives every operation in the OpenAPI schema against the app with all its checks
+(status codes, response schemas, content types, negative data rejected, unsupported methods, ...;
+see SCHEMATHESIS_CONFIG in conftest.py for the one check left out and why)."""
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-)
 
 from accounts.services import create_api_token
-from telesales.wsgi import application
 from tests.factories import AdminFactory, LeadFactory, ManagerFactory, UserFactory
 
 
@@ -28,18 +21,7 @@ def api_token(db):
     return key
 
 
-@pytest.fixture
-def api_schema(db):
-    # The real WSGI handler closes the connection after each request; inside the test's
-    # transaction it must stay open, as Django's own test client arranges.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-schema = schemathesis.pytest.from_fixture("api_schema")
+schema = schemathesis.pytest.from_fixture("wsgi_schema")
 
 
 @schema.parametrize()
@@ -49,11 +31,8 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_api_has_no_server_errors_and_matches_its_schema(case, api_token):
-    case.call_and_validate(
-        headers={"Authorization": f"Token {api_token}"},
-        checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
-    )
+def test_api_matches_its_schema_under_every_check(case, api_token):
+    case.call_and_validate(headers={"Authorization": f"Token {api_token}"})
 
 
 def test_schema_and_docs_are_served(client):

@@ -107,9 +107,11 @@ def test_csv_and_excel_export_write_the_leaderboard_table(client, manager, team,
     assert client.get(f"/kpis/export/team/{team.id}/", {"table": "secrets"}).status_code == 404
 
 
-def test_a_nonsense_period_falls_back_to_the_last_30_days_with_a_message(client, manager, facts):
+def test_a_nonsense_period_is_refused_naming_the_parameter(client, manager, facts):
     client.force_login(manager)
-    res = client.get("/kpis/", {"from": "0001-01-01", "to": "0001-01-02"})
-    assert res.status_code == 200
-    assert "at most" in res.content.decode()
-    assert client.get("/kpis/", {"from": "yesterday"}).status_code == 200
+    res = client.get("/kpis/", {"from": "0001-01-01", "to": "0001-01-02"}, follow=True)
+    assert res.status_code == 400
+    assert "<code>from</code>" in res.content.decode() and "2000-01-01" in res.content.decode()
+    assert client.get("/kpis/", {"from": "yesterday"}, follow=True).status_code == 400
+    res = client.get("/kpis/", {"from": "2026-03-10", "to": "2026-03-01"}, follow=True)
+    assert res.status_code == 400 and "at most" in res.content.decode()

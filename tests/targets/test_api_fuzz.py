@@ -6,15 +6,10 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from accounts.services import create_api_token
 from targets import services
-from telesales.wsgi import application
 from tests.factories import AdminFactory, ManagerFactory, UserFactory
 from tests.targets.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
 
@@ -36,22 +31,10 @@ def token_with_targets(db):
     return key
 
 
-@pytest.fixture
-def targets_schema(db):
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-schema = schemathesis.pytest.from_fixture("targets_schema").include(path_regex=r"/target(s|-alerts)/\{id\}/")
+schema = schemathesis.pytest.from_fixture("wsgi_schema").include(path_regex=r"/target(s|-alerts)/\{id\}/")
 
 
 @schema.parametrize()
 @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_target_endpoints_never_fail_and_match_their_schema(case, token_with_targets):
-    case.call_and_validate(
-        headers={"Authorization": f"Token {token_with_targets}"},
-        checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
-    )
+    case.call_and_validate(headers={"Authorization": f"Token {token_with_targets}"})
