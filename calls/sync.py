@@ -173,8 +173,9 @@ def _normalized(phone: str) -> str | None:
 class SyncContext:
     """Per-request lookups (dispositions, reps the actor may sync for)."""
 
-    def __init__(self, actor: User):
+    def __init__(self, actor: User, *, portable: bool = False):
         self.actor = actor
+        self.portable = portable
         self.all_access = sees_everything(actor)
         self.dispositions = {d.code: d for d in Disposition.objects.filter(active=True)}
         self._reps: dict[int, bool] = {}
@@ -189,11 +190,12 @@ class SyncContext:
         return {r for r in rep_ids if self._reps[r]}
 
 
-def sync_calls(*, actor: User, rows: list, source_default: str | None = None) -> list[dict]:
-    """Upsert call records; one result per row in input order."""
+def sync_calls(*, actor: User, rows: list, source_default: str | None = None, portable: bool = False) -> list[dict]:
+    """Upsert call records; one result per row in input order. `portable` writes with the
+    statement SQLite also runs, even on PostgreSQL (tests run both and compare them)."""
     if len(rows) > MAX_BATCH:
         raise DomainError(f"A batch holds at most {MAX_BATCH} calls; split it.")
-    ctx = SyncContext(actor)
+    ctx = SyncContext(actor, portable=portable)
     results: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
     for start in range(0, len(rows), CHUNK):
@@ -315,7 +317,7 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
     if not to_write:
         return
     to_write.sort(key=lambda r: (r.source, r.external_id))  # one lock order for concurrent batches
-    returned = _upsert(to_write)
+    returned = _upsert(to_write, portable=ctx.portable)
     dirty, lead_ids, affected_ids = set(), set(), []
     for r in to_write:
         key = (r.source, r.external_id)
@@ -340,11 +342,12 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
     mark_rep_days(dirty)
 
 
-def _upsert(rows: list[Row]) -> dict:
-    """One INSERT … ON CONFLICT for the chunk; returns {(source, external_id): (id, inserted?)}."""
+def _upsert(rows: list[Row], *, portable: bool = False) -> dict:
+    """One INSERT … ON CONFLICT for the chunk; returns {(source, external_id): (id, inserted?)}
+    (inserted? is None from the portable statement: the caller then goes by what it read)."""
     ops = connection.ops
     now = timezone.now()
-    pg = connection.vendor == "postgresql"
+    pg = connection.vendor == "postgresql" and not portable
     params = []
     for r in rows:
         v = r.values
@@ -362,14 +365,12 @@ def _upsert(rows: list[Row]) -> dict:
         width = len(COLUMNS)
         params = [params[i::width] for i in range(width)]
         source_sql = "SELECT * FROM UNNEST(" + ", ".join(f"%s::{t}[]" for t in types) + ")"
-        differs = f"({', '.join('calls_call.' + c for c in COMPARED)}) IS DISTINCT FROM " \
-                  f"({', '.join('EXCLUDED.' + c for c in COMPARED)})"
         returning = "id, source, external_id, (xmax = 0)"
     else:
         row_sql = "(" + ",".join(["%s"] * len(COLUMNS)) + ")"
         source_sql = "VALUES " + ", ".join([row_sql] * len(rows))
-        differs = " OR ".join(f"calls_call.{c} IS NOT excluded.{c}" for c in COMPARED)
         returning = "id, source, external_id"
+    differs = " OR ".join(f"calls_call.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in COMPARED)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*COMPARED, "updated_at"])
     sql = (
         f"INSERT INTO calls_call ({', '.join(COLUMNS)}) {source_sql} "
