@@ -430,9 +430,3 @@ def week_actual(scope: Scope, start: dt.datetime, end: dt.datetime) -> WeekActua
 def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
-
-def default_period(days: int = 30) -> tuple[dt.datetime, dt.datetime]:
-    """The last `days` local days up to now."""
-    end = timezone.now()
-    start = local_midnight(timezone.localdate() - dt.timedelta(days=days - 1))
-    return start, end

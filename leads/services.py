@@ -131,9 +131,6 @@ def _chunks(seq: list, size: int = CHUNK):
         yield seq[i : i + size]
 
 
-def held_count(rep: User, *, won_counts: bool = False) -> int:
-    statuses = [LeadStatus.ACTIVE, LeadStatus.WON] if won_counts else [LeadStatus.ACTIVE]
-    return Lead.objects.filter(owner=rep, status__in=statuses).count()
 
 
 def held_counts(rep_ids: list[int]) -> dict[int, dict[str, int]]:
