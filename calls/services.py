@@ -73,10 +73,6 @@ def calling_hours_problem(*, team, channel: str, at: dt.datetime) -> str | None:
     )
 
 
-def real_contact_seconds(lead: Lead | None = None) -> int:
-    """Seconds of talk that count as real contact (the pool's rule when it has one)."""
-    value = getattr(getattr(lead, "pool", None), POOL_RULE_FIELD, None)
-    return int(value) if value else REAL_CONTACT_SECONDS
 
 
 def _real_contact_sql() -> str:

@@ -51,8 +51,9 @@ def _normalized(phone: str) -> str | None:
 class SyncContext:
     """Per-request lookups (dispositions, reps the actor may sync for)."""
 
-    def __init__(self, actor: User):
+    def __init__(self, actor: User, *, portable: bool = False):
         self.actor = actor
+        self.portable = portable
         self.all_access = sees_everything(actor)
         self.dispositions = {d.code: d for d in Disposition.objects.filter(active=True)}
         self._reps: dict[int, bool] = {}
@@ -81,11 +82,12 @@ class SyncContext:
         return f" AND calls_call.rep_id IN ({sql})", list(params)
 
 
-def sync_calls(*, actor: User, rows: list, source_default: str | None = None) -> list[dict]:
+def sync_calls(*, actor: User, rows: list, source_default: str | None = None, portable: bool = False) -> list[dict]:
     """Upsert call records; one result per row in input order.
 
     Every row is checked before anything is written, so a bad row (at any position) is its own
-    error and the good rows are written exactly once."""
+    error and the good rows are written exactly once. `portable` writes with the statement SQLite
+    also runs, even on PostgreSQL (tests run both and compare them)."""
     if len(rows) > MAX_BATCH:
         raise DomainError(f"A batch holds at most {MAX_BATCH} calls; split it.")
     parsed = []
@@ -102,7 +104,7 @@ def sync_calls(*, actor: User, rows: list, source_default: str | None = None) ->
             else:
                 seen[key] = row.index
         parsed.append(row)
-    ctx = SyncContext(actor)
+    ctx = SyncContext(actor, portable=portable)
     for start in range(0, len(parsed), CHUNK):
         _sync_chunk_with_retry(ctx, parsed[start:start + CHUNK])
     return [r.result() for r in parsed]
@@ -218,7 +220,7 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
     if not to_write:
         return
     to_write.sort(key=lambda r: (r.source, r.external_id))  # one lock order for concurrent batches
-    returned = _upsert(to_write, ctx.update_guard())
+    returned = _upsert(to_write, ctx.update_guard(), portable=ctx.portable)
     missing = {(r.source, r.external_id) for r in to_write} - returned.keys()
     missed = _stored(missing) if missing else {}
     writable |= ctx.writable_calls(missed) if missed else set()
@@ -247,13 +249,14 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
     mark_rep_days(dirty)
 
 
-def _upsert(rows: list[Row], guard: tuple[str, list]) -> dict:
-    """One INSERT … ON CONFLICT for the chunk; returns {(source, external_id): (id, inserted?)}.
+def _upsert(rows: list[Row], guard: tuple[str, list], *, portable: bool = False) -> dict:
+    """One INSERT … ON CONFLICT for the chunk; returns {(source, external_id): (id, inserted?)}
+    (inserted? is None from the portable statement: the caller then goes by what it read).
 
     A conflicting call is updated only when something differs and `guard` (SQL, params) holds."""
     ops = connection.ops
     now = timezone.now()
-    pg = connection.vendor == "postgresql"
+    pg = connection.vendor == "postgresql" and not portable
     params = []
     for r in rows:
         v = r.values
@@ -271,14 +274,12 @@ def _upsert(rows: list[Row], guard: tuple[str, list]) -> dict:
         width = len(COLUMNS)
         params = [params[i::width] for i in range(width)]
         source_sql = "SELECT * FROM UNNEST(" + ", ".join(f"%s::{t}[]" for t in types) + ")"
-        differs = f"({', '.join('calls_call.' + c for c in COMPARED)}) IS DISTINCT FROM " \
-                  f"({', '.join('EXCLUDED.' + c for c in COMPARED)})"
         returning = "id, source, external_id, (xmax = 0)"
     else:
         row_sql = "(" + ",".join(["%s"] * len(COLUMNS)) + ")"
         source_sql = "VALUES " + ", ".join([row_sql] * len(rows))
-        differs = " OR ".join(f"calls_call.{c} IS NOT excluded.{c}" for c in COMPARED)
         returning = "id, source, external_id"
+    differs = " OR ".join(f"calls_call.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in COMPARED)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*COMPARED, "updated_at"])
     guard_sql, guard_params = guard
     sql = (

@@ -158,8 +158,6 @@ def edit_scorecard(*, actor: User, scorecard_id: int, criteria: Sequence[Criteri
     return _write_version(card, latest.number, cleaned, actor=actor, critical_cap=cap, calibration_threshold=threshold)
 
 
-def specs_for(version: ScorecardVersion) -> list[domain.CriterionSpec]:
-    return [domain.CriterionSpec(c.key, c.weight, c.scale_max, c.critical, c.pass_score) for c in version.criteria.all()]
 
 
 # ---- sampling -----------------------------------------------------------------------------------

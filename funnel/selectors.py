@@ -106,12 +106,15 @@ def _add(counts: dict[str, int], grade: str, status: str, n: int) -> None:
 
 
 # ---- funnel counts --------------------------------------------------------------------------
-def funnel_counts_by_owner(owner_ids: list[int] | None, as_of: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+def funnel_counts_by_owner(
+    owner_ids: list[int] | None, as_of: dt.datetime | None = None, *, portable: bool = False,
+) -> dict[int, dict[str, int]]:
     """Active customers per grade (plus won / lost totals) for each owner, as of a moment.
 
     `as_of` None (or in the future) reads the leads' current grade, which the grade service keeps
     equal to the last recorded change; a past moment is rebuilt from the grade history: the last
-    change per lead at or before it, and leads with no change yet count at E from their creation."""
+    change per lead at or before it, and leads with no change yet count at E from their creation.
+    `portable` runs the statement SQLite also runs, even on PostgreSQL (tests compare both)."""
     now = timezone.now()
     out: dict[int, dict[str, int]] = {}
     if owner_ids is not None:
@@ -124,7 +127,7 @@ def funnel_counts_by_owner(owner_ids: list[int] | None, as_of: dt.datetime | Non
             _add(out.setdefault(row["owner_id"], _empty_counts()), row["grade"], row["status"], row["n"])
         return out
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not portable:
         return _counts_as_of_backwards(owner_ids, as_of, out)
     gc, lead = _table(GradeChange), _table(Lead)
     where_owner_last, p1 = _owner_filter("owner_id", owner_ids)
@@ -231,7 +234,7 @@ def _check_period(start: dt.datetime, end: dt.datetime) -> None:
 
 def stage_stats_by_owner(
     owner_ids: list[int] | None, start: dt.datetime, end: dt.datetime,
-    current: dict[int, dict[str, int]] | None = None,
+    current: dict[int, dict[str, int]] | None = None, *, portable: bool = False,
 ) -> dict[int, StageStats]:
     """Per owner and stage: customers at the grade during [start, end) and how many of them
     reached a higher grade (for A: were won) within the period.
@@ -240,7 +243,8 @@ def stage_stats_by_owner(
     entered X during it; new leads start at E. Only changes since the start are read: a lead
     with none is at its current grade all period (read with the current funnel, which the caller
     may pass in when the period ends now); a lead with some was at the `from_grade` of its first
-    one when the period began, and is corrected in one small query."""
+    one when the period began, and is corrected in one small query. `portable` runs the statement
+    SQLite also runs, even on PostgreSQL (tests compare both)."""
     _check_period(start, end)
     out: dict[int, StageStats] = {}
     if owner_ids is not None:
@@ -274,7 +278,7 @@ def stage_stats_by_owner(
     )
     bc = f"({at_expr['C']} OR {at_expr['B']})"
     zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not portable:
         # One sort of the period's changes by (lead, time, id) feeds both the window functions
         # and the per-lead grouping: no per-group sorts (ordered aggregates), and an estimate low
         # enough to stay under jit_above_cost (JIT compilation alone cost ~120 ms here). The
@@ -430,9 +434,3 @@ def week_actual(scope: Scope, start: dt.datetime, end: dt.datetime) -> WeekActua
 def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
-
-def default_period(days: int = 30) -> tuple[dt.datetime, dt.datetime]:
-    """The last `days` local days up to now."""
-    end = timezone.now()
-    start = local_midnight(timezone.localdate() - dt.timedelta(days=days - 1))
-    return start, end

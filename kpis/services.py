@@ -188,7 +188,3 @@ def recompute_incremental() -> KpiRun:
         raise
     return _finish_run(run, started, rows=rows, rep_days=pairs)
 
-
-def mark_dirty(*, rep_id: int, day: dt.date) -> None:
-    """Mark a (rep, day) for the next incremental run (for tools that change calls in bulk)."""
-    DirtyRepDay.objects.update_or_create(rep_id=rep_id, day=day, defaults={"marked_at": timezone.now()})

@@ -161,9 +161,6 @@ def _chunks(seq: list, size: int = CHUNK):
         yield seq[i : i + size]
 
 
-def held_count(rep: User, *, won_counts: bool = False) -> int:
-    statuses = [LeadStatus.ACTIVE, LeadStatus.WON] if won_counts else [LeadStatus.ACTIVE]
-    return Lead.objects.filter(owner=rep, status__in=statuses).count()
 
 
 def held_counts(rep_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -540,16 +537,17 @@ def _claim_one_pg(*, actor: User, lead_id: int, via_next: bool, now: dt.datetime
     return lead
 
 
-def claim_leads(*, actor: User, lead_ids: list[int], via_next: bool = False) -> list[Lead]:
+def claim_leads(*, actor: User, lead_ids: list[int], via_next: bool = False, portable: bool = False) -> list[Lead]:
     """Claim public-pool leads into the rep's private pool (领取). All of the batch, or none.
 
     The rep row is locked so the hold and daily limits are exact; the leads are taken with a
-    conditional UPDATE ... WHERE owner IS NULL, so exactly one concurrent claimant wins."""
+    conditional UPDATE ... WHERE owner IS NULL, so exactly one concurrent claimant wins.
+    `portable` skips the PostgreSQL fast path (tests run both paths and compare them)."""
     ids = sorted({int(i) for i in lead_ids})
     if not ids:
         raise DomainError("Choose at least one lead to claim.")
     now = timezone.now()
-    if len(ids) == 1 and connection.vendor == "postgresql":
+    if len(ids) == 1 and connection.vendor == "postgresql" and not portable:
         lead = _claim_one_pg(actor=actor, lead_id=ids[0], via_next=via_next, now=now)
         if lead is not None:
             return [lead]
@@ -1019,10 +1017,12 @@ def hand_over_leads(
     to_user_id: int | None = None,
     team_id: int | None = None,
     _locked_targets: list[User] | None = None,
+    portable: bool = False,
 ) -> dict:
     """Hand every lead `from_user` holds to one rep, round-robin across a team (within pool
     limits; what does not fit goes back to the public pool), or back to the public pool.
-    Call inside a transaction; the caller locks the users first."""
+    Call inside a transaction; the caller locks the users first. `portable` writes through the
+    ORM even on PostgreSQL (tests run both paths and compare them)."""
     if mode not in HANDOVER_MODES:
         raise DomainError(f"Unknown hand-over mode “{mode}”; use user, team or pool.")
     now = timezone.now()
@@ -1068,7 +1068,7 @@ def hand_over_leads(
     for lid, rid in plan.items():
         by_target[rid].append(lid)
     note = f"{from_user.display_name} left ({mode})"
-    if connection.vendor == "postgresql" and plan:
+    if connection.vendor == "postgresql" and plan and not portable:
         _hand_over_pg(plan, from_user=from_user, actor=actor, note=note, now=now)
     else:
         for rid, lids in by_target.items():

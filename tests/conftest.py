@@ -5,9 +5,10 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 from rest_framework.test import APIClient
 
+from telesales.errors import DomainError
 from tests.factories import PASSWORD, AdminFactory, ManagerFactory, TeamFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
@@ -111,6 +112,33 @@ def run_concurrently(transactional_db) -> Callable:
         for t in threads:
             t.join(timeout)
         return results
+
+    return run
+
+
+# ---- twin code paths ------------------------------------------------------------------------
+@pytest.fixture
+def both_paths(db) -> Callable:
+    """`both_paths(fn)` runs `fn(portable)` on the same data twice — the PostgreSQL-only
+    statement (portable=False), then the portable one that SQLite also runs — each in a savepoint
+    that is rolled back afterwards, and returns the two results for the test to compare.
+
+    `fn` returns plain data: what the service answered and the rows it wrote, keyed by something
+    other than database ids, which differ between the two runs. A domain error `fn` raises is
+    the result: ("error", its class, code, message)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL-only twin runs only on PostgreSQL")
+
+    def run(fn: Callable[[bool], object]) -> tuple[object, object]:
+        results = []
+        for portable in (False, True):
+            try:
+                with transaction.atomic():
+                    results.append(fn(portable))
+                    transaction.set_rollback(True)
+            except DomainError as exc:
+                results.append(("error", type(exc).__name__, exc.code, exc.message))
+        return results[0], results[1]
 
     return run
 

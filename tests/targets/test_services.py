@@ -165,3 +165,25 @@ def test_progress_on_a_fixed_date_uses_working_day_pace_and_the_kpi_facts(rep, t
     assert plan["total"] == {"customers_sold": 35, "customers_quoted": 140, "customers_reached": 350,
                              "customers_dialled": 700, "calls": 1050}
     assert plan["per_day"]["calls"] == 88  # "to make this month: ~88 calls a day"
+
+
+def test_a_manager_changes_a_targets_tiers_but_never_its_value_in_place(manager, team_month_target):
+    target = services.update_target(actor=manager, target_id=team_month_target.pk, note="push in June",
+                                    challenge_percent=Decimal("120"))
+    target.refresh_from_db()
+    assert (target.note, target.challenge_percent, target.value) == ("push in June", Decimal("120"), Decimal("300000.00"))
+    with pytest.raises(DomainError, match="Revise the value"):
+        services.update_target(actor=manager, target_id=target.pk, value="1")
+    with pytest.raises(DomainError, match="cannot be negative"):
+        services.update_target(actor=manager, target_id=target.pk, base_coefficient="-1")
+
+
+def test_a_target_with_parts_cannot_be_deleted_and_a_rep_cannot_delete_one(manager, rep, team_month_target):
+    services.decompose_over_time(actor=manager, target_id=team_month_target.pk)
+    with pytest.raises(Conflict):
+        services.delete_target(actor=manager, target_id=team_month_target.pk)
+    week = Target.objects.filter(parent=team_month_target).first()
+    with pytest.raises((PermissionDenied, NotFound)):
+        services.delete_target(actor=rep, target_id=week.pk)
+    services.delete_target(actor=manager, target_id=week.pk)
+    assert not Target.objects.filter(pk=week.pk).exists()
