@@ -1,5 +1,7 @@
 """Test overrides: a fast password hasher (factories hash a password for every user)."""
 
+import os
+
 from telesales.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,3 +13,11 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "token_failures": "100000/hour"},
 }
+
+# Parallel test workers (pytest-xdist) each get their own Redis database: the suite clears the
+# cache before every test, and a shared database would let one worker wipe another's counters.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker.startswith("gw"):  # noqa: F405
+    _base, _, _db = REDIS_URL.rpartition("/")  # noqa: F405
+    _db = (int(_db or 0) - int(_worker[2:])) % 16
+    CACHES = {"default": {**CACHES["default"], "LOCATION": f"{_base}/{_db}"}}  # noqa: F405
