@@ -172,3 +172,10 @@ def can_manage_api_tokens(user: User, *, via_token: bool) -> bool:
     """Tokens are created and revoked by an admin signed in with a session, never by a request
     authenticated with a token (a leaked token must not mint or revoke others)."""
     return is_admin(user) and not via_token
+
+
+# ---- holding leads ---------------------------------------------------------------------------
+def can_hold_leads(user: User) -> bool:
+    """Claims, releases and locks leads and appeals for them: people only. An integration writes
+    leads (create, update, import) but never takes one into, or gives one back from, a private pool."""
+    return not is_integration(user)

@@ -414,7 +414,7 @@ def acknowledge_plan(*, actor: User, plan_id: int) -> ImprovementPlan:
     """The rep confirms they have read their plan."""
     plan = _plan_for_update(plan_id)
     if plan.rep_id != actor.pk:
-        if can_manage_user(actor, plan.rep):
+        if can_manage_user(actor, plan.rep) or sees_everything(actor):
             raise PermissionDenied("Only the rep can acknowledge their own plan.")
         raise NotFound("Improvement plan not found.")
     if plan.acknowledged_at is None:

@@ -18,7 +18,6 @@ from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.response import Response
 
 from accounts.access import managed_team_ids, sees_everything
-from accounts.models import User
 from leads import imports, services
 from leads.models import GRADE_ORDER, Appeal, ImportJob, Lead, LeadStatus, OwnershipEvent, Pool
 from leads.selectors import (
@@ -587,7 +586,7 @@ class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def decide(self, request, pk=None):
         s = AppealDecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        appeal = services.decide_appeal(actor=request.user, appeal_id=_pk(pk), approve=s.validated_data["approve"],
+        appeal = services.decide_appeal(actor=request.user, appeal_id=self.get_object().pk, approve=s.validated_data["approve"],
                                         note=s.validated_data["note"])
         return Response(AppealSerializer(appeal).data)
 
@@ -652,8 +651,6 @@ def deactivate_user(request, pk):
     s = DeactivateSerializer(data=request.data)
     s.is_valid(raise_exception=True)
     d = s.validated_data
-    if not User.objects.filter(pk=user_id).exists():
-        raise NotFound("User not found.")
     summary = services.deactivate_user(actor=request.user, user_id=user_id, mode=d["mode"], to_user_id=d["to_user"],
                                        team_id=d["team"])
     summary["per_rep"] = {str(k): v for k, v in summary["per_rep"].items()}

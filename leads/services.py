@@ -24,12 +24,14 @@ from django.utils import timezone
 from accounts.access import (
     can_browse_pool,
     can_edit_pool_rules,
+    can_hold_leads,
     can_manage_pool,
     can_manage_user,
     can_work_pool,
     is_admin,
     is_rep,
     sees_everything,
+    visible_users,
 )
 from accounts.models import Role, Team, User
 from leads import domain
@@ -324,6 +326,11 @@ def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
 
 
 # ---- claim / release -----------------------------------------------------------------------
+def _require_holder(actor: User) -> None:
+    if not can_hold_leads(actor):
+        raise PermissionDenied("An integration account cannot claim, release, lock or appeal for leads.")
+
+
 def _check_limits(rep: User, pools: list[Pool], adding: int, *, counting_claims: bool = True) -> None:
     """Hold limit and daily claim limit for `adding` more leads; the whole batch or nothing."""
     counts = held_counts([rep.pk])[rep.pk]
@@ -543,6 +550,7 @@ def claim_leads(*, actor: User, lead_ids: list[int], via_next: bool = False, por
     The rep row is locked so the hold and daily limits are exact; the leads are taken with a
     conditional UPDATE ... WHERE owner IS NULL, so exactly one concurrent claimant wins.
     `portable` skips the PostgreSQL fast path (tests run both paths and compare them)."""
+    _require_holder(actor)
     ids = sorted({int(i) for i in lead_ids})
     if not ids:
         raise DomainError("Choose at least one lead to claim.")
@@ -603,6 +611,7 @@ def claim_lead(*, actor: User, lead_id: int) -> Lead:
 def next_lead(*, actor: User, pool_id: int | None = None) -> Lead:
     """Give the rep the best available public-pool lead (highest grade, least recently called)
     instead of letting them browse and cherry-pick."""
+    _require_holder(actor)
     now = timezone.now()
     with transaction.atomic():
         rep = User.objects.select_for_update().filter(pk=actor.pk).first()
@@ -646,6 +655,7 @@ def _lock_lead(lead_id: int) -> Lead:
 @transaction.atomic
 def release_lead(*, actor: User, lead_id: int, reason: str) -> Lead:
     """Return a held lead to its public pool, with the reason (放弃/退回公海)."""
+    _require_holder(actor)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Say why you release the lead.")
@@ -689,6 +699,7 @@ def reassign_lead(*, actor: User, lead_id: int, to_user_id: int, note: str = "")
 
 def set_locked(*, actor: User, lead_id: int, locked: bool) -> Lead:
     """Lock a key customer against auto-return (at most `max_locked` per rep), or unlock it."""
+    _require_holder(actor)
     with transaction.atomic():
         lead0 = Lead.objects.filter(pk=lead_id).values("owner_id").first()
         if lead0 is None:
@@ -813,7 +824,7 @@ def distribute(
     if mode == "by_region" and not region:
         raise DomainError("Distribution by region needs a region.")
     pool = Pool.objects.filter(pk=pool_id).first()
-    if pool is None:
+    if pool is None or not can_work_pool(actor, pool):
         raise NotFound("Pool not found.")
     if not can_manage_pool(actor, pool):
         raise PermissionDenied("Only admins, the pool's admins and its teams' managers can distribute leads.")
@@ -903,6 +914,7 @@ def update_pool_rules(*, actor: User, pool_id: int, **changes) -> Pool:
 @transaction.atomic
 def create_appeal(*, actor: User, lead_id: int, reason: str) -> Appeal:
     """The rep who found a customer held by someone else asks a manager to transfer it."""
+    _require_holder(actor)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Explain why the customer should be yours.")
@@ -976,13 +988,18 @@ def reveal_phone(*, actor: User, lead_id: int, reason: str = "") -> str:
 HANDOVER_MODES = ("user", "team", "pool")
 
 
-def handover_preview_for(*, actor: User, user_id: int) -> dict:
-    """What deactivating `user` would hand over: leads by status, and counts other apps add."""
+def _require_deactivator(actor: User, user_id: int) -> None:
+    """Only admins deactivate users; a user the actor cannot see is not found."""
+    if not visible_users(actor).filter(pk=user_id).exists():
+        raise NotFound("User not found.")
     if not is_admin(actor):
         raise PermissionDenied("Only admins can deactivate users.")
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        raise NotFound("User not found.")
+
+
+def handover_preview_for(*, actor: User, user_id: int) -> dict:
+    """What deactivating `user` would hand over: leads by status, and counts other apps add."""
+    _require_deactivator(actor, user_id)
+    user = User.objects.get(pk=user_id)
     by_status = dict(
         Lead.objects.filter(owner=user).values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
@@ -1117,8 +1134,7 @@ def deactivate_user(
 ) -> dict:
     """Staff leave (人员流失): in one transaction revoke sessions and tokens, then hand every lead
     over. Afterwards no active lead is owned by an inactive user; history keeps old names."""
-    if not is_admin(actor):
-        raise PermissionDenied("Only admins can deactivate users.")
+    _require_deactivator(actor, user_id)
     if user_id == actor.pk:
         raise DomainError("You cannot deactivate yourself.")
     if mode not in HANDOVER_MODES:

@@ -1,10 +1,12 @@
 """Target pages: list with progress, detail (revisions, decomposition), alerts. Thin: parse,
-call a service or selector, render; domain errors become messages."""
+call a service or selector, render; domain errors become messages;
+a record the user cannot see is a 404."""
 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Q, When
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from targets.forms import (
     TargetsQueryForm,
 )
 from targets.models import AlertRule, OwnerKind, Target
-from telesales.errors import DomainError
+from telesales.errors import DomainError, NotFound
 from telesales.params import bad_query
 
 
@@ -102,9 +104,8 @@ def detail(request, pk: int):
     revise and decompose forms."""
     try:
         target = selectors.target_for(actor=request.user, target_id=pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("targets:index")
+    except NotFound as exc:
+        raise Http404(exc.message) from None
     return _detail(request, target)
 
 
@@ -238,9 +239,8 @@ def create_rule(request):
 def alert_detail(request, pk: int):
     try:
         alert = services.mark_alert_read(actor=request.user, alert_id=pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("targets:alerts")
+    except NotFound as exc:
+        raise Http404(exc.message) from None
     note = getattr(alert, "root_cause", None) if _has_note(alert) else None
     initial = {f: getattr(note, f) for f in services.ROOT_CAUSE_FIELDS} if note else None
     if request.method == "POST":

@@ -53,6 +53,8 @@ GET    /                                                        302  302  302  3
 GET    /login/                                                  200  302  302  302  302  302  302  200
 POST   /logout/                                                 302  302  302  302  302  302  302  302
 POST   /i18n/setlang/                                           302  302  302  302  302  302  302  302
+GET    /password/                                               302  200  200  200  200  200  200  302
+GET    /password/done/                                          302  200  200  200  200  200  200  302
 GET    /accounts/team/                                          302  200  200  200  200  200  200  302
 GET    /accounts/tokens/                                        302  403  403  403  403  403  200  302
 POST   /accounts/tokens/                        new_token       302  403  403  403  403  403  200  302
@@ -79,9 +81,9 @@ POST   /leads/{mate_lead}/appeal/               reason          302  302  302  3
 GET    /leads/pools/                                            302  D    D    D    D    D    200  302
 GET    /leads/pools/{pool_a}/                                   302  D    D    D    D    D    200  302
 POST   /leads/pools/{pool_a}/                   pool_rules      302  D    D    D    D    D    200  302
-GET    /leads/staff/                                            302  D    D    D    200  200  200  302
-GET    /leads/staff/{rep}/deactivate/                           302  D    D    D    200  404  200  302
-POST   /leads/staff/{rep}/deactivate/           handover        302  D    D    D    302  404  302  302
+GET    /leads/staff/                                            302  D    D    D    D    D    200  302
+GET    /leads/staff/{rep}/deactivate/                           302  D    D    D    D    D    200  302
+POST   /leads/staff/{rep}/deactivate/           handover        302  D    D    D    D    D    302  302
 GET    /leads/import/                                           302  D    D    D    200  200  200  302
 GET    /leads/import/{job}/                                     302  404  404  404  200  404  200  302
 GET    /leads/import/{job}/progress/                            302  404  404  404  200  404  200  302
@@ -142,8 +144,8 @@ GET    /api/v1/teams/{team_a}/                                  401  200  200  4
 GET    /api/v1/api-tokens/                                      401  403  403  403  403  403  200  403
 POST   /api/v1/api-tokens/                      new_token       401  403  403  403  403  403  201  403
 POST   /api/v1/api-tokens/{token}/revoke/                       401  403  403  403  403  403  200  403
-GET    /api/v1/users/{rep}/deactivate/                          401  403  404  404  200  404  200  403
-POST   /api/v1/users/{rep}/deactivate/          handover        401  403  404  404  200  404  200  403
+GET    /api/v1/users/{rep}/deactivate/                          401  403  404  404  403  404  200  403
+POST   /api/v1/users/{rep}/deactivate/          handover        401  403  404  404  403  404  200  403
 GET    /api/v1/leads/                                           401  200  200  200  200  200  200  200
 POST   /api/v1/leads/                           lead            401  201  201  404  201  404  201  201
 POST   /api/v1/leads/claim/                     lead_ids_a      401  200  200  404  200  404  200  403
@@ -235,11 +237,11 @@ POST   /api/v1/coaching/plans/{plan}/check-ins/   check_in      401  403  404  4
 POST   /api/v1/coaching/plans/{plan}/outcome/   outcome         401  403  404  404  200  404  200  403
 GET    /api/v1/coaching/notes/                                  401  200  200  200  200  200  200  200
 POST   /api/v1/coaching/notes/                  note            401  403  404  404  201  404  201  403
-GET    /api/v1/coaching/notes/{note}/                           401  200  404  404  200  404  200  200
-POST   /api/v1/coaching/notes/{note}/action-items/  action_item 401  403  404  404  201  404  201  403
+GET    /api/v1/coaching/notes/{note}/                           401  200  404  404  200  404  200  404
+POST   /api/v1/coaching/notes/{note}/action-items/  action_item 401  403  404  404  201  404  201  404
 GET    /api/v1/coaching/action-items/                           401  200  200  200  200  200  200  200
-GET    /api/v1/coaching/action-items/{item}/                    401  200  404  404  200  404  200  200
-POST   /api/v1/coaching/action-items/{item}/done/               401  200  404  404  200  404  200  403
+GET    /api/v1/coaching/action-items/{item}/                    401  200  404  404  200  404  200  404
+POST   /api/v1/coaching/action-items/{item}/done/               401  200  404  404  200  404  200  404
 GET    /api/v1/coaching/team-stages/                            401  200  200  200  200  200  200  200
 PATCH  /api/v1/coaching/team-stages/{team_a}/   stage           401  403  403  404  200  404  200  403
 """
@@ -423,95 +425,7 @@ def status_matches(expected: str, actual: int) -> bool:
 
 # ---- cells that break the rule today ----------------------------------------------------------
 # cause -> [(method path, roles)]; every listed cell runs as a strict xfail with the cause as reason.
-KNOWN: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "issue 12 #2: an unowned lead is readable by anyone, whatever their pools (fixed on branch fix/leads-access)": [
-        ("GET /leads/{pool_a_lead}/", ("other_rep", "other_manager")),
-        ("GET /leads/{pool_b_lead}/", ("rep", "teammate", "other_rep", "manager")),
-        ("GET /calls/lead/{pool_b_lead}/", ("rep", "teammate", "other_rep", "manager")),
-        ("GET /funnel/lead/{pool_b_lead}/grade/", ("rep", "teammate", "other_rep", "manager")),
-        ("GET /api/v1/leads/{pool_a_lead}/", ("other_rep", "other_manager")),
-        ("GET /api/v1/leads/{pool_b_lead}/", ("rep", "teammate", "other_rep", "manager")),
-        ("GET /api/v1/leads/{pool_b_lead}/history/", ("rep", "teammate", "other_rep", "manager")),
-        ("POST /api/v1/leads/{pool_b_lead}/reveal/ (reason)", ("rep", "teammate", "other_rep", "manager")),
-    ],
-    "issue 12 #2: leads can be created or imported into another team's pool (fixed on branch fix/leads-access)": [
-        ("POST /api/v1/leads/ (lead)", ("other_rep", "other_manager")),
-        ("POST /api/v1/lead-imports/ (import)", ("other_manager",)),
-    ],
-    "issue 12 #2: a pool the user is not in answers 403 naming it instead of 404 (fix/leads-access)": [
-        ("POST /api/v1/leads/claim/ (lead_ids_a)", ("other_rep", "other_manager")),
-        ("POST /api/v1/leads/claim/ (lead_ids_b)", ("rep", "teammate", "manager")),
-        ("POST /api/v1/leads/{pool_a_lead}/claim/", ("other_rep", "other_manager")),
-        ("POST /api/v1/leads/{pool_b_lead}/claim/", ("rep", "teammate", "manager")),
-        ("POST /api/v1/leads/{pool_b_lead}/reassign/ (to_rep)", ("rep", "teammate", "other_rep")),
-        ("PATCH /api/v1/pools/{pool_a}/ (pool_rules)", ("other_rep", "other_manager")),
-    ],
-    "issue 12 #2: browsing-off pools refuse their own managers' claims (can_browse_pool limits reps only; "
-    "fix/leads-access)": [
-        ("POST /api/v1/leads/claim/ (lead_ids_b)", ("other_manager",)),
-        ("POST /api/v1/leads/{pool_b_lead}/claim/", ("other_manager",)),
-    ],
-    "issue 12 #5: a manager can reassign a lead out of another team's pool (fixed on branch fix/leads-access)": [
-        ("POST /api/v1/leads/{pool_b_lead}/reassign/ (to_rep)", ("manager",)),
-    ],
-    "issue 12 #6: an integration token makes target and alert decisions (fixed on branch fix/mgmt)": [
-        ("POST /api/v1/targets/ (target)", ("integration",)),
-        ("POST /api/v1/targets/ (company_target)", ("integration",)),
-        ("PATCH /api/v1/targets/{team_target}/ (target_edit)", ("integration",)),
-        ("DELETE /api/v1/targets/{target}/", ("integration",)),
-        ("POST /api/v1/targets/{team_target}/revisions/ (revise)", ("integration",)),
-        ("POST /api/v1/target-alerts/{alert}/acknowledge/", ("integration",)),
-        ("POST /api/v1/target-alerts/{alert}/root-cause/ (root_cause)", ("integration",)),
-    ],
-    "issue 12 #6: an integration token acts on leads as a rep or manager (claim, next, lock, release, distribute, "
-    "appeals; fix/leads-access)": [
-        ("POST /api/v1/leads/claim/ (lead_ids_a)", ("integration",)),
-        ("POST /api/v1/leads/claim/ (lead_ids_b)", ("integration",)),
-        ("POST /api/v1/leads/{pool_a_lead}/claim/", ("integration",)),
-        ("POST /api/v1/leads/{pool_b_lead}/claim/", ("integration",)),
-        ("POST /api/v1/leads/next/ (pool_a)", ("integration",)),
-        ("POST /api/v1/leads/{lead}/lock/ (locked)", ("integration",)),
-        ("POST /api/v1/leads/{lead}/release/ (reason)", ("integration",)),
-        ("POST /api/v1/leads/distribute/ (distribute_a)", ("integration",)),
-        ("POST /api/v1/lead-appeals/ (appeal)", ("integration",)),
-        ("POST /api/v1/lead-appeals/{appeal}/decide/ (decide)", ("integration",)),
-    ],
-    "issue 12 #6: coaching answers an integration 404 instead of reading (integrations read everything) and "
-    "403 on writes (fix/mgmt)": [
-        ("GET /api/v1/coaching/notes/{note}/", ("integration",)),
-        ("GET /api/v1/coaching/action-items/{item}/", ("integration",)),
-        ("POST /api/v1/coaching/plans/{plan}/acknowledge/", ("integration",)),
-        ("POST /api/v1/coaching/plans/{plan}/check-ins/ (check_in)", ("integration",)),
-        ("POST /api/v1/coaching/plans/{plan}/outcome/ (outcome)", ("integration",)),
-        ("POST /api/v1/coaching/notes/{note}/action-items/ (action_item)", ("integration",)),
-        ("POST /api/v1/coaching/action-items/{item}/done/", ("integration",)),
-    ],
-    "issue 12 #6: distribution is admin-only; the pool's team managers may distribute, others get 404 "
-    "(can_manage_pool; fix/leads-access)": [
-        ("POST /api/v1/leads/distribute/ (distribute_a)", ("manager", "other_rep", "other_manager")),
-    ],
-    "issue 12 #6: an appeal the user cannot see answers 403 instead of 404 (fix/leads-access)": [
-        ("POST /api/v1/lead-appeals/{appeal}/decide/ (decide)", ("teammate", "other_rep", "other_manager")),
-    ],
-    "issue 12 #6: hand-over (staff leave) is admin-only; the rep's managers may hand over, and a user the "
-    "actor cannot see answers 404 (not claimed by a branch yet)": [
-        ("GET /leads/staff/", ("manager", "other_manager")),
-        ("GET /leads/staff/{rep}/deactivate/", ("manager",)),
-        ("POST /leads/staff/{rep}/deactivate/ (handover)", ("manager",)),
-        ("GET /api/v1/users/{rep}/deactivate/", ("teammate", "other_rep", "manager", "other_manager")),
-        ("POST /api/v1/users/{rep}/deactivate/ (handover)", ("teammate", "other_rep", "manager", "other_manager")),
-    ],
-    "issue 12 #9: PATCH /api/v1/leads/{id}/ fails on PostgreSQL (FOR UPDATE on an outer join; fixed on branch "
-    "fix/leads-integrity)": [
-        ("PATCH /api/v1/leads/{lead}/ (lead_edit)", ("rep", "manager", "admin", "integration")),
-    ],
-    "target and alert pages redirect with a message for a record the user cannot see, instead of 404 "
-    "(not claimed by a branch yet)": [
-        ("GET /targets/{target}/", ("teammate", "other_rep", "other_manager")),
-        ("GET /targets/{team_target}/", ("rep", "teammate", "other_rep", "other_manager")),
-        ("GET /targets/alerts/{alert}/", ("rep", "teammate", "other_rep", "other_manager")),
-    ],
-}
+KNOWN: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
 
 
 def _known_reasons() -> dict[tuple[str, str], str]:

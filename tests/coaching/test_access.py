@@ -70,6 +70,16 @@ def test_an_integration_reads_coaching_but_every_decision_is_refused(api, integr
     assert coaching_data["improvement"].outcome == "" and not coaching_data["improvement"].check_ins.exists()
 
 
+def test_an_integration_that_reads_a_plan_is_refused_acknowledging_it(api, integration, coaching_data):
+    plan = coaching_data["improvement"]
+    client = api.as_user(integration)
+    assert client.get(f"/api/v1/coaching/plans/{plan.pk}/").status_code == 200
+    response = client.post(f"/api/v1/coaching/plans/{plan.pk}/acknowledge/")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
+    plan.refresh_from_db()
+    assert plan.acknowledged_at is None
+
+
 def test_a_manager_of_another_team_cannot_decide_for_this_team(api, other_manager, coaching_data, rep, reviewer,
                                                                 team):
     client = api.as_user(other_manager)

@@ -229,9 +229,52 @@ def test_a_manager_distributes_their_teams_pool_but_not_another_teams(api, rep, 
     LeadFactory(pool=other_pool)
     client = api.as_user(manager)
     assert client.post("/api/v1/leads/distribute/", {"pool": other_pool.pk, "reps": [rep.pk]},
-                       format="json").status_code == 403
+                       format="json").status_code == 404
     r = client.post("/api/v1/leads/distribute/", {"pool": own.pk, "reps": [rep.pk]}, format="json")
     assert r.status_code == 200 and r.json()["assigned"] == 1
+
+
+def test_an_integration_never_takes_gives_back_locks_or_appeals_for_a_lead(api, integration, rep, teammate,
+                                                                          pool):
+    client = api.as_user(integration)
+    free, held = LeadFactory(pool=pool), LeadFactory(pool=pool, owner=rep)
+    refused = [
+        client.post(f"/api/v1/leads/{free.pk}/claim/"),
+        client.post("/api/v1/leads/claim/", {"lead_ids": [free.pk]}, format="json"),
+        client.post("/api/v1/leads/next/", {"pool": pool.pk}, format="json"),
+        client.post(f"/api/v1/leads/{held.pk}/release/", {"reason": "not reachable"}),
+        client.post(f"/api/v1/leads/{held.pk}/lock/", {"locked": True}, format="json"),
+        client.post("/api/v1/lead-appeals/", {"lead": held.pk, "reason": "mine"}, format="json"),
+    ]
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    assert Lead.objects.get(pk=free.pk).owner is None
+    held = Lead.objects.get(pk=held.pk)
+    assert held.owner == rep and not held.locked
+    assert not Appeal.objects.exists() and not OwnershipEvent.objects.exists()
+
+
+def test_a_pool_appeal_or_user_the_actor_cannot_see_is_not_found(api, rep, teammate, manager, other_manager,
+                                                                 other_team_rep, team):
+    pool = PoolFactory(team=team)
+    held = LeadFactory(pool=pool, owner=teammate)
+    appeal = Appeal.objects.create(lead=held, requested_by=rep, holder_at_request=teammate, reason="mine")
+    distribute = {"pool": pool.pk, "reps": [rep.pk]}
+    for outsider in (other_team_rep, other_manager):
+        client = api.as_user(outsider)
+        assert client.post("/api/v1/leads/distribute/", distribute, format="json").status_code == 404
+        assert client.post(f"/api/v1/lead-appeals/{appeal.pk}/decide/", {"approve": True},
+                           format="json").status_code == 404
+    for stranger in (teammate, other_team_rep, other_manager):
+        client = api.as_user(stranger)
+        assert client.get(f"/api/v1/users/{rep.pk}/deactivate/").status_code == 404
+        assert client.post(f"/api/v1/users/{rep.pk}/deactivate/", {"mode": "pool"}, format="json").status_code == 404
+    # Hand-over is for admins: the rep's own manager sees the rep and is refused.
+    client = api.as_user(manager)
+    assert client.get(f"/api/v1/users/{rep.pk}/deactivate/").status_code == 403
+    assert client.post(f"/api/v1/users/{rep.pk}/deactivate/", {"mode": "pool"}, format="json").status_code == 403
+    rep.refresh_from_db()
+    appeal.refresh_from_db()
+    assert rep.is_active and appeal.status == "pending" and Lead.objects.get(pk=held.pk).owner == teammate
 
 
 def test_leads_pages_show_admin_links_by_role(client, rep, manager, integration):

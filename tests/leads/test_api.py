@@ -62,7 +62,7 @@ def test_deactivate_preview_then_hand_over(api, admin_user, rep, teammate, pool)
     r = api.as_user(admin_user).post(f"/api/v1/users/{rep.pk}/deactivate/", {"mode": "user", "to_user": teammate.pk})
     assert r.status_code == 200 and r.json()["handed_over"] == 3
     assert Lead.objects.filter(owner=teammate).count() == 3
-    assert api.as_user(rep).get(f"/api/v1/users/{teammate.pk}/deactivate/").status_code == 403
+    assert api.as_user(rep).get(f"/api/v1/users/{teammate.pk}/deactivate/").status_code == 404
 
 
 def test_distribute_round_robin_skips_opted_out_reps(api, admin_user, rep, teammate, pool):
@@ -76,7 +76,7 @@ def test_distribute_round_robin_skips_opted_out_reps(api, admin_user, rep, teamm
 def test_appeal_is_decided_by_the_manager(api, manager, rep, teammate, pool):
     lead = LeadFactory(pool=pool, owner=teammate)
     appeal = api.as_user(rep).post("/api/v1/lead-appeals/", {"lead": lead.pk, "reason": "my referral"}).json()
-    assert api.as_user(teammate).post(f"/api/v1/lead-appeals/{appeal['id']}/decide/", {"approve": True}).status_code == 403
+    assert api.as_user(teammate).post(f"/api/v1/lead-appeals/{appeal['id']}/decide/", {"approve": True}).status_code == 404
     r = api.as_user(manager).post(f"/api/v1/lead-appeals/{appeal['id']}/decide/", {"approve": True, "note": "ok"})
     assert r.status_code == 200 and r.json()["status"] == "approved"
     assert Lead.objects.get(pk=lead.pk).owner == rep

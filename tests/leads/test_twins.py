@@ -35,7 +35,7 @@ def lead_state(phones) -> list[tuple]:
 
 # ---- claim: the prepared one-lead statement against the ORM path ------------------------------
 scenarios = st.fixed_dictionaries({
-    "role": st.sampled_from(["rep", "manager", "admin", "integration", "inactive"]),
+    "role": st.sampled_from(["rep", "manager", "admin", "inactive"]),
     "pool": st.sampled_from(["open", "own_team", "member_team", "member_user", "pool_admin", "other_team", "none"]),
     "browsing": st.booleans(),
     "via_next": st.booleans(),
@@ -55,8 +55,8 @@ def build_claim(s: dict):
     team, other = TeamFactory(), TeamFactory()
     if s["role"] == "manager":
         rep = ManagerFactory(team=None, manages=[team])
-    elif s["role"] in ("admin", "integration"):
-        rep = UserFactory(role=s["role"], team=None)
+    elif s["role"] == "admin":
+        rep = UserFactory(role="admin", team=None)
     else:
         rep = UserFactory(team=team, is_active=s["role"] != "inactive")
     pool = None

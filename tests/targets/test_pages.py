@@ -67,11 +67,20 @@ def test_revision_form_requires_a_reason_and_shows_history(client, manager, team
     assert "预测偏高" in html and "Forecast was wrong" in html
 
 
-def test_reps_cannot_open_other_reps_targets(client, rep, teammate, team):
+def test_a_target_or_alert_page_the_user_cannot_see_is_not_found(client, rep, teammate, team, other_manager):
     other = TargetFactory(owner_kind="rep", rep=teammate, team=team)
+    AlertRuleFactory()
+    for day in (1, 2, 3):
+        DailyRepKpiFactory(rep=teammate, day=dt.date(2026, 6, day), premium=0)
+    services.evaluate_alert_rules(as_of=dt.date(2026, 6, 3))
+    alert = Alert.objects.get()
     client.force_login(rep)
-    r = client.get(f"/targets/{other.pk}/", follow=True)
-    assert "No such target" in r.content.decode()
+    assert client.get(f"/targets/{other.pk}/").status_code == 404
+    assert client.get(f"/targets/{other.pk + 1000}/").status_code == 404
+    client.force_login(other_manager)
+    assert client.get(f"/targets/alerts/{alert.pk}/").status_code == 404
+    assert client.post(f"/targets/alerts/{alert.pk}/", {"people": "new hires"}).status_code == 404
+    assert not Alert.objects.get().is_read
 
 
 def test_alerts_page_counts_unread_and_records_root_cause(client, manager, rep, team):
