@@ -807,7 +807,8 @@ def distribute(
     limit: int | None = None,
 ) -> dict[int, int]:
     """Bulk-assign public-pool leads (e.g. after an import) to chosen reps, skipping inactive and
-    opted-out reps and respecting each rep's hold limit. Returns {rep_id: leads given}."""
+    opted-out reps and respecting each rep's hold limit. Returns {rep_id: leads given}. Every
+    chosen rep must be one the actor manages, even from a pool open to all."""
     if mode not in DISTRIBUTION_MODES:
         raise DomainError(f"Unknown mode “{mode}”; use one of {', '.join(DISTRIBUTION_MODES)}.")
     if mode == "by_region" and not region:
@@ -817,6 +818,8 @@ def distribute(
         raise NotFound("Pool not found.")
     if not can_manage_pool(actor, pool):
         raise PermissionDenied("Only admins, the pool's admins and its teams' managers can distribute leads.")
+    if any(not can_manage_user(actor, rep) for rep in User.objects.filter(pk__in=rep_ids)):
+        raise PermissionDenied("You can only distribute leads to reps you manage.")
     now = timezone.now()
     with transaction.atomic():
         reps = list(

@@ -234,6 +234,17 @@ def test_a_manager_distributes_their_teams_pool_but_not_another_teams(api, rep, 
     assert r.status_code == 200 and r.json()["assigned"] == 1
 
 
+@pytest.mark.parametrize("which", ["open to all", "own team's"])
+def test_a_manager_distributes_only_to_reps_they_manage(api, rep, other_team_rep, manager, team, which):
+    pool = PoolFactory(name="公海") if which == "open to all" else PoolFactory(team=team)
+    leads = LeadFactory.create_batch(2, pool=pool)
+    r = api.as_user(manager).post("/api/v1/leads/distribute/", {"pool": pool.pk, "reps": [rep.pk, other_team_rep.pk]},
+                                  format="json")
+    assert r.status_code == 403 and "reps you manage" in r.json()["error"]["message"]
+    assert not Lead.objects.filter(pk__in=[lead.pk for lead in leads], owner__isnull=False).exists()
+    assert not OwnershipEvent.objects.filter(lead__in=leads).exists()
+
+
 def test_leads_pages_show_admin_links_by_role(client, rep, manager, integration):
     client.force_login(manager)
     html = client.get("/leads/").content.decode()
