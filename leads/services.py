@@ -122,21 +122,28 @@ def holder_text(lead: Lead) -> str:
     return f"held by {lead.owner.display_name} since {since}"
 
 
+def collision_answers(actor: User, wanted: int) -> tuple[int, int]:
+    """Count `wanted` answers that would name who holds a number against the actor's hourly
+    budget (LEAD_COLLISION_LIMIT_PER_HOUR, shared by the 409 and the import report). Returns how
+    many of them may still name the holder, and the seconds until the budget renews."""
+    now = int(time.time())
+    key = f"leads:collisions:{actor.pk}:{now // 3600}"
+    cache.add(key, 0, timeout=3600)
+    answers = cache.incr(key, wanted)
+    granted = max(min(wanted, settings.LEAD_COLLISION_LIMIT_PER_HOUR - (answers - wanted)), 0)
+    return granted, 3600 - now % 3600
+
+
 def collision_error(lead: Lead, *, actor: User) -> DomainError:
     """The 409 naming who holds a number. Each answer is logged (never the number), and a user
     gets at most LEAD_COLLISION_LIMIT_PER_HOUR of them an hour, so guessing numbers leaves a
     trace and stops: past the limit the answer is a 429 that names nobody."""
-    now = int(time.time())
-    key = f"leads:collisions:{actor.pk}:{now // 3600}"
-    cache.add(key, 0, timeout=3600)
-    answers = cache.incr(key)
-    refused = answers > settings.LEAD_COLLISION_LIMIT_PER_HOUR
-    logger.warning("collision answer user=%s lead=%s answers_this_hour=%s refused=%s",
-                   actor.pk, lead.pk, answers, refused)
-    if refused:
+    granted, retry_after = collision_answers(actor, 1)
+    logger.warning("collision answer user=%s lead=%s refused=%s", actor.pk, lead.pk, not granted)
+    if not granted:
         return RateLimited(
             "Too many of your new numbers already exist; try again later or ask a manager.",
-            retry_after=3600 - now % 3600,
+            retry_after=retry_after,
         )
     return LeadCollision(
         f"This customer already exists: {holder_text(lead)}.",
