@@ -1,9 +1,11 @@
 """Reads for the funnel: counts per rep / team / company as of any date, stage conversion rates
 and time in stage over a period. Set-based SQL, scoped through accounts.access.
 
-Attribution: a lead belongs to the owner recorded on its grade change (GradeChange.owner is the
-lead's owner at that time); a lead with no change in the window belongs to its current owner.
-Leads in a public pool (no owner) are not in anyone's funnel.
+Attribution: as of a day, a lead counts for whoever held it that day, read from the ownership
+history (see funnel_counts_by_owner). Stage statistics over a period attribute a lead to the
+owner recorded on its grade change (GradeChange.owner is the lead's owner at that time); a lead
+with no change in the window belongs to its current owner. Leads in a public pool (no owner) are
+not in anyone's funnel.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils import timezone
 from accounts.access import managed_team_ids, sees_everything, visible_users
 from accounts.models import Team, User
 from funnel.domain import GRADES, WeekActual
-from leads.models import GradeChange, Lead, LeadStatus
+from leads.models import GradeChange, Lead, LeadStatus, OwnershipEvent
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 RANK = {g: i for i, g in enumerate(GRADES)}  # E=0 … A=4; won counts as 5
@@ -114,6 +116,10 @@ def funnel_counts_by_owner(
     `as_of` None (or in the future) reads the leads' current grade, which the grade service keeps
     equal to the last recorded change; a past moment is rebuilt from the grade history: the last
     change per lead at or before it, and leads with no change yet count at E from their creation.
+    A lead counts for the owner who held it then: the one its last ownership event at or before
+    that moment gave it to (none: released, so nobody's); with no such event, the owner recorded
+    on that last grade change, or else the owner it was created with (the previous owner on its
+    first ownership event, or its current owner if it never changed hands).
     `portable` runs the statement SQLite also runs, even on PostgreSQL (tests compare both)."""
     now = timezone.now()
     out: dict[int, dict[str, int]] = {}
@@ -129,53 +135,68 @@ def funnel_counts_by_owner(
 
     if connection.vendor == "postgresql" and not portable:
         return _counts_as_of_backwards(owner_ids, as_of, out)
-    gc, lead = _table(GradeChange), _table(Lead)
-    where_owner_last, p1 = _owner_filter("owner_id", owner_ids)
-    where_owner_lead, p2 = _owner_filter("l.owner_id", owner_ids)
-    last = (
-        f"SELECT lead_id, owner_id, to_grade, to_status FROM ("
-        f"SELECT lead_id, owner_id, to_grade, to_status, ROW_NUMBER() OVER "
-        f"(PARTITION BY lead_id ORDER BY changed_at DESC, id DESC) AS rn FROM {gc} WHERE changed_at <= %s"
-        f") ranked WHERE rn = 1"
-    )
-    sql = (
-        f"SELECT owner_id, to_grade, to_status, COUNT(*) FROM ({last}) last_change "
-        f"WHERE {where_owner_last} GROUP BY owner_id, to_grade, to_status "
-        f"UNION ALL "
-        f"SELECT l.owner_id, 'E', 'active', COUNT(*) FROM {lead} l WHERE l.created_at <= %s AND {where_owner_lead} "
-        f"AND NOT EXISTS (SELECT 1 FROM {gc} g WHERE g.lead_id = l.id AND g.changed_at <= %s) GROUP BY l.owner_id"
-    )
+    gc, lead, oe, at_col = _table(GradeChange), _table(Lead), _table(OwnershipEvent), connection.ops.quote_name("at")
+    then_owner, params = _owner_filter("owner_id", owner_ids)
+
+    def first(table, columns, where, order):
+        return (f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY lead_id ORDER BY {order}) "
+                f"AS rn FROM {table} WHERE {where}) ranked WHERE rn = 1")
+
+    sql = f"""
+        WITH g AS ({first(gc, "lead_id, owner_id, to_grade, to_status", "changed_at <= %s", "changed_at DESC, id DESC")}),
+        o AS ({first(oe, "lead_id, to_owner_id", f"{at_col} <= %s", f"{at_col} DESC, id DESC")}),
+        n AS ({first(oe, "lead_id, from_owner_id", f"{at_col} > %s", f"{at_col}, id")}),
+        st AS (
+            SELECT CASE WHEN o.lead_id IS NOT NULL THEN o.to_owner_id WHEN g.lead_id IS NOT NULL THEN g.owner_id
+                        WHEN n.lead_id IS NOT NULL THEN n.from_owner_id ELSE l.owner_id END AS owner_id,
+                   COALESCE(g.to_grade, 'E') AS grade, COALESCE(g.to_status, 'active') AS status
+            FROM {lead} l LEFT JOIN g ON g.lead_id = l.id LEFT JOIN o ON o.lead_id = l.id
+            LEFT JOIN n ON n.lead_id = l.id
+            WHERE l.created_at <= %s
+        )
+        SELECT owner_id, grade, status, COUNT(*) FROM st WHERE {then_owner} GROUP BY owner_id, grade, status
+    """
     at = _dt(as_of)
     with connection.cursor() as cur:
-        cur.execute(sql, [at, *p1, at, *p2, at])
+        cur.execute(sql, [at, at, at, at, *params])
         for owner_id, grade, status, n in cur.fetchall():
             _add(out.setdefault(owner_id, _empty_counts()), grade, status, n)
     return out
 
 
 def _counts_as_of_backwards(owner_ids, as_of, out):
-    """PostgreSQL: start from the leads' current state and correct only the leads that changed
-    after `as_of`, each looked up once (its last change at or before `as_of`, by index). A recent
-    date touches only recent history instead of the whole table."""
+    """PostgreSQL: start from the leads' current state and correct only the leads graded or
+    passed on after `as_of`, each looked up once by index: its last grade change at or before
+    `as_of`, and its first ownership event after it (whose previous owner is the owner at
+    `as_of`; with none, the owner is the current one). A recent date touches only recent history
+    instead of the whole table."""
     qs = Lead.objects.filter(owner__isnull=False, created_at__lte=as_of)
     if owner_ids is not None:
         qs = qs.filter(owner_id__in=owner_ids)
     for row in qs.values("owner_id", "grade", "status").annotate(n=Count("id")).order_by():
         _add(out.setdefault(row["owner_id"], _empty_counts()), row["grade"], row["status"], row["n"])
-    gc, lead = _table(GradeChange), _table(Lead)
+    gc, lead, oe = _table(GradeChange), _table(Lead), _table(OwnershipEvent)
     then_owner, p1 = _owner_filter("owner_id", owner_ids)
     now_owner, p2 = _owner_filter("cur_owner", owner_ids)
     sql = f"""
-        WITH changed AS (SELECT DISTINCT lead_id FROM {gc} WHERE changed_at > %s),
+        WITH changed AS (
+            SELECT lead_id FROM {gc} WHERE changed_at > %s UNION SELECT lead_id FROM {oe} WHERE "at" > %s
+        ),
         st AS (
             SELECT l.owner_id AS cur_owner, l.grade AS cur_grade, l.status AS cur_status,
-                   COALESCE(s.owner_id, l.owner_id) AS owner_id,
+                   CASE WHEN n.lead_id IS NOT NULL THEN n.from_owner_id
+                        WHEN EXISTS (SELECT 1 FROM {oe} e WHERE e.lead_id = l.id) THEN l.owner_id
+                        WHEN s.lead_id IS NOT NULL THEN s.owner_id ELSE l.owner_id END AS owner_id,
                    COALESCE(s.to_grade, 'E') AS grade, COALESCE(s.to_status, 'active') AS status
             FROM changed c JOIN {lead} l ON l.id = c.lead_id
             LEFT JOIN LATERAL (
-                SELECT g.owner_id, g.to_grade, g.to_status FROM {gc} g
+                SELECT g.lead_id, g.owner_id, g.to_grade, g.to_status FROM {gc} g
                 WHERE g.lead_id = l.id AND g.changed_at <= %s ORDER BY g.changed_at DESC, g.id DESC LIMIT 1
             ) s ON TRUE
+            LEFT JOIN LATERAL (
+                SELECT e.lead_id, e.from_owner_id FROM {oe} e
+                WHERE e.lead_id = l.id AND e."at" > %s ORDER BY e."at", e.id LIMIT 1
+            ) n ON TRUE
             WHERE l.created_at <= %s
         )
         SELECT 1, owner_id, grade, status, COUNT(*) FROM st WHERE {then_owner} GROUP BY owner_id, grade, status
@@ -185,9 +206,11 @@ def _counts_as_of_backwards(owner_ids, as_of, out):
     """
     at = _dt(as_of)
     with connection.cursor() as cur:
-        cur.execute(sql, [at, at, at, *p1, *p2])
+        cur.execute(sql, [at, at, at, at, at, *p1, *p2])
         for sign, owner_id, grade, status, n in cur.fetchall():
             _add(out.setdefault(owner_id, _empty_counts()), grade, status, sign * n)
+    if owner_ids is None:  # a lead's owner now may have held nothing that day: not in the funnel then
+        out = {owner: counts for owner, counts in out.items() if any(counts.values())}
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 from dataclasses import dataclass
 
@@ -29,15 +30,10 @@ from leads.models import (
     Pool,
 )
 from leads.phones import InvalidPhone, normalize_phone
-from leads.selectors import can_import
+from leads.selectors import can_import, readable_leads
+from leads.services import collision_answers, held_counts, holder_text, rules_for
 from telesales.errors import DomainError, NotFound, PermissionDenied
 from telesales.exports import safe_rows
-
-
-def holder_text(lead):
-    from leads.services import holder_text as text
-
-    return text(lead)
 
 FIELDS = ["name", "phone", "phone2", "company", "region", "source", "tags", "product_interest", "grade"]
 ALIASES = {
@@ -53,6 +49,7 @@ ALIASES = {
 }
 CHUNK = 5000
 MAX_BYTES = 60 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 # ---- starting a job ------------------------------------------------------------------------
@@ -171,10 +168,31 @@ def run_import(*, job_id: int) -> ImportJob | None:
     return job
 
 
-def _holder(owner_name: str | None, since, pool_name: str | None) -> str:
-    if owner_name is None:
-        return "in the public pool" + (f" “{pool_name}”" if pool_name else "")
-    return f"held by {owner_name} since {timezone.localtime(since).date().isoformat()}"
+def _collision_rows(job: ImportJob, collided: list[tuple[int, str]]) -> list[tuple[int, str, str, str]]:
+    """Report rows for numbers that already exist, under the policy of the collision 409: the
+    holder of a lead the importer may read is named freely; any other holder is named only while
+    the importer's hourly collision budget lasts (each one counts, and is logged), then the row
+    says “already exists” and names nobody."""
+    actor = job.created_by
+    phones = [phone for _, phone in collided]
+    holders = {lead.phone: lead for lead in Lead.objects.select_related("owner", "pool").filter(phone__in=phones)}
+    readable = set(readable_leads(actor).filter(phone__in=phones).values_list("phone", flat=True))
+    hidden = [phone for phone in phones if phone in holders and phone not in readable]
+    budget = 0
+    if hidden:
+        budget, _ = collision_answers(actor, len(hidden))
+        logger.warning("collision answers in import job=%s user=%s named=%s withheld=%s",
+                       job.pk, actor.pk, budget, len(hidden) - budget)
+    named = readable | set(hidden[:budget])
+    out = []
+    for rowno, phone in collided:
+        lead = holders.get(phone)
+        if lead is None or phone not in named:
+            out.append((rowno, "collision", "already exists", ""))
+        else:
+            out.append((rowno, "collision", f"already exists: {holder_text(lead)}",
+                        lead.owner.display_name if lead.owner_id else ""))
+    return out
 
 
 def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, portable: bool = False) -> None:
@@ -187,8 +205,6 @@ def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, 
     owner = job.owner
     room = None
     if owner is not None:
-        from leads.services import held_counts, rules_for
-
         rules = rules_for(job.pool)
         counts = held_counts([owner.pk])[owner.pk]
         room = max(rules.max_held - counts["active"] - (counts["won"] if rules.won_counts_toward_max else 0), 0)
@@ -232,19 +248,13 @@ def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, 
                 product_interest=get(row, "product_interest")[:200], grade=grade,
             )))
         phones = [lead.phone for _, lead in good]
-        existing = {}
-        for p, lid, fname, uname, oid, since, created_at, pname in Lead.objects.filter(phone__in=phones).values_list(
-            "phone", "id", "owner__full_name", "owner__username", "owner_id", "claimed_at", "created_at", "pool__name"
-        ):
-            oname = (fname or uname) if oid is not None else None
-            existing[p] = (lid, _holder(oname, since or created_at, pname), oname or "")
+        existing = set(Lead.objects.filter(phone__in=phones).values_list("phone", flat=True))
         dnc = set(DoNotCallNumber.objects.filter(phone__in=phones).values_list("phone", flat=True))
         to_insert: list[tuple[int, _Row]] = []
+        collided: list[tuple[int, str]] = []
         for rowno, lead in good:
             if lead.phone in existing:
-                _, holder, oname = existing[lead.phone]
-                report.append((rowno, "collision", f"already exists: {holder}", oname))
-                collisions += 1
+                collided.append((rowno, lead.phone))
             elif lead.phone in dnc:
                 report.append((rowno, "do_not_call", "number is on the do-not-call list", ""))
                 errors += 1
@@ -260,11 +270,10 @@ def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, 
             if lead.pk in inserted:
                 report.append((rowno, "created", "", owner.display_name if owner else ""))
                 created += 1
-            else:
-                holder = Lead.objects.select_related("owner", "pool").filter(phone=lead.phone).first()
-                report.append((rowno, "collision", f"already exists: {holder_text(holder) if holder else 'taken'}",
-                               holder.owner.display_name if holder and holder.owner_id else ""))
-                collisions += 1
+            else:  # another writer took the number since the check
+                collided.append((rowno, lead.phone))
+        report += _collision_rows(job, collided)
+        collisions += len(collided)
         ImportJob.objects.filter(pk=job.pk).update(
             processed_rows=min(start + CHUNK, len(rows)), created_count=created, collision_count=collisions,
             error_count=errors,

@@ -124,21 +124,28 @@ def holder_text(lead: Lead) -> str:
     return f"held by {lead.owner.display_name} since {since}"
 
 
+def collision_answers(actor: User, wanted: int) -> tuple[int, int]:
+    """Count `wanted` answers that would name who holds a number against the actor's hourly
+    budget (LEAD_COLLISION_LIMIT_PER_HOUR, shared by the 409 and the import report). Returns how
+    many of them may still name the holder, and the seconds until the budget renews."""
+    now = int(time.time())
+    key = f"leads:collisions:{actor.pk}:{now // 3600}"
+    cache.add(key, 0, timeout=3600)
+    answers = cache.incr(key, wanted)
+    granted = max(min(wanted, settings.LEAD_COLLISION_LIMIT_PER_HOUR - (answers - wanted)), 0)
+    return granted, 3600 - now % 3600
+
+
 def collision_error(lead: Lead, *, actor: User) -> DomainError:
     """The 409 naming who holds a number. Each answer is logged (never the number), and a user
     gets at most LEAD_COLLISION_LIMIT_PER_HOUR of them an hour, so guessing numbers leaves a
     trace and stops: past the limit the answer is a 429 that names nobody."""
-    now = int(time.time())
-    key = f"leads:collisions:{actor.pk}:{now // 3600}"
-    cache.add(key, 0, timeout=3600)
-    answers = cache.incr(key)
-    refused = answers > settings.LEAD_COLLISION_LIMIT_PER_HOUR
-    logger.warning("collision answer user=%s lead=%s answers_this_hour=%s refused=%s",
-                   actor.pk, lead.pk, answers, refused)
-    if refused:
+    granted, retry_after = collision_answers(actor, 1)
+    logger.warning("collision answer user=%s lead=%s refused=%s", actor.pk, lead.pk, not granted)
+    if not granted:
         return RateLimited(
             "Too many of your new numbers already exist; try again later or ask a manager.",
-            retry_after=3600 - now % 3600,
+            retry_after=retry_after,
         )
     return LeadCollision(
         f"This customer already exists: {holder_text(lead)}.",
@@ -818,7 +825,8 @@ def distribute(
     limit: int | None = None,
 ) -> dict[int, int]:
     """Bulk-assign public-pool leads (e.g. after an import) to chosen reps, skipping inactive and
-    opted-out reps and respecting each rep's hold limit. Returns {rep_id: leads given}."""
+    opted-out reps and respecting each rep's hold limit. Returns {rep_id: leads given}. Every
+    chosen rep must be one the actor manages, even from a pool open to all."""
     if mode not in DISTRIBUTION_MODES:
         raise DomainError(f"Unknown mode “{mode}”; use one of {', '.join(DISTRIBUTION_MODES)}.")
     if mode == "by_region" and not region:
@@ -828,6 +836,8 @@ def distribute(
         raise NotFound("Pool not found.")
     if not can_manage_pool(actor, pool):
         raise PermissionDenied("Only admins, the pool's admins and its teams' managers can distribute leads.")
+    if any(not can_manage_user(actor, rep) for rep in User.objects.filter(pk__in=rep_ids)):
+        raise PermissionDenied("You can only distribute leads to reps you manage.")
     now = timezone.now()
     with transaction.atomic():
         reps = list(

@@ -277,6 +277,17 @@ def test_a_pool_appeal_or_user_the_actor_cannot_see_is_not_found(api, rep, teamm
     assert rep.is_active and appeal.status == "pending" and Lead.objects.get(pk=held.pk).owner == teammate
 
 
+@pytest.mark.parametrize("which", ["open to all", "own team's"])
+def test_a_manager_distributes_only_to_reps_they_manage(api, rep, other_team_rep, manager, team, which):
+    pool = PoolFactory(name="公海") if which == "open to all" else PoolFactory(team=team)
+    leads = LeadFactory.create_batch(2, pool=pool)
+    r = api.as_user(manager).post("/api/v1/leads/distribute/", {"pool": pool.pk, "reps": [rep.pk, other_team_rep.pk]},
+                                  format="json")
+    assert r.status_code == 403 and "reps you manage" in r.json()["error"]["message"]
+    assert not Lead.objects.filter(pk__in=[lead.pk for lead in leads], owner__isnull=False).exists()
+    assert not OwnershipEvent.objects.filter(lead__in=leads).exists()
+
+
 def test_leads_pages_show_admin_links_by_role(client, rep, manager, integration):
     client.force_login(manager)
     html = client.get("/leads/").content.decode()

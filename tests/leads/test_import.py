@@ -1,4 +1,5 @@
 import io
+import logging
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -44,6 +45,31 @@ def test_import_lands_good_rows_and_reports_each_bad_one(manager, rep, pool):
     assert rows[7][1] == "error" and "name" in rows[7][2]
     assert rows[8][1] == "error" and "grade" in rows[8][2]
     assert OwnershipEvent.objects.filter(reason="import").count() == 2
+
+
+def test_an_import_names_hidden_holders_only_within_the_collision_budget(
+    api, manager, rep, other_team_rep, pool, settings, caplog
+):
+    """Numbers held in other teams are named like the 409 names them: counted against the
+    importer's hourly collision budget and logged; past it the row names nobody. Holders the
+    importer may see anyway (their own reps) are always named and cost nothing."""
+    settings.LEAD_COLLISION_LIMIT_PER_HOUR = 2
+    LeadFactory(phone="+8613900000001", owner=rep, pool=pool)
+    for n in range(2, 5):
+        LeadFactory(phone=f"+861390000000{n}", owner=other_team_rep, pool=pool)
+    caplog.set_level(logging.WARNING, logger="leads.imports")
+    csv = "name,phone\n" + "".join(f"客户{n},1390000000{n}\n" for n in range(1, 5))
+    job = run(manager, csv.encode(), pool_id=pool.pk)
+    assert job.collision_count == 4
+    rows = {int(r[0]): r for r in report_rows(job)}
+    assert "held by 王芳" in rows[2][2] and rows[2][3].strip() == "王芳"
+    assert "held by 张伟" in rows[3][2] and "held by 张伟" in rows[4][2]
+    assert rows[5][1:] == ["collision", "already exists", ""]
+    logged = [rec.getMessage() for rec in caplog.records if rec.name == "leads.imports"]
+    assert logged == [f"collision answers in import job={job.pk} user={manager.pk} named=2 withheld=1"]
+    # The budget is the one the 409 spends: it is used up for this hour.
+    r = api.as_user(manager).post("/api/v1/leads/", {"name": "x", "phone": "13900000004", "pool": pool.pk})
+    assert r.status_code == 429
 
 
 def test_xlsx_with_explicit_mapping_and_numeric_phone_cells(manager, pool):
