@@ -1,13 +1,14 @@
-"""plotly figure builders for the funnel pages (HTML fragments; plotly.js is vendored)."""
+"""plotly figure builders for the funnel pages (page fragments from telesales.charts; plotly.js is vendored)."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
 import plotly.graph_objects as go
-import plotly.io as pio
+from django.utils.safestring import SafeString
 
 from funnel.domain import GRADES, as_percent
+from telesales.charts import chart
 
 GRADE_LABELS = {"E": "E 潜在", "D": "D 联系", "C": "C 认同", "B": "B 意向", "A": "A 准备购买"}
 COLORS = {"E": "#9ecae1", "D": "#6baed6", "C": "#4292c6", "B": "#2171b5", "A": "#08519c", "won": "#2ca02c"}
@@ -24,20 +25,17 @@ def _default_template() -> dict:
     return _template
 
 
-def _html(data: list[dict], layout: dict, div_id: str) -> str:
+def _html(data: list[dict], layout: dict, div_id: str) -> SafeString:
     """Render a figure given as plain dicts: the same figure go.Figure would build, without its
     per-property validation (which cost most of the page's chart time)."""
     layout = {
         **layout, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "height": layout.get("height") or 320,
         "template": _default_template(),
     }
-    return pio.to_html(
-        {"data": data, "layout": layout}, full_html=False, include_plotlyjs=False, div_id=div_id,
-        config={"displayModeBar": False}, validate=False,
-    )
+    return chart({"data": data, "layout": layout}, div_id)
 
 
-def funnel_figure(counts: dict[str, int], rates: dict[str, Fraction | None], div_id: str = "funnel-chart") -> str:
+def funnel_figure(counts: dict[str, int], rates: dict[str, Fraction | None], div_id: str = "funnel-chart") -> SafeString:
     """Horizontal bars E (top) → A, with each stage's conversion rate written between the bars."""
     data = [
         {
@@ -60,7 +58,7 @@ def funnel_figure(counts: dict[str, int], rates: dict[str, Fraction | None], div
     return _html(data, {"yaxis": {"autorange": "reversed"}, "annotations": annotations}, div_id)
 
 
-def team_figure(rows: list[dict], div_id: str = "team-chart") -> str:
+def team_figure(rows: list[dict], div_id: str = "team-chart") -> SafeString:
     """All reps' funnels side by side: one group of E..A bars per rep."""
     names = [r["name"] for r in rows]
     data = [
@@ -70,7 +68,7 @@ def team_figure(rows: list[dict], div_id: str = "team-chart") -> str:
     return _html(data, {"barmode": "group", "height": 380, "legend": {"orientation": "h", "y": -0.2}}, div_id)
 
 
-def bc_to_a_figure(rows: list[dict], div_id: str = "bc-chart") -> str:
+def bc_to_a_figure(rows: list[dict], div_id: str = "bc-chart") -> SafeString:
     """B/C → A conversion per rep (seed 002: 转化BC类客户为A类)."""
     data = [
         {
@@ -83,7 +81,7 @@ def bc_to_a_figure(rows: list[dict], div_id: str = "bc-chart") -> str:
     return _html(data, {"height": 300, "yaxis": {"title": {"text": "%"}, "rangemode": "tozero"}}, div_id)
 
 
-def plan_figure(planned: list[int], actual: list[int | None], labels: list[str], div_id: str = "plan-chart") -> str:
+def plan_figure(planned: list[int], actual: list[int | None], labels: list[str], div_id: str = "plan-chart") -> SafeString:
     """Weekly planned sales vs actual sales."""
     data = [
         {"type": "bar", "name": "plan", "x": labels, "y": planned, "marker": {"color": "#9ecae1"}},

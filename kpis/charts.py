@@ -1,16 +1,17 @@
-"""plotly figures: DataFrames from kpis.reports in, HTML fragments out (plotly.js is vendored).
+"""plotly figures: DataFrames from kpis.reports in, page fragments out (telesales.charts; plotly.js is vendored).
 
-Figures are built as plain plotly dicts and rendered with plotly.io.to_html(validate=False):
-plotly's graph_objects validation costs ~100 ms per figure, which the dashboards cannot afford."""
+Figures are built as plain plotly dicts and serialised without validation: plotly's graph_objects
+validation costs ~100 ms per figure, which the dashboards cannot afford."""
 
 from __future__ import annotations
 
 import math
 
 import pandas as pd
-import plotly.io as pio
+from django.utils.safestring import SafeString
 
 from kpis.reports import RATE_COLUMNS, add_drivers
+from telesales.charts import chart
 
 DRIVER_TITLES = {
     "outbound_customers": "呼出客户数 Outbound customers",
@@ -42,11 +43,9 @@ def _clean(values) -> list:
     return out
 
 
-def to_html(fig: dict, div_id: str) -> str:
+def to_html(fig: dict, div_id: str) -> SafeString:
     layout = {k: v for k, v in {**BASE_LAYOUT, **fig["layout"]}.items() if v is not None}
-    fig = {"data": fig["data"], "layout": layout}
-    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, validate=False,
-                       config={"displaylogo": False, "responsive": True})
+    return chart({"data": fig["data"], "layout": layout}, div_id, {"displaylogo": False})
 
 
 def drivers_side_by_side(df: pd.DataFrame, rag: pd.DataFrame | None = None, *, title: str = "") -> dict:

@@ -1,6 +1,8 @@
-"""Plotly figures for target pages (rows in, HTML fragment out)."""
+"""Plotly figures for target pages (rows in, page fragment from telesales.charts out)."""
 
 import plotly.graph_objects as go
+
+from telesales.charts import chart
 
 
 def progress_chart(rows: list[dict]) -> str:
@@ -16,7 +18,7 @@ def progress_chart(rows: list[dict]) -> str:
                 marker_color=[colours[r["rag"]] for r in rows])
     fig.update_layout(barmode="group", height=320, margin={"l": 40, "r": 10, "t": 10, "b": 40},
                       legend={"orientation": "h", "y": 1.1})
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
+    return chart(fig, "progress-chart")
 
 
 def daily_chart(days: list, actuals: list, pace_per_day: float) -> str:
@@ -32,4 +34,4 @@ def daily_chart(days: list, actuals: list, pace_per_day: float) -> str:
     fig.add_scatter(name="pace", x=days, y=[pace_per_day * (i + 1) for i in range(len(days))], mode="lines",
                     line={"dash": "dot"})
     fig.update_layout(height=280, margin={"l": 40, "r": 10, "t": 10, "b": 40}, legend={"orientation": "h", "y": 1.1})
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
+    return chart(fig, "daily-chart")

@@ -202,13 +202,13 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttles.client_ip"
 
-# Content-Security-Policy (django-csp). Scripts: 'unsafe-inline' only because the chart pages
-# embed plotly's inline <script> (kpis/funnel/targets/coaching charts) and a few templates use
-# onchange handlers; styles: plotly and Swagger UI set inline styles.
+# Content-Security-Policy (django-csp). Scripts only from files on this site: charts come as JSON
+# data drawn by static/js/charts.js (telesales/charts.py), behaviour from static/js/app.js, never
+# inline scripts or handlers. Styles keep 'unsafe-inline': plotly and Swagger UI set inline styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, UNSAFE_INLINE],
+        "script-src": [SELF],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],

@@ -194,6 +194,39 @@ def sign_in(page):
     return do
 
 
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Console errors and uncaught exceptions on `page`; Chromium reports every script or handler the
+    Content-Security-Policy refuses as a console error. Failed requests (the browser's own
+    /favicon.ico) are left out: a missing script shows as a chart or behaviour that never comes."""
+    errors = []
+
+    def on_console(message):
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.fixture
+def open_charts(page, console_errors):
+    """Open a page and wait until plotly has drawn each chart named by its container id; every chart
+    container on the page is drawn, and nothing was refused by the Content-Security-Policy."""
+
+    def do(url: str, *chart_ids: str):
+        page.goto(url)
+        for chart_id in chart_ids:
+            page.locator(f"#{chart_id}.js-plotly-plot .main-svg").first.wait_for()
+        assert page.locator("[data-figure]").count() == len(chart_ids)
+        assert page.locator("[data-figure]:not(.js-plotly-plot)").count() == 0
+        assert console_errors == []
+        return page
+
+    return do
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_in_process():
     """Tests run Celery tasks in-process even when REDIS_URL is set (CI): the services are what

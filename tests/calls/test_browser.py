@@ -41,3 +41,14 @@ def test_rep_logs_a_call_from_the_plan_with_the_keyboard_and_sees_it_in_the_time
     assert timezone.localtime(follow_up.due_at).hour == 10
     # the form is ready for the next call, focus back on the outcome
     assert page.locator("#call-form select[name=disposition]").evaluate("el => el === document.activeElement")
+
+
+def test_manager_picks_a_rep_on_the_call_plan_and_the_page_follows_without_a_button(sign_in, manager, rep,
+                                                                                      console_errors):
+    page = sign_in(manager)
+    page.goto("/calls/")
+    with page.expect_navigation():
+        page.select_option("select[name=rep]", str(rep.pk))
+    assert f"rep={rep.pk}" in page.url
+    assert rep.display_name in page.locator("h1").inner_text()
+    assert console_errors == []

@@ -43,3 +43,13 @@ def test_two_reviewers_score_a_sampled_call_blind_and_the_rep_sees_the_result(pa
     assert page.locator("#my-results .result").first.inner_text() == "90.0"
     page.click("#my-results a:has-text('Details')")
     assert page.locator("#result .result").inner_text() == "90.0"
+
+
+def test_qa_result_charts_draw_under_the_content_security_policy(sign_in, open_charts, manager, reviewer, rep, team):
+    sample = f.sample(manager, CallFactory(rep=rep), f.scorecard(manager, team))
+    first = services.assign_reviewer(actor=manager, sample_id=sample.pk, reviewer=manager)
+    second = services.assign_reviewer(actor=manager, sample_id=sample.pk, reviewer=reviewer)
+    services.submit_review(actor=manager, assignment_id=first.pk, scores=f.scores(closing=1))
+    services.submit_review(actor=reviewer, assignment_id=second.pk, scores=f.scores(closing=2, needs=3))
+    sign_in(manager)
+    open_charts("/coaching/results/", "chart-reps", "chart-criteria", "chart-teams", "chart-pareto")

@@ -58,3 +58,24 @@ def test_rep_marks_a_lead_lost_with_a_reason_on_the_grade_form(sign_in, rep):
     page.locator(".messages li.success").wait_for()
     page.goto("/funnel/")
     assert page.locator('#counts td[data-key="lost"]').inner_text() == "1"
+
+
+def test_funnel_charts_draw_under_the_content_security_policy(page, sign_in, open_charts, manager, rep, teammate):
+    LeadFactory(owner=rep, claimed_at=timezone.now())
+    LeadFactory(owner=teammate, grade="C", claimed_at=timezone.now())
+    sign_in(manager)
+    open_charts("/funnel/", "funnel-chart")
+    open_charts("/funnel/team/", "team-funnel-chart", "team-chart", "bc-chart")
+    open_charts("/funnel/plan/?target=8&start=2030-01-07&weeks=4&rate_E=60&rate_D=50&rate_C=40&rate_B=50&rate_A=80",
+                "plan-chart")
+
+
+def test_choosing_a_rep_or_a_team_on_the_funnel_filter_clears_the_other(page, sign_in, manager, rep, console_errors):
+    sign_in(manager)
+    page.goto("/funnel/")
+    page.select_option("#funnel-filter select[name=team]", str(manager.team_id))
+    page.select_option("#funnel-filter select[name=rep]", str(rep.pk))
+    assert page.input_value("#funnel-filter select[name=team]") == ""
+    page.select_option("#funnel-filter select[name=team]", str(manager.team_id))
+    assert page.input_value("#funnel-filter select[name=rep]") == ""
+    assert console_errors == []

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from targets.models import Target
 from tests.targets.factories import TargetFactory
@@ -33,3 +34,13 @@ def test_manager_decomposes_team_month_target_to_reps_and_sees_the_shares(page, 
     text = children.inner_text()
     assert "王芳" in text and "李娜" in text and "240000.00" in text and "120000.00" in text
     assert Target.objects.filter(parent=target).count() == 2
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_target_charts_draw_under_the_content_security_policy(sign_in, open_charts, manager, team):
+    last_month_end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    target = TargetFactory(owner_kind="team", team=team, start=last_month_end.replace(day=1), end=last_month_end)
+    sign_in(manager)
+    open_charts("/targets/?show=all", "progress-chart")
+    open_charts(f"/targets/{target.pk}/", "daily-chart")
