@@ -1,5 +1,5 @@
 """The coaching pages' forms: query parameters, and every POST form with the same rules (names,
-ranges, defaults) as the API's write serializers in coaching.api, so a value the API refuses
+ranges, defaults) as the API's write serializers in coaching.api_qa and coaching.api_plans, so a value the API refuses
 the page refuses too. Choices of people, teams and scorecards come scoped from the view."""
 
 from decimal import Decimal
