@@ -3,8 +3,10 @@ review is visible only to its author, to a reviewer of the same call after they 
 own, and to everyone else who may see the call once every review is in."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
+import pandas as pd
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -16,10 +18,12 @@ from accounts.access import (
     scope_by_user,
     scope_teams,
     sees_everything,
+    visible_users,
 )
-from accounts.models import Team, User
-from coaching import domain
+from accounts.models import Role, Team, User
+from coaching import domain, reports
 from coaching.models import (
+    ActionItem,
     ImprovementPlan,
     OneToOneNote,
     Review,
@@ -154,6 +158,47 @@ def pareto_for(samples: QuerySet[SampledCall]) -> list[domain.ParetoRow]:
             for p in domain.pareto(per_review)]
 
 
+@dataclass(frozen=True)
+class QaReport:
+    """QA results over a look-back: the per-call table and the frames the pages, charts and API
+    show from it."""
+
+    totals: pd.DataFrame
+    by_week: pd.DataFrame
+    by_criterion: pd.DataFrame
+    teams: pd.DataFrame
+    reps: pd.DataFrame
+    pareto: list[domain.ParetoRow]
+
+    @property
+    def count(self) -> int:
+        return len(self.totals)
+
+    @property
+    def average(self) -> float | None:
+        return round(float(self.totals["result_total"].mean()), 1) if self.count else None
+
+
+def qa_report(user: User, *, weeks: int, rep_id: int | None = None, team_id: int | None = None,
+              today: dt.date | None = None) -> QaReport:
+    """Completed QA results the user may see over the last `weeks` weeks (a rep: own calls only),
+    per rep by week, per criterion by week, per team, per rep, and the Pareto of lost points."""
+    since = domain.week_start(today or timezone.localdate()) - dt.timedelta(weeks=weeks)
+    qs = completed_samples(user, rep_id=rep_id, team_id=team_id, since=since)
+    totals = reports.totals_frame([
+        {"week": r["week"], "rep_id": r["rep_id"], "rep": r["rep__full_name"] or r["rep__username"],
+         "team": r["rep__team__name"] or "—", "result_total": r["result_total"]}
+        for r in qs.values("week", "rep_id", "rep__full_name", "rep__username", "rep__team__name", "result_total")
+    ])
+    crit = [
+        {"week": r["review__assignment__sampled_call__week"], "rep_id": r["review__assignment__sampled_call__rep_id"],
+         "criterion": r["criterion__name"], "score": r["score"], "scale_max": r["criterion__scale_max"]}
+        for r in criterion_scores(qs)
+    ]
+    return QaReport(totals=totals, by_week=reports.weekly_by_rep(totals), by_criterion=reports.criterion_weekly(crit),
+                    teams=reports.team_averages(totals), reps=reports.rep_averages(totals), pareto=pareto_for(qs))
+
+
 # ---- improvement plans --------------------------------------------------------------------------
 def plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
     qs = ImprovementPlan.objects.select_related("rep", "manager").prefetch_related("items", "check_ins")
@@ -181,6 +226,12 @@ def overdue_check_ins(user: User, *, today: dt.date | None = None) -> list[Impro
     return due
 
 
+def coachable_reps(user: User) -> QuerySet[User]:
+    """Active reps the user may see, for the pickers of plans and one-to-ones."""
+    return (visible_users(user).filter(role=Role.REP, is_active=True).select_related("team")
+            .order_by("team__name", "username"))
+
+
 # ---- one-to-ones --------------------------------------------------------------------------------
 def notes_visible_to(user: User) -> QuerySet[OneToOneNote]:
     """Only the rep (not private ones), the rep's managers and admins; integrations do not read
@@ -193,6 +244,11 @@ def notes_visible_to(user: User) -> QuerySet[OneToOneNote]:
     if is_rep(user):
         return qs.filter(rep=user, private=False)
     return qs.none()
+
+
+def open_action_items(user: User) -> QuerySet[ActionItem]:
+    """The follow-up tasks the user still has to do."""
+    return ActionItem.objects.filter(owner=user, done_at__isnull=True).select_related("note").order_by("due_on")
 
 
 def note_for(*, actor: User, note_id: int) -> OneToOneNote:

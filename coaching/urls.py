@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching import views
+from coaching import views, views_plans
 
 app_name = "coaching"
 urlpatterns = [
@@ -14,11 +14,11 @@ urlpatterns = [
     path("scorecards/<int:scorecard_id>/", views.scorecard_edit, name="scorecard_edit"),
     path("sampling/", views.sampling, name="sampling"),
     path("sampling/<int:plan_id>/run/", views.sampling_run, name="sampling_run"),
-    path("plans/", views.plans, name="plans"),
-    path("plans/new/", views.plan_new, name="plan_new"),
-    path("plans/<int:plan_id>/", views.plan, name="plan"),
-    path("plans/<int:plan_id>/<slug:action>/", views.plan_action, name="plan_action"),
-    path("notes/", views.notes, name="notes"),
-    path("notes/<int:note_id>/", views.note, name="note"),
-    path("actions/<int:item_id>/done/", views.action_done, name="action_done"),
+    path("plans/", views_plans.plans, name="plans"),
+    path("plans/new/", views_plans.plan_new, name="plan_new"),
+    path("plans/<int:plan_id>/", views_plans.plan, name="plan"),
+    path("plans/<int:plan_id>/<slug:action>/", views_plans.plan_action, name="plan_action"),
+    path("notes/", views_plans.notes, name="notes"),
+    path("notes/<int:note_id>/", views_plans.note, name="note"),
+    path("actions/<int:item_id>/done/", views_plans.action_done, name="action_done"),
 ]

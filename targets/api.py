@@ -282,8 +282,8 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         """Actual vs target and pace, RAG, tier, projection, and the funnel plan for the rest."""
         target = self._get(pk)
         as_of = parse_query(request, ProgressQuery).get("as_of") or timezone.localdate()
-        p = services.progress_for(target, as_of=as_of)
-        plan = services.funnel_plan(target, as_of=as_of)
+        p = selectors.progress_for(target, as_of=as_of)
+        plan = selectors.funnel_plan(target, as_of=as_of)
         body = {
             "target": target.pk, "as_of": as_of, "value": target.value, "actual": p.actual, "elapsed": p.elapsed,
             "expected": p.expected, "attainment": p.attainment, "pace_ratio": p.pace_ratio, "rag": p.rag,

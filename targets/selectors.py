@@ -7,19 +7,21 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from accounts.access import (
     can_manage_team,
     can_manage_user,
     is_admin,
     is_manager,
+    is_rep,
     managed_team_ids,
     sees_everything,
 )
 from accounts.models import User
 from kpis.models import DailyRepKpi
 from targets import domain
-from targets.models import METRIC_FACT, Alert, Holiday, OwnerKind, Target
+from targets.models import METRIC_FACT, Alert, Holiday, OwnerKind, PeriodKind, Target
 from telesales.errors import NotFound
 
 FACT_FIELDS = [
@@ -254,6 +256,40 @@ def best_comparable_history(target_like: dict, *, before: dt.date) -> tuple[Deci
     return best if best[0] > 0 else (None, None)
 
 
+# ---- progress and the funnel plan ------------------------------------------------------------
+def progress_for(target: Target, *, as_of: dt.date | None = None, actual: Decimal | None = None) -> domain.Progress:
+    """Actual (KPI facts) vs target and vs working-day pace, RAG, tier, projection."""
+    as_of = as_of or timezone.localdate()
+    if actual is None:
+        actual = actual_for(target, until=as_of)
+    cal = work_calendar(target.start, target.end)
+    return domain.progress(
+        target=target.value, actual=actual, period=target.period, as_of=as_of, tiers=target.tiers(), work_calendar=cal
+    )
+
+
+def funnel_plan(target: Target, *, as_of: dt.date | None = None, actual: Decimal | None = None) -> dict:
+    """'To make this period: ~N calls a day': the remainder walked back through the funnel at
+    the owner's current driver rates, spread over the working days left."""
+    as_of = as_of or timezone.localdate()
+    if actual is None:
+        actual = actual_for(target, until=as_of - dt.timedelta(days=1))
+    remaining = max(target.value - actual, Decimal(0))
+    cal = work_calendar(target.start, target.end)
+    left_period = domain.Period(target.period_kind, max(as_of, target.start), target.end)
+    days_left = cal.count(left_period) if left_period.start <= left_period.end else 0
+    rates, source = driver_rates_for(target, as_of=as_of)
+    need = domain.funnel_requirements(target.metric, remaining, rates)
+    return {
+        "remaining": remaining,
+        "working_days_left": days_left,
+        "rates_from": source,
+        "rates": rates,
+        "total": need,
+        "per_day": domain.per_day(need, days_left) if need else None,
+    }
+
+
 # ---- progress rows ---------------------------------------------------------------------------
 def progress_rows(targets: list[Target], today: dt.date) -> list[dict]:
     """Progress for many targets with a constant number of queries."""
@@ -269,3 +305,27 @@ def progress_rows(targets: list[Target], today: dt.date) -> list[dict]:
                      "pct": (p.attainment * 100).quantize(Decimal("0.1")),
                      "pace_pct": (p.pace_ratio * 100).quantize(Decimal("1")) if p.pace_ratio is not None else None})
     return rows
+
+
+def current_month_targets(user: User, *, today: dt.date, limit: int) -> list[Target]:
+    """The month targets in progress the user may see (a rep: own; a manager: teams and reps)."""
+    return list(
+        targets_visible_to(user).filter(start__lte=today, end__gte=today, period_kind=PeriodKind.MONTH)
+        .exclude(owner_kind=OwnerKind.COMPANY).order_by("owner_kind", "rep__username")[:limit]
+    )
+
+
+def rep_month_plan(user: User, targets: list[Target], today: dt.date) -> dict | None:
+    """For a rep, the 'calls a day' plan of their own month target in progress among `targets`."""
+    if not is_rep(user):
+        return None
+    mine = next((t for t in targets if t.owner_kind == OwnerKind.REP and t.rep_id == user.pk
+                 and t.period_kind == PeriodKind.MONTH and t.start <= today <= t.end), None)
+    return {"target": mine, **funnel_plan(mine, as_of=today)} if mine else None
+
+
+def progress_card(user: User, *, today: dt.date, limit: int) -> dict:
+    """What the progress card on the home and team pages shows: current month targets with
+    actual vs pace and RAG, and the rep's plan."""
+    targets = current_month_targets(user, today=today, limit=limit)
+    return {"rows": progress_rows(targets, today), "plan": rep_month_plan(user, targets, today)}

@@ -55,11 +55,7 @@ def index(request):
     period_order = Case(*[When(period_kind=k, then=i) for i, k in enumerate(domain.PERIOD_ORDER)])
     targets = list(qs.order_by(owner_order, "team__name", period_order, "rep__username", "start")[:300])
     rows = selectors.progress_rows(targets, today)
-    plan = None
-    if is_rep(request.user):
-        mine = next((t for t in targets if t.owner_kind == OwnerKind.REP and t.period_kind == "month"), None)
-        if mine:
-            plan = {"target": mine, **services.funnel_plan(mine, as_of=today)}
+    plan = selectors.rep_month_plan(request.user, targets, today)
     chart_rows = [{"label": r["label"], "target": r["p"].target, "expected": r["p"].expected, "actual": r["p"].actual,
                    "rag": r["p"].rag} for r in rows if r["target"].period_kind in ("month", "week")][:30]
     return render(request, "targets/index.html", {
@@ -123,7 +119,7 @@ def _detail(request, target: Target, decompose_form: DecomposeForm | None = None
     return render(request, "targets/detail.html", {
         "target": target, "row": rows[0], "children": child_rows, "children_sum": sum(c.value for c in children),
         "children_base_sum": sum(c.base_value for c in children),
-        "revisions": target.revisions.select_related("revised_by"), "plan": services.funnel_plan(target, as_of=today),
+        "revisions": target.revisions.select_related("revised_by"), "plan": selectors.funnel_plan(target, as_of=today),
         "chart": chart, "can_manage": manages, "revise_form": ReviseForm(initial={"new_value": target.value}),
         **(_decompose_context(target, decompose_form) if manages else {}),
     }, status=status)

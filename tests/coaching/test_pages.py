@@ -145,5 +145,5 @@ def test_scorecard_edit_page_creates_new_version_when_in_use(client, password, m
     f.sample(manager, CallFactory(rep=rep), card)
     _login(client, manager, password)
     client.post(f"/coaching/scorecards/{card.pk}/", {"name": "Call QA", "c0-name": "Closing", "c0-weight": "1",
-                                                    "c0-scale": "5"})
+                                                    "c0-scale_max": "5"})
     assert services.current_version(card).number == 2

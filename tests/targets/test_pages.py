@@ -154,3 +154,22 @@ def test_alerts_page_renders_the_rules_and_their_form_in_the_body_not_the_title(
     assert ("body", "/targets/alerts/rules/new/") in where.found
     assert ("body", "rules-table") in where.found
     assert not [f for f in where.found if f[0] == "title"]
+
+
+@time_machine.travel(JUNE_15)
+def test_the_calls_a_day_plan_is_for_this_months_target_on_the_page_and_the_card(client, rf, rep, team):
+    """The page and the home card ask the same selector: even with every target listed, the plan
+    is walked back from this month's target, never a finished month's."""
+    from django.template import Context, Template
+
+    TargetFactory(owner_kind="rep", rep=rep, team=team, value=Decimal("50000.00"),
+                  start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
+    TargetFactory(owner_kind="rep", rep=rep, team=team, value=Decimal("220000.00"))
+    DailyRepKpiFactory(rep=rep, day=dt.date(2026, 6, 1), premium=Decimal("8000"))
+    client.force_login(rep)
+    page = client.get("/targets/?show=all").content.decode()
+    assert "To make 2026-06:" in page.split('id="funnel-plan"')[1]
+    request = rf.get("/")
+    request.user = rep
+    card = Template("{% load targets_tags %}{% target_progress_card %}").render(Context({"request": request}))
+    assert "calls a day" in card and "50000.00" not in card

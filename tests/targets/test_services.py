@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from targets import services
+from targets import selectors, services
 from targets.models import Holiday, Target, TargetRevision
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 from tests.factories import UserFactory
@@ -155,11 +155,11 @@ def test_progress_on_a_fixed_date_uses_working_day_pace_and_the_kpi_facts(rep, t
     target = TargetFactory(owner_kind="rep", rep=rep, team=team, value=Decimal("220000.00"))  # June: 22 working days
     for day in (1, 2, 3, 4, 5, 8, 9, 10, 11, 12):
         DailyRepKpiFactory(rep=rep, day=dt.date(2026, 6, day), premium=Decimal("8000"))
-    p = services.progress_for(target)
+    p = selectors.progress_for(target)
     assert p.actual == Decimal("80000")
     assert p.expected == Decimal("110000.00")  # 11 of 22 working days gone by the end of 15 June
     assert p.rag == "red"
-    plan = services.funnel_plan(target)
+    plan = selectors.funnel_plan(target)
     assert plan["remaining"] == Decimal("140000.00") and plan["working_days_left"] == 12
     # 4,000 premium per sale → 35 sales; 2 of 8 quotes close; 8 of 20 reached; 20 of 40 dialled; 1.5 calls each
     assert plan["total"] == {"customers_sold": 35, "customers_quoted": 140, "customers_reached": 350,

@@ -1,0 +1,44 @@
+"""What the target services share: numbers from the edge, a target's value checked for its
+metric, the locked target an actor may change."""
+
+from decimal import Decimal, InvalidOperation
+
+from accounts.models import User
+from targets import selectors
+from targets.models import OwnerKind, Target, metric_quantum
+from telesales.errors import DomainError, PermissionDenied
+
+
+def as_decimal(value, what: str) -> Decimal:
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise DomainError(f"{what} must be a number.") from None
+    if not d.is_finite():
+        raise DomainError(f"{what} must be a number.")
+    return d
+
+
+def check_value(metric: str, value) -> Decimal:
+    value = as_decimal(value, "The value")
+    if value <= 0:
+        raise DomainError("A target's value must be greater than zero.")
+    if value >= Decimal("1e14"):
+        raise DomainError("The value is too large.")
+    q = metric_quantum(metric)
+    if value % q:
+        unit = "whole units" if q == 1 else "cents"
+        raise DomainError(f"A {metric} target is counted in {unit}; {value} is not.")
+    return value.quantize(Decimal("0.01"))
+
+
+def require_manage(actor: User, target: Target) -> None:
+    if not selectors.can_manage_target(actor, target):
+        if target.owner_kind == OwnerKind.COMPANY:
+            raise PermissionDenied("Only admins change company targets.")
+        raise PermissionDenied("You can only change targets of the teams and reps you manage.")
+
+
+def locked(actor: User, target_id: int) -> Target:
+    selectors.target_for(actor=actor, target_id=target_id)
+    return Target.objects.select_for_update(of=("self",)).select_related("team", "rep").get(pk=target_id)
