@@ -42,20 +42,17 @@ from coaching.models import (
     Support,
 )
 from telesales.api import (
+    MAX_ID,
     DateField,
     FilterSet,
     FlagFilter,
+    IdField,
     QueryParams,
     ScopedQuerysetMixin,
     parse_query,
+    path_id,
 )
 from telesales.errors import DomainError, NotFound
-
-MAX_ID = 2**63 - 1
-
-
-def IdField(**kw):  # noqa: N802 - reads like a field class
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kw)
 
 
 class CoachingErrorSerializer(serializers.Serializer):
@@ -76,20 +73,12 @@ def _visible_user(request, user_id: int, label: str):
     return user
 
 
-def _pk(value) -> int:
-    """A path id as an int; anything else (text, beyond 64 bits) cannot exist: 404."""
-    value = str(value)
-    if not value.isdigit() or len(value) > 18 or int(value) < 1:
-        raise NotFound("Not found.")
-    return int(value)
-
-
 class IdViewSetMixin(ScopedQuerysetMixin):
     # Route every path segment to DRF so a malformed id answers a JSON 404, not Django's page.
     lookup_value_regex = "[^/]+"
 
     def get_object(self):
-        self.kwargs[self.lookup_url_kwarg or self.lookup_field] = _pk(self.kwargs[self.lookup_url_kwarg or "pk"])
+        self.kwargs[self.lookup_url_kwarg or self.lookup_field] = path_id(self.kwargs[self.lookup_url_kwarg or "pk"])
         return super().get_object()
 
 
@@ -685,7 +674,7 @@ class TeamStageViewSet(viewsets.ViewSet):
     @extend_schema(request=TeamStageWriteSerializer, responses={200: TeamStageSerializer, **ERRORS},
                    parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
     def partial_update(self, request, pk=None):
-        team_id = _pk(pk)
+        team_id = path_id(pk)
         if not selectors.scope_teams_for(request.user).filter(pk=team_id).exists():
             raise NotFound("Team not found.")
         data = _valid(TeamStageWriteSerializer, request.data)

@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from telesales import params
-
-MAX_ID = 2**63 - 1
+from telesales.params import MAX_ID
 
 
 class SamplesQueryForm(forms.Form):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -32,24 +32,15 @@ from targets.models import (
     metric_quantum,
 )
 from telesales.errors import Conflict, DomainError, PermissionDenied
+from telesales.numbers import parse_decimal
 
 TIME_METHODS = [domain.EVEN, domain.CALENDAR_DAYS, domain.WORKING_DAYS, domain.SEASONALITY]
 PEOPLE_METHODS = ["even", "history", "tenure", "capacity", "typed"]
 HISTORY_DAYS = 90
 
 
-def _decimal(value, what: str) -> Decimal:
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise DomainError(f"{what} must be a number.") from None
-    if not d.is_finite():
-        raise DomainError(f"{what} must be a number.")
-    return d
-
-
 def _check_value(metric: str, value) -> Decimal:
-    value = _decimal(value, "The value")
+    value = parse_decimal(value, "The value")
     if value <= 0:
         raise DomainError("A target's value must be greater than zero.")
     if value >= Decimal("1e14"):
@@ -117,7 +108,7 @@ def create_target(
     )
     stretch, hint = domain.stretch_hint(value, period.days, best, best_days)
     tiers = {
-        k: _decimal(v, k.replace("_", " "))
+        k: parse_decimal(v, k.replace("_", " "))
         for k, v in {
             "challenge_percent": challenge_percent,
             "excellence_percent": excellence_percent,
@@ -156,7 +147,7 @@ def update_target(*, actor: User, target_id: int, **fields) -> Target:
         target = _locked(actor, target_id)
         _require_manage(actor, target)
         for k, v in fields.items():
-            if k in TIER_FIELDS and _decimal(v, k) < 0:
+            if k in TIER_FIELDS and parse_decimal(v, k) < 0:
                 raise DomainError("Tier levels and coefficients cannot be negative.")
             setattr(target, k, v)
         target.save(update_fields=[*fields, "updated_at"])
@@ -214,7 +205,7 @@ def preview_over_time(*, target: Target, method: str, into: str | None = None, s
         if not isinstance(seasonality, dict) or not seasonality:
             raise DomainError("Seasonality needs a weight for each month (1–12).")
         try:
-            season = {int(k): _decimal(v, "A seasonality weight") for k, v in seasonality.items()}
+            season = {int(k): parse_decimal(v, "A seasonality weight") for k, v in seasonality.items()}
         except ValueError:
             raise DomainError("Seasonality months are numbered 1–12.") from None
         if any(m < 1 or m > 12 for m in season) or any(v < 0 for v in season.values()):
@@ -307,7 +298,7 @@ def people_weights(target: Target, people: list, method: str, typed: dict | None
         weights = {}
         for p in people:
             raw = typed.get(p.pk, typed.get(str(p.pk), 0))
-            w = _decimal(raw if raw not in (None, "") else 0, f"The weight for {p}")
+            w = parse_decimal(raw if raw not in (None, "") else 0, f"The weight for {p}")
             if w < 0:
                 raise DomainError("Weights cannot be negative.")
             weights[p.pk] = w
@@ -349,7 +340,7 @@ def preview_over_people(
     if uplift_percent in (None, ""):
         uplift = target.team.target_uplift_percent if target.owner_kind == OwnerKind.TEAM else Decimal(0)
     else:
-        uplift = _decimal(uplift_percent, "The uplift")
+        uplift = parse_decimal(uplift_percent, "The uplift")
     if uplift < 0 or uplift > 200:
         raise DomainError("The uplift must be between 0 and 200%.")
     try:
@@ -593,7 +584,7 @@ def create_alert_rule(
     rules for a team they manage; admins for any team or all teams."""
     if metric not in Metric.values:
         raise DomainError("Choose a metric the system measures.")
-    threshold = _decimal(threshold_percent, "The threshold")
+    threshold = parse_decimal(threshold_percent, "The threshold")
     if not Decimal(1) <= threshold <= Decimal(200):
         raise DomainError("The threshold is a percentage of the daily pace between 1 and 200.")
     if not isinstance(consecutive_days, int) or not 1 <= consecutive_days <= 31:
