@@ -10,7 +10,8 @@ from django.urls import path
 from accounts.access import is_admin
 from calls.cdr import import_cdr
 from calls.models import Call, DirtyRepDay, Disposition, FollowUp
-from calls.services import local_day, mark_rep_days, refresh_lead_call_facts
+from calls.services import mark_rep_days, refresh_lead_call_facts
+from telesales.days import local_day
 
 
 class CdrUploadForm(forms.Form):

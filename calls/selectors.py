@@ -12,6 +12,7 @@ from accounts.models import User
 from calls.models import Call, FollowUp
 from calls.services import MAX_UNANSWERED_ATTEMPTS
 from leads.models import GRADE_ORDER, DoNotCallNumber, GradeChange, Lead, LeadStatus
+from telesales.days import day_bounds, local_day
 
 TIMELINE_LIMIT = 50
 CENT = Decimal("0.01")
@@ -38,12 +39,6 @@ def open_follow_ups(lead: Lead) -> list[FollowUp]:
     return list(FollowUp.objects.filter(lead=lead, done_at__isnull=True).select_related("assigned_to"))
 
 
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
-
-
 def _not_blocked(qs: QuerySet, lead_path: str = "") -> QuerySet:
     """Exclude do-not-call leads and numbers on the company list."""
     qs = qs.exclude(**{f"{lead_path}status": LeadStatus.DNC})
@@ -64,7 +59,7 @@ class DailyPlan:
 def daily_plan(rep: User, *, now: dt.datetime | None = None) -> DailyPlan:
     """The rep's queue for today (a constant number of queries)."""
     now = now or timezone.now()
-    _, end_of_day = day_bounds(timezone.localtime(now).date())
+    _, end_of_day = day_bounds(local_day(now))
     mine = Q(assigned_to=rep)
     if rep.team_id:
         # Team callbacks: on the rep's own leads, or on leads back in the pool that the team may claim.

@@ -23,7 +23,9 @@ from calls.models import (
 from leads.models import GRADE_ORDER, Lead, LeadStatus, Pool
 from leads.selectors import can_work_lead
 from leads.services import add_do_not_call, is_do_not_call, recycle_leads
+from telesales.days import local_day
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
+from telesales.numbers import parse_decimal
 
 # A call this long counts as real contact even when the disposition does not say "reached".
 REAL_CONTACT_SECONDS = 60
@@ -39,10 +41,6 @@ class LeadIsDoNotCall(Conflict):
 
 class OutsideCallingHours(DomainError):
     code = "outside_calling_hours"
-
-
-def local_day(when: dt.datetime) -> dt.date:
-    return timezone.localtime(when).date()
 
 
 def mark_rep_days(pairs: Iterable[tuple[int, dt.date]]) -> None:
@@ -137,23 +135,11 @@ def refresh_lead_call_facts(lead_ids: Iterable[int]) -> None:
             cur.execute(sql, [*chunk, *chunk, *chunk])
 
 
-def _decimal(value, name: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except Exception as exc:  # noqa: BLE001 - any unparsable input is the caller's mistake
-        raise DomainError(f"{name} must be a number.") from exc
-    if not number.is_finite():
-        raise DomainError(f"{name} must be a number.")
-    return number
-
-
 def validate_amounts(*, disposition: Disposition, premium, margin_rate, quote_amount):
     """Check premium, margin rate and quote amount against the disposition; return them as Decimals."""
-    premium = _decimal(premium, "Premium")
-    margin_rate = _decimal(margin_rate, "Margin rate")
-    quote_amount = _decimal(quote_amount, "Quote amount")
+    premium = parse_decimal(premium, "Premium", optional=True)
+    margin_rate = parse_decimal(margin_rate, "Margin rate", optional=True)
+    quote_amount = parse_decimal(quote_amount, "Quote amount", optional=True)
     if premium is not None and (premium < 0 or premium >= Decimal("1e12")):
         raise DomainError("Premium must be zero or more (and below 1,000,000,000,000).")
     if quote_amount is not None and (quote_amount < 0 or quote_amount >= Decimal("1e12")):

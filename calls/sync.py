@@ -21,12 +21,13 @@ from django.utils import timezone
 from accounts.access import scope_by_user, sees_everything, visible_users
 from accounts.models import User
 from calls.models import Call, Disposition, FollowUp
-from calls.services import local_day, mark_rep_days, refresh_lead_call_facts, validate_amounts
+from calls.services import mark_rep_days, refresh_lead_call_facts, validate_amounts
 from calls.sync_rows import Row, parse_row
 from leads.grading import win_leads
 from leads.models import Lead, LeadStatus
 from leads.phones import normalize_phone
 from leads.services import add_do_not_call, do_not_call_numbers
+from telesales.days import local_day
 from telesales.errors import DomainError
 
 MAX_BATCH = 5000

@@ -7,14 +7,10 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 from accounts.access import visible_users
-from telesales.api import ScopedQuerysetMixin
+from telesales.api import MAX_ID, IdField, ScopedQuerysetMixin, path_id
 from telesales.errors import NotFound
 
-MAX_ID = 2**63 - 1
-
-
-def IdField(**kw):  # noqa: N802 - reads like a field class
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kw)
+__all__ = ["ERRORS", "MAX_ID", "IdField", "IdViewSetMixin", "path_id", "valid", "visible_user"]
 
 
 class CoachingErrorSerializer(serializers.Serializer):
@@ -33,14 +29,6 @@ def visible_user(request, user_id: int, label: str):
     if user is None:
         raise NotFound(f"{label} not found.")
     return user
-
-
-def path_id(value) -> int:
-    """A path id as an int; anything else (text, beyond 64 bits) cannot exist: 404."""
-    value = str(value)
-    if not value.isdigit() or len(value) > 18 or int(value) < 1:
-        raise NotFound("Not found.")
-    return int(value)
 
 
 class IdViewSetMixin(ScopedQuerysetMixin):

@@ -156,16 +156,14 @@ def cohort_for(*, tenure_days: int | None, is_top: bool, new_hire_days: int) -> 
     return TOP if is_top else REGULAR
 
 
-def top_performers(totals: Mapping[int, tuple[Decimal, Decimal]], *, share: Decimal) -> set[int]:
-    """The best `share` (0–1) of reps ranked by margin then premium; reps with nothing sold are
-    never top performers. At least one rep when anyone sold anything."""
-    ranked = sorted(
-        ((rep, m, p) for rep, (m, p) in totals.items() if m > 0 or p > 0), key=lambda r: (-r[1], -r[2], r[0])
-    )
-    if not ranked or share <= 0:
+def top_performers(sellers: Sequence[int], *, team_size: int, share: Decimal) -> set[int]:
+    """The best `share` (0–1) of a team of `team_size` reps: the first of `sellers`, the reps who
+    sold something in the KPI ranking's order (kpis.selectors.rep_ranking), best first. At least
+    one rep when anyone sold anything."""
+    if not sellers or share <= 0:
         return set()
-    n = max(1, math.ceil(Decimal(len(totals)) * share))
-    return {rep for rep, _, _ in ranked[:n]}
+    n = max(1, math.ceil(Decimal(team_size) * share))
+    return set(sellers[:n])
 
 
 def _quota(rng: random.Random, eligible: int, rate: Decimal, minimum: int) -> int:

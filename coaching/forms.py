@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import TeamStage
 from coaching.models import PlanOutcome, PlanSource, Support
 from telesales import params
+from telesales.params import MAX_ID
 
-MAX_ID = 2**63 - 1
 CRITERION_ROWS = 8
 ITEM_ROWS = 5
 

@@ -12,22 +12,16 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import is_rep, managed_team_ids, visible_users
 from accounts.models import Team, User
 from kpis import domain, selectors
 from kpis.domain import DRIVERS, Counts, decompose, fraction_to_decimal
-from telesales.api import DateField, QueryParams, parse_query
-from telesales.errors import DomainError, NotFound
+from telesales.api import DateField, IdField, QueryParams, parse_query
 
 MAX_ROWS = 5000
 
 
 def _dec(value: Fraction | None, places: int = 4) -> Decimal | None:
     return None if value is None else fraction_to_decimal(Fraction(value), places=places)
-
-
-def _driver_places(name: str) -> int:
-    return 2 if name in ("avg_premium",) else (0 if name in ("outbound_customers", "accumulated_customers") else 4)
 
 
 # ---- serializers ------------------------------------------------------------------------------
@@ -58,8 +52,8 @@ _with_from(PeriodQuerySerializer,
 class KpiQuerySerializer(PeriodQuerySerializer, QueryParams):
     scope = serializers.ChoiceField(choices=selectors.SCOPES, default="rep", help_text="rows per rep, team or company")
     grain = serializers.ChoiceField(choices=selectors.GRAINS, default="total", help_text="period of each row")
-    rep = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="only this rep")
-    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="only this team")
+    rep = IdField(required=False, help_text="only this rep")
+    team = IdField(required=False, help_text="only this team")
 
 
 class CountsSerializer(serializers.Serializer):
@@ -141,9 +135,8 @@ class KpiListView(APIView):
 
 # ---- diagnosis --------------------------------------------------------------------------------
 class DiagnosisQuerySerializer(PeriodQuerySerializer, QueryParams):
-    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
-                                    help_text="team to diagnose (default: your team / first managed team)")
-    rep = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="only this rep")
+    team = IdField(required=False, help_text="team to diagnose (default: your team / first managed team)")
+    rep = IdField(required=False, help_text="only this rep")
 
 
 class DriverCheckSerializer(serializers.Serializer):
@@ -174,35 +167,17 @@ class DiagnosisSerializer(serializers.Serializer):
 _with_from(DiagnosisSerializer, serializers.DateField())
 
 
-def default_team_for(user: User, team_id: int | None) -> Team:
-    if team_id:
-        return selectors.team_for(user, team_id)
-    if is_rep(user) or not managed_team_ids(user):
-        if user.team_id:
-            return selectors.team_for(user, user.team_id)
-        raise DomainError("Give team=<id>: you are not on a team.")
-    return Team.objects.get(id=sorted(managed_team_ids(user))[0])
-
-
-def team_diagnosis(user: User, *, team: Team, start: dt.date, end: dt.date, rep_id: int | None = None) -> dict:
-    """Every visible rep of the team against the whole team's median / top quartile."""
-    members = selectors.team_member_counts(team, start=start, end=end)
-    bench = domain.team_benchmarks(members.values())
-    visible = set(visible_users(user).filter(id__in=[r.id for r in members]).values_list("id", flat=True))
+def diagnosis_body(user: User, *, team: Team, start: dt.date, end: dt.date, rep_id: int | None = None) -> dict:
+    """selectors.team_diagnosis shaped for the API: values rounded by unit, benchmarks to 4 places."""
     reps = []
-    for rep, counts in members.items():
-        if rep.id not in visible or (rep_id and rep.id != rep_id):
-            continue
-        result = domain.diagnose(counts, bench)
+    for rep, result in selectors.team_diagnosis(user, team=team, start=start, end=end, rep_id=rep_id):
         reps.append({
             "rep_id": rep.id, "name": rep.display_name, "weakest": result.weakest, "problem": result.problem,
             "remedy": result.remedy,
             "checks": [{"driver": c.name, "label": domain.DRIVER_LABELS[c.name],
-                        "value": _dec(c.value, _driver_places(c.name)), "median": _dec(c.median, 4),
-                        "top_quartile": _dec(c.top_quartile, 4), "status": c.status} for c in result.checks],
+                        "value": domain.display_value(c.name, c.value), "median": _dec(c.median),
+                        "top_quartile": _dec(c.top_quartile), "status": c.status} for c in result.checks],
         })
-    if rep_id and not reps:
-        raise NotFound("No such rep in this team, or not one you may see.")
     return {"team_id": team.id, "team": team.name, "from": start, "to": end, "reps": reps}
 
 
@@ -212,16 +187,15 @@ class DiagnosisView(APIView):
     @extend_schema(parameters=[DiagnosisQuerySerializer], responses={200: DiagnosisSerializer})
     def get(self, request):
         q = parse_query(request, DiagnosisQuerySerializer)
-        team = default_team_for(request.user, q.get("team"))
-        body = team_diagnosis(request.user, team=team, start=q["start"], end=q["end"], rep_id=q.get("rep"))
+        team = selectors.diagnosis_team(request.user, q.get("team"))
+        body = diagnosis_body(request.user, team=team, start=q["start"], end=q["end"], rep_id=q.get("rep"))
         return Response(DiagnosisSerializer(body).data)
 
 
 # ---- what-if ----------------------------------------------------------------------------------
 class WhatIfInputSerializer(PeriodQuerySerializer):
-    rep = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
-                                   help_text="simulate this rep (default: yourself if you are a rep)")
-    team = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="simulate this team")
+    rep = IdField(required=False, help_text="simulate this rep (default: yourself if you are a rep)")
+    team = IdField(required=False, help_text="simulate this team")
     uplifts = serializers.DictField(
         child=serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal("-100"), max_value=Decimal("1000")),
         required=False, default=dict, help_text="driver → percent, e.g. {\"quote_success_rate\": 10}",
@@ -262,55 +236,25 @@ class WhatIfResultSerializer(serializers.Serializer):
 
 
 def _drivers_dict(values: dict[str, Fraction | None]) -> dict:
-    out = {}
-    for name in DRIVERS:
-        value = values[name]
-        if name == "outbound_customers":
-            out[name] = int(round(value)) if value is not None else 0
-        else:
-            out[name] = _dec(value, 2 if name == "avg_premium" else 4)
-    return out
+    return {name: domain.display_value(name, values[name]) for name in DRIVERS}
 
 
-def simulate(user: User, *, start: dt.date, end: dt.date, uplifts: dict, percent: Decimal,
-             rep_id: int | None = None, team_id: int | None = None) -> dict:
-    """What-if for a rep or a team: new result after the uplifts, drivers ranked by effect."""
-    if rep_id is None and team_id is None:
-        if not is_rep(user):
-            raise DomainError("Give rep=<id> or team=<id> to simulate.")
-        rep_id = user.id
-    if rep_id is not None:
-        rep = visible_users(user).filter(id=rep_id).select_related("team").first()
-        if rep is None:
-            raise NotFound("No such rep, or not one you may see.")
-        counts = selectors.counts_for(selectors.DailyRepKpi.objects.filter(rep=rep), start=start, end=end)
-        team = rep.team
-        subject = rep.display_name
-        members = selectors.team_member_counts(team, start=start, end=end) if team else {}
-        peer_counts = list(members.values())
-    else:
-        team = selectors.team_for(user, team_id)
-        counts = selectors.counts_for(selectors.DailyRepKpi.objects.filter(team=team), start=start, end=end)
-        subject = team.name
-        # A team is benchmarked against the other teams' totals.
-        peer_counts = [selectors.counts_for(selectors.DailyRepKpi.objects.filter(team=t), start=start, end=end)
-                       for t in Team.objects.all()[:200]]
-    drivers = decompose(counts)
-    bench = domain.team_benchmarks(peer_counts) if peer_counts else {}
-    top = {name: bench[name].top_quartile for name in DRIVERS if name in bench}
-    result = domain.what_if(drivers, uplifts)
-    ranking = domain.rank_drivers(drivers, percent=percent, top_quartiles=top)
+def what_if_body(user: User, *, start: dt.date, end: dt.date, uplifts: dict, percent: Decimal,
+                 rep_id: int | None = None, team_id: int | None = None) -> dict:
+    """domain.simulate on the subject's and its peers' counts (selectors.what_if_counts), for the API."""
+    subject, counts, peers = selectors.what_if_counts(user, start=start, end=end, rep_id=rep_id, team_id=team_id)
+    sim = domain.simulate(counts, peers, uplifts, percent=percent)
     return {
         "subject": subject,
-        "base_drivers": _drivers_dict(dict(drivers.factors())),
-        "new_drivers": _drivers_dict(result.new_values),
-        "base_result": _dec(result.base_result, 2),
-        "new_result": _dec(result.new_result, 2),
-        "change": _dec(result.change, 2),
-        "change_percent": _dec(result.change_percent, 2),
+        "base_drivers": _drivers_dict(dict(sim.drivers.factors())),
+        "new_drivers": _drivers_dict(sim.what_if.new_values),
+        "base_result": _dec(sim.what_if.base_result, 2),
+        "new_result": _dec(sim.what_if.new_result, 2),
+        "change": _dec(sim.what_if.change, 2),
+        "change_percent": _dec(sim.what_if.change_percent, 2),
         "ranking": [{"driver": r.name, "label": domain.DRIVER_LABELS[r.name], "gain_at_uplift": _dec(r.gain_at_uplift, 2),
-                     "top_quartile": _dec(r.target_value, 4), "gain_at_top_quartile": _dec(r.gain_at_top_quartile, 2)}
-                    for r in ranking],
+                     "top_quartile": _dec(r.target_value), "gain_at_top_quartile": _dec(r.gain_at_top_quartile, 2)}
+                    for r in sim.ranking],
     }
 
 
@@ -325,6 +269,6 @@ class WhatIfView(APIView):
         data = WhatIfInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        body = simulate(request.user, start=v["start"], end=v["end"], uplifts=v["uplifts"], percent=v["percent"],
+        body = what_if_body(request.user, start=v["start"], end=v["end"], uplifts=v["uplifts"], percent=v["percent"],
                         rep_id=v.get("rep"), team_id=v.get("team"))
         return Response(WhatIfResultSerializer(body).data)

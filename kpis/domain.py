@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from kpis.remedies import REMEDIES
 
 NA = "n/a"
 
@@ -42,7 +44,20 @@ DRIVERS = (
     "avg_premium",
     "avg_margin_rate",
 )
-RATE_DRIVERS = ("effective_connect_rate", "quote_success_rate", "sales_success_rate", "avg_margin_rate")
+# What each driver (and the accumulated customers a diagnosis adds) counts; it decides how a value
+# is rounded and shown everywhere (API, pages, exports, charts).
+COUNT, MONEY, RATE = "count", "money", "rate"
+DRIVER_UNITS = {
+    "outbound_customers": COUNT,
+    "effective_connect_rate": RATE,
+    "quote_success_rate": RATE,
+    "sales_success_rate": RATE,
+    "avg_premium": MONEY,
+    "avg_margin_rate": RATE,
+    "accumulated_customers": COUNT,
+}
+UNIT_PLACES = {COUNT: 0, MONEY: 2, RATE: 4}
+RATE_DRIVERS = tuple(name for name in DRIVERS if DRIVER_UNITS[name] == RATE)
 
 DRIVER_LABELS = {
     "outbound_customers": "Outbound customers (呼出客户数)",
@@ -69,30 +84,14 @@ class Counts:
     talk_seconds: int = 0
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            customers_dialled=self.customers_dialled + other.customers_dialled,
-            customers_reached=self.customers_reached + other.customers_reached,
-            customers_quoted=self.customers_quoted + other.customers_quoted,
-            customers_sold=self.customers_sold + other.customers_sold,
-            premium=Decimal(self.premium) + Decimal(other.premium),
-            margin_amount=Decimal(self.margin_amount) + Decimal(other.margin_amount),
-            calls_made=self.calls_made + other.calls_made,
-            talk_seconds=self.talk_seconds + other.talk_seconds,
-        )
+        return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(Counts)})
 
     @classmethod
     def from_mapping(cls, row: Mapping) -> Counts:
-        """Build from a dict-like row (a queryset .values() row or a pandas row)."""
-        return cls(
-            customers_dialled=int(row.get("customers_dialled") or 0),
-            customers_reached=int(row.get("customers_reached") or 0),
-            customers_quoted=int(row.get("customers_quoted") or 0),
-            customers_sold=int(row.get("customers_sold") or 0),
-            premium=Decimal(str(row.get("premium") or 0)),
-            margin_amount=Decimal(str(row.get("margin_amount") or 0)),
-            calls_made=int(row.get("calls_made") or 0),
-            talk_seconds=int(row.get("talk_seconds") or 0),
-        )
+        """Build from a dict-like row (a queryset .values() row or a pandas row); money exactly
+        (a float row value is read through its shortest text), everything else as whole numbers."""
+        return cls(**{f.name: Decimal(str(row.get(f.name) or 0)) if f.name in ("premium", "margin_amount")
+                      else int(row.get(f.name) or 0) for f in fields(cls)})
 
     @property
     def is_consistent(self) -> bool:
@@ -147,13 +146,9 @@ class Drivers:
     def identity_holds(self) -> bool:
         return self.product == Fraction(self.measured_margin)
 
-    def as_decimals(self, places: int = 4) -> dict[str, Decimal | int | None]:
-        """Display values: counts as int, premium to the cent, rates to `places` decimals."""
-        out: dict[str, Decimal | int | None] = {"outbound_customers": self.outbound_customers}
-        for name in DRIVERS[1:]:
-            value = getattr(self, name)
-            out[name] = None if value is None else fraction_to_decimal(value, places=2 if name == "avg_premium" else places)
-        return out
+    def as_decimals(self) -> dict[str, Decimal | int | None]:
+        """Display values by unit (see display_value)."""
+        return {name: display_value(name, value) for name, value in self.factors()}
 
     def with_values(self, **values) -> Drivers:
         return replace(self, **values)
@@ -163,6 +158,16 @@ def fraction_to_decimal(value: Fraction, *, places: int) -> Decimal:
     """Round a Fraction half-up to `places` decimals."""
     q = Decimal(1).scaleb(-places)
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def display_value(name: str, value: Fraction | Decimal | int | None) -> Decimal | int | None:
+    """A driver value rounded half up by its unit (DRIVER_UNITS): counts whole, money to the
+    cent, rates to four places; None (n/a) stays None."""
+    if value is None:
+        return None
+    places = UNIT_PLACES[DRIVER_UNITS[name]]
+    rounded = fraction_to_decimal(Fraction(value), places=places)
+    return int(rounded) if places == 0 else rounded
 
 
 def decompose(counts: Counts) -> Drivers:
@@ -193,45 +198,6 @@ def outbound_capacity(
 
 
 # ---- diagnosis (下属不能完成目标的对策) ------------------------------------------------------------
-# Seed 000, "下属不能完成目标的表现及对策" lists the causes; the remedies come from the same deck's
-# "思考1–5" slides (正解) and the bottleneck-period slide; margin control from seeds 001/003.
-REMEDIES: dict[str, dict[str, str]] = {
-    "outbound_customers": {
-        "problem": "Too few calls (客户呼出量不够)",
-        "remedy": "少做与呼出无关的闲事；降低客均通话时长、减少客均通话次数（前提是销售技巧的提升）。"
-        " Spend less time on work unrelated to calling; shorten talk time and calls per customer by improving sales skills.",
-    },
-    "effective_connect_rate": {
-        "problem": "Poor lead data (资料整体性差)",
-        "remedy": "不能浪费资料，别做猴子掰包谷的事情；今年的资料要好好管理，来年再使用连通率就高了。"
-        " Do not waste leads: work every record fully and maintain the data so it connects next time.",
-    },
-    "accumulated_customers": {
-        "problem": "Too few accumulated customers (客户积累不够)",
-        "remedy": "要细水长流，必须天天积累客户；新客户开发要多，有播种才会有收获。"
-        " Build the pipeline every day: open new customers daily so there is always someone to close.",
-    },
-    "quote_success_rate": {
-        "problem": "Low quote rate (报价成功率低)",
-        "remedy": "通过话术识别客户是否真的保了；学会强行报价，然后才有机会切入；朋友不等于专业。"
-        " Use the script to check the customer's real situation and learn to quote anyway — a quote opens the door.",
-    },
-    "sales_success_rate": {
-        "problem": "Low close rate (销售成功率低)",
-        "remedy": "熟练掌握产品知识，用专业赢得客户；精通电销话术，用技巧争取客户；推销自我，用自身价值抢得客户。"
-        " Master product knowledge and the call scripts, and sell yourself; dare to ask for the signature.",
-    },
-    "avg_premium": {
-        "problem": "Low premium per customer (客均保费低)",
-        "remedy": "提高三者保额，向客户大胆推销附加险，让客户明白足额投保的含义。"
-        " Raise cover limits, offer riders confidently and explain full cover.",
-    },
-    "avg_margin_rate": {
-        "problem": "Weak margin control (利润控制能力低)",
-        "remedy": "不依靠价格战，细分用户群体，实行差异化营销；不要只追求销量而忽视利润率。"
-        " Do not sell on discounts: segment customers, differentiate the offer, and watch the margin, not only volume.",
-    },
-}
 DIAGNOSIS_ITEMS = ("outbound_customers", "effective_connect_rate", "accumulated_customers", "quote_success_rate",
                    "sales_success_rate", "avg_premium", "avg_margin_rate")
 
@@ -410,3 +376,20 @@ def rank_drivers(
         ranked.append(RankedDriver(name, gain_pct, target, gain_tq))
     ranked.sort(key=lambda r: (-r.gain_at_top_quartile, -r.gain_at_uplift, DRIVERS.index(r.name)))
     return ranked
+
+
+@dataclass(frozen=True)
+class Simulation:
+    drivers: Drivers
+    what_if: WhatIf
+    ranking: list[RankedDriver]
+
+
+def simulate(counts: Counts, peers: Iterable[Counts], uplifts: Mapping[str, Decimal], *,
+             percent: Decimal = Decimal("10")) -> Simulation:
+    """模拟销售: the result after the uplifts, and the drivers ranked by effect against the peers'
+    top quartile (a rep's teammates, or for a team the other teams' totals)."""
+    drivers = decompose(counts)
+    bench = team_benchmarks(peers)
+    top = {name: bench[name].top_quartile for name in DRIVERS}
+    return Simulation(drivers, what_if(drivers, uplifts), rank_drivers(drivers, percent=percent, top_quartiles=top))

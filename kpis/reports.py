@@ -10,13 +10,13 @@ import io
 import numpy as np
 import pandas as pd
 
-from kpis.domain import DRIVERS
+from kpis.domain import DRIVER_UNITS, DRIVERS, RATE, UNIT_PLACES
 from telesales.exports import safe_frame
 
 COUNT_COLUMNS = ["calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
                  "premium", "margin_amount", "talk_seconds"]
 DRIVER_COLUMNS = list(DRIVERS)
-RATE_COLUMNS = ["effective_connect_rate", "quote_success_rate", "sales_success_rate", "avg_margin_rate"]
+RATE_COLUMNS = [name for name in DRIVERS if DRIVER_UNITS[name] == RATE]
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> np.ndarray:
@@ -39,16 +39,6 @@ def add_drivers(df: pd.DataFrame) -> pd.DataFrame:
     out["avg_premium"] = _ratio(out["premium"], out["customers_sold"])
     out["avg_margin_rate"] = _ratio(out["margin_amount"], out["premium"])
     return out
-
-
-def leaderboard(df: pd.DataFrame) -> pd.DataFrame:
-    """Reps ranked by margin result (then premium, then customers sold); rank 1 is best."""
-    if df.empty:
-        return add_drivers(df).assign(rank=pd.Series(dtype="int64"))
-    out = add_drivers(df).sort_values(["margin_amount", "premium", "customers_sold", "label"],
-                                      ascending=[False, False, False, True], kind="mergesort")
-    out["rank"] = np.arange(1, len(out) + 1)
-    return out.reset_index(drop=True)
 
 
 def benchmarks(df: pd.DataFrame) -> pd.DataFrame:
@@ -93,11 +83,9 @@ def export_columns(df: pd.DataFrame) -> pd.DataFrame:
         out = out.drop(columns=["period"])
     front = [c for c in ("day", "rank", "period", "label") if c in out.columns]
     out = out[front + [c for c in out.columns if c not in front]]
-    for col in RATE_COLUMNS:
+    for col in DRIVERS:
         if col in out.columns:
-            out[col] = out[col].round(4)
-    if "avg_premium" in out.columns:
-        out["avg_premium"] = out["avg_premium"].round(2)
+            out[col] = out[col].round(UNIT_PLACES[DRIVER_UNITS[col]])
     return out
 
 

@@ -13,11 +13,11 @@ import pandas as pd
 from django.db.models import F, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
 
-from accounts.access import scope_by_user, scope_teams
+from accounts.access import is_rep, managed_team_ids, scope_by_user, scope_teams, visible_users
 from accounts.models import Role, Team, User
-from kpis.domain import Counts
+from kpis.domain import Counts, Diagnosis, diagnose, team_benchmarks
 from kpis.models import DailyRepKpi, KpiRun
-from telesales.errors import NotFound
+from telesales.errors import DomainError, NotFound
 
 COUNT_FIELDS = ("calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
                 "premium", "margin_amount", "talk_seconds")
@@ -72,16 +72,17 @@ def aggregate_facts(
 
 def kpi_frame(user: User, *, start: dt.date, end: dt.date, grain: str = "total", by: str = "rep",
               rep_ids: Iterable[int] | None = None, team_ids: Iterable[int] | None = None,
-              facts: QuerySet[DailyRepKpi] | None = None) -> pd.DataFrame:
+              facts: QuerySet[DailyRepKpi] | None = None, ranked: bool = False) -> pd.DataFrame:
     """Scoped, aggregated facts as a DataFrame with a readable `label` for each key. `facts`
-    replaces the user's scope when the caller already checked access (see team_facts)."""
+    replaces the user's scope when the caller already checked access (see team_facts); `ranked`
+    orders the rows by the one ranking (rank_rows) and adds their `rank`."""
     rows = aggregate_facts(facts_visible_to(user) if facts is None else facts, start=start, end=end, grain=grain,
                            by=by, rep_ids=rep_ids, team_ids=team_ids)
-    return frame_with_labels(rows, by=by)
+    return frame_with_labels(rank_rows(rows) if ranked else rows, by=by, ranked=ranked)
 
 
-def frame_with_labels(rows: list[dict], *, by: str) -> pd.DataFrame:
-    columns = ["period", "key", "label", *COUNT_FIELDS]
+def frame_with_labels(rows: list[dict], *, by: str, ranked: bool = False) -> pd.DataFrame:
+    columns = ["period", "key", "label", *(["rank"] if ranked else []), *COUNT_FIELDS]
     df = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=columns)
     if by == "rep":
         names = {u.id: u.display_name for u in User.objects.filter(id__in=set(df["key"]))}
@@ -124,22 +125,83 @@ def team_facts(user: User, team_id: int) -> QuerySet[DailyRepKpi]:
     return DailyRepKpi.objects.filter(team=team)
 
 
-def rep_ranking(team_ids: Iterable[int], start: dt.date, end: dt.date) -> list[dict]:
-    """Reps of the given teams ranked by margin result over [start, end] (for other apps, e.g.
-    coaching picks top performers). Unscoped: callers decide who may see it. Rows: rep_id,
-    team_id, margin_amount, premium, customers_sold, customers_dialled, rank (1 = best)."""
-    team_ids = list(team_ids)
-    rows = list(
-        DailyRepKpi.objects.filter(day__gte=start, day__lte=end, rep__team_id__in=team_ids)
-        .values("rep_id", team_id_=F("rep__team_id"))
-        .annotate(margin_amount=Sum("margin_amount"), premium=Sum("premium"), customers_sold=Sum("customers_sold"),
-                  customers_dialled=Sum("customers_dialled"))
-        .order_by("-margin_amount", "-premium", "rep_id")
-    )
-    for i, row in enumerate(rows, start=1):
-        row["team_id"] = row.pop("team_id_")
+# ---- the one ranking ---------------------------------------------------------------------------
+RANK_BY = ("margin_amount", "premium", "customers_sold")
+
+
+def rank_rows(rows: list[dict]) -> list[dict]:
+    """The one ranking, for the team leaderboards, a rep's rank, coaching's top performers and the
+    company's teams: best margin first, then premium, then customers sold; an exact tie goes to the
+    lower id (`key`), so every page and app shows the same order. Adds `rank` (1 = best)."""
+    ranked = sorted(rows, key=lambda r: (*(-r[f] for f in RANK_BY), r["key"] is None, r["key"] or 0))
+    for i, row in enumerate(ranked, start=1):
         row["rank"] = i
-    return rows
+    return ranked
+
+
+def rep_ranking(team_ids: Iterable[int], start: dt.date, end: dt.date) -> list[dict]:
+    """Reps ranked (rank_rows) on the facts recorded for the given teams over [start, end]; every
+    active rep on those teams is in it, with zeros if they logged nothing. Unscoped: callers decide
+    who may see it. Rows: key and rep_id (the rep), the COUNT_FIELDS, rank."""
+    team_ids = list(team_ids)
+    rows = {r["key"]: r for r in aggregate_facts(DailyRepKpi.objects.filter(team_id__in=team_ids), start=start,
+                                                 end=end, by="rep")}
+    for rep_id in User.objects.filter(team_id__in=team_ids, role=Role.REP, is_active=True).values_list("id", flat=True):
+        rows.setdefault(rep_id, {"period": None, "rep_id": rep_id, "key": rep_id, **dict.fromkeys(COUNT_FIELDS, 0)})
+    return rank_rows(list(rows.values()))
+
+
+def team_ranking_frame(team: Team, *, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """rep_ranking of one team as a labelled DataFrame (for a team the caller got from team_for)."""
+    return frame_with_labels(rep_ranking([team.id], start, end), by="rep", ranked=True)
+
+
+# ---- diagnosis and what-if --------------------------------------------------------------------
+def diagnosis_team(user: User, team_id: int | None) -> Team:
+    """The team to diagnose: the one asked for (if the user may see it), else the user's own team
+    (a rep, or a manager of no team) or the first team they manage."""
+    if team_id:
+        return team_for(user, team_id)
+    if is_rep(user) or not managed_team_ids(user):
+        if user.team_id:
+            return team_for(user, user.team_id)
+        raise DomainError("Give team=<id>: you are not on a team.")
+    return Team.objects.get(id=sorted(managed_team_ids(user))[0])
+
+
+def team_diagnosis(user: User, *, team: Team, start: dt.date, end: dt.date,
+                   rep_id: int | None = None) -> list[tuple[User, Diagnosis]]:
+    """Every rep of the team the user may see (only `rep_id` if given) against the whole team's
+    median and top quartile; not found if `rep_id` is not one of them."""
+    members = team_member_counts(team, start=start, end=end)
+    bench = team_benchmarks(members.values())
+    visible = set(visible_users(user).filter(id__in=[r.id for r in members]).values_list("id", flat=True))
+    reps = [(rep, diagnose(counts, bench)) for rep, counts in members.items()
+            if rep.id in visible and rep_id in (None, rep.id)]
+    if rep_id and not reps:
+        raise NotFound("No such rep in this team, or not one you may see.")
+    return reps
+
+
+def what_if_counts(user: User, *, start: dt.date, end: dt.date, rep_id: int | None = None,
+                   team_id: int | None = None) -> tuple[str, Counts, list[Counts]]:
+    """The subject of a what-if (a rep the user may see, by default the user if a rep; or a team),
+    its counts and its peers' counts: the rep's teammates, or every team's total (one query for
+    all teams: a team with no facts in the period is no peer)."""
+    if rep_id is None and team_id is None:
+        if not is_rep(user):
+            raise DomainError("Give rep=<id> or team=<id> to simulate.")
+        rep_id = user.id
+    if rep_id is not None:
+        rep = visible_users(user).filter(id=rep_id).select_related("team").first()
+        if rep is None:
+            raise NotFound("No such rep, or not one you may see.")
+        peers = team_member_counts(rep.team, start=start, end=end) if rep.team else {}
+        return rep.display_name, counts_for(DailyRepKpi.objects.filter(rep=rep), start=start, end=end), [*peers.values()]
+    team = team_for(user, team_id)
+    rows = aggregate_facts(DailyRepKpi.objects.filter(team__isnull=False), start=start, end=end, by="team")
+    teams = {row["key"]: Counts.from_mapping(row) for row in rows}
+    return team.name, teams.get(team.id, Counts()), [*teams.values()]
 
 
 def latest_fact_day(facts: QuerySet[DailyRepKpi], *, on_or_before: dt.date) -> dt.date | None:

@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import zoneinfo
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from calls.models import Call, DirtyRepDay
 from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind
+from telesales.days import day_bounds, local_day
 
 LOCK_NAME = "recompute"
 REP_CHUNK = 500
@@ -41,18 +40,6 @@ _FACT_COLUMNS = (
     "rep_id, team_id, day, calls_made, customers_dialled, customers_reached, customers_quoted, customers_sold, "
     "premium, margin_amount, talk_seconds"
 )
-
-
-def _local_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """UTC instants [start, end) of a local calendar day in settings.TIME_ZONE."""
-    tz = _local_zone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
 def _ts(value: dt.datetime):
@@ -95,8 +82,8 @@ def _take_lock() -> None:
 
 def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> int:
     """Recompute the facts of one local day, for all reps or only `rep_ids` (after deleting them)."""
-    start_utc, end_utc = day_bounds(day)
-    params = [connection.ops.adapt_datefield_value(day), _ts(start_utc), _ts(end_utc)]
+    start, end = day_bounds(day)
+    params = [connection.ops.adapt_datefield_value(day), _ts(start), _ts(end)]
     if rep_ids is None:
         DailyRepKpi.objects.filter(day=day).delete()
         cursor.execute(_insert_facts_sql(""), params)
@@ -116,8 +103,7 @@ def _calls_day_range() -> tuple[dt.date, dt.date] | None:
     first, last = span["first"], span["last"]
     if first is None:
         return None
-    tz = _local_zone()
-    return first.astimezone(tz).date(), last.astimezone(tz).date()
+    return local_day(first), local_day(last)
 
 
 def _start_run(kind: str, since: dt.date | None) -> KpiRun:

@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import is_admin, is_manager, is_rep, managed_team_ids, sees_everything, visible_users
-from accounts.models import Role, Team, User
+from accounts.models import Team, User
 from kpis import charts, domain, reports, selectors
-from kpis.api import team_diagnosis
 from kpis.domain import DRIVERS, Counts, decompose
 from kpis.forms import PRESETS, Period, PeriodQueryForm
 from telesales.errors import DomainError
@@ -38,23 +37,14 @@ def _fmt_drivers(counts: Counts) -> dict:
 
 # ---- table builders (shared by pages and exports) ----------------------------------------------
 def team_tables(user: User, team: Team, period: Period) -> dict[str, pd.DataFrame]:
-    members = list(User.objects.filter(team=team, role=Role.REP, is_active=True).order_by("full_name", "username"))
+    """The team's leaderboards (the one ranking, selectors.rep_ranking), RAG and trend (`team`
+    comes from selectors.team_for, so the user may see it)."""
     facts = selectors.team_facts(user, team.id)
-    per_rep = selectors.kpi_frame(user, start=period.start, end=period.end, by="rep", facts=facts)
-    visible_ids = set(visible_users(user).filter(id__in=[m.id for m in members]).values_list("id", flat=True))
-    missing = [m for m in members if m.id in visible_ids and m.id not in set(per_rep["key"])]
-    if missing:
-        zeros = pd.DataFrame([{"period": None, "key": m.id, "label": m.display_name,
-                               **{f: 0 for f in selectors.COUNT_FIELDS}} for m in missing])
-        per_rep = pd.concat([per_rep, zeros], ignore_index=True) if len(per_rep) else zeros
-    board = reports.leaderboard(per_rep)
+    board = reports.add_drivers(selectors.team_ranking_frame(team, start=period.start, end=period.end))
     rag = reports.rag_frame(board)
     latest = selectors.latest_fact_day(facts, on_or_before=period.end)
-    if latest:
-        daily = reports.leaderboard(selectors.kpi_frame(user, start=latest, end=latest, by="rep", facts=facts))
-        daily.insert(0, "day", latest)
-    else:
-        daily = reports.leaderboard(per_rep.iloc[0:0])
+    daily = reports.add_drivers(selectors.team_ranking_frame(team, start=latest, end=latest)) if latest else board.iloc[0:0]
+    daily.insert(0, "day", latest)
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="team",
                                      facts=facts)
     return {"leaderboard": board, "rag": rag, "daily": daily, "trend": reports.trend(trend_rows)}
@@ -67,9 +57,9 @@ def rep_tables(user: User, rep: User, period: Period) -> dict[str, pd.DataFrame]
 
 
 def company_tables(user: User, period: Period) -> dict[str, pd.DataFrame]:
-    per_team = selectors.kpi_frame(user, start=period.start, end=period.end, by="team")
+    per_team = selectors.kpi_frame(user, start=period.start, end=period.end, by="team", ranked=True)
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="company")
-    teams = reports.leaderboard(per_team)
+    teams = reports.add_drivers(per_team)
     return {"teams": teams, "rag": reports.rag_frame(teams), "trend": reports.trend(trend_rows)}
 
 
@@ -80,8 +70,7 @@ def _rows_with_rag(board: pd.DataFrame, rag: pd.DataFrame) -> list[dict]:
         cells = []
         for name in DRIVERS:
             value = row[name]
-            cells.append({"value": value, "status": statuses.get(row["key"], {}).get(name, "grey"),
-                          "kind": "count" if name == "outbound_customers" else "money" if name == "avg_premium" else "rate"})
+            cells.append({"value": value, "status": statuses.get(row["key"], {}).get(name, "grey"), "name": name})
         rows.append({**row, "cells": cells})
     return rows
 
@@ -114,7 +103,7 @@ def team_dashboard(request, team_id: int):
     tables = team_tables(user, team, period)
     board, trend_df = tables["leaderboard"], tables["trend"]
     totals = _total(board)
-    diagnosis = team_diagnosis(user, team=team, start=period.start, end=period.end)
+    diagnosis = selectors.team_diagnosis(user, team=team, start=period.start, end=period.end)
     capacity = domain.outbound_capacity(
         daily_hours=team.daily_calling_hours, working_days_per_month=team.working_days_per_month,
         avg_talk_minutes_per_customer=team.avg_talk_minutes_per_customer, avg_calls_per_customer=team.avg_calls_per_customer)
@@ -126,7 +115,7 @@ def team_dashboard(request, team_id: int):
         "rows": _rows_with_rag(board, tables["rag"]),
         "daily": tables["daily"].to_dict("records"),
         "daily_day": tables["daily"]["day"].iloc[0] if len(tables["daily"]) else None,
-        "diagnosis": diagnosis["reps"],
+        "diagnosis": diagnosis,
         "drivers_chart": charts.to_html(charts.drivers_side_by_side(board, tables["rag"]), "chart-drivers") if len(board) else "",
         "trend_chart": charts.to_html(charts.trend(trend_df), "chart-trend") if len(trend_df) else "",
         "export_base": reverse("kpis:export", args=["team", team.id]),
@@ -163,19 +152,16 @@ def rep_dashboard(request, rep_id: int):
         return bad_query(request, query)
     period = query.cleaned_data["period"]
     tables = rep_tables(user, rep, period)
-    members = selectors.team_member_counts(rep.team, start=period.start, end=period.end) if rep.team else {}
-    own = members.get(rep) or selectors.counts_for(selectors.DailyRepKpi.objects.filter(rep=rep),
-                                                   start=period.start, end=period.end)
-    bench = domain.team_benchmarks(members.values()) if members else {}
-    ranked = sorted(members.items(), key=lambda kv: (-kv[1].margin_amount, -kv[1].premium, kv[0].id))
-    rank = next((i for i, (r, _) in enumerate(ranked, start=1) if r.id == rep.id), None)
-    drivers = decompose(own)
+    _, own, peers = selectors.what_if_counts(user, start=period.start, end=period.end, rep_id=rep.id)
+    team_ranking = selectors.rep_ranking([rep.team_id], period.start, period.end) if rep.team_id else []
+    rank = next((row["rank"] for row in team_ranking if row["rep_id"] == rep.id), None)
+    bench = domain.team_benchmarks(peers) if peers else {}
     diagnosis = domain.diagnose(own, bench) if bench else None
     uplifts, errors = _percent_inputs(request)
     for e in errors:
         messages.error(request, e)
-    whatif = domain.what_if(drivers, uplifts) if uplifts else None
-    ranking = domain.rank_drivers(drivers, top_quartiles={n: b.top_quartile for n, b in bench.items()})
+    sim = domain.simulate(own, peers, uplifts)
+    drivers, whatif, ranking = sim.drivers, sim.what_if if uplifts else None, sim.ranking
 
     def as_float(v):
         return None if v is None else float(v)
@@ -188,7 +174,7 @@ def rep_dashboard(request, rep_id: int):
             "chart-rep")
     context = {
         "rep": rep, "period": period, "presets": PRESETS, "total": _fmt_drivers(own), "rank": rank,
-        "team_size": len(members), "diagnosis": diagnosis,
+        "team_size": len(team_ranking), "diagnosis": diagnosis,
         "checks": [{"label": domain.DRIVER_LABELS[c.name], "value": c.value, "median": c.median,
                     "top_quartile": c.top_quartile, "status": c.status, "name": c.name}
                    for c in (diagnosis.checks if diagnosis else [])],

@@ -28,24 +28,17 @@ from leads.selectors import (
     public_pool_leads,
     search,
 )
-from telesales.api import DateTimeField, FilterBackend, PagedQueryParams, ScopedQuerysetMixin, parse_query
+from telesales.api import (
+    MAX_ID,
+    DateTimeField,
+    FilterBackend,
+    IdField,
+    PagedQueryParams,
+    ScopedQuerysetMixin,
+    parse_query,
+    path_id,
+)
 from telesales.errors import NotFound
-
-MAX_ID = 2**63 - 1
-
-
-def IdField(**kw):  # noqa: N802 - reads like a field class
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kw)
-
-
-def _pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound("Not found.") from None
-    if pk < 1 or pk > MAX_ID:
-        raise NotFound("Not found.")
-    return pk
 
 
 class LeadErrorSerializer(serializers.Serializer):
@@ -394,7 +387,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         return leads_visible_to(user).order_by("next_follow_up_at", "id")
 
     def _lead(self, pk):
-        return lead_for(actor=self.request.user, lead_id=_pk(pk))
+        return lead_for(actor=self.request.user, lead_id=path_id(pk))
 
     def _out(self, lead, code=status.HTTP_200_OK):
         return Response(LeadSerializer(lead, context={"request": self.request}).data, status=code)
@@ -450,7 +443,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """Claim one public-pool lead; a lost race answers 409 “already claimed by …”."""
-        lead = services.claim_lead(actor=request.user, lead_id=_pk(pk))
+        lead = services.claim_lead(actor=request.user, lead_id=path_id(pk))
         return self._out(lead_for(actor=request.user, lead_id=lead.pk))
 
     @extend_schema(request=ClaimBatchSerializer, responses={200: LeadSerializer(many=True), **ERRORS},
@@ -538,7 +531,7 @@ class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return accessible_pools(user).order_by("id")
 
     def get_object(self):
-        pool = self.get_queryset().filter(pk=_pk(self.kwargs["pk"])).first()
+        pool = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
         if pool is None:
             raise NotFound("Pool not found.")
         return pool
@@ -568,7 +561,7 @@ class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         return qs.filter(Q(requested_by=user) | Q(requested_by__team_id__in=teams) | Q(lead__owner__team_id__in=teams))
 
     def get_object(self):
-        appeal = self.get_queryset().filter(pk=_pk(self.kwargs["pk"])).first()
+        appeal = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
         if appeal is None:
             raise NotFound("Appeal not found.")
         return appeal
@@ -606,7 +599,7 @@ class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
         return qs if sees_everything(user) else qs.filter(created_by=user)
 
     def get_object(self):
-        job = self.get_queryset().filter(pk=_pk(self.kwargs["pk"])).first()
+        job = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
         if job is None:
             raise NotFound("Import not found.")
         return job
@@ -645,7 +638,7 @@ USER_PK = OpenApiParameter("pk", int, OpenApiParameter.PATH)
 def deactivate_user(request, pk):
     """Staff leave: GET previews what would be handed over; POST deactivates the user and hands
     every lead over in one transaction (to one rep, round-robin across a team, or the pool)."""
-    user_id = _pk(pk)
+    user_id = path_id(pk)
     if request.method == "GET":
         return Response(services.handover_preview_for(actor=request.user, user_id=user_id))
     s = DeactivateSerializer(data=request.data)

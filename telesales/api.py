@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from telesales import params
-from telesales.errors import DomainError, RateLimited
+from telesales.errors import DomainError, NotFound, RateLimited
 
 UNKNOWN_PARAMETER = _("Unknown query parameter.")
 
@@ -33,6 +33,23 @@ def refuse_unknown(given, known) -> None:
 
 
 # ---- fields -------------------------------------------------------------------------------
+MAX_ID = params.MAX_ID
+
+
+def IdField(**kw):  # noqa: N802 - reads like a field class
+    """The id of a record in a request body or query (1 .. the largest primary key)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kw)
+
+
+def path_id(value) -> int:
+    """An id from the URL path as an int; anything that cannot be an id (text, zero, beyond 64
+    bits) names no record: a 404."""
+    value = str(value)
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+        raise NotFound("Not found.")
+    return int(value)
+
+
 class DateField(serializers.DateField):
     """A date in the supported range (query parameters and request bodies)."""
 

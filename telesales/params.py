@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField)
 MIN_DATE = dt.date(2000, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 TRUE_VALUES = ("true", "True", "1")

@@ -27,6 +27,7 @@ from coaching.models import (
 )
 from coaching.services.common import require_coach
 from kpis.selectors import rep_ranking
+from telesales.days import day_bounds, local_day
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 
@@ -160,8 +161,10 @@ def create_sampling_plan(*, actor: User, team: Team, scorecard: Scorecard, revie
 def _cohorts(plan: SamplingPlan, reps: list[User], today: dt.date) -> dict[int, str]:
     """Each rep's cohort: new hire by tenure, top performer by KPI ranking, else regular."""
     start = today - dt.timedelta(days=plan.top_window_days)
-    totals = _rep_totals([r.pk for r in reps], plan.team_id, start, today - dt.timedelta(days=1))
-    top = domain.top_performers(totals, share=plan.top_share)
+    ids = {r.pk for r in reps}
+    sellers = [row["rep_id"] for row in rep_ranking([plan.team_id], start, today - dt.timedelta(days=1))
+               if row["rep_id"] in ids and (row["margin_amount"] > 0 or row["premium"] > 0)]
+    top = domain.top_performers(sellers, team_size=len(reps), share=plan.top_share)
     return {
         r.pk: domain.cohort_for(
             tenure_days=(today - r.hired_on).days if r.hired_on else None, is_top=r.pk in top,
@@ -169,21 +172,6 @@ def _cohorts(plan: SamplingPlan, reps: list[User], today: dt.date) -> dict[int, 
         )
         for r in reps
     }
-
-
-def _rep_totals(rep_ids: list[int], team_id: int, start: dt.date, end: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
-    """(margin, premium) per rep over the window, from the KPI engine's ranking."""
-    totals = {r: (Decimal(0), Decimal(0)) for r in rep_ids}
-    for row in rep_ranking([team_id], start, end):
-        if row["rep_id"] in totals:
-            totals[row["rep_id"]] = (row["margin_amount"] or Decimal(0), row["premium"] or Decimal(0))
-    return totals
-
-
-def _week_bounds(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(week, dt.time.min, tzinfo=tz)
-    return start, start + dt.timedelta(days=7)
 
 
 @transaction.atomic
@@ -204,7 +192,7 @@ def run_sampling(*, plan_id: int, week: dt.date, actor: User | None = None) -> t
     version = current_version(plan.scorecard)
     reps = list(User.objects.filter(team_id=plan.team_id, role=Role.REP, is_active=True).order_by("pk"))
     cohorts = _cohorts(plan, reps, timezone.localdate())
-    start, end = _week_bounds(week)
+    start, end = day_bounds(week, days=7)
     candidates = [
         domain.CandidateCall(c["pk"], c["rep_id"], c["duration_seconds"], bool(c["recording_url"]))
         for c in Call.objects.filter(rep__in=reps, started_at__gte=start, started_at__lt=end)
@@ -252,7 +240,7 @@ def sample_call(*, actor: User, call_id: int, scorecard_id: int) -> SampledCall:
     try:
         with transaction.atomic():
             return SampledCall.objects.create(
-                call=call, rep=call.rep, week=domain.week_start(timezone.localtime(call.started_at).date()),
+                call=call, rep=call.rep, week=domain.week_start(local_day(call.started_at)),
                 version=current_version(card),
             )
     except IntegrityError:

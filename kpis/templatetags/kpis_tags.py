@@ -6,6 +6,8 @@ from fractions import Fraction
 
 from django import template
 
+from kpis.domain import COUNT, DRIVER_UNITS, MONEY, RATE
+
 register = template.Library()
 
 
@@ -40,18 +42,9 @@ def count(value):
 
 
 @register.filter
-def driver(value, kind):
-    """Format a driver value by kind: count, money or rate."""
-    return {"count": count, "money": money}.get(kind, pct)(value)
-
-
-@register.filter
-def driver_by_name(value, name):
-    if name in ("outbound_customers", "accumulated_customers"):
-        return count(value)
-    if name == "avg_premium":
-        return money(value)
-    return pct(value)
+def driver(value, name):
+    """Format a driver value by its unit (kpis.domain.DRIVER_UNITS): count, money or rate."""
+    return {COUNT: count, MONEY: money, RATE: pct}[DRIVER_UNITS[name]](value)
 
 
 @register.filter

@@ -1,22 +1,15 @@
 """What the target services share: numbers from the edge, a target's value checked for its
 metric, the locked target an actor may change."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from accounts.models import User
 from targets import selectors
 from targets.models import OwnerKind, Target, metric_quantum
 from telesales.errors import DomainError, PermissionDenied
+from telesales.numbers import parse_decimal as as_decimal
 
-
-def as_decimal(value, what: str) -> Decimal:
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise DomainError(f"{what} must be a number.") from None
-    if not d.is_finite():
-        raise DomainError(f"{what} must be a number.")
-    return d
+__all__ = ["as_decimal", "check_value", "locked", "require_manage"]
 
 
 def check_value(metric: str, value) -> Decimal:

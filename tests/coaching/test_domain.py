@@ -99,11 +99,13 @@ def test_cohort_new_hire_wins_over_top_performer():
     assert domain.cohort_for(tenure_days=None, is_top=False, new_hire_days=90) == domain.REGULAR
 
 
-def test_top_performers_rank_by_margin_then_premium_and_skip_non_sellers():
-    totals = {1: (D(100), D(5)), 2: (D(100), D(9)), 3: (D(50), D(1)), 4: (D(0), D(0))}
-    assert domain.top_performers(totals, share=D("0.25")) == {2}
-    assert domain.top_performers(totals, share=D("0.5")) == {1, 2}
-    assert domain.top_performers({4: (D(0), D(0))}, share=D("0.5")) == set()
+def test_top_performers_are_the_first_sellers_in_the_kpi_ranking_for_a_share_of_the_team():
+    # Rep 4 sold nothing: a team of four, three sellers ranked 2, 1, 3 by the KPI ranking.
+    assert domain.top_performers([2, 1, 3], team_size=4, share=D("0.25")) == {2}
+    assert domain.top_performers([2, 1, 3], team_size=4, share=D("0.5")) == {1, 2}
+    assert domain.top_performers([2, 1, 3], team_size=4, share=D("0.01")) == {2}  # at least one
+    assert domain.top_performers([2, 1, 3], team_size=4, share=D("0")) == set()
+    assert domain.top_performers([], team_size=1, share=D("0.5")) == set()
 
 
 def test_sampling_is_reproducible_for_the_same_seed_and_differs_for_another():

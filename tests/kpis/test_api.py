@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 
+from accounts.models import Team
 from kpis import services
+from kpis.models import DailyRepKpi
 from tests.factories import LeadFactory
 from tests.kpis.conftest import local
 
@@ -105,3 +107,21 @@ def test_what_if_rejects_bad_input_with_400(api, manager, payload):
 def test_what_if_for_an_invisible_rep_is_not_found(api, manager, other_team_rep):
     res = api.as_user(manager).post("/api/v1/kpis/what-if/", {"rep": other_team_rep.id})
     assert res.status_code == 404
+
+
+def test_team_what_if_benchmarks_against_every_team_in_a_constant_number_of_queries(
+        api, admin_user, rep, django_assert_max_num_queries):
+    # 300 teams, one day of facts each: the first 200 by name average 100 a sale, the last 100 1000.
+    teams = Team.objects.bulk_create(Team(name=f"peer {i:03}") for i in range(300))
+    DailyRepKpi.objects.bulk_create(
+        DailyRepKpi(rep=rep, team=t, day=D + dt.timedelta(days=i), customers_dialled=1, customers_reached=1,
+                    customers_quoted=1, customers_sold=1, calls_made=1, premium=100 if i < 200 else 1000,
+                    margin_amount=10 if i < 200 else 100)
+        for i, t in enumerate(teams))
+    body = {"team": teams[0].id, "from": D.isoformat(), "to": (D + dt.timedelta(days=299)).isoformat()}
+    with django_assert_max_num_queries(12):
+        res = api.as_user(admin_user).post("/api/v1/kpis/what-if/", body, format="json")
+    assert res.status_code == 200, res.json()
+    ranking = {r["driver"]: r for r in res.json()["ranking"]}
+    assert ranking["avg_premium"]["top_quartile"] == "1000.0000"  # the 75th percentile of all 300 teams
+    assert ranking["avg_premium"]["gain_at_top_quartile"] == "90.00"  # 10 → 100 margin

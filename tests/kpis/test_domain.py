@@ -7,14 +7,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpis.domain import (
+    DIAGNOSIS_ITEMS,
+    DRIVER_UNITS,
     Counts,
     decompose,
     diagnose,
+    display_value,
     outbound_capacity,
     rank_drivers,
     team_benchmarks,
     what_if,
 )
+from kpis.templatetags.kpis_tags import driver
 
 
 @st.composite
@@ -126,3 +130,13 @@ def test_thin_pipeline_is_named_when_several_drivers_are_slightly_low():
     result = diagnose(slightly_low, team_benchmarks([*team, slightly_low]))
     assert result.weakest == "accumulated_customers"
     assert "积累" in result.remedy
+
+
+def test_one_unit_table_decides_how_every_driver_is_rounded_and_shown():
+    assert set(DRIVER_UNITS) == set(DIAGNOSIS_ITEMS)
+    third = Fraction(1, 3)
+    assert [display_value(name, third * 1000) for name in ("outbound_customers", "avg_premium", "quote_success_rate")] \
+        == [333, Decimal("333.33"), Decimal("333.3333")]
+    assert display_value("avg_margin_rate", None) is None
+    assert [driver(2.5, "accumulated_customers"), driver(1234.5, "avg_premium"), driver(0.25, "sales_success_rate"),
+            driver(None, "avg_premium")] == ["2", "1,234.50", "25.0%", "n/a"]
