@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from kpis import services
-from tests.factories import LeadFactory
-from tests.kpis.conftest import local
+from tests.factories import LeadFactory, local
 
 D = dt.date(2025, 3, 3)
 

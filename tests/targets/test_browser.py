@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from targets.models import Target
-from tests.targets.factories import TargetFactory
+from tests.factories import TargetFactory
 
 
 @pytest.mark.browser
