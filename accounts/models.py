@@ -26,21 +26,32 @@ class TeamStage(models.TextChoices):
 
 
 class Team(models.Model):
+    """A sales team and its settings, including the few that other apps read.
+
+    The settings stay here on purpose rather than in one settings model per app. They are
+    plain numbers and times, each with a default, edited together on the team's admin page.
+    accounts is the lowest app, so calls, kpis, targets and coaching can all read them without
+    an import against the direction. Per-app one-to-one models would add four tables, four
+    forms and a join on every team page for eight columns. Each field's comment says which app
+    reads it. A new setting goes here only if it is a single value per team; anything larger
+    gets its own model in the app that owns it (as coaching's sampling plans and targets'
+    alert rules do)."""
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True, verbose_name=_("managers")
     )
     founded_on = models.DateField(_("founded on"), default=timezone.localdate)
-    # Empty: derived from the team's age (see coaching); set to override.
+    # coaching: empty means the stage is derived from the team's age; set it to override.
     stage_override = models.CharField(max_length=20, choices=TeamStage.choices, blank=True)
-    # Extra share a manager adds when handing team targets to reps (求其上得其中).
+    # targets: extra share a manager adds when handing team targets to reps (求其上得其中).
     target_uplift_percent = models.DecimalField(max_digits=5, decimal_places=2, default=20)
-    # Outbound capacity inputs (performance-driver model).
+    # kpis: outbound capacity inputs (performance-driver model).
     daily_calling_hours = models.DecimalField(max_digits=4, decimal_places=2, default=6)
     working_days_per_month = models.PositiveSmallIntegerField(default=22)
     avg_talk_minutes_per_customer = models.DecimalField(max_digits=6, decimal_places=2, default=3)
     avg_calls_per_customer = models.DecimalField(max_digits=6, decimal_places=2, default=2)
-    # Customers' private time: no calls or SMS outside these local hours.
+    # calls: customers' private time; no calls or SMS outside these local hours.
     calling_hours_start = models.TimeField(default="09:00")
     calling_hours_end = models.TimeField(default="20:00")
 
@@ -72,18 +83,6 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
-
-    @property
-    def is_rep(self) -> bool:
-        return self.role == Role.REP
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == Role.MANAGER
-
-    @property
-    def is_admin_role(self) -> bool:
-        return self.role == Role.ADMIN or self.is_superuser
 
 
 class ApiToken(models.Model):

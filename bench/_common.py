@@ -28,12 +28,17 @@ def _admin_connection(url: str):
 
 
 def recreate_database(url: str) -> None:
-    """Drop and create the benchmark database (never the app's own)."""
+    """Drop and create the benchmark database (never the app's own).
+
+    BENCH_SYNCHRONOUS_COMMIT (e.g. "off") sets the database's synchronous_commit, to show how much
+    of a write is the WAL flush at commit on this disk."""
     name = url.rsplit("/", 1)[1]
     conn = _admin_connection(url)
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cur.execute(f'CREATE DATABASE "{name}"')
+        if os.environ.get("BENCH_SYNCHRONOUS_COMMIT"):
+            cur.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = %s', [os.environ["BENCH_SYNCHRONOUS_COMMIT"]])
     conn.close()
 
 
@@ -46,6 +51,45 @@ def ensure_database(url: str) -> None:
         if not cur.fetchone():
             cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
+
+
+def _filler(table: str, column: str, data_type: str) -> str:
+    """A value for a NOT NULL column a script does not list (the schema grew since it was written)."""
+    if data_type in ("character varying", "text"):
+        return "''"
+    if data_type == "boolean":
+        return "false"
+    if data_type in ("integer", "bigint", "smallint", "numeric", "double precision"):
+        return "0"
+    if data_type.startswith("timestamp"):
+        return "now()"
+    if data_type == "date":
+        return "current_date"
+    if data_type in ("json", "jsonb"):
+        return "'{}'"
+    raise SystemExit(f"cannot fill NOT NULL column {table}.{column} ({data_type})")
+
+
+def insert_select_sql(cursor, table: str, known: dict[str, str], series: str) -> str:
+    """INSERT INTO table … SELECT … FROM generate_series(series) AS g: the `known` columns get
+    their SQL expressions over g, any other NOT NULL column without a default a neutral value.
+    `series` holds the bounds, e.g. "1, %s"; literal % in the expressions are escaped here."""
+    cursor.execute(
+        "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+        "WHERE table_name = %s AND column_name <> 'id'",
+        [table],
+    )
+    columns, values = [], []
+    for name, data_type, nullable, default in cursor.fetchall():
+        if name in known:
+            columns.append(name)
+            values.append(known[name])
+        elif nullable == "NO" and default is None:
+            columns.append(name)
+            values.append(_filler(table, name, data_type))
+    # Literal % (modulo) must be doubled for the driver; %s stays a placeholder.
+    values = [v.replace("%", "%%").replace("%%s", "%s") for v in values]
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM generate_series({series}) AS g"
 
 
 def timed(label: str, fn):

@@ -13,7 +13,7 @@ import os
 import statistics
 import time
 
-from _common import configure, ensure_database  # noqa: E402 (bench/ is on sys.path)
+from _common import configure, ensure_database, insert_select_sql  # noqa: E402 (bench/ is on sys.path)
 
 DB_URL = configure("ts_funnel_bench")
 
@@ -21,41 +21,6 @@ N_REPS = int(os.environ.get("BENCH_REPS", 50))
 N_LEADS = int(os.environ.get("BENCH_LEADS", 200_000))
 N_CHANGES = int(os.environ.get("BENCH_CHANGES", 1_000_000))
 RUNS = int(os.environ.get("BENCH_RUNS", 7))
-
-
-def _filler(data_type: str) -> str:
-    if data_type in ("character varying", "text"):
-        return "''"
-    if data_type == "boolean":
-        return "false"
-    if data_type in ("integer", "bigint", "smallint", "numeric", "double precision"):
-        return "0"
-    if data_type.startswith("timestamp"):
-        return "now()"
-    if data_type == "date":
-        return "current_date"
-    if data_type in ("json", "jsonb"):
-        return "'[]'"
-    raise SystemExit(f"bench_funnel: cannot fill a NOT NULL column of type {data_type}")
-
-
-def insert_sql(cursor, table: str, known: dict[str, str]) -> str:
-    """INSERT … SELECT over generate_series(1, %s) AS g, filling NOT NULL columns it does not know."""
-    cursor.execute(
-        "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
-        "WHERE table_name = %s AND column_name <> 'id'",
-        [table],
-    )
-    columns, values = [], []
-    for name, data_type, nullable, default in cursor.fetchall():
-        if name in known:
-            columns.append(name)
-            values.append(known[name])
-        elif nullable == "NO" and default is None:
-            columns.append(name)
-            values.append(_filler(data_type))
-    values = [v.replace("%", "%%").replace("%%s", "%s") for v in values]
-    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM generate_series(1, %s) AS g"
 
 
 def generate(rep_ids: list[int]):
@@ -67,13 +32,13 @@ def generate(rep_ids: list[int]):
         reps = "ARRAY[" + ",".join(map(str, rep_ids)) + "]"
         # Leads created over the last 400 days, spread round-robin over the reps.
         cur.execute(
-            insert_sql(cur, "leads_lead", {
+            insert_select_sql(cur, "leads_lead", {
                 "name": "'Lead ' || g", "phone": "'+86139' || lpad(g::text, 8, '0')",
                 "grade": "'E'", "status": "'active'",
                 "owner_id": f"({reps})[1 + (g % {len(rep_ids)})]",
                 "created_at": "now() - ((g % 400) + 30) * interval '1 day'",
                 "updated_at": "now()", "tags": "'[]'::jsonb",
-            }),
+            }, "1, %s"),
             [N_LEADS],
         )
         # Each lead climbs one grade per change up to its ceiling (D..A), then swings between the

@@ -12,7 +12,7 @@ import os
 import statistics
 import time
 
-from _common import configure, ensure_database  # noqa: E402 (bench/ is on sys.path)
+from _common import configure, ensure_database, insert_select_sql  # noqa: E402 (bench/ is on sys.path)
 
 DB_URL = configure("ts_kpis_bench")
 
@@ -25,40 +25,8 @@ INCREMENTAL_CALLS = int(os.environ.get("BENCH_INCREMENTAL_CALLS", 200_000))
 CHUNK = 1_000_000
 
 
-def _filler(column: str, data_type: str, g: str) -> str:
-    """A value for a NOT NULL column this script does not know (schema grew since it was written)."""
-    if data_type in ("character varying", "text"):
-        return "''"
-    if data_type == "boolean":
-        return "false"
-    if data_type in ("integer", "bigint", "smallint", "numeric", "double precision"):
-        return "0"
-    if data_type.startswith("timestamp"):
-        return "now()"
-    if data_type == "date":
-        return "current_date"
-    if data_type == "jsonb" or data_type == "json":
-        return "'{}'"
-    raise SystemExit(f"bench_kpis: cannot fill NOT NULL column {column} ({data_type})")
-
-
 def insert_calls_sql(cursor, known: dict[str, str]) -> str:
-    """INSERT … SELECT over generate_series(%s, %s) AS g, filling unknown NOT NULL columns."""
-    cursor.execute(
-        "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
-        "WHERE table_name = 'calls_call' AND column_name <> 'id'"
-    )
-    columns, values = [], []
-    for name, data_type, nullable, default in cursor.fetchall():
-        if name in known:
-            columns.append(name)
-            values.append(known[name])
-        elif nullable == "NO" and default is None:
-            columns.append(name)
-            values.append(_filler(name, data_type, "g"))
-    # Literal % (modulo) must be doubled for the driver; %s stays a placeholder.
-    values = [v.replace("%", "%%").replace("%%s", "%s") for v in values]
-    return f"INSERT INTO calls_call ({', '.join(columns)}) SELECT {', '.join(values)} FROM generate_series(%s::bigint, %s::bigint) AS g"
+    return insert_select_sql(cursor, "calls_call", known, "%s::bigint, %s::bigint")
 
 
 def main():

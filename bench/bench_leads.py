@@ -19,7 +19,7 @@ import os
 import random
 import time
 
-from _common import configure  # noqa: E402 (bench/ is on sys.path)
+from _common import configure, recreate_database  # noqa: E402 (bench/ is on sys.path)
 
 DB_URL = configure("ts_leads_bench")
 os.environ["DEBUG"] = "false"
@@ -29,21 +29,6 @@ IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 100_000))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 8))
 CLAIMS_PER_CLIENT = int(os.environ.get("BENCH_CLAIMS_PER_CLIENT", 1000))
 HANDOVER_LEADS = int(os.environ.get("BENCH_HANDOVER_LEADS", 20_000))
-
-
-def recreate_database():
-    import psycopg2
-
-    name = DB_URL.rsplit("/", 1)[1]
-    admin = psycopg2.connect(DB_URL.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-        if os.environ.get("BENCH_SYNCHRONOUS_COMMIT"):
-            # e.g. "off": shows how much of each claim is the WAL flush at commit on this disk.
-            cur.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = %s', [os.environ["BENCH_SYNCHRONOUS_COMMIT"]])
-    admin.close()
 
 
 def phones(n, rng, prefix_pool=("138", "139", "186", "158", "135")):
@@ -180,7 +165,7 @@ def bench_handover(admin, team):
 
 
 def main():
-    recreate_database()
+    recreate_database(DB_URL)
     import django
 
     django.setup()

@@ -1,5 +1,3 @@
-import importlib
-
 from django.apps import AppConfig
 
 
@@ -8,15 +6,8 @@ class CallsConfig(AppConfig):
 
     def ready(self):
         # The leads app announces hand-overs (staff leave); open follow-ups follow the leads.
-        try:
-            signals = importlib.import_module("leads.signals")
-        except ImportError:
-            return
         from calls import receivers
+        from leads.signals import handover_preview, leads_handed_over
 
-        if hasattr(signals, "leads_handed_over"):
-            signals.leads_handed_over.connect(
-                receivers.follow_ups_follow_handed_over_leads, dispatch_uid="calls.handover_follow_ups"
-            )
-        if hasattr(signals, "handover_preview"):
-            signals.handover_preview.connect(receivers.open_follow_ups_in_preview, dispatch_uid="calls.handover_preview")
+        leads_handed_over.connect(receivers.follow_ups_follow_handed_over_leads, dispatch_uid="calls.handover_follow_ups")
+        handover_preview.connect(receivers.open_follow_ups_in_preview, dispatch_uid="calls.handover_preview")

@@ -1,7 +1,8 @@
 """Short-lived "on the line" lock per customer number (Redis in production, atomic `cache.add`).
 
 When a rep opens a lead for calling, they hold the number for a few minutes; another rep who
-opens or logs the same number is told who is on the line, so two reps never dial one customer."""
+opens the same number is told who is on the line, so two reps never dial one customer. Logging
+the call releases the number; a rep who leaves without logging holds it until the lock expires."""
 
 from django.core.cache import cache
 
@@ -28,15 +29,8 @@ def take_line(*, phone: str, user) -> str | None:
     return current.get("name") or "another rep"
 
 
-def line_holder(*, phone: str, user) -> str | None:
-    """Name of another rep currently holding `phone`, or None."""
-    current = cache.get(_key(phone)) if phone else None
-    if current and current.get("user_id") != user.pk:
-        return current.get("name") or "another rep"
-    return None
-
-
 def release_line(*, phone: str, user) -> None:
+    """Let go of `phone` if `user` holds it (another rep's hold is left alone)."""
     current = cache.get(_key(phone))
     if current and current.get("user_id") == user.pk:
         cache.delete(_key(phone))

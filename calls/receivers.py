@@ -6,8 +6,7 @@ from calls.services import hand_over_follow_ups
 
 def follow_ups_follow_handed_over_leads(sender, *, from_user, assignments, **kwargs):
     """leads.signals.leads_handed_over: move the leaver's open follow-ups to the new owners."""
-    from_user_id = getattr(from_user, "pk", from_user)
-    hand_over_follow_ups(from_user_id=from_user_id, assignments=assignments or {})
+    hand_over_follow_ups(from_user_id=from_user.pk, assignments=assignments)
 
 
 def open_follow_ups_in_preview(sender, *, user, **kwargs) -> dict:

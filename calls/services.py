@@ -20,7 +20,7 @@ from calls.models import (
     FollowUpScope,
     recording_url_validator,
 )
-from leads.models import GRADE_ORDER, Lead, LeadStatus, Pool
+from leads.models import GRADE_ORDER, Lead, LeadStatus
 from leads.selectors import can_work_lead
 from leads.services import add_do_not_call, is_do_not_call, recycle_leads
 from telesales.days import local_day
@@ -31,7 +31,6 @@ from telesales.numbers import parse_decimal
 REAL_CONTACT_SECONDS = 60
 # After this many unanswered phone attempts in a row a lead is flagged for recycling.
 MAX_UNANSWERED_ATTEMPTS = 8
-POOL_RULE_FIELD = "real_contact_min_seconds"
 VOICE_CHANNELS = (Channel.PHONE, Channel.SMS)
 
 
@@ -71,27 +70,17 @@ def calling_hours_problem(*, team, channel: str, at: dt.datetime) -> str | None:
     )
 
 
-
-
-def _real_contact_sql() -> str:
-    """SQL for the lead's real-contact threshold: its pool's rule when pools carry one."""
-    if any(f.name == POOL_RULE_FIELD for f in Pool._meta.concrete_fields):
-        return (f"COALESCE((SELECT p.{POOL_RULE_FIELD} FROM leads_pool p WHERE p.id = l.pool_id), "
-                f"{REAL_CONTACT_SECONDS})")
-    return str(REAL_CONTACT_SECONDS)
-
-
 def refresh_lead_call_facts(lead_ids: Iterable[int]) -> None:
     """Recompute each lead's call-derived fields from its calls and open follow-ups (set-based).
 
-    last_contacted_at, last_real_contact_at, unanswered_attempts (phone attempts since the last
-    reach), has_open_quote (the latest quote/sale/refusal is a quote) and next_follow_up_at
-    (earliest open follow-up). One statement per 1,000 leads, so the fields never drift from the
+    last_contacted_at, last_real_contact_at (reached, or at least as long as the pool's
+    real_contact_min_seconds), unanswered_attempts (phone attempts since the last reach),
+    has_open_quote (the latest quote/sale/refusal is a quote) and next_follow_up_at (earliest
+    open follow-up). One statement per 1,000 leads, so the fields never drift from the
     records and a batch of a thousand calls costs one round trip."""
     ids = sorted({int(i) for i in lead_ids if i})
     if not ids:
         return
-    threshold = _real_contact_sql()
     for chunk_start in range(0, len(ids), 1000):
         chunk = ids[chunk_start:chunk_start + 1000]
         marks = ",".join(["%s"] * len(chunk))
@@ -115,11 +104,12 @@ def refresh_lead_call_facts(lead_ids: Iterable[int]) -> None:
                    MAX(CASE WHEN c.quoted OR c.sold OR c.refused THEN c.started_at END) AS last_quote_event
             FROM (
               SELECT c.lead_id, c.started_at, c.channel, c.duration_seconds, d.reached, d.quoted, d.sold, d.refused,
-                     {threshold} AS threshold,
+                     COALESCE(p.real_contact_min_seconds, {REAL_CONTACT_SECONDS}) AS threshold,
                      MAX(CASE WHEN d.reached THEN c.started_at END) OVER (PARTITION BY c.lead_id) AS last_reach
               FROM calls_call c
               JOIN calls_disposition d ON d.id = c.disposition_id
               JOIN leads_lead l ON l.id = c.lead_id
+              LEFT JOIN leads_pool p ON p.id = l.pool_id
               WHERE c.lead_id IN ({marks})
             ) c GROUP BY c.lead_id
           ) a ON a.lead_id = l.id
@@ -278,7 +268,8 @@ def log_call(
             to_status=LeadStatus.WON if disposition.sold else None, call=call, at=started_at,
         )
     mark_rep_days([(rep.pk, local_day(started_at))])
-    locks.take_line(phone=lead.phone, user=actor)
+    # The call is logged: the rep is off the line, another rep may now open the number.
+    locks.release_line(phone=lead.phone, user=actor)
     return call
 
 

@@ -68,7 +68,7 @@ def _panel_context(request, lead, *, form=None, saved=None):
     can_log = can_work_lead(request.user, lead)
     blocked = lead.status == LeadStatus.DNC
     holder = None
-    if can_log and not blocked:
+    if can_log and not blocked and saved is None:  # after logging a call the rep is off the line
         holder = locks.take_line(phone=lead.phone, user=request.user)
     team = (lead.owner.team if lead.owner_id else None) or request.user.team
     calls = selectors.lead_timeline(lead, limit=selectors.TIMELINE_LIMIT + 1)

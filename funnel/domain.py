@@ -419,12 +419,3 @@ def period_report(*, plan: BackwardPlan, actuals: Sequence[WeekActual]) -> Perio
         average_rates=observed_rates(actuals),
         weeks=rows,
     )
-
-
-def stage_rates_between(counts: Mapping[str, int]) -> dict[str, Fraction | None]:
-    """Layer-to-layer ratios of a snapshot (D÷E, C÷D, …), used to judge the pyramid's slope."""
-    c = _counts(counts)
-    out: dict[str, Fraction | None] = {}
-    for upper, lower in zip(GRADES, GRADES[1:], strict=False):
-        out[upper] = Fraction(c[lower], c[upper]) if c[upper] else None
-    return out

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
-from rest_framework import exceptions, filters, pagination, serializers, status
+from rest_framework import exceptions, filters, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -252,8 +252,3 @@ def exception_handler(exc, context):
         body["details"] = detail
     response.data = {"error": _printable(body)}
     return response
-
-
-def error_response(message: str, *, code: str = "invalid", http_status: int = status.HTTP_400_BAD_REQUEST, **extra):
-    """Build the standard error body for a view that answers an error itself."""
-    return Response({"error": {"code": code, "message": message, **extra}}, status=http_status)

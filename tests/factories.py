@@ -1,14 +1,22 @@
-"""factory_boy factories shared by every app's tests. Apps add their own below their section."""
+"""factory_boy factories and data helpers shared by every app's tests, one section per app.
+
+Test files import helpers from here (or take fixtures from conftest.py), never from each other."""
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
 from calls.models import Call, Channel, Disposition
-from leads.models import Lead, Pool
+from coaching import services as coaching_services
+from coaching.models import SampledCall, SamplingPlan
+from kpis.models import DailyRepKpi
+from leads.models import GradeChange, Lead, LostReason, Pool
+from targets.models import AlertRule, Target
 
 PASSWORD = "s3cret-pass"
 
@@ -121,3 +129,149 @@ def api_token_for(user: User, *, actor: User | None = None, name: str | None = N
 
     _, key = create_api_token(actor=actor or AdminFactory(), name=name or f"token for {user.username}", user=user)
     return key
+
+
+# ---- kpis ------------------------------------------------------------------------------------
+FACT_FIELDS = ["rep_id", "team_id", "day", "calls_made", "customers_dialled", "customers_reached", "customers_quoted",
+               "customers_sold", "premium", "margin_amount", "talk_seconds"]
+
+
+def local(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
+    """`day` at hour:minute in the company's time zone."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def facts_table() -> list[tuple]:
+    """The whole KPI fact table as sorted tuples, to compare two ways of building it."""
+    return sorted(tuple(row) for row in DailyRepKpi.objects.values_list(*FACT_FIELDS))
+
+
+def random_calls(log_call, reps, days, n, rng, *, mark=True) -> None:
+    """`n` calls with random outcomes, times and amounts by `reps` on `days` (the kpis `log_call` fixture)."""
+    leads = LeadFactory.create_batch(12)
+    outcomes = ["no_answer", "wrong_person", "reached", "quoted", "sold", "note"]
+    for _ in range(n):
+        outcome = rng.choice(outcomes)
+        sold = outcome == "sold"
+        log_call(
+            rng.choice(reps), rng.choice(leads), outcome,
+            local(rng.choice(days), rng.randrange(24), rng.randrange(60)),
+            duration=rng.randrange(600),
+            premium=f"{rng.randrange(100, 5000)}.{rng.randrange(100):02d}" if sold else None,
+            margin_rate=f"0.{rng.randrange(10000):04d}" if sold else None, mark=mark,
+        )
+
+
+# ---- funnel: leads created at a chosen moment and moved through grades with history ----------
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))  # a Monday, local time
+
+
+def day(n: int, hour: int = 9) -> dt.datetime:
+    """T0 plus n days (at `hour` local time)."""
+    return T0 + dt.timedelta(days=n, hours=hour - 9)
+
+
+def lead_at(owner, *, created: dt.datetime = T0, path: list[tuple[str, dt.datetime]] = (), actor=None) -> Lead:
+    """A lead owned by `owner`, created at `created`, then graded along `path`:
+    [("D", when), ("C", when), ("won", when), ("lost", when) …]."""
+    lead = LeadFactory(owner=owner)
+    grade, status, reason = "E", "active", None
+    changes = []
+    for step, when in path:
+        if step in ("won", "lost"):
+            new_grade, new_status = grade, step
+            if step == "lost":
+                reason, _ = LostReason.objects.get_or_create(name="Too expensive")
+        else:
+            new_grade, new_status = step, "active"
+        changes.append(
+            GradeChange(
+                lead=lead, from_grade=grade, to_grade=new_grade, to_status=new_status,
+                changed_by=actor or owner, owner=owner, changed_at=when,
+            )
+        )
+        grade, status = new_grade, new_status
+    # The same rows the grade service writes, without its row lock (history is set up, not lived).
+    GradeChange.objects.bulk_create(changes)
+    Lead.objects.filter(pk=lead.pk).update(
+        created_at=created, grade=grade, status=status, lost_reason=reason,
+        grade_changed_at=changes[-1].changed_at if changes else None,
+    )
+    lead.refresh_from_db()
+    return lead
+
+
+# ---- targets: KPI fact rows, targets and alert rules ------------------------------------------
+class DailyRepKpiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DailyRepKpi
+
+    rep = None
+    team = factory.LazyAttribute(lambda o: o.rep.team)
+    day = dt.date(2026, 6, 1)
+    calls_made = 60
+    customers_dialled = 40
+    customers_reached = 20
+    customers_quoted = 8
+    customers_sold = 2
+    premium = Decimal("10000.00")
+    margin_amount = Decimal("1500.00")
+    talk_seconds = 7200
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    metric = "premium"
+    value = Decimal("300000.00")
+    owner_kind = "team"
+    period_kind = "month"
+    start = dt.date(2026, 6, 1)
+    end = dt.date(2026, 6, 30)
+
+
+class AlertRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlertRule
+
+    name = "3 working days below 80% of pace"
+    metric = "premium"
+    threshold_percent = Decimal("80")
+    consecutive_days = 3
+
+
+# ---- coaching: a standard six-criterion QA scorecard, sampling plans, samples -----------------
+STANDARD_CRITERIA = [
+    {"key": "script", "name": "Script compliance", "weight": Decimal(15)},
+    {"key": "attitude", "name": "Service attitude", "weight": Decimal(15)},
+    {"key": "needs", "name": "Needs discovery", "weight": Decimal(20)},
+    {"key": "objections", "name": "Objection handling", "weight": Decimal(20)},
+    {"key": "closing", "name": "Closing", "weight": Decimal(20)},
+    {"key": "compliance", "name": "Compliance", "weight": Decimal(10), "scale_max": 1, "critical": True},
+]
+ALL_FIVES = {"script": 5, "attitude": 5, "needs": 5, "objections": 5, "closing": 5, "compliance": 1}
+
+
+def scorecard(actor, team=None, **kwargs):
+    """A QA scorecard with the standard criteria, created through the coaching service."""
+    return coaching_services.create_scorecard(actor=actor, name=kwargs.pop("name", "Call QA"), team=team,
+                                              criteria=kwargs.pop("criteria", STANDARD_CRITERIA), **kwargs)
+
+
+def plan(actor, team, card=None, reviewers=(), **settings) -> SamplingPlan:
+    """A sampling plan for `team` (with a new standard scorecard unless `card` is given)."""
+    card = card or scorecard(actor, team)
+    return coaching_services.create_sampling_plan(actor=actor, team=team, scorecard=card, reviewers=reviewers,
+                                                  **settings)
+
+
+def sample(actor, call, card=None) -> SampledCall:
+    """`call` sampled for review by hand."""
+    card = card or scorecard(actor, call.rep.team)
+    return coaching_services.sample_call(actor=actor, call_id=call.pk, scorecard_id=card.pk)
+
+
+def scores(**overrides) -> dict:
+    """Top marks on every standard criterion, except the ones given."""
+    return {**ALL_FIVES, **overrides}

@@ -14,9 +14,16 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.services import create_api_token
-from tests.coaching import factories as coaching
-from tests.factories import AdminFactory, CallFactory, LeadFactory, ManagerFactory, PoolFactory, UserFactory
-from tests.targets.factories import TargetFactory
+from tests import factories as qa
+from tests.factories import (
+    AdminFactory,
+    CallFactory,
+    LeadFactory,
+    ManagerFactory,
+    PoolFactory,
+    TargetFactory,
+    UserFactory,
+)
 
 BAD_TEXT = [
     "\x00", "a\x00b", "\ud800", "x\udfffy", "x" * 20_000, "0001-01-01", "9999-12-31", "2026-02-30",
@@ -82,9 +89,9 @@ def world(db):
     lead = LeadFactory(owner=rep)
     LeadFactory(owner=None, pool=pool)
     call = CallFactory(rep=rep, lead=lead)
-    card = coaching.scorecard(manager, team=manager.team)
-    coaching.plan(manager, manager.team, card, reviewers=[manager])
-    coaching.sample(manager, call, card)
+    card = qa.scorecard(manager, team=manager.team)
+    qa.plan(manager, manager.team, card, reviewers=[manager])
+    qa.sample(manager, call, card)
     TargetFactory(owner_kind="team", team=manager.team)
     spare, _ = create_api_token(actor=admin, name="fuzz-spare", user=admin)
     _, key = create_api_token(actor=admin, name="fuzz", user=admin)

@@ -27,7 +27,7 @@ from coaching import services as coaching
 from leads.models import Appeal, ImportJob
 from targets import services as targets
 from targets.models import Alert
-from tests.coaching import factories as qa
+from tests import factories as qa
 from tests.factories import (
     AdminFactory,
     CallFactory,

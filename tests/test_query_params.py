@@ -5,9 +5,8 @@ the documented ones, or a date outside 2000-01-01..2100-12-31 is a 400 that name
 import pytest
 from django.urls import reverse
 
-from tests.coaching import factories as coaching
-from tests.factories import LeadFactory
-from tests.targets.factories import TargetFactory
+from tests import factories as qa
+from tests.factories import LeadFactory, TargetFactory
 
 API_CASES = [
     ("/api/v1/leads/", {"status": "bogus"}, "status"),
@@ -63,7 +62,7 @@ def test_target_progress_refuses_an_out_of_range_day(api, admin_user, team):
 
 
 def test_sampling_a_week_outside_the_supported_range_is_refused(api, manager, team):
-    plan = coaching.plan(manager, team, coaching.scorecard(manager, team=team))
+    plan = qa.plan(manager, team, qa.scorecard(manager, team=team))
     response = api.as_user(manager).post(f"/api/v1/coaching/sampling-plans/{plan.pk}/run/", {"week": "9999-12-31"},
                                          format="json")
     assert response.status_code == 400

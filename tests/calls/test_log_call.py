@@ -140,6 +140,17 @@ def test_long_call_without_reach_counts_as_real_contact(rep, lead, dispo):
     assert lead.last_real_contact_at == lead.last_contacted_at
 
 
+def test_the_pools_rule_decides_how_long_a_call_must_be_to_count_as_real_contact(rep, lead, dispo):
+    log_call(actor=rep, lead_id=lead.pk, disposition_id=dispo["wrong_person"].pk, duration_seconds=50)
+    lead.refresh_from_db()
+    assert lead.last_real_contact_at is None  # the default is 60 seconds
+    lead.pool.real_contact_min_seconds = 45
+    lead.pool.save()
+    log_call(actor=rep, lead_id=lead.pk, disposition_id=dispo["wrong_person"].pk, duration_seconds=50)
+    lead.refresh_from_db()
+    assert lead.last_real_contact_at == lead.last_contacted_at
+
+
 def test_phone_calls_outside_calling_hours_are_refused_but_email_is_fine(dispo):
     team = TeamFactory(calling_hours_start=dt.time(9), calling_hours_end=dt.time(20))
     rep = UserFactory(team=team)

@@ -57,6 +57,26 @@ def test_second_rep_opening_the_same_number_is_told_who_is_on_the_line(client, r
     assert "王芳 is on the line" in html
 
 
+def test_once_the_rep_logs_the_call_another_rep_may_open_the_number(client, rep, manager, lead, dispo):
+    client.force_login(rep)
+    client.get(f"/calls/lead/{lead.pk}/panel/")
+    client.post(f"/calls/lead/{lead.pk}/log/", {"disposition": dispo["reached"].pk, "duration": "95", "channel": "phone"},
+                HTTP_HX_REQUEST="true")
+    client.force_login(manager)
+    html = client.get(f"/calls/lead/{lead.pk}/panel/").content.decode()
+    assert "is on the line" not in html
+
+
+def test_a_call_a_dialer_syncs_does_not_hold_the_number(client, api, integration, rep, lead, dispo):
+    response = api.as_user(integration).post(
+        "/api/v1/calls/", {"lead": lead.pk, "disposition": "no_answer", "duration_seconds": 0}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    client.force_login(rep)
+    html = client.get(f"/calls/lead/{lead.pk}/panel/").content.decode()
+    assert "is on the line" not in html
+
+
 def test_plan_lists_overdue_then_today_then_fresh_and_skips_do_not_call(client, rep, dispo):
     overdue_lead = LeadFactory(owner=rep, name="逾期客户")
     today_lead = LeadFactory(owner=rep, name="今日客户")

@@ -12,7 +12,7 @@ from coaching.models import (
     SamplingPlan,
     Scorecard,
 )
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from coaching import services
 from coaching.models import SampledCall, Scorecard
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
 from coaching import services
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

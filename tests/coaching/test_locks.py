@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from accounts.models import User
 from coaching import services
 from coaching.models import ScorecardVersion
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 pytestmark = [

@@ -17,7 +17,7 @@ from coaching.models import (
     Scorecard,
     ScorecardVersion,
 )
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from coaching import selectors, services
 from coaching.models import SampledCall
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

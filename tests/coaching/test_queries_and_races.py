@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from coaching import services
 from coaching.models import SampledCall
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 

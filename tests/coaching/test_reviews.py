@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from coaching import selectors, services
 from coaching.models import ReviewAssignment
 from telesales.errors import Conflict, DomainError, NotFound
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from calls.models import Call
 from coaching import services
 from coaching.models import ReviewAssignment, SampledCall
 from kpis.models import DailyRepKpi
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import (
     CallFactory,
     DispositionFactory,

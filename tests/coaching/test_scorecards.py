@@ -5,7 +5,7 @@ import pytest
 from coaching import services
 from coaching.models import Review
 from telesales.errors import DomainError, PermissionDenied
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import time_machine
 from coaching import tasks
 from coaching.models import SampledCall, SamplingRun
 from telesales.schedule import beat_schedule
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import time_machine
 from coaching import services
 from coaching.models import SampledCall
 from kpis.models import DailyRepKpi
-from tests.coaching import factories as f
+from tests import factories as f
 from tests.factories import CallFactory, LeadFactory, UserFactory
 
 NOW = dt.datetime(2025, 3, 20, 4, 0, tzinfo=dt.UTC)

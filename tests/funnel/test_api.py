@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.funnel.factories import day, lead_at
+from tests.factories import day, lead_at
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from leads.models import GradeChange, LostReason
-from tests.funnel.factories import day, lead_at
+from tests.factories import day, lead_at
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from funnel.selectors import (
 )
 from leads.models import GradeChange
 from telesales.errors import NotFound, PermissionDenied
-from tests.factories import LeadFactory
-from tests.funnel.factories import day, lead_at
+from tests.factories import LeadFactory, day, lead_at
 
 pytestmark = pytest.mark.django_db
 

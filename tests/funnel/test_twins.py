@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from funnel.selectors import funnel_counts_by_owner, stage_stats_by_owner
 from leads.models import GradeChange, Lead, OwnershipEvent
-from tests.factories import LeadFactory, UserFactory
-from tests.funnel.factories import T0, day
+from tests.factories import T0, LeadFactory, UserFactory, day
 
 pytestmark = pytest.mark.django_db
 

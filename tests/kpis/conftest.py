@@ -1,6 +1,5 @@
 """KPI fixtures: dispositions by flag (KPIs read flags, never names) and a call helper in local time."""
 
-import datetime as dt
 import zoneinfo
 from decimal import Decimal
 
@@ -22,10 +21,6 @@ def dispositions(db):
         "sold": DispositionFactory(code="kpi-sold", attempted=True, sold=True, final=True),
         "note": DispositionFactory(code="kpi-note", attempted=False),
     }
-
-
-def local(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
 @pytest.fixture

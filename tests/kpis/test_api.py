@@ -7,8 +7,7 @@ import pytest
 from accounts.models import Team
 from kpis import services
 from kpis.models import DailyRepKpi
-from tests.factories import LeadFactory
-from tests.kpis.conftest import local
+from tests.factories import LeadFactory, local
 
 D = dt.date(2025, 3, 3)
 

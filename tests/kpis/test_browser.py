@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kpis import services
-from tests.factories import LeadFactory
-from tests.kpis.conftest import local
+from tests.factories import LeadFactory, local
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,9 @@ from django.db import connection
 from calls.models import Call
 from kpis import services
 from kpis.models import DailyRepKpi
-from tests.factories import UserFactory
-from tests.kpis.test_recompute import D, _random_calls, facts_table
+from tests.factories import UserFactory, facts_table, random_calls
+
+D = dt.date(2025, 3, 3)  # a Monday
 
 
 def pandas_facts_from_raw_calls() -> pd.DataFrame:
@@ -45,7 +46,7 @@ def test_engine_equals_an_independent_pandas_computation_from_raw_calls(team, ot
     rng = random.Random(42)
     reps = [*UserFactory.create_batch(3, team=team), UserFactory(team=other_team)]
     days = [D + dt.timedelta(days=i) for i in range(4)]
-    _random_calls(log_call, reps, days, 150, rng)
+    random_calls(log_call, reps, days, 150, rng)
     services.recompute_full()
     expected = sorted(
         (r.rep_id, r.rep__team_id, r.day, int(r.calls), int(r.dialled), int(r.reached), int(r.quoted), int(r.sold),
@@ -61,11 +62,11 @@ def test_engine_equals_an_independent_pandas_computation_from_raw_calls(team, ot
 def test_two_concurrent_runs_do_not_double_count(team, log_call, run_concurrently):
     rng = random.Random(7)
     reps = UserFactory.create_batch(3, team=team)
-    _random_calls(log_call, reps, [D, D + dt.timedelta(days=1)], 60, rng)
+    random_calls(log_call, reps, [D, D + dt.timedelta(days=1)], 60, rng)
     services.recompute_full()
     expected = facts_table()
     DailyRepKpi.objects.all().delete()
-    _random_calls(log_call, reps, [D], 0, rng)
+    random_calls(log_call, reps, [D], 0, rng)
 
     def run(i):
         return services.recompute_full() if i % 2 == 0 else services.recompute_incremental()

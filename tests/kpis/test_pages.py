@@ -9,8 +9,7 @@ import time_machine
 
 from kpis import services
 from kpis.models import KpiRun
-from tests.factories import LeadFactory, UserFactory
-from tests.kpis.conftest import local
+from tests.factories import LeadFactory, UserFactory, local
 
 TODAY = dt.date(2025, 3, 20)
 

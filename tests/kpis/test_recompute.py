@@ -11,18 +11,9 @@ from calls.models import DirtyRepDay
 from kpis import services
 from kpis.domain import Counts, decompose
 from kpis.models import DailyRepKpi, KpiRun
-from tests.factories import LeadFactory, UserFactory
-from tests.kpis.conftest import local
+from tests.factories import LeadFactory, UserFactory, facts_table, local, random_calls
 
 D = dt.date(2025, 3, 3)
-FACT_FIELDS = ["rep_id", "team_id", "day", "calls_made", "customers_dialled", "customers_reached", "customers_quoted",
-               "customers_sold", "premium", "margin_amount", "talk_seconds"]
-
-
-def facts_table():
-    return sorted(tuple(row) for row in DailyRepKpi.objects.values_list(*FACT_FIELDS))
-
-
 @pytest.fixture
 def hand_team(rep, teammate, log_call):
     """王芳's day D, with every awkward case; 李娜 sells once."""
@@ -88,27 +79,12 @@ def test_running_twice_changes_nothing(hand_team):
     assert KpiRun.objects.count() == 3
 
 
-def _random_calls(log_call, reps, days, n, rng, *, mark=True):
-    leads = LeadFactory.create_batch(12)
-    outcomes = ["no_answer", "wrong_person", "reached", "quoted", "sold", "note"]
-    for _ in range(n):
-        outcome = rng.choice(outcomes)
-        sold = outcome == "sold"
-        log_call(
-            rng.choice(reps), rng.choice(leads), outcome,
-            local(rng.choice(days), rng.randrange(24), rng.randrange(60)),
-            duration=rng.randrange(600),
-            premium=f"{rng.randrange(100, 5000)}.{rng.randrange(100):02d}" if sold else None,
-            margin_rate=f"0.{rng.randrange(10000):04d}" if sold else None, mark=mark,
-        )
-
-
 def test_incremental_runs_give_the_same_table_as_a_full_rebuild(team, log_call):
     rng = random.Random(6)
     reps = UserFactory.create_batch(3, team=team)
     days = [D + dt.timedelta(days=i) for i in range(5)]
     for _ in range(3):
-        _random_calls(log_call, reps, days, 40, rng)
+        random_calls(log_call, reps, days, 40, rng)
         services.recompute_incremental()
     incremental = facts_table()
     services.recompute_full()

@@ -6,8 +6,7 @@ from decimal import Decimal
 import pandas as pd
 
 from kpis import reports, selectors, services
-from tests.factories import LeadFactory
-from tests.kpis.conftest import local
+from tests.factories import LeadFactory, local
 
 
 def test_rolling_12_months_ends_today_and_spans_a_year():

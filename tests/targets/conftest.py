@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.targets.factories import TargetFactory
+from tests.factories import TargetFactory
 
 
 @pytest.fixture

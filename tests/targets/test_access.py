@@ -9,7 +9,7 @@ import pytest
 
 from targets import services
 from targets.models import Alert, AlertRule, RootCauseNote, Target, TargetRevision
-from tests.targets.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
+from tests.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from targets import services
 from targets.models import Alert
 from targets.selectors import alerts_visible_to, unread_alert_count
 from telesales.errors import Conflict, DomainError, NotFound
-from tests.targets.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
+from tests.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 

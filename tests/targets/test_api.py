@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from targets.models import Alert, Target
-from tests.targets.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
+from tests.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 

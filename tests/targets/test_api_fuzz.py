@@ -10,8 +10,14 @@ from hypothesis import HealthCheck, settings
 
 from accounts.services import create_api_token
 from targets import services
-from tests.factories import AdminFactory, ManagerFactory, UserFactory
-from tests.targets.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
+from tests.factories import (
+    AdminFactory,
+    AlertRuleFactory,
+    DailyRepKpiFactory,
+    ManagerFactory,
+    TargetFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from targets.models import Target
-from tests.targets.factories import TargetFactory
+from tests.factories import TargetFactory
 
 
 @pytest.mark.browser

@@ -8,7 +8,7 @@ from django.db import connection
 
 from targets import services
 from targets.models import Alert, Target, TargetRevision
-from tests.targets.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
+from tests.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
 
 pytestmark = [
     pytest.mark.concurrency,

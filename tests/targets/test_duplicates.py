@@ -10,7 +10,7 @@ from django.db import connection
 from targets import services
 from targets.models import Target
 from telesales.errors import Conflict
-from tests.targets.factories import TargetFactory
+from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db
 

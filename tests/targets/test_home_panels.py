@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from tests.targets.factories import DailyRepKpiFactory, TargetFactory
+from tests.factories import DailyRepKpiFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 

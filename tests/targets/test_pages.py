@@ -9,7 +9,7 @@ import time_machine
 
 from targets import services
 from targets.models import Alert, Target
-from tests.targets.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
+from tests.factories import AlertRuleFactory, DailyRepKpiFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 JUNE_15 = dt.datetime(2026, 6, 15, 4, tzinfo=dt.UTC)

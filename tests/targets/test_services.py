@@ -9,8 +9,7 @@ import time_machine
 from targets import selectors, services
 from targets.models import Holiday, Target, TargetRevision
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
-from tests.factories import UserFactory
-from tests.targets.factories import DailyRepKpiFactory, TargetFactory
+from tests.factories import DailyRepKpiFactory, TargetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

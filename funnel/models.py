@@ -1,1 +1,0 @@
-"""Models land with the issue that builds this app."""
