@@ -38,3 +38,11 @@ def test_api_matches_its_schema_under_every_check(case, api_token):
 def test_schema_and_docs_are_served(client):
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_the_schema_documents_rate_limits_everywhere_and_the_body_cap_on_sync(client):
+    schema = client.get("/api/schema/?format=json").json()
+    operations = [op for methods in schema["paths"].values() for op in methods.values()]
+    assert all(op["responses"]["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer" for op in operations)
+    too_large = schema["paths"]["/api/v1/calls/sync"]["post"]["responses"]["413"]
+    assert too_large["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
