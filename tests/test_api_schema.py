@@ -1,12 +1,19 @@
 """schemathesis drives every operation in the OpenAPI schema against the app with all its checks
 (status codes, response schemas, content types, negative data rejected, unsupported methods, ...;
-see SCHEMATHESIS_CONFIG in conftest.py for the one check left out and why)."""
+see SCHEMATHESIS_CONFIG in conftest.py for the one check left out and why).
+
+Two deterministic passes (FUZZING and COVERAGE in conftest.py) keep the run to a few minutes:
+- fuzzing: every operation, schema-valid and schema-violating data, a few examples each;
+- coverage (schemathesis's boundary values and unexpected HTTP methods): the operations that take
+  neither query parameters nor a body. Generating boundary cases for the large bodies and
+  filter lists costs minutes; their parameters and fields get the hostile values of
+  tests/test_fuzz.py instead."""
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from accounts.services import create_api_token
+from tests.conftest import COVERAGE, FUZZING, takes_input
 from tests.factories import AdminFactory, LeadFactory, ManagerFactory, UserFactory
 
 
@@ -25,13 +32,14 @@ schema = schemathesis.pytest.from_fixture("wsgi_schema")
 
 
 @schema.parametrize()
-@settings(
-    max_examples=8,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
-def test_api_matches_its_schema_under_every_check(case, api_token):
+@FUZZING
+def test_every_operation_matches_its_schema_when_fuzzed(case, api_token):
+    case.call_and_validate(headers={"Authorization": f"Token {api_token}"})
+
+
+@schema.exclude(takes_input).parametrize()
+@COVERAGE
+def test_boundary_values_and_unexpected_methods_are_answered_as_documented(case, api_token):
     case.call_and_validate(headers={"Authorization": f"Token {api_token}"})
 
 
