@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import django_filters
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -186,7 +186,10 @@ class CallSyncView(APIView):
                                f"send the calls in smaller batches.")
         super().initial(request, *args, **kwargs)
 
-    @extend_schema(request=SyncRequestSerializer, responses={200: SyncResponseSerializer}, parameters=[SyncQuery])
+    @extend_schema(request=SyncRequestSerializer, parameters=[SyncQuery], responses={
+        200: SyncResponseSerializer,
+        413: OpenApiResponse(description="The body is larger than the upload limit: send smaller batches"),
+    })
     def post(self, request):
         """Upsert a batch of dialer records by (source, external_id): one result per row."""
         source = parse_query(request, SyncQuery).get("source") or None

@@ -8,6 +8,7 @@ serializer (read with `parse_query`) or, for a list, as django-filter filters (t
 parameter; dates must lie in the supported range (telesales.params)."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -23,6 +24,7 @@ from telesales import params
 from telesales.errors import DomainError, NotFound, RateLimited
 
 UNKNOWN_PARAMETER = _("Unknown query parameter.")
+EMPTY_PARAMETER = _("Give a value or leave the parameter out.")
 
 
 def refuse_unknown(given, known) -> None:
@@ -30,6 +32,14 @@ def refuse_unknown(given, known) -> None:
     unknown = sorted(set(given) - set(known))
     if unknown:
         raise serializers.ValidationError({name: [UNKNOWN_PARAMETER] for name in unknown})
+
+
+def refuse_empty(given, names) -> None:
+    """A 400 naming every parameter among `names` given with an empty value (`?page=`): only
+    text may be empty, a number, date, flag or choice left empty is not "not given"."""
+    empty = sorted(name for name in names if given.get(name) == "")
+    if empty:
+        raise serializers.ValidationError({name: [EMPTY_PARAMETER] for name in empty})
 
 
 # ---- fields -------------------------------------------------------------------------------
@@ -82,6 +92,7 @@ class QueryParams(serializers.Serializer):
 
     def to_internal_value(self, data):
         refuse_unknown(data, self.fields)
+        refuse_empty(data, [name for name, field in self.fields.items() if not getattr(field, "allow_blank", False)])
         return super().to_internal_value(data)
 
 
@@ -139,6 +150,9 @@ class FilterBackend(DjangoFilterBackend):
             if OrderingFilter in view.filter_backends:
                 known.add(OrderingFilter.ordering_param)
         refuse_unknown(request.query_params, known)
+        if filterset_class:
+            refuse_empty(request.query_params, [name for name, f in filterset_class.base_filters.items()
+                                                if not issubclass(f.field_class, forms.CharField)])
         return super().filter_queryset(request, queryset, view)
 
 
@@ -180,7 +194,7 @@ class Pagination(StrictPageSize, pagination.PageNumberPagination):
     max_page_size = 500
 
     def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param) or 1
+        raw = request.query_params.get(self.page_query_param, 1)
         try:
             return serializers.IntegerField(min_value=1).run_validation(raw)
         except serializers.ValidationError as exc:

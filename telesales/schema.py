@@ -25,7 +25,10 @@ DESCRIPTIONS = {
     403: "Not allowed for your role",
     404: "Not found, or not one you may see",
     409: "Conflicts with the current state (e.g. already claimed, already exists)",
+    429: "Too many requests: wait the seconds given in Retry-After",
 }
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "integer", "minimum": 0}}}
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
@@ -38,13 +41,19 @@ class AutoSchema(openapi.AutoSchema):
 
 
 def document_errors(result, generator, request, public):
-    """Postprocessing hook: add the error body to every operation for each 4xx it can answer."""
+    """Postprocessing hook: add the error body to every operation for each 4xx it can answer (any
+    operation may be rate limited; a view declares rarer ones itself, e.g. 413, and gets the body
+    here too)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result["paths"].values():
         for method, operation in operations.items():
-            codes = [400, 401, 403, 404] + ([409] if method in WRITE_METHODS else [])
+            codes = [400, 401, 403, 404, 429] + ([409] if method in WRITE_METHODS else [])
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(str(code), {"description": DESCRIPTIONS[code], "content": error})
+            responses["429"].setdefault("headers", RETRY_AFTER)
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    response.setdefault("content", error)
     return result

@@ -35,3 +35,8 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file, so the page needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+handler400 = "telesales.error_pages.bad_request"
+handler403 = "telesales.error_pages.permission_denied"
+handler404 = "telesales.error_pages.page_not_found"
+handler500 = "telesales.error_pages.server_error"

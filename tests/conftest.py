@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections, transaction
+from hypothesis import HealthCheck, Phase, settings
 from rest_framework.test import APIClient
 
 from telesales.errors import DomainError
@@ -263,6 +264,21 @@ SCHEMATHESIS_CONFIG = {
         "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409"]},
     }
 }
+
+
+# The tests run schemathesis in two deterministic passes (see tests/test_api_schema.py): fuzzing
+# over every operation, and the coverage phase (boundary values, unexpected HTTP methods) over the
+# operations that take neither query parameters nor a body, whose cases are quick to generate.
+SCHEMATHESIS_SETTINGS = {"deadline": None, "suppress_health_check": list(HealthCheck), "derandomize": True}
+FUZZING = settings(max_examples=6, phases=[Phase.generate], **SCHEMATHESIS_SETTINGS)
+COVERAGE = settings(phases=[Phase.explicit], **SCHEMATHESIS_SETTINGS)
+
+
+def takes_input(ctx) -> bool:
+    """schemathesis filter (exclude it for the coverage pass): an operation with query parameters
+    or a request body."""
+    raw = ctx.operation.definition.raw
+    return "requestBody" in raw or any(p["in"] == "query" for p in raw.get("parameters", []))
 
 
 @pytest.fixture

@@ -1,12 +1,19 @@
 """schemathesis drives every operation in the OpenAPI schema against the app with all its checks
 (status codes, response schemas, content types, negative data rejected, unsupported methods, ...;
-see SCHEMATHESIS_CONFIG in conftest.py for the one check left out and why)."""
+see SCHEMATHESIS_CONFIG in conftest.py for the one check left out and why).
+
+Two deterministic passes (FUZZING and COVERAGE in conftest.py) keep the run to a few minutes:
+- fuzzing: every operation, schema-valid and schema-violating data, a few examples each;
+- coverage (schemathesis's boundary values and unexpected HTTP methods): the operations that take
+  neither query parameters nor a body. Generating boundary cases for the large bodies and
+  filter lists costs minutes; their parameters and fields get the hostile values of
+  tests/test_fuzz.py instead."""
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from accounts.services import create_api_token
+from tests.conftest import COVERAGE, FUZZING, takes_input
 from tests.factories import AdminFactory, LeadFactory, ManagerFactory, UserFactory
 
 
@@ -25,16 +32,25 @@ schema = schemathesis.pytest.from_fixture("wsgi_schema")
 
 
 @schema.parametrize()
-@settings(
-    max_examples=8,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
-def test_api_matches_its_schema_under_every_check(case, api_token):
+@FUZZING
+def test_every_operation_matches_its_schema_when_fuzzed(case, api_token):
+    case.call_and_validate(headers={"Authorization": f"Token {api_token}"})
+
+
+@schema.exclude(takes_input).parametrize()
+@COVERAGE
+def test_boundary_values_and_unexpected_methods_are_answered_as_documented(case, api_token):
     case.call_and_validate(headers={"Authorization": f"Token {api_token}"})
 
 
 def test_schema_and_docs_are_served(client):
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_the_schema_documents_rate_limits_everywhere_and_the_body_cap_on_sync(client):
+    schema = client.get("/api/schema/?format=json").json()
+    operations = [op for methods in schema["paths"].values() for op in methods.values()]
+    assert all(op["responses"]["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer" for op in operations)
+    too_large = schema["paths"]["/api/v1/calls/sync"]["post"]["responses"]["413"]
+    assert too_large["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}

@@ -40,6 +40,18 @@ API_CASES = [
     ("/api/v1/targets/", {"metric": "bogus"}, "metric"),
     ("/api/v1/target-alerts/", {"unread": "maybe"}, "unread"),
 ]
+# A number, date, flag or choice given empty (`?page=`) is refused, not read as "not given".
+EMPTY_CASES = [
+    ("/api/v1/users/", "page"), ("/api/v1/users/", "page_size"), ("/api/v1/calls/", "page_size"),
+    ("/api/v1/leads/", "owner"), ("/api/v1/leads/", "status"), ("/api/v1/leads/public/", "pool"),
+    ("/api/v1/users/", "is_active"), ("/api/v1/users/", "team"), ("/api/v1/users/", "role"),
+    ("/api/v1/calls/", "rep"), ("/api/v1/calls/", "started_after"), ("/api/v1/calls/", "channel"),
+    ("/api/v1/target-alerts/", "unread"), ("/api/v1/coaching/assignments/", "pending"),
+    ("/api/v1/coaching/reviews/", "sampled_call"), ("/api/v1/coaching/results/", "weeks"),
+    ("/api/v1/kpis/", "grain"), ("/api/v1/kpis/", "from"), ("/api/v1/funnel/", "as_of"),
+    ("/api/v1/coaching/samples/", "week"), ("/api/v1/targets/", "metric"), ("/api/v1/targets/", "parent"),
+]
+API_CASES += [(path, {name: ""}, name) for path, name in EMPTY_CASES]
 
 
 @pytest.mark.parametrize(("path", "query", "parameter"), API_CASES, ids=[f"{c[0]}?{c[2]}" for c in API_CASES])
@@ -54,9 +66,10 @@ def test_api_refuses_a_bad_or_unknown_query_parameter_naming_it(api, admin_user,
     assert parameter in error["details"], error
 
 
-def test_target_progress_refuses_an_out_of_range_day(api, admin_user, team):
+@pytest.mark.parametrize("day", ["0001-01-01", ""])
+def test_target_progress_refuses_an_out_of_range_or_empty_day(api, admin_user, team, day):
     target = TargetFactory(owner_kind="team", team=team)
-    response = api.as_user(admin_user).get(f"/api/v1/targets/{target.pk}/progress/?as_of=0001-01-01")
+    response = api.as_user(admin_user).get(f"/api/v1/targets/{target.pk}/progress/?as_of={day}")
     assert response.status_code == 400
     assert "as_of" in response.json()["error"]["details"]
 
@@ -67,6 +80,12 @@ def test_sampling_a_week_outside_the_supported_range_is_refused(api, manager, te
                                          format="json")
     assert response.status_code == 400
     assert "week" in response.json()["error"]["details"]
+
+
+def test_text_parameters_may_still_be_given_empty(api, admin_user, rep):
+    LeadFactory(owner=rep)
+    assert api.as_user(admin_user).get("/api/v1/leads/?q=").json()["count"] == 1
+    assert api.as_user(admin_user).get("/api/v1/calls/?source=&disposition=").status_code == 200
 
 
 def test_valid_filters_and_the_pagination_still_work(api, admin_user, rep):

@@ -1,15 +1,16 @@
 """schemathesis over the targets endpoints with real targets and alerts in the database (the
-shared schema test runs with none, so most target operations would only see 404s)."""
+shared schema test runs with none, so most target operations would only see 404s), in the same two
+passes as tests/test_api_schema.py."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from accounts.services import create_api_token
 from targets import services
+from tests.conftest import COVERAGE, FUZZING, takes_input
 from tests.factories import (
     AdminFactory,
     AlertRuleFactory,
@@ -41,6 +42,12 @@ schema = schemathesis.pytest.from_fixture("wsgi_schema").include(path_regex=r"/t
 
 
 @schema.parametrize()
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@FUZZING
 def test_target_endpoints_never_fail_and_match_their_schema(case, token_with_targets):
+    case.call_and_validate(headers={"Authorization": f"Token {token_with_targets}"})
+
+
+@schema.exclude(takes_input).parametrize()
+@COVERAGE
+def test_target_boundary_values_and_unexpected_methods(case, token_with_targets):
     case.call_and_validate(headers={"Authorization": f"Token {token_with_targets}"})
