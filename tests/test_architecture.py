@@ -151,13 +151,14 @@ def test_the_checker_sees_reverse_imports_and_cycles_inside_functions():
 
 def test_test_files_share_helpers_only_through_factories_and_conftest():
     """Tests never borrow from each other: shared helpers live in tests/factories.py or conftest."""
+    shared = {"tests.factories", "tests.conftest"}
     borrowed = []
     for path in sorted((ROOT / "tests").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests"):
                 names = [node.module] if node.module != "tests" else [f"tests.{a.name}" for a in node.names]
-                borrowed += [f"{path.relative_to(ROOT)}:{node.lineno} {n}" for n in names if n != "tests.factories"]
+                borrowed += [f"{path.relative_to(ROOT)}:{node.lineno} {n}" for n in names if n not in shared]
             elif isinstance(node, ast.Import):
                 borrowed += [f"{path.relative_to(ROOT)}:{node.lineno} {a.name}" for a in node.names
-                             if a.name.startswith("tests") and a.name != "tests.factories"]
+                             if a.name.startswith("tests") and a.name not in shared]
     assert borrowed == []
