@@ -18,7 +18,7 @@ from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.response import Response
 
 from accounts.access import managed_team_ids, sees_everything
-from leads import imports, services
+from leads import imports, services, tasks
 from leads.models import GRADE_ORDER, Appeal, ImportJob, Lead, LeadStatus, OwnershipEvent, Pool
 from leads.selectors import (
     PhoneViewer,
@@ -614,6 +614,7 @@ class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
         d = s.validated_data
         job = imports.start_import(actor=request.user, upload=d["file"], pool_id=d.get("pool"), owner_id=d.get("owner"),
                                    source=d["source"], mapping=d["mapping"])
+        tasks.run_import_task.delay_on_commit(job.pk)
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 

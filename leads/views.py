@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_edit_pool_rules, can_manage, is_admin, sees_everything, visible_users
 from accounts.models import Role, User
-from leads import domain, imports, services
+from leads import domain, imports, services, tasks
 from leads.api import _filter_leads, export_rows
 from leads.forms import HandoverForm, ImportForm, LeadForm, LeadsQueryForm, PoolQueryForm, PoolRulesForm
 from leads.models import GRADE_ORDER, ImportJob, LeadStatus, Pool
@@ -317,6 +317,7 @@ def import_start(request):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
+            tasks.run_import_task.delay_on_commit(job.pk)
             return redirect("leads:import_detail", job_id=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user).order_by("-id")[:10]
     return render(request, "leads/import.html", {"form": form, "jobs": jobs})
