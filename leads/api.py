@@ -4,7 +4,6 @@ Views parse input, call a service or selector and shape output; numbers are mask
 
 from django.db.models import Q
 from django.http import HttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -23,13 +22,12 @@ from leads.models import GRADE_ORDER, Appeal, ImportJob, Lead, LeadStatus, Owner
 from leads.selectors import (
     PhoneViewer,
     accessible_pools,
+    filter_leads,
     lead_for,
     leads_visible_to,
     public_pool_leads,
-    search,
 )
 from telesales.api import (
-    MAX_ID,
     DateTimeField,
     FilterBackend,
     IdField,
@@ -356,24 +354,6 @@ class LeadQuery(PublicLeadQuery):
     owner = IdField(required=False)
 
 
-def _filter_leads(qs, params, viewer: PhoneViewer):
-    for key in ("status", "grade"):
-        if params.get(key):
-            qs = qs.filter(**{key: params[key]})
-    for key in ("pool", "owner"):
-        value = params.get(key)
-        if value:
-            try:
-                pk = int(value)
-            except ValueError:
-                return qs.none()
-            qs = qs.filter(**{f"{key}_id": pk}) if 0 < pk <= MAX_ID else qs.none()
-    q = (params.get("q") or "").strip().replace("\x00", "")
-    if q:
-        qs = search(qs, q, viewer)
-    return qs
-
-
 class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     """Leads scoped by role (rep: own; manager: their teams'; admin: all); the public pool has
     its own masked list. Owner changes are separate actions, each audited."""
@@ -395,7 +375,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[LeadQuery], responses=LeadSerializer(many=True))
     def list(self, request):
         viewer = PhoneViewer(request.user)
-        qs = _filter_leads(self.get_queryset(), parse_query(request, LeadQuery), viewer)
+        qs = filter_leads(self.get_queryset(), parse_query(request, LeadQuery), viewer)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(LeadSerializer(page, many=True, context={"request": request}).data)
 
@@ -434,7 +414,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     def public(self, request):
         """The public pool (公海) the caller may browse; numbers masked."""
         viewer = PhoneViewer(request.user)
-        qs = _filter_leads(public_pool_leads(request.user), parse_query(request, PublicLeadQuery), viewer)
+        qs = filter_leads(public_pool_leads(request.user), parse_query(request, PublicLeadQuery), viewer)
         page = self.paginate_queryset(qs.order_by("grade", "id"))
         context = {"request": request, "viewer": viewer}
         return self.get_paginated_response(LeadSerializer(page, many=True, context=context).data)
@@ -649,13 +629,3 @@ def deactivate_user(request, pk):
                                        team_id=d["team"])
     summary["per_rep"] = {str(k): v for k, v in summary["per_rep"].items()}
     return Response(summary)
-
-
-def export_rows(user, qs):
-    """Rows for a CSV export, numbers masked per viewer (used by the leads export page)."""
-    viewer = PhoneViewer(user)
-    for lead in qs:
-        yield [lead.pk, lead.name, viewer.phone(lead), lead.company, lead.region, lead.grade, lead.status,
-               lead.owner.display_name if lead.owner_id else "", lead.pool.name if lead.pool_id else "",
-               timezone.localtime(lead.next_follow_up_at).strftime("%Y-%m-%d %H:%M") if lead.next_follow_up_at else ""]
-
