@@ -1,13 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from leads import api
+from leads import api, api_pools
 
 router = SimpleRouter()
 router.register("leads", api.LeadViewSet, basename="lead")
-router.register("pools", api.PoolViewSet, basename="pool")
-router.register("lead-appeals", api.AppealViewSet, basename="lead-appeal")
-router.register("lead-imports", api.ImportJobViewSet, basename="lead-import")
+router.register("pools", api_pools.PoolViewSet, basename="pool")
+router.register("lead-appeals", api_pools.AppealViewSet, basename="lead-appeal")
+router.register("lead-imports", api_pools.ImportJobViewSet, basename="lead-import")
 
 urlpatterns = [
     path("users/<str:pk>/deactivate/", api.deactivate_user, name="user-deactivate"),

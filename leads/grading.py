@@ -34,7 +34,7 @@ def change_grade(
     at=None,
 ) -> Lead:
     """Set a lead's grade and/or end state and record the change. No-op if nothing changes."""
-    # The owner is read after the lock (lazily), never joined into it: see services._lock_lead.
+    # The owner is read after the lock (lazily), never joined into it: see services.common._lock_lead.
     lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead_id)
     if not can_work_lead(actor, lead):
         raise PermissionDenied(NOT_YOURS)

@@ -62,7 +62,8 @@ def start_import(
     source: str = "",
     mapping: dict | None = None,
 ) -> ImportJob:
-    """Store the file and queue the import task (after commit); returns the job to poll."""
+    """Store the file and create the job; the caller queues `leads.tasks.run_import_task` for it
+    (after commit). Returns the job to poll."""
     if not can_import(actor):
         raise PermissionDenied("Only managers and admins can import leads.")
     name = os.path.basename(upload.name or "upload")
@@ -87,9 +88,6 @@ def start_import(
                     mapping=mapping or {})
     job.file.save(f"{timezone.now():%Y%m%d%H%M%S}-{actor.pk}{ext}", upload, save=False)
     job.save()
-    from leads.tasks import run_import_task
-
-    transaction.on_commit(lambda: run_import_task.delay(job.pk))
     return job
 
 

@@ -1,6 +1,7 @@
 """Reads on leads, always scoped through accounts.access."""
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.access import (
     can_browse_pool,
@@ -17,6 +18,7 @@ from accounts.models import User
 from leads.models import Lead, Pool
 from leads.phones import InvalidPhone, mask_phone, normalize_phone
 from telesales.errors import NotFound
+from telesales.params import MAX_ID
 
 
 def accessible_pools(user: User) -> QuerySet[Pool]:
@@ -153,3 +155,31 @@ def ownership_history(lead: Lead) -> QuerySet:
 
 def grade_history(lead: Lead) -> QuerySet:
     return lead.grade_changes.select_related("changed_by", "owner").order_by("changed_at", "id")
+
+
+def filter_leads(qs: QuerySet[Lead], params, viewer: PhoneViewer) -> QuerySet[Lead]:
+    """`qs` narrowed by the list filters (status, grade, pool, owner, q) of the API and the pages."""
+    for key in ("status", "grade"):
+        if params.get(key):
+            qs = qs.filter(**{key: params[key]})
+    for key in ("pool", "owner"):
+        value = params.get(key)
+        if value:
+            try:
+                pk = int(value)
+            except ValueError:
+                return qs.none()
+            qs = qs.filter(**{f"{key}_id": pk}) if 0 < pk <= MAX_ID else qs.none()
+    q = (params.get("q") or "").strip().replace("\x00", "")
+    if q:
+        qs = search(qs, q, viewer)
+    return qs
+
+
+def export_rows(user: User, qs):
+    """Rows for a CSV export, numbers masked per viewer (used by the leads export page)."""
+    viewer = PhoneViewer(user)
+    for lead in qs:
+        yield [lead.pk, lead.name, viewer.phone(lead), lead.company, lead.region, lead.grade, lead.status,
+               lead.owner.display_name if lead.owner_id else "", lead.pool.name if lead.pool_id else "",
+               timezone.localtime(lead.next_follow_up_at).strftime("%Y-%m-%d %H:%M") if lead.next_follow_up_at else ""]

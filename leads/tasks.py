@@ -2,16 +2,15 @@
 
 from celery import shared_task
 
+from leads import imports, services
+
 
 @shared_task(name="leads.auto_return_neglected")
 def auto_return_neglected_task() -> int:
-    from leads.services import auto_return_neglected
-
-    return auto_return_neglected()
+    return services.auto_return_neglected()
 
 
 @shared_task(name="leads.run_import")
 def run_import_task(job_id: int) -> None:
-    from leads.imports import run_import
-
-    run_import(job_id=job_id)
+    """Queued by the callers of `imports.start_import` once the job row is committed."""
+    imports.run_import(job_id=job_id)

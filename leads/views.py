@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_edit_pool_rules, can_manage, is_admin, sees_everything, visible_users
 from accounts.models import Role, User
-from leads import domain, imports, services
-from leads.api import _filter_leads, export_rows
+from leads import domain, imports, services, tasks
 from leads.forms import HandoverForm, ImportForm, LeadForm, LeadsQueryForm, PoolQueryForm, PoolRulesForm
 from leads.models import GRADE_ORDER, ImportJob, LeadStatus, Pool
 from leads.selectors import (
@@ -27,6 +26,8 @@ from leads.selectors import (
     can_import,
     can_reveal,
     can_work_lead,
+    export_rows,
+    filter_leads,
     grade_history,
     lead_for,
     leads_visible_to,
@@ -59,7 +60,7 @@ def index(request):
         return bad_query(request, query)
     qs = leads_visible_to(request.user).filter(status__in=[LeadStatus.ACTIVE, LeadStatus.WON])
     viewer = PhoneViewer(request.user)
-    qs = _filter_leads(qs, query.cleaned_data, viewer)
+    qs = filter_leads(qs, query.cleaned_data, viewer)
     qs = qs.order_by(F("next_follow_up_at").asc(nulls_last=True), "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -77,7 +78,7 @@ def pool(request):
     pools = accessible_pools(request.user).order_by("name")
     pool_id = query.cleaned_data["pool"]
     viewer = PhoneViewer(request.user)
-    qs = _filter_leads(public_pool_leads(request.user), query.cleaned_data, viewer)
+    qs = filter_leads(public_pool_leads(request.user), query.cleaned_data, viewer)
     if query.cleaned_data["region"]:
         qs = qs.filter(region=query.cleaned_data["region"])
     page = Paginator(qs.order_by("grade", "id"), 50).get_page(request.GET.get("page"))
@@ -317,6 +318,7 @@ def import_start(request):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
+            tasks.run_import_task.delay_on_commit(job.pk)
             return redirect("leads:import_detail", job_id=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user).order_by("-id")[:10]
     return render(request, "leads/import.html", {"form": form, "jobs": jobs})

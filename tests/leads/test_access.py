@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from leads import imports, services
 from leads.models import Appeal, Lead, OwnershipEvent, PhoneReveal, Pool
-from telesales.errors import NotFound
+from telesales.errors import NotFound, PermissionDenied
 from tests.factories import LeadFactory, PoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_a_manager_cannot_reassign_a_lead_out_of_another_teams_pool(rep, manager
     member_pool = PoolFactory(team=other_team)
     member_pool.member_users.add(manager)
     lead = LeadFactory(pool=member_pool)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.reassign_lead(actor=manager, lead_id=lead.pk, to_user_id=rep.pk)
     assert not Lead.objects.filter(owner=rep).exists()
     assert not OwnershipEvent.objects.exists()

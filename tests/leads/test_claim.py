@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from leads import services
 from leads.models import Lead, OwnershipEvent
-from telesales.errors import NotFound, PermissionDenied
+from telesales.errors import DomainError, NotFound, PermissionDenied
 from tests.factories import LeadFactory, PoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_others_may_claim_a_released_lead_at_once(rep, teammate, pool):
 
 def test_release_needs_a_reason(rep, pool):
     lead = LeadFactory(pool=pool, owner=rep)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.release_lead(actor=rep, lead_id=lead.pk, reason=" ")
 
 
@@ -119,7 +119,7 @@ def test_browsing_off_refuses_picking_but_next_lead_hands_out_the_best(rep, pool
 
 
 def test_next_lead_says_so_when_the_pool_is_empty(rep, pool):
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.next_lead(actor=rep)
 
 
@@ -183,7 +183,7 @@ def test_claim_racing_reassign_and_auto_return_leaves_one_consistent_owner(run_c
                     out.append(services.reassign_lead(actor=admin_user, lead_id=lid, to_user_id=reps[i].pk))
                 else:
                     out.append(services.claim_lead(actor=reps[i], lead_id=lid))
-            except services.DomainError as exc:
+            except DomainError as exc:
                 out.append(exc)
         return out
 

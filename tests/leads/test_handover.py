@@ -6,7 +6,7 @@ from accounts.services import create_api_token
 from leads import services
 from leads.models import Lead, LeadStatus, OwnershipEvent
 from leads.signals import handover_preview, leads_handed_over
-from telesales.errors import PermissionDenied
+from telesales.errors import DomainError, PermissionDenied
 from tests.factories import LeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_only_admins_deactivate(manager, rep):
 def test_cannot_hand_over_to_the_leaving_rep_or_an_inactive_one(admin_user, rep, teammate):
     teammate.is_active = False
     teammate.save()
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.deactivate_user(actor=admin_user, user_id=rep.pk, mode="user", to_user_id=teammate.pk)
     rep.refresh_from_db()
     assert rep.is_active

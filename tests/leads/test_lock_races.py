@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from leads import services
 from leads.models import Lead, OwnershipEvent
+from telesales.errors import PermissionDenied
 from tests.factories import LeadFactory
 
 pytestmark = [
@@ -63,7 +64,7 @@ def test_release_racing_a_managers_reassign_never_acts_on_the_previous_owner(run
         if isinstance(released, Lead):  # released first, then the manager took it out of the pool
             assert chain == [(rep.pk, None, "release"), (None, teammate.pk, "reassign")]
         else:  # reassigned first: the rep no longer holds it and may not release it
-            assert isinstance(released, services.PermissionDenied), released
+            assert isinstance(released, PermissionDenied), released
             assert chain == [(rep.pk, teammate.pk, "reassign")]
         assert lead.owner == teammate
 

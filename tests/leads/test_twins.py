@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from leads import imports, services
 from leads.models import ImportJob, Lead, OwnershipEvent
+from leads.services import claims
 from tests.factories import LeadFactory, ManagerFactory, PoolFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_the_one_statement_claim_accepts_and_refuses_exactly_what_the_orm_path_d
             if portable:
                 claimed = services.claim_leads(actor=rep, lead_ids=[lead.pk], via_next=s["via_next"], portable=True)[0]
             else:
-                claimed = services._claim_one_pg(actor=rep, lead_id=lead.pk, via_next=s["via_next"], now=NOW)
+                claimed = claims._claim_one_pg(actor=rep, lead_id=lead.pk, via_next=s["via_next"], now=NOW)
                 if claimed is None:  # refused: the caller would now run the ORM path to say why
                     return "refused"
             returned = (claimed.phone, claimed.owner.username, claimed.pool_id, claimed.claimed_at, claimed.locked)

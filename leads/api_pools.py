@@ -1,0 +1,233 @@
+"""REST endpoints for pools and their rules, collision appeals and lead imports.
+
+Views parse input, call a service or selector and shape output."""
+
+from django.db.models import Q
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.access import managed_team_ids, sees_everything
+from leads import imports, services, tasks
+from leads.api import ERRORS, LeadErrorSerializer
+from leads.models import Appeal, ImportJob, Pool
+from leads.selectors import accessible_pools
+from telesales.api import FilterBackend, IdField, ScopedQuerysetMixin, path_id
+from telesales.errors import NotFound
+
+
+# ---- serializers ---------------------------------------------------------------------------
+class PoolSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pool
+        fields = [
+            "id", "name", "team", "region", "max_held", "won_counts_toward_max", "max_claims_per_day",
+            "reclaim_cooldown_days", "max_locked", "return_days_by_grade", "real_contact_min_seconds",
+            "no_progress_days", "fresh_claim_hours", "exempt_won", "exempt_open_quote", "warn_days",
+            "browsing_enabled",
+        ]
+        read_only_fields = ["id", "name", "team", "region"]
+        extra_kwargs = {
+            f: {"max_value": 100000}
+            for f in ["max_held", "max_claims_per_day", "reclaim_cooldown_days", "max_locked",
+                      "real_contact_min_seconds", "no_progress_days", "fresh_claim_hours", "warn_days"]
+        }
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Appeal
+        fields = ["id", "lead", "requested_by", "holder_at_request", "reason", "status", "decided_by", "decided_at",
+                  "decision_note", "created_at"]
+        read_only_fields = fields
+
+
+class AppealCreateSerializer(serializers.Serializer):
+    lead = IdField()
+    reason = serializers.CharField(max_length=500)
+
+
+class AppealDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+    report_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "original_name", "pool", "owner", "status", "total_rows", "processed_rows", "percent",
+                  "created_count", "collision_count", "error_count", "error", "created_at", "finished_at",
+                  "report_url"]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_report_url(self, job):
+        return f"/api/v1/lead-imports/{job.pk}/report/" if job.report else None
+
+
+class _ImportOptions(serializers.Serializer):
+    pool = IdField(required=False)
+    owner = IdField(required=False)
+    source = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    mapping = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
+                                    help_text='JSON object field -> column header, e.g. {"phone": "手机", "name": "姓名"}')
+
+    def validate_mapping(self, value):
+        import json
+
+        if not value.strip():
+            return {}
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise serializers.ValidationError("Mapping must be a JSON object.") from None
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise serializers.ValidationError("Mapping is an object of field -> column header.")
+        unknown = set(value) - set(imports.FIELDS)
+        if unknown:
+            raise serializers.ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        return value
+
+
+class ImportUploadSerializer(_ImportOptions):
+    """multipart/form-data upload (what the browser and curl -F send)."""
+
+    file = serializers.FileField()
+
+
+class ImportCreateSerializer(_ImportOptions):
+    """JSON upload: the file's bytes base64-encoded. multipart/form-data with a `file` part and
+    the same other fields is accepted too."""
+
+    file_name = serializers.RegexField(r"(?i)^[^/\\]{1,200}\.(csv|xlsx)$", max_length=200,
+                                       help_text="e.g. leads.csv or leads.xlsx")
+    content_base64 = serializers.CharField(max_length=80 * 1024 * 1024)
+
+    def validate(self, data):
+        import base64
+        import binascii
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        try:
+            raw = base64.b64decode(data.pop("content_base64"), validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError({"content_base64": "Not valid base64."}) from None
+        data["file"] = SimpleUploadedFile(data.pop("file_name"), raw)
+        return data
+
+
+# ---- viewsets ------------------------------------------------------------------------------
+class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Pools the caller may use, with their rules; admins and the pool's admins edit the rules."""
+
+    serializer_class = PoolSerializer
+    model = Pool
+    lookup_value_regex = r"[^/]+"
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def scoped_queryset(self, user):
+        return accessible_pools(user).order_by("id")
+
+    def get_object(self):
+        pool = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
+        if pool is None:
+            raise NotFound("Pool not found.")
+        return pool
+
+    @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer, **ERRORS})
+    def partial_update(self, request, pk=None):
+        pool = self.get_object()
+        s = PoolSerializer(pool, data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        pool = services.update_pool_rules(actor=request.user, pool_id=pool.pk, **s.validated_data)
+        return Response(PoolSerializer(pool).data)
+
+
+class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Collision appeals: a rep asks for a customer someone else holds; a manager decides."""
+
+    serializer_class = AppealSerializer
+    model = Appeal
+    lookup_value_regex = r"[^/]+"
+    filter_backends = [FilterBackend]
+
+    def scoped_queryset(self, user):
+        qs = Appeal.objects.order_by("-created_at", "-id")
+        if sees_everything(user):
+            return qs
+        teams = managed_team_ids(user)
+        return qs.filter(Q(requested_by=user) | Q(requested_by__team_id__in=teams) | Q(lead__owner__team_id__in=teams))
+
+    def get_object(self):
+        appeal = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
+        if appeal is None:
+            raise NotFound("Appeal not found.")
+        return appeal
+
+    @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer, **ERRORS})
+    def create(self, request):
+        s = AppealCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        appeal = services.create_appeal(actor=request.user, lead_id=s.validated_data["lead"],
+                                        reason=s.validated_data["reason"])
+        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AppealDecisionSerializer, responses={200: AppealSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        s = AppealDecisionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        appeal = services.decide_appeal(actor=request.user, appeal_id=self.get_object().pk, approve=s.validated_data["approve"],
+                                        note=s.validated_data["note"])
+        return Response(AppealSerializer(appeal).data)
+
+
+class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
+    """Lead imports (CSV or .xlsx): upload, poll progress, download the per-row report."""
+
+    serializer_class = ImportJobSerializer
+    model = ImportJob
+    lookup_value_regex = r"[^/]+"
+    filter_backends = [FilterBackend]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+
+    def scoped_queryset(self, user):
+        qs = ImportJob.objects.order_by("-created_at", "-id")
+        return qs if sees_everything(user) else qs.filter(created_by=user)
+
+    def get_object(self):
+        job = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
+        if job is None:
+            raise NotFound("Import not found.")
+        return job
+
+    @extend_schema(request={"application/json": ImportCreateSerializer},
+                   responses={202: ImportJobSerializer, **ERRORS})
+    def create(self, request):
+        """Start an import; answers at once with the job to poll."""
+        serializer_class = ImportUploadSerializer if request.FILES else ImportCreateSerializer
+        s = serializer_class(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        job = imports.start_import(actor=request.user, upload=d["file"], pool_id=d.get("pool"), owner_id=d.get("owner"),
+                                   source=d["source"], mapping=d["mapping"])
+        tasks.run_import_task.delay_on_commit(job.pk)
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(LeadErrorSerializer)})
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        """The per-row report: row, result, reason, current owner."""
+        job = self.get_object()
+        response = HttpResponse(job.report, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
+        return response

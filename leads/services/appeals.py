@@ -1,0 +1,86 @@
+"""Appeals: a rep asks a manager for a customer someone else holds."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.access import (
+    can_manage_user,
+)
+from accounts.models import User
+from leads.models import (
+    Appeal,
+    AppealStatus,
+    Lead,
+    OwnershipReason,
+)
+from leads.services.common import (
+    _events,
+    _lock_lead,
+    _require_holder,
+)
+from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+
+@transaction.atomic
+def create_appeal(*, actor: User, lead_id: int, reason: str) -> Appeal:
+    """The rep who found a customer held by someone else asks a manager to transfer it."""
+    _require_holder(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Explain why the customer should be yours.")
+    lead = Lead.objects.select_related("owner").filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFound("Lead not found.")
+    if lead.owner_id == actor.pk:
+        raise DomainError("You already hold this lead.", code="already_yours")
+    if lead.owner_id is None:
+        raise DomainError("The lead is in the public pool; claim it instead.", code="not_held")
+    if Appeal.objects.filter(lead=lead, requested_by=actor, status=AppealStatus.PENDING).exists():
+        raise Conflict("You already have a pending appeal for this lead.")
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(lead=lead, requested_by=actor, holder_at_request=lead.owner, reason=reason[:500])
+    except IntegrityError:
+        raise Conflict("You already have a pending appeal for this lead.") from None
+
+
+def can_decide_appeal(actor: User, appeal: Appeal) -> bool:
+    """Admins, and managers of the requester or of the current holder."""
+    return can_manage_user(actor, appeal.requested_by) or (
+        appeal.lead.owner is not None and can_manage_user(actor, appeal.lead.owner)
+    )
+
+
+def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "") -> Appeal:
+    """A manager approves (the lead moves to the requester, audited) or rejects an appeal."""
+    with transaction.atomic():
+        requester_id = Appeal.objects.filter(pk=appeal_id).values_list("requested_by_id", flat=True).first()
+        if requester_id is None:
+            raise NotFound("Appeal not found.")
+        # Users first, then the appeal and its lead; who may decide is judged on the rows as they
+        # are once locked (the lead may have changed hands while we waited).
+        requester = User.objects.select_for_update().get(pk=requester_id)
+        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        appeal.requested_by = requester
+        if approve:
+            appeal.lead = _lock_lead(appeal.lead_id)
+        if not can_decide_appeal(actor, appeal):
+            raise PermissionDenied("Only a manager of the reps involved or an admin can decide an appeal.")
+        if appeal.status != AppealStatus.PENDING:
+            raise Conflict(f"This appeal was already {appeal.get_status_display().lower()}.")
+        now = timezone.now()
+        if approve:
+            if not requester.is_active:
+                raise DomainError(f"{requester.display_name} is deactivated.")
+            lead = appeal.lead
+            previous = lead.owner_id
+            if previous != requester.pk:
+                Lead.objects.filter(pk=lead.pk).update(owner=requester, claimed_at=now, locked=False, updated_at=now)
+                _events([(lead.pk, previous, requester.pk)], actor=actor, reason=OwnershipReason.APPEAL,
+                        note=f"appeal #{appeal.pk}: {note or appeal.reason}")
+        appeal.status = AppealStatus.APPROVED if approve else AppealStatus.REJECTED
+        appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, now, (note or "")[:500]
+        appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return appeal

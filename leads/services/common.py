@@ -1,0 +1,196 @@
+"""What every lead service shares: the domain errors, a pool's rules, the hold counts, the
+collision answer and its hourly budget, the audit rows and the lead row lock.
+
+Every change of owner writes an OwnershipEvent in the same transaction. Races are decided by
+the database: conditional UPDATE ... WHERE owner IS NULL, row locks taken users first, then
+leads, each in primary-key order, so two services never deadlock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.access import (
+    can_hold_leads,
+)
+from accounts.models import User
+from leads import domain
+from leads.models import (
+    GRADE_ORDER,
+    Lead,
+    LeadStatus,
+    OwnershipEvent,
+    OwnershipReason,
+    Pool,
+)
+from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied, RateLimited
+
+CHUNK = 2000
+logger = logging.getLogger(__package__)
+
+
+# ---- errors --------------------------------------------------------------------------------
+class LeadCollision(Conflict):
+    """The phone number already belongs to a lead (撞单); carries who holds it."""
+
+    code = "collision"
+
+
+class LeadAlreadyClaimed(Conflict):
+    code = "already_claimed"
+
+
+class DoNotCall(DomainError):
+    code = "do_not_call"
+
+
+class LimitReached(DomainError):
+    code = "limit_reached"
+
+
+class CooldownActive(DomainError):
+    code = "cooldown"
+
+
+# ---- small helpers -------------------------------------------------------------------------
+DEFAULT_RULES = Pool(name="(default rules)")
+
+
+def rules_for(pool: Pool | None) -> Pool:
+    """A pool carries its rules; leads without a pool follow the model defaults."""
+    return pool if pool is not None else DEFAULT_RULES
+
+
+def return_rules(pool: Pool | None) -> domain.ReturnRules:
+    r = rules_for(pool)
+    return domain.ReturnRules(
+        return_days_by_grade={g: r.return_days_for(g) for g in GRADE_ORDER},
+        no_progress_days=r.no_progress_days,
+        fresh_claim_hours=r.fresh_claim_hours,
+        exempt_won=r.exempt_won,
+        exempt_open_quote=r.exempt_open_quote,
+        warn_days=r.warn_days,
+    )
+
+
+def held_lead(lead: Lead) -> domain.HeldLead:
+    return domain.HeldLead(
+        grade=lead.grade, status=lead.status, claimed_at=lead.claimed_at,
+        last_real_contact_at=lead.last_real_contact_at, last_contacted_at=lead.last_contacted_at,
+        grade_changed_at=lead.grade_changed_at, locked=lead.locked, has_open_quote=lead.has_open_quote,
+    )
+
+
+def return_due_for(lead: Lead) -> tuple[dt.datetime | None, str]:
+    """When this held lead returns to its pool, and which rule returns it."""
+    if lead.owner_id is None:
+        return None, ""
+    return domain.return_due(held_lead(lead), return_rules(lead.pool))
+
+
+def holder_text(lead: Lead) -> str:
+    """“held by 王芳 since 2026-11-02” or “in the public pool”."""
+    if lead.owner_id is None:
+        return "in the public pool" + (f" “{lead.pool.name}”" if lead.pool_id else "")
+    since = timezone.localtime(lead.claimed_at or lead.created_at).date().isoformat()
+    return f"held by {lead.owner.display_name} since {since}"
+
+
+def collision_answers(actor: User, wanted: int) -> tuple[int, int]:
+    """Count `wanted` answers that would name who holds a number against the actor's hourly
+    budget (LEAD_COLLISION_LIMIT_PER_HOUR, shared by the 409 and the import report). Returns how
+    many of them may still name the holder, and the seconds until the budget renews."""
+    now = int(time.time())
+    key = f"leads:collisions:{actor.pk}:{now // 3600}"
+    cache.add(key, 0, timeout=3600)
+    answers = cache.incr(key, wanted)
+    granted = max(min(wanted, settings.LEAD_COLLISION_LIMIT_PER_HOUR - (answers - wanted)), 0)
+    return granted, 3600 - now % 3600
+
+
+def collision_error(lead: Lead, *, actor: User) -> DomainError:
+    """The 409 naming who holds a number. Each answer is logged (never the number), and a user
+    gets at most LEAD_COLLISION_LIMIT_PER_HOUR of them an hour, so guessing numbers leaves a
+    trace and stops: past the limit the answer is a 429 that names nobody."""
+    granted, retry_after = collision_answers(actor, 1)
+    logger.warning("collision answer user=%s lead=%s refused=%s", actor.pk, lead.pk, not granted)
+    if not granted:
+        return RateLimited(
+            "Too many of your new numbers already exist; try again later or ask a manager.",
+            retry_after=retry_after,
+        )
+    return LeadCollision(
+        f"This customer already exists: {holder_text(lead)}.",
+        lead_id=lead.pk,
+        owner=lead.owner_id,
+        owner_name=lead.owner.display_name if lead.owner_id else None,
+    )
+
+
+def _events(leads: Iterable[tuple[int, int | None, int | None]], *, actor: User | None, reason: str, note: str = ""):
+    """bulk_create OwnershipEvents from (lead_id, from_owner_id, to_owner_id)."""
+    rows = [
+        OwnershipEvent(lead_id=lid, from_owner_id=f, to_owner_id=t, actor=actor, reason=reason, note=note[:500])
+        for lid, f, t in leads
+    ]
+    OwnershipEvent.objects.bulk_create(rows, batch_size=CHUNK)
+    return rows
+
+
+def _chunks(seq: list, size: int = CHUNK):
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+
+
+def held_counts(rep_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{rep_id: {"active": n, "won": n}} in one query."""
+    out: dict[int, dict[str, int]] = {r: {"active": 0, "won": 0} for r in rep_ids}
+    rows = (
+        Lead.objects.filter(owner_id__in=rep_ids, status__in=[LeadStatus.ACTIVE, LeadStatus.WON])
+        .values("owner_id", "status").annotate(n=Count("id"))
+    )
+    for row in rows:
+        out[row["owner_id"]][row["status"]] = row["n"]
+    return out
+
+
+def _room(counts: dict[str, int], pool: Pool) -> int:
+    held = counts["active"] + (counts["won"] if pool.won_counts_toward_max else 0)
+    return max(pool.max_held - held, 0)
+
+
+def _start_of_today() -> dt.datetime:
+    now = timezone.localtime()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def claims_today(rep: User) -> int:
+    return OwnershipEvent.objects.filter(
+        to_owner=rep, reason=OwnershipReason.CLAIM, at__gte=_start_of_today()
+    ).count()
+
+
+
+def _require_holder(actor: User) -> None:
+    if not can_hold_leads(actor):
+        raise PermissionDenied("An integration account cannot claim, release, lock or appeal for leads.")
+
+
+
+def _lock_lead(lead_id: int) -> Lead:
+    """Lock one lead row. Its owner and pool are read lazily, after the lock is granted: rows
+    joined into the locking query would be the ones seen before a wait (PostgreSQL re-reads only
+    the locked row), so a lock that waited would act on an owner who no longer holds the lead."""
+    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFound("Lead not found.")
+    return lead

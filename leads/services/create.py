@@ -1,0 +1,146 @@
+"""Create a lead (防撞单: one lead per number) and edit its data."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.access import (
+    can_manage_user,
+    can_work_pool,
+    is_rep,
+    sees_everything,
+)
+from accounts.models import User
+from leads.models import (
+    GRADE_ORDER,
+    Lead,
+    OwnershipReason,
+    Pool,
+)
+from leads.phones import normalize_phone
+from leads.selectors import can_work_lead
+from leads.services.common import (
+    DoNotCall,
+    LimitReached,
+    _events,
+    _lock_lead,
+    _room,
+    collision_error,
+    held_counts,
+    rules_for,
+)
+from leads.services.dnc import is_do_not_call
+from telesales.errors import DomainError, NotFound, PermissionDenied
+
+
+def create_lead(
+    *,
+    actor: User,
+    name: str,
+    phone: str,
+    phone2: str = "",
+    company: str = "",
+    region: str = "",
+    source: str = "",
+    tags: list | None = None,
+    product_interest: str = "",
+    grade: str = "E",
+    pool_id: int | None = None,
+    owner_id: int | None = None,
+    to_public_pool: bool = False,
+) -> Lead:
+    """Create one lead; refuse an existing number (naming who holds it) or a do-not-call number.
+
+    A rep's new lead goes into their own private pool unless `to_public_pool`; managers and
+    admins may give it to a rep they manage or leave it in a public pool."""
+    e164 = normalize_phone(phone)
+    e164_2 = normalize_phone(phone2) if (phone2 or "").strip() else ""
+    if not (name or "").strip():
+        raise DomainError("A lead needs a name.")
+    if grade not in GRADE_ORDER:
+        raise DomainError(f"Unknown grade “{grade}”; use one of E, D, C, B, A.")
+    if is_do_not_call(e164):
+        raise DoNotCall(f"{e164} is on the company do-not-call list.")
+    pool = None
+    if pool_id is not None:
+        pool = Pool.objects.filter(pk=pool_id).first()
+        if pool is None or not can_work_pool(actor, pool):
+            raise NotFound("Pool not found.")
+    if owner_id is not None and owner_id != actor.pk:
+        target = User.objects.filter(pk=owner_id).first()
+        if target is None or not can_manage_user(actor, target):
+            raise PermissionDenied("You can only give new leads to reps you manage.")
+        if not target.is_active:
+            raise DomainError(f"{target.display_name} is deactivated.")
+        owner = target
+    elif to_public_pool:
+        owner = None
+    else:
+        owner = actor if (owner_id == actor.pk or is_rep(actor)) else None
+    if owner is None and pool is None and not sees_everything(actor):
+        raise DomainError("Choose the public pool to put a lead nobody holds in.")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            # The hold limit first: a rep who may not add a lead learns nothing about the number.
+            if owner is not None:
+                owner = User.objects.select_for_update().get(pk=owner.pk)
+                rules = rules_for(pool)
+                counts = held_counts([owner.pk])[owner.pk]
+                if _room(counts, rules) <= 0:
+                    raise LimitReached(
+                        f"{owner.display_name} already holds {rules.max_held} leads, the most allowed; "
+                        "release some or put this one in the public pool."
+                    )
+            existing = Lead.objects.select_related("owner", "pool").filter(phone=e164).first()
+            if existing is not None:
+                raise collision_error(existing, actor=actor)
+            lead = Lead.objects.create(
+                name=name.strip()[:100], phone=e164, phone2=e164_2, company=company[:200], region=region[:100],
+                source=source[:100], tags=list(tags or []), product_interest=product_interest[:200], grade=grade,
+                owner=owner, pool=pool, claimed_at=now if owner else None, created_by=actor,
+            )
+            _events([(lead.pk, None, owner.pk if owner else None)], actor=actor, reason=OwnershipReason.CREATE)
+    except IntegrityError:
+        # Someone created the same number between our check and our insert.
+        existing = Lead.objects.select_related("owner", "pool").filter(phone=e164).first()
+        if existing is not None:
+            raise collision_error(existing, actor=actor) from None
+        raise
+    return lead
+
+
+EDITABLE = {"name", "phone2", "company", "region", "source", "tags", "product_interest", "next_follow_up_at"}
+
+
+@transaction.atomic
+def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
+    """Edit a lead's data (not its owner: that has its own services)."""
+    lead = _lock_lead(lead_id)
+    if not can_work_lead(actor, lead):
+        raise PermissionDenied("Only the lead's owner, their manager or an admin can edit it.")
+    changed = []
+    if "phone" in fields and fields["phone"] is not None:
+        e164 = normalize_phone(fields.pop("phone"))
+        if e164 != lead.phone:
+            other = Lead.objects.select_related("owner", "pool").filter(phone=e164).exclude(pk=lead.pk).first()
+            if other is not None:
+                raise collision_error(other, actor=actor)
+            if is_do_not_call(e164):
+                raise DoNotCall(f"{e164} is on the company do-not-call list.")
+            lead.phone = e164
+            changed.append("phone")
+    fields.pop("phone", None)
+    if "phone2" in fields:
+        fields["phone2"] = normalize_phone(fields["phone2"]) if (fields["phone2"] or "").strip() else ""
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise DomainError(f"“{key}” cannot be edited here.")
+        if key == "name" and not (value or "").strip():
+            raise DomainError("A lead needs a name.")
+        setattr(lead, key, value if value is not None else ("" if key != "next_follow_up_at" else None))
+        changed.append(key)
+    if changed:
+        lead.save(update_fields=[*changed, "updated_at"])
+    return lead
