@@ -199,7 +199,7 @@ def _shares_out(target: Target, *, time_parts=None, people=None) -> list[dict]:
     to_teams = target.owner_kind == OwnerKind.COMPANY
     for s in people or []:
         out.append({
-            "owner_kind": OwnerKind.TEAM if to_teams else OwnerKind.REP, "owner_id": s.owner.pk, "owner": str(s.owner),
+            "owner_kind": OwnerKind.TEAM if to_teams else OwnerKind.REP, "owner_id": s.key.pk, "owner": str(s.key),
             "start": target.start, "end": target.end, "weight": s.weight, "base": s.base, "uplift": s.uplift,
             "value": s.total,
         })

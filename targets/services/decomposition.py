@@ -2,7 +2,7 @@
 (company → teams, team → reps, with the uplift); parts always sum exactly to the target."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -99,18 +99,6 @@ def _create_parts(children: list[Target]) -> list[Target]:
 
 
 # ---- over people -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PeopleShare:
-    owner: object  # Team or User
-    weight: Decimal
-    base: Decimal
-    uplift: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.base + self.uplift
-
-
 def people_for(target: Target) -> list:
     """Who a target is handed to: the company's teams, or a team's active reps."""
     if target.owner_kind == OwnerKind.COMPANY:
@@ -166,7 +154,7 @@ def people_weights(target: Target, people: list, method: str, typed: dict | None
 
 def preview_over_people(
     *, target: Target, method: str = "even", weights: dict | None = None, uplift_percent=None
-) -> tuple[list[PeopleShare], Decimal]:
+) -> tuple[list[domain.Share], Decimal]:
     """The shares a target would be handed out in (nothing saved): base parts sum exactly to the
     target, the uplift (team → reps: the team's setting, default 20%) is added and shown."""
     people = people_for(target)
@@ -184,7 +172,7 @@ def preview_over_people(
     except domain.AllocationError as exc:
         raise DomainError(str(exc)) from None
     by_pk = {p.pk: p for p in people}
-    return [PeopleShare(by_pk[s.key], s.weight, s.base, s.uplift) for s in shares], uplift
+    return [replace(s, key=by_pk[s.key]) for s in shares], uplift
 
 
 def decompose_over_people(
@@ -225,7 +213,7 @@ def _hand_to_people(actor: User, target: Target, *, method: str, weights: dict |
         Target(
             metric=target.metric, value=s.total, uplift_percent=uplift, uplift_amount=s.uplift,
             owner_kind=OwnerKind.TEAM if to_teams else OwnerKind.REP,
-            team_id=s.owner.pk if to_teams else target.team_id, rep_id=None if to_teams else s.owner.pk,
+            team_id=s.key.pk if to_teams else target.team_id, rep_id=None if to_teams else s.key.pk,
             period_kind=target.period_kind, start=target.start, end=target.end, parent=target,
             challenge_percent=target.challenge_percent, excellence_percent=target.excellence_percent,
             base_coefficient=target.base_coefficient, challenge_coefficient=target.challenge_coefficient,

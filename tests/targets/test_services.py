@@ -56,7 +56,7 @@ def test_history_weights_follow_each_reps_recent_results(manager, team_month_tar
     DailyRepKpiFactory(rep=rep, day=dt.date(2026, 5, 10), premium=Decimal("30000"))
     DailyRepKpiFactory(rep=teammate, day=dt.date(2026, 5, 10), premium=Decimal("10000"))
     shares, _ = services.preview_over_people(target=team_month_target, method="history", uplift_percent=0)
-    assert {s.owner: s.base for s in shares} == {rep: Decimal("225000.00"), teammate: Decimal("75000.00")}
+    assert {s.key: s.base for s in shares} == {rep: Decimal("225000.00"), teammate: Decimal("75000.00")}
 
 
 def test_decomposing_twice_is_refused_unless_replacing(manager, team_month_target, rep):
