@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kpis import selectors
 from telesales import params
 
-PRESETS = {"30d": "Last 30 days", "month": "This month", "quarter": "This quarter", "12m": "Rolling 12 months"}
+PRESETS = {"30d": _("Last 30 days"), "month": _("This month"), "quarter": _("This quarter"), "12m": _("Rolling 12 months")}
 GRAINS = ("day", "week", "month", "quarter")
 
 
