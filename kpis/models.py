@@ -5,8 +5,9 @@ from django.db import models
 
 
 class DailyRepKpi(models.Model):
-    """Raw counts for one rep on one local calendar day. Rates are computed from sums of these
-    counts over any period, never averaged. 'customers_*' count distinct leads on that day."""
+    """Raw counts for one rep on one local calendar day. Calls, money and talk time add up over
+    any period. 'customers_*' count distinct leads on that one day only: a period's distinct
+    customers come from the lead sets (LeadSet), never from a sum of these columns."""
 
     rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -23,6 +24,42 @@ class DailyRepKpi(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rep", "day"], name="kpi_rep_day_unique")]
         indexes = [models.Index(fields=["team", "day"], name="kpi_team_day"), models.Index(fields=["day"], name="kpi_day")]
+
+
+class LeadSet(models.Model):
+    """The distinct leads dialled, reached, quoted and sold by one subject over one span, as
+    serialized roaring bitmaps of lead ids (kpis/leadsets.py). Written only by the KPI job.
+
+    Subjects: a rep (`key` = rep id, `team_key` = the team the rep's facts were recorded under,
+    0 for none), a team (`key` = team id), or the company (`key` = 0). Spans: a local day, or a
+    calendar month (`start` = its first day), the union of that month's day sets. A period's
+    exact distinct count is the size of the union of the month sets it covers whole and the day
+    sets of its partial months."""
+
+    class Level(models.TextChoices):
+        REP = "rep", "Rep"
+        TEAM = "team", "Team"
+        COMPANY = "company", "Company"
+
+    class Grain(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+
+    level = models.CharField(max_length=7, choices=Level.choices)
+    key = models.PositiveIntegerField()
+    team_key = models.PositiveIntegerField(default=0)
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    start = models.DateField()
+    dialled = models.BinaryField()
+    reached = models.BinaryField()
+    quoted = models.BinaryField()
+    sold = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "grain", "start", "key", "team_key"], name="leadset_unique"),
+        ]
+        indexes = [models.Index(fields=["level", "key", "grain", "start"], name="leadset_subject")]
 
 
 class KpiRunKind(models.TextChoices):

@@ -69,7 +69,8 @@ def rag_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def trend(df: pd.DataFrame) -> pd.DataFrame:
-    """Per-period totals with drivers (rows already grouped by period and key are summed)."""
+    """Per-period rows with drivers, for rows of one subject (one row per period: distinct
+    customers of different subjects must not be added)."""
     if df.empty:
         return add_drivers(df)
     totals = df.groupby("period", as_index=False)[COUNT_COLUMNS].sum()

@@ -1,7 +1,8 @@
 """Reads of the KPI facts, always aggregated in the database and scoped through accounts.access.
 
 Roll-ups (rep / team / company × day / week / month / quarter / total, rolling 12 months) are sums
-of DailyRepKpi rows, never scans of raw calls. Rates are computed from the sums afterwards
+of DailyRepKpi rows for calls, money and talk time, and unions of lead sets (kpis/leadsets.py) for
+distinct customers, never scans of raw calls. Rates are computed from these afterwards
 (kpis.domain / kpis.reports), never averaged."""
 
 from __future__ import annotations
@@ -10,17 +11,27 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pandas as pd
-from django.db.models import F, QuerySet, Sum, Value
+from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
 
-from accounts.access import is_rep, managed_team_ids, scope_by_user, scope_teams, visible_users
+from accounts.access import (
+    is_rep,
+    managed_team_ids,
+    scope_by_user,
+    scope_teams,
+    sees_everything,
+    visible_users,
+)
 from accounts.models import Role, Team, User
 from kpis.domain import Counts, Diagnosis, diagnose, team_benchmarks
-from kpis.models import DailyRepKpi, KpiRun
+from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners
+from kpis.models import DailyRepKpi, KpiRun, LeadSet
 from telesales.errors import DomainError, NotFound
 
 COUNT_FIELDS = ("calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
                 "premium", "margin_amount", "talk_seconds")
+DISTINCT_FIELDS = tuple(COUNT_OF.values())  # distinct over the whole period: from lead sets
+SUM_FIELDS = tuple(f for f in COUNT_FIELDS if f not in DISTINCT_FIELDS)  # add up over days
 GRAINS = ("day", "week", "month", "quarter", "total")
 SCOPES = ("rep", "team", "company")
 MAX_DAYS = 800
@@ -52,32 +63,88 @@ def _period_expression(grain: str):
 
 def aggregate_facts(
     facts: QuerySet[DailyRepKpi], *, start: dt.date, end: dt.date, grain: str = "total", by: str = "rep",
-    rep_ids: Iterable[int] | None = None, team_ids: Iterable[int] | None = None,
+    rep_ids: Iterable[int] | None = None, team_ids: Iterable[int] | None = None, complete: bool = False,
 ) -> list[dict]:
-    """One GROUP BY over the facts: rows of {period, key, counts…} for by in rep/team/company."""
+    """Rows of {period, key, counts…} for by in rep/team/company: one GROUP BY over the facts for
+    the sums, and the exact distinct customers of each row's period (distinct_customers).
+    `complete` says `facts` holds every fact of each team (by=team) or of the company."""
     qs = facts.filter(day__gte=start, day__lte=end)
     if rep_ids is not None:
         qs = qs.filter(rep_id__in=list(rep_ids))
     if team_ids is not None:
         qs = qs.filter(team_id__in=list(team_ids))
     keys = {"rep": ["rep_id"], "team": ["team_id"], "company": []}[by]
-    qs = qs.annotate(period=_period_expression(grain)).values("period", *keys)
-    rows = list(qs.annotate(**{f: Sum(f) for f in COUNT_FIELDS}).order_by("period", *keys))
+    grouped = qs.annotate(period=_period_expression(grain)).values("period", *keys)
+    rows = list(grouped.annotate(**{f: Sum(f) for f in SUM_FIELDS}).order_by("period", *keys))
     for row in rows:
         row["key"] = row.get(keys[0]) if keys else None
-        for f in COUNT_FIELDS:
+        for f in SUM_FIELDS:
             row[f] = row[f] or 0
+    whole = complete and rep_ids is None and (by == "team" or (by == "company" and team_ids is None))
+    counts = distinct_customers(qs, rows, start=start, end=end, grain=grain, by=by, whole=whole)
+    for row in rows:
+        row.update(counts.get((row["period"], row["key"])) or dict.fromkeys(DISTINCT_FIELDS, 0))
     return rows
+
+
+def _period_span(period: dt.date | None, grain: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The days of a row's period inside [start, end]."""
+    if period is None:
+        return start, end
+    last = {
+        "day": lambda p: p,
+        "week": lambda p: p + dt.timedelta(days=6),
+        "month": lambda p: next_month(p) - dt.timedelta(days=1),
+        "quarter": lambda p: next_month(next_month(next_month(p))) - dt.timedelta(days=1),
+    }[grain](period)
+    return max(period, start), min(last, end)
+
+
+def distinct_customers(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start: dt.date, end: dt.date,
+                       grain: str, by: str, whole: bool) -> dict[tuple, dict[str, int]]:
+    """{(period, key): distinct customers dialled / reached / quoted / sold} for the rows of
+    aggregate_facts: unions of the stored lead sets (kpis/leadsets.py) of each row's period.
+    With `whole`, a team's or the company's own sets; otherwise the sets of the (rep, team)
+    pairs present in `facts` (already filtered to the period and the caller's scope), so a
+    manager's or a rep's view counts exactly their reps' customers."""
+    if not rows:
+        return {}
+    owners = span_owners({(r["period"], *_period_span(r["period"], grain, start, end)) for r in rows})
+    months = [s for g, s in owners if g == "month"]
+    days = [s for g, s in owners if g == "day"]
+    spans = Q(grain=LeadSet.Grain.MONTH, start__in=months) | Q(grain=LeadSet.Grain.DAY, start__in=days)
+    if whole:
+        level = LeadSet.Level.TEAM if by == "team" else LeadSet.Level.COMPANY
+        keys = {r["key"] or 0 for r in rows}
+        group_of = {(k, 0): (None if k == 0 else k) for k in keys}
+    else:
+        level = LeadSet.Level.REP
+        pairs = set(facts.order_by().values_list("rep_id", "team_id").distinct())
+        group_of = {(rep, team or 0): {"rep": rep, "team": team, "company": None}[by] for rep, team in pairs}
+        keys = {rep for rep, _ in pairs}
+    sets: dict[tuple, list[Stages]] = {}
+    stored = LeadSet.objects.filter(spans, level=level, key__in=sorted(keys))
+    for key, team_key, grain_, span, *blobs in stored.values_list(
+            "key", "team_key", "grain", "start", "dialled", "reached", "quoted", "sold").iterator():
+        group = group_of.get((key, team_key), ...)
+        if group is ...:
+            continue
+        sets.setdefault((owners[(grain_, span)], group), []).append(Stages.deserialize(blobs))
+    return {subject: Stages.union(items).counts() for subject, items in sets.items()}
 
 
 def kpi_frame(user: User, *, start: dt.date, end: dt.date, grain: str = "total", by: str = "rep",
               rep_ids: Iterable[int] | None = None, team_ids: Iterable[int] | None = None,
-              facts: QuerySet[DailyRepKpi] | None = None, ranked: bool = False) -> pd.DataFrame:
+              facts: QuerySet[DailyRepKpi] | None = None, ranked: bool = False,
+              complete: bool | None = None) -> pd.DataFrame:
     """Scoped, aggregated facts as a DataFrame with a readable `label` for each key. `facts`
-    replaces the user's scope when the caller already checked access (see team_facts); `ranked`
-    orders the rows by the one ranking (rank_rows) and adds their `rank`."""
+    replaces the user's scope when the caller already checked access (see team_facts; say
+    `complete` if they are all of each team's facts); `ranked` orders the rows by the one
+    ranking (rank_rows) and adds their `rank`."""
+    if complete is None:
+        complete = facts is None and sees_everything(user)
     rows = aggregate_facts(facts_visible_to(user) if facts is None else facts, start=start, end=end, grain=grain,
-                           by=by, rep_ids=rep_ids, team_ids=team_ids)
+                           by=by, rep_ids=rep_ids, team_ids=team_ids, complete=complete)
     return frame_with_labels(rank_rows(rows) if ranked else rows, by=by, ranked=ranked)
 
 
@@ -96,10 +163,17 @@ def frame_with_labels(rows: list[dict], *, by: str, ranked: bool = False) -> pd.
     return df[columns]
 
 
-def counts_for(facts: QuerySet[DailyRepKpi], *, start: dt.date, end: dt.date) -> Counts:
-    """Summed counts of a fact queryset over a period (one aggregate query)."""
-    sums = facts.filter(day__gte=start, day__lte=end).aggregate(**{f: Sum(f) for f in COUNT_FIELDS})
-    return Counts.from_mapping(sums)
+def counts_for(facts: QuerySet[DailyRepKpi], *, start: dt.date, end: dt.date, complete: bool = False) -> Counts:
+    """The counts of a fact queryset over a period as one total (distinct customers exact;
+    `complete` if `facts` are all the company's facts)."""
+    rows = aggregate_facts(facts, start=start, end=end, by="company", complete=complete)
+    return Counts.from_mapping(rows[0]) if rows else Counts()
+
+
+def team_counts(team: Team, *, start: dt.date, end: dt.date) -> Counts:
+    """A team's total over a period: its own lead sets, so a customer two members called is one."""
+    rows = aggregate_facts(DailyRepKpi.objects.filter(team=team), start=start, end=end, by="team", complete=True)
+    return Counts.from_mapping(rows[0]) if rows else Counts()
 
 
 def team_member_counts(team: Team, *, start: dt.date, end: dt.date) -> dict[User, Counts]:
@@ -199,7 +273,8 @@ def what_if_counts(user: User, *, start: dt.date, end: dt.date, rep_id: int | No
         peers = team_member_counts(rep.team, start=start, end=end) if rep.team else {}
         return rep.display_name, counts_for(DailyRepKpi.objects.filter(rep=rep), start=start, end=end), [*peers.values()]
     team = team_for(user, team_id)
-    rows = aggregate_facts(DailyRepKpi.objects.filter(team__isnull=False), start=start, end=end, by="team")
+    rows = aggregate_facts(DailyRepKpi.objects.filter(team__isnull=False), start=start, end=end, by="team",
+                           complete=True)
     teams = {row["key"]: Counts.from_mapping(row) for row in rows}
     return team.name, teams.get(team.id, Counts()), [*teams.values()]
 

@@ -11,6 +11,10 @@ nothing. The counting rules are documented in kpis/domain.py.
   the marks back.
 - full / since: rebuilds every day (or every day from `since`), one INSERT … SELECT per local day
   (a day's calls are one index range on started_at; no per-row time-zone conversion).
+
+Beside the additive facts, every run rewrites the lead sets (kpis/leadsets.py) of the days it
+recomputes: one GROUP BY (rep, lead) per day gives each lead's highest stage, the rep-day sets are
+built from it, and the team-day, company-day and month sets are unions of those.
 """
 
 from __future__ import annotations
@@ -18,23 +22,29 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from calls.models import Call, DirtyRepDay
-from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind
+from kpis.leadsets import Stages, month_of, next_month
+from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind, LeadSet
 from telesales.days import day_bounds, local_day
 
 LOCK_NAME = "recompute"
 REP_CHUNK = 500
 
-# Funnel is monotone per customer-day: sold ⇒ quoted ⇒ reached ⇒ dialled (see kpis/domain.py).
+# Funnel is monotone per call: sold ⇒ quoted ⇒ reached ⇒ dialled (see kpis/domain.py).
 _SOLD = "d.sold"
 _QUOTED = "(d.quoted OR d.sold)"
 _REACHED = "(d.reached OR d.quoted OR d.sold)"
 _DIALLED = "(d.attempted OR d.reached OR d.quoted OR d.sold)"
+
+# A call's stage (1 dialled … 4 sold, 0 not an attempt); a lead's stage for a span is the highest.
+_STAGE = "CASE WHEN d.sold THEN 4 WHEN d.quoted THEN 3 WHEN d.reached THEN 2 WHEN d.attempted THEN 1 ELSE 0 END"
 
 _FACT_COLUMNS = (
     "rep_id, team_id, day, calls_made, customers_dialled, customers_reached, customers_quoted, customers_sold, "
@@ -70,6 +80,20 @@ def _insert_facts_sql(where_sql: str) -> str:
     """
 
 
+def _lead_stages_sql(where_sql: str) -> str:
+    """Each lead's highest stage per rep on one local day (bounds are parameters, as above)."""
+    user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
+    return f"""
+        SELECT c.rep_id, COALESCE(u.team_id, 0), c.lead_id, MAX({_STAGE})
+        FROM calls_call c
+        JOIN calls_disposition d ON d.id = c.disposition_id
+        JOIN {user_table} u ON u.id = c.rep_id
+        WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
+        GROUP BY c.rep_id, u.team_id, c.lead_id
+        HAVING MAX({_STAGE}) > 0
+    """
+
+
 def _take_lock() -> None:
     """Serialize runs: the row update blocks a second run until this transaction ends."""
     KpiLock.objects.filter(name=LOCK_NAME).update(held_at=timezone.now())
@@ -80,22 +104,116 @@ def _take_lock() -> None:
             cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
-def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> int:
-    """Recompute the facts of one local day, for all reps or only `rep_ids` (after deleting them)."""
+RepSets = dict[tuple[int, int], Stages]  # (rep id, team id or 0) → the rep's sets for one span
+
+
+def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> tuple[int, RepSets]:
+    """Recompute the facts and rep-day lead sets of one local day, for all reps or only
+    `rep_ids` (after deleting theirs). Returns the fact rows written and the new rep-day sets."""
     start, end = day_bounds(day)
     params = [connection.ops.adapt_datefield_value(day), _ts(start), _ts(end)]
-    if rep_ids is None:
-        DailyRepKpi.objects.filter(day=day).delete()
-        cursor.execute(_insert_facts_sql(""), params)
-        return max(cursor.rowcount, 0)
-    written = 0
-    for i in range(0, len(rep_ids), REP_CHUNK):
-        chunk = rep_ids[i : i + REP_CHUNK]
-        DailyRepKpi.objects.filter(day=day, rep_id__in=chunk).delete()
-        placeholders = ", ".join(["%s"] * len(chunk))
-        cursor.execute(_insert_facts_sql(f"AND c.rep_id IN ({placeholders})"), [*params, *chunk])
+    chunks = [None] if rep_ids is None else [rep_ids[i : i + REP_CHUNK] for i in range(0, len(rep_ids), REP_CHUNK)]
+    written, sets = 0, {}
+    for chunk in chunks:
+        facts = DailyRepKpi.objects.filter(day=day)
+        old_sets = LeadSet.objects.filter(level=LeadSet.Level.REP, grain=LeadSet.Grain.DAY, start=day)
+        where, extra = "", []
+        if chunk is not None:
+            facts, old_sets = facts.filter(rep_id__in=chunk), old_sets.filter(key__in=chunk)
+            where, extra = f"AND c.rep_id IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
+        facts.delete()
+        old_sets.delete()
+        cursor.execute(_insert_facts_sql(where), [*params, *extra])
         written += max(cursor.rowcount, 0)
-    return written
+        cursor.execute(_lead_stages_sql(where), [*params[1:], *extra])
+        sets.update(_rep_sets(cursor.fetchall()))
+    _write_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, day, sets)
+    return written, sets
+
+
+def _rep_sets(rows: list[tuple]) -> RepSets:
+    """Group (rep, team, lead, stage) rows into each rep's Stages (vectorised: one sort)."""
+    if not rows:
+        return {}
+    data = np.array(rows, dtype=np.int64)
+    data = data[np.lexsort((data[:, 1], data[:, 0]))]
+    subjects = data[:, :2]
+    edges = np.flatnonzero(np.any(subjects[1:] != subjects[:-1], axis=1)) + 1
+    return {
+        (int(part[0, 0]), int(part[0, 1])): Stages.from_leads(part[:, 2], part[:, 3])
+        for part in np.split(data, edges)
+    }
+
+
+def _write_sets(level: str, grain: str, start: dt.date, sets: dict[tuple[int, int], Stages]) -> None:
+    LeadSet.objects.bulk_create(
+        [LeadSet(level=level, key=key, team_key=team_key, grain=grain, start=start, **stages.serialized())
+         for (key, team_key), stages in sets.items()],
+        batch_size=1000,
+    )
+
+
+def _stored_sets(level: str, grain: str, start: dt.date, end: dt.date,
+                 keys: Iterable[int] | None = None) -> Iterable[tuple[int, int, Stages]]:
+    rows = LeadSet.objects.filter(level=level, grain=grain, start__gte=start, start__lte=end)
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
+    for key, team_key, *blobs in rows.values_list("key", "team_key", "dialled", "reached", "quoted", "sold").iterator():
+        yield key, team_key, Stages.deserialize(blobs)
+
+
+class _Unions:
+    """Unions of rep sets into team and company sets (and of day sets into month sets)."""
+
+    def __init__(self) -> None:
+        self.rep: dict[tuple[int, int], list[Stages]] = defaultdict(list)
+        self.team: dict[tuple[int, int], list[Stages]] = defaultdict(list)
+        self.company: dict[tuple[int, int], list[Stages]] = defaultdict(list)
+
+    def add_rep(self, key: int, team_key: int, stages: Stages) -> None:
+        self.rep[(key, team_key)].append(stages)
+        if team_key:
+            self.team[(team_key, 0)].append(stages)
+        self.company[(0, 0)].append(stages)
+
+    def write(self, grain: str, start: dt.date, *, levels=("rep", "team", "company")) -> None:
+        for level in levels:
+            groups = getattr(self, level)
+            _write_sets(level, grain, start, {subject: Stages.union(items) for subject, items in groups.items()})
+
+
+def _roll_up_day(day: dt.date, rep_sets: RepSets, *, complete: bool) -> None:
+    """Team-day and company-day sets of `day` from all its rep-day sets: `rep_sets` holds the
+    ones just rebuilt, and unless they are `complete` (every rep rebuilt) the others are read back."""
+    unions = _Unions()
+    for (key, team_key), stages in rep_sets.items():
+        unions.add_rep(key, team_key, stages)
+    rebuilt = {key for key, _ in rep_sets}
+    if not complete:
+        for key, team_key, stages in _stored_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, day, day):
+            if key not in rebuilt:
+                unions.add_rep(key, team_key, stages)
+    LeadSet.objects.filter(level__in=["team", "company"], grain=LeadSet.Grain.DAY, start=day).delete()
+    unions.write(LeadSet.Grain.DAY, day, levels=("team", "company"))
+
+
+def _roll_up_month(month: dt.date, rep_ids: Iterable[int] | None = None) -> None:
+    """Month sets as unions of the month's stored day sets: the given reps' (all if None), and
+    every team's and the company's."""
+    last = next_month(month) - dt.timedelta(days=1)
+    unions = _Unions()
+    for key, team_key, stages in _stored_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, month, last, rep_ids):
+        unions.rep[(key, team_key)].append(stages)
+    for level in ("team", "company"):
+        for key, team_key, stages in _stored_sets(level, LeadSet.Grain.DAY, month, last):
+            getattr(unions, level)[(key, team_key)].append(stages)
+    stale = LeadSet.objects.filter(grain=LeadSet.Grain.MONTH, start=month)
+    stale.exclude(level=LeadSet.Level.REP).delete()
+    stale_reps = stale.filter(level=LeadSet.Level.REP)
+    if rep_ids is not None:
+        stale_reps = stale_reps.filter(key__in=list(rep_ids))
+    stale_reps.delete()
+    unions.write(LeadSet.Grain.MONTH, month)
 
 
 def _calls_day_range() -> tuple[dt.date, dt.date] | None:
@@ -119,8 +237,44 @@ def _finish_run(run: KpiRun, started: float, *, rows: int = 0, rep_days: int = 0
     return run
 
 
+def refresh_roll_ups(*, days: Iterable[dt.date], rep_ids: Iterable[int] | None = None) -> None:
+    """Rebuild the team, company and month sets of `days` from their stored rep-day sets (for
+    `rep_ids`' month sets, all reps' if None). The KPI runs do this for the days they rebuild;
+    it is also how rep-day sets written by other means (test data) become consistent."""
+    days = sorted(set(days))
+    with transaction.atomic():
+        _take_lock()
+        for day in days:
+            _roll_up_day(day, {}, complete=False)
+        for month in sorted({month_of(day) for day in days}):
+            _roll_up_month(month, None if rep_ids is None else sorted(set(rep_ids)))
+
+
+def _rebuild_days(first: dt.date, last: dt.date) -> int:
+    """Facts and every set of the days first…last, all reps; month sets are unions kept in memory
+    while the days run in order (the days of `first`'s month before it are read back)."""
+    rows = 0
+    month, months = month_of(first), _Unions()
+    for key, team_key, stages in _stored_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, month, first - dt.timedelta(days=1)):
+        months.add_rep(key, team_key, stages)
+    with connection.cursor() as cursor:
+        day = first
+        while day <= last:
+            if month_of(day) != month:
+                months.write(LeadSet.Grain.MONTH, month)
+                month, months = month_of(day), _Unions()
+            written, sets = _rebuild_day(cursor, day)
+            rows += written
+            _roll_up_day(day, sets, complete=True)
+            for (key, team_key), stages in sets.items():
+                months.add_rep(key, team_key, stages)
+            day += dt.timedelta(days=1)
+    months.write(LeadSet.Grain.MONTH, month)
+    return rows
+
+
 def recompute_full(*, since: dt.date | None = None) -> KpiRun:
-    """Rebuild every fact (or every fact from local day `since`) from the calls table."""
+    """Rebuild every fact and lead set (or those from local day `since`) from the calls table."""
     run = _start_run(KpiRunKind.SINCE if since else KpiRunKind.FULL, since)
     started = time.monotonic()
     rows = 0
@@ -132,18 +286,15 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
             if since:
                 marks = marks.filter(day__gte=since)
                 DailyRepKpi.objects.filter(day__gte=since).delete()
+                LeadSet.objects.filter(grain=LeadSet.Grain.DAY, start__gte=since).delete()
+                LeadSet.objects.filter(grain=LeadSet.Grain.MONTH, start__gte=month_of(since)).delete()
             else:
                 DailyRepKpi.objects.all().delete()
+                LeadSet.objects.all().delete()
             marks.delete()
             span = _calls_day_range()
-            if span:
-                first, last = span
-                first = max(first, since) if since else first
-                with connection.cursor() as cursor:
-                    day = first
-                    while day <= last:
-                        rows += _rebuild_day(cursor, day)
-                        day += dt.timedelta(days=1)
+            if span and (not since or since <= span[1]):
+                rows = _rebuild_days(max(span[0], since) if since else span[0], span[1])
     except Exception as exc:
         _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -151,7 +302,8 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
 
 
 def recompute_incremental() -> KpiRun:
-    """Recompute only the (rep, day) pairs marked dirty by call writes since the last run."""
+    """Recompute only the (rep, day) pairs marked dirty by call writes since the last run, then
+    the team, company and month sets those days belong to."""
     run = _start_run(KpiRunKind.INCREMENTAL, None)
     started = time.monotonic()
     rows = pairs = 0
@@ -166,11 +318,16 @@ def recompute_incremental() -> KpiRun:
             for _, rep_id, day in marks:
                 by_day[day].add(rep_id)
             pairs = sum(len(reps) for reps in by_day.values())
+            by_month: dict[dt.date, set[int]] = defaultdict(set)
             with connection.cursor() as cursor:
                 for day in sorted(by_day):
-                    rows += _rebuild_day(cursor, day, sorted(by_day[day]))
+                    written, sets = _rebuild_day(cursor, day, sorted(by_day[day]))
+                    rows += written
+                    _roll_up_day(day, sets, complete=False)
+                    by_month[month_of(day)] |= by_day[day]
+            for month, rep_ids in sorted(by_month.items()):
+                _roll_up_month(month, sorted(rep_ids))
     except Exception as exc:
         _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
         raise
     return _finish_run(run, started, rows=rows, rep_days=pairs)
-

@@ -25,11 +25,6 @@ from telesales.errors import DomainError
 from telesales.params import bad_query
 
 
-def _total(df: pd.DataFrame) -> Counts:
-    """Sum rows as exact Counts (each row's money is an exact database sum)."""
-    return sum((Counts.from_mapping(r) for r in df[list(selectors.COUNT_FIELDS)].to_dict("records")), Counts())
-
-
 def _fmt_drivers(counts: Counts) -> dict:
     d = decompose(counts)
     return {"drivers": d.as_decimals(), "result": d.result, "identity": d.identity_holds, "counts": counts}
@@ -46,7 +41,7 @@ def team_tables(user: User, team: Team, period: Period) -> dict[str, pd.DataFram
     daily = reports.add_drivers(selectors.team_ranking_frame(team, start=latest, end=latest)) if latest else board.iloc[0:0]
     daily.insert(0, "day", latest)
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="team",
-                                     facts=facts)
+                                     facts=facts, complete=True)
     return {"leaderboard": board, "rag": rag, "daily": daily, "trend": reports.trend(trend_rows)}
 
 
@@ -102,7 +97,7 @@ def team_dashboard(request, team_id: int):
     period = query.cleaned_data["period"]
     tables = team_tables(user, team, period)
     board, trend_df = tables["leaderboard"], tables["trend"]
-    totals = _total(board)
+    totals = selectors.team_counts(team, start=period.start, end=period.end)
     diagnosis = selectors.team_diagnosis(user, team=team, start=period.start, end=period.end)
     capacity = domain.outbound_capacity(
         daily_hours=team.daily_calling_hours, working_days_per_month=team.working_days_per_month,
@@ -201,7 +196,8 @@ def company_dashboard(request):
     period = query.cleaned_data["period"]
     tables = company_tables(user, period)
     teams = tables["teams"]
-    totals = _total(teams)
+    totals = selectors.counts_for(selectors.facts_visible_to(user), start=period.start, end=period.end,
+                                  complete=True)
     context = {
         "period": period, "presets": PRESETS, "total": _fmt_drivers(totals),
         "rows": _rows_with_rag(teams, tables["rag"]),

@@ -14,7 +14,9 @@ from accounts.models import Role, Team, User
 from calls.models import Call, Channel, Disposition
 from coaching import services as coaching_services
 from coaching.models import SampledCall, SamplingPlan
-from kpis.models import DailyRepKpi
+from kpis import services as kpi_services
+from kpis.leadsets import Stages
+from kpis.models import DailyRepKpi, LeadSet
 from leads.models import GradeChange, Lead, LostReason, Pool
 from targets.models import AlertRule, Target
 
@@ -202,9 +204,30 @@ def lead_at(owner, *, created: dt.datetime = T0, path: list[tuple[str, dt.dateti
 
 
 # ---- targets: KPI fact rows, targets and alert rules ------------------------------------------
+_synthetic_leads = iter(range(1_000_000_000, 4_000_000_000, 100_000))
+
+
+def lead_sets_for(facts: list[DailyRepKpi]) -> list[DailyRepKpi]:
+    """Give fact rows written directly (not by the KPI job) lead sets that agree with their
+    customer counts, each fact with customers of its own, then roll them up as the job would:
+    so a test of targets or pages can state a day's counts without logging every call."""
+    for fact in facts:
+        first = next(_synthetic_leads)
+        bounds = [fact.customers_dialled, fact.customers_reached, fact.customers_quoted, fact.customers_sold]
+        stages = Stages.from_leads([first + i for i in range(bounds[0])],
+                                   [1 + sum(i < b for b in bounds[1:]) for i in range(bounds[0])])
+        LeadSet.objects.create(level=LeadSet.Level.REP, key=fact.rep_id, team_key=fact.team_id or 0,
+                               grain=LeadSet.Grain.DAY, start=fact.day, **stages.serialized())
+    kpi_services.refresh_roll_ups(days={fact.day for fact in facts})
+    return facts
+
+
 class DailyRepKpiFactory(factory.django.DjangoModelFactory):
+    """A day's facts for a rep, with matching lead sets (lead_sets_for)."""
+
     class Meta:
         model = DailyRepKpi
+        skip_postgeneration_save = True
 
     rep = None
     team = factory.LazyAttribute(lambda o: o.rep.team)
@@ -217,6 +240,11 @@ class DailyRepKpiFactory(factory.django.DjangoModelFactory):
     premium = Decimal("10000.00")
     margin_amount = Decimal("1500.00")
     talk_seconds = 7200
+
+    @factory.post_generation
+    def lead_sets(obj, create, extracted, **kwargs):
+        if create:
+            lead_sets_for([obj])
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,6 @@ import time_machine
 
 from coaching import services
 from coaching.models import SampledCall
-from kpis.models import DailyRepKpi
 from tests import factories as f
 from tests.factories import CallFactory, LeadFactory, UserFactory
 
@@ -26,9 +25,9 @@ def tied_team(team, manager):
     reps = {name: UserFactory(team=team, full_name=name, password=None, hired_on=DAY - dt.timedelta(days=400))
             for name in ("Zed", "Amy", "Bob", "Cat")}
     for name, sold in (("Zed", 1), ("Amy", 1), ("Bob", 2), ("Cat", 0)):
-        DailyRepKpi.objects.create(rep=reps[name], team=team, day=DAY, customers_dialled=4, customers_reached=2,
-                                   customers_quoted=2, customers_sold=sold, calls_made=4,
-                                   premium=Decimal(500 if sold else 0), margin_amount=Decimal(100 if sold else 0))
+        f.DailyRepKpiFactory(rep=reps[name], team=team, day=DAY, customers_dialled=4, customers_reached=2,
+                             customers_quoted=2, customers_sold=sold, calls_made=4,
+                             premium=Decimal(500 if sold else 0), margin_amount=Decimal(100 if sold else 0))
         CallFactory(lead=LeadFactory(owner=reps[name]), rep=reps[name], started_at=NOW - dt.timedelta(days=2),
                     duration_seconds=120)
     return reps

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Team
 from kpis import services
 from kpis.models import DailyRepKpi
-from tests.factories import LeadFactory, local
+from tests.factories import LeadFactory, lead_sets_for, local
 
 D = dt.date(2025, 3, 3)
 
@@ -112,11 +112,11 @@ def test_team_what_if_benchmarks_against_every_team_in_a_constant_number_of_quer
         api, admin_user, rep, django_assert_max_num_queries):
     # 300 teams, one day of facts each: the first 200 by name average 100 a sale, the last 100 1000.
     teams = Team.objects.bulk_create(Team(name=f"peer {i:03}") for i in range(300))
-    DailyRepKpi.objects.bulk_create(
+    lead_sets_for(DailyRepKpi.objects.bulk_create(
         DailyRepKpi(rep=rep, team=t, day=D + dt.timedelta(days=i), customers_dialled=1, customers_reached=1,
                     customers_quoted=1, customers_sold=1, calls_made=1, premium=100 if i < 200 else 1000,
                     margin_amount=10 if i < 200 else 100)
-        for i, t in enumerate(teams))
+        for i, t in enumerate(teams)))
     body = {"team": teams[0].id, "from": D.isoformat(), "to": (D + dt.timedelta(days=299)).isoformat()}
     with django_assert_max_num_queries(12):
         res = api.as_user(admin_user).post("/api/v1/kpis/what-if/", body, format="json")
