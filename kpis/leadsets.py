@@ -67,6 +67,21 @@ class Stages:
         return {COUNT_OF[stage]: len(getattr(self, stage)) for stage in STAGES}
 
 
+def sets_by_subject(rows: list[tuple]) -> dict[tuple[int, int], Stages]:
+    """Group (rep, team, lead, stage) rows (kpis.sql.lead_stages_sql) into each (rep, team)'s
+    Stages (vectorised: one sort)."""
+    if not rows:
+        return {}
+    data = np.array(rows, dtype=np.int64)
+    data = data[np.lexsort((data[:, 1], data[:, 0]))]
+    subjects = data[:, :2]
+    edges = np.flatnonzero(np.any(subjects[1:] != subjects[:-1], axis=1)) + 1
+    return {
+        (int(part[0, 0]), int(part[0, 1])): Stages.from_leads(part[:, 2], part[:, 3])
+        for part in np.split(data, edges)
+    }
+
+
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 

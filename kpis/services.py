@@ -24,75 +24,18 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-import numpy as np
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from calls.models import Call, DirtyRepDay
-from kpis.leadsets import Stages, month_of, next_month
+from kpis.leadsets import Stages, month_of, next_month, sets_by_subject
 from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind, LeadSet
+from kpis.sql import insert_facts_sql, lead_stages_sql, ts
 from telesales.days import day_bounds, local_day
 
 LOCK_NAME = "recompute"
 REP_CHUNK = 500
-
-# Funnel is monotone per call: sold ⇒ quoted ⇒ reached ⇒ dialled (see kpis/domain.py).
-_SOLD = "d.sold"
-_QUOTED = "(d.quoted OR d.sold)"
-_REACHED = "(d.reached OR d.quoted OR d.sold)"
-_DIALLED = "(d.attempted OR d.reached OR d.quoted OR d.sold)"
-
-# A call's stage (1 dialled … 4 sold, 0 not an attempt); a lead's stage for a span is the highest.
-_STAGE = "CASE WHEN d.sold THEN 4 WHEN d.quoted THEN 3 WHEN d.reached THEN 2 WHEN d.attempted THEN 1 ELSE 0 END"
-
-_FACT_COLUMNS = (
-    "rep_id, team_id, day, calls_made, customers_dialled, customers_reached, customers_quoted, customers_sold, "
-    "premium, margin_amount, talk_seconds"
-)
-
-
-def _ts(value: dt.datetime):
-    """A datetime parameter as the backend stores it (naive UTC text on SQLite)."""
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _insert_facts_sql(where_sql: str) -> str:
-    """One INSERT … SELECT of the facts of one local day (the day is a parameter, so no time-zone
-    maths runs per row): distinct customers per funnel stage, calls, money and talk per rep."""
-    user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
-    return f"""
-        INSERT INTO {DailyRepKpi._meta.db_table} ({_FACT_COLUMNS})
-        SELECT c.rep_id, u.team_id, %s,
-               SUM(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END),
-               COUNT(DISTINCT CASE WHEN {_DIALLED} THEN c.lead_id END),
-               COUNT(DISTINCT CASE WHEN {_REACHED} THEN c.lead_id END),
-               COUNT(DISTINCT CASE WHEN {_QUOTED} THEN c.lead_id END),
-               COUNT(DISTINCT CASE WHEN {_SOLD} THEN c.lead_id END),
-               SUM(CASE WHEN {_SOLD} THEN COALESCE(c.premium, 0) ELSE 0 END),
-               SUM(CASE WHEN {_SOLD} THEN ROUND(COALESCE(c.premium, 0) * COALESCE(c.margin_rate, 0), 2) ELSE 0 END),
-               SUM(c.duration_seconds)
-        FROM calls_call c
-        JOIN calls_disposition d ON d.id = c.disposition_id
-        JOIN {user_table} u ON u.id = c.rep_id
-        WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
-        GROUP BY c.rep_id, u.team_id
-    """
-
-
-def _lead_stages_sql(where_sql: str) -> str:
-    """Each lead's highest stage per rep on one local day (bounds are parameters, as above)."""
-    user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
-    return f"""
-        SELECT c.rep_id, COALESCE(u.team_id, 0), c.lead_id, MAX({_STAGE})
-        FROM calls_call c
-        JOIN calls_disposition d ON d.id = c.disposition_id
-        JOIN {user_table} u ON u.id = c.rep_id
-        WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
-        GROUP BY c.rep_id, u.team_id, c.lead_id
-        HAVING MAX({_STAGE}) > 0
-    """
-
 
 def _take_lock() -> None:
     """Serialize runs: the row update blocks a second run until this transaction ends."""
@@ -111,7 +54,7 @@ def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> tupl
     """Recompute the facts and rep-day lead sets of one local day, for all reps or only
     `rep_ids` (after deleting theirs). Returns the fact rows written and the new rep-day sets."""
     start, end = day_bounds(day)
-    params = [connection.ops.adapt_datefield_value(day), _ts(start), _ts(end)]
+    params = [connection.ops.adapt_datefield_value(day), ts(start), ts(end)]
     chunks = [None] if rep_ids is None else [rep_ids[i : i + REP_CHUNK] for i in range(0, len(rep_ids), REP_CHUNK)]
     written, sets = 0, {}
     for chunk in chunks:
@@ -123,26 +66,12 @@ def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> tupl
             where, extra = f"AND c.rep_id IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
         facts.delete()
         old_sets.delete()
-        cursor.execute(_insert_facts_sql(where), [*params, *extra])
+        cursor.execute(insert_facts_sql(where), [*params, *extra])
         written += max(cursor.rowcount, 0)
-        cursor.execute(_lead_stages_sql(where), [*params[1:], *extra])
-        sets.update(_rep_sets(cursor.fetchall()))
+        cursor.execute(lead_stages_sql(where), [*params[1:], *extra])
+        sets.update(sets_by_subject(cursor.fetchall()))
     _write_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, day, sets)
     return written, sets
-
-
-def _rep_sets(rows: list[tuple]) -> RepSets:
-    """Group (rep, team, lead, stage) rows into each rep's Stages (vectorised: one sort)."""
-    if not rows:
-        return {}
-    data = np.array(rows, dtype=np.int64)
-    data = data[np.lexsort((data[:, 1], data[:, 0]))]
-    subjects = data[:, :2]
-    edges = np.flatnonzero(np.any(subjects[1:] != subjects[:-1], axis=1)) + 1
-    return {
-        (int(part[0, 0]), int(part[0, 1])): Stages.from_leads(part[:, 2], part[:, 3])
-        for part in np.split(data, edges)
-    }
 
 
 def _write_sets(level: str, grain: str, start: dt.date, sets: dict[tuple[int, int], Stages]) -> None:

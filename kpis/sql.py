@@ -1,0 +1,72 @@
+"""The KPI definitions in SQL, one place for the nightly job (kpis/services.py) and the live
+numbers of today (kpis/selectors.py): which calls count at which funnel stage, and the per-rep
+facts of one local day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from kpis.models import DailyRepKpi
+
+# Funnel is monotone per call: sold ⇒ quoted ⇒ reached ⇒ dialled (see kpis/domain.py).
+_SOLD = "d.sold"
+_QUOTED = "(d.quoted OR d.sold)"
+_REACHED = "(d.reached OR d.quoted OR d.sold)"
+_DIALLED = "(d.attempted OR d.reached OR d.quoted OR d.sold)"
+
+# A call's stage (1 dialled … 4 sold, 0 not an attempt); a lead's stage for a span is the highest.
+_STAGE = "CASE WHEN d.sold THEN 4 WHEN d.quoted THEN 3 WHEN d.reached THEN 2 WHEN d.attempted THEN 1 ELSE 0 END"
+
+FACT_COLUMNS = (
+    "rep_id, team_id, day, calls_made, customers_dialled, customers_reached, customers_quoted, customers_sold, "
+    "premium, margin_amount, talk_seconds"
+)
+
+
+def ts(value: dt.datetime):
+    """A datetime parameter as the backend stores it (naive UTC text on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def insert_facts_sql(where_sql: str) -> str:
+    """One INSERT … SELECT of the facts of one local day (facts_select_sql)."""
+    return f"INSERT INTO {DailyRepKpi._meta.db_table} ({FACT_COLUMNS}) {facts_select_sql(where_sql)}"
+
+
+def facts_select_sql(where_sql: str) -> str:
+    """The facts of one local day per rep: calls, distinct customers per funnel stage, money and
+    talk. Parameters: the day, then its bounds as `ts` values (no time-zone maths runs per row),
+    then those of `where_sql` (an `AND …` on `c`, the calls)."""
+    user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
+    return f"""
+        SELECT c.rep_id, u.team_id, %s,
+               SUM(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END),
+               COUNT(DISTINCT CASE WHEN {_DIALLED} THEN c.lead_id END),
+               COUNT(DISTINCT CASE WHEN {_REACHED} THEN c.lead_id END),
+               COUNT(DISTINCT CASE WHEN {_QUOTED} THEN c.lead_id END),
+               COUNT(DISTINCT CASE WHEN {_SOLD} THEN c.lead_id END),
+               SUM(CASE WHEN {_SOLD} THEN COALESCE(c.premium, 0) ELSE 0 END),
+               SUM(CASE WHEN {_SOLD} THEN ROUND(COALESCE(c.premium, 0) * COALESCE(c.margin_rate, 0), 2) ELSE 0 END),
+               SUM(c.duration_seconds)
+        FROM calls_call c
+        JOIN calls_disposition d ON d.id = c.disposition_id
+        JOIN {user_table} u ON u.id = c.rep_id
+        WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
+        GROUP BY c.rep_id, u.team_id
+    """
+
+
+def lead_stages_sql(where_sql: str) -> str:
+    """Each lead's highest stage per rep on one local day (bounds are parameters, as above)."""
+    user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
+    return f"""
+        SELECT c.rep_id, COALESCE(u.team_id, 0), c.lead_id, MAX({_STAGE})
+        FROM calls_call c
+        JOIN calls_disposition d ON d.id = c.disposition_id
+        JOIN {user_table} u ON u.id = c.rep_id
+        WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
+        GROUP BY c.rep_id, u.team_id, c.lead_id
+        HAVING MAX({_STAGE}) > 0
+    """
