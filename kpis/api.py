@@ -32,21 +32,24 @@ def _with_from(serializer_class, field):
 
 
 class PeriodQuerySerializer(serializers.Serializer):
-    to = DateField(required=False, help_text="last local day (default: today)")
+    """A period of any length between the supported dates. A missing end is today and a missing
+    start 29 days before the end; the answer lists which were filled in (`defaulted`)."""
+
+    to = DateField(required=False, help_text="last local day (default: today; the answer says so in `defaulted`)")
 
     def validate(self, attrs):
         end = attrs.get("to") or timezone.localdate()
         start = attrs.get("from") or end - dt.timedelta(days=29)
         if start > end:
-            raise serializers.ValidationError({"from": "`from` must be on or before `to`."})
-        if (end - start).days > selectors.MAX_DAYS:
-            raise serializers.ValidationError({"from": f"At most {selectors.MAX_DAYS} days per request."})
+            raise serializers.ValidationError({"from": f"`from` ({start}) must be on or before `to` ({end})."})
         attrs["start"], attrs["end"] = start, end
+        attrs["defaulted"] = [name for name in ("from", "to") if attrs.get(name) is None]
         return attrs
 
 
 _with_from(PeriodQuerySerializer,
-           DateField(required=False, help_text="first local day (default: 29 days before `to`)"))
+           DateField(required=False, help_text="first local day (default: 29 days before `to`; the answer says so "
+                                               "in `defaulted`)"))
 
 
 class KpiQuerySerializer(PeriodQuerySerializer, QueryParams):
@@ -57,14 +60,18 @@ class KpiQuerySerializer(PeriodQuerySerializer, QueryParams):
 
 
 class CountsSerializer(serializers.Serializer):
-    calls_made = serializers.IntegerField()
+    calls_made = serializers.IntegerField(help_text="every attempt")
+    calls_reached = serializers.IntegerField(help_text="calls that reached the customer")
     customers_dialled = serializers.IntegerField()
     customers_reached = serializers.IntegerField()
     customers_quoted = serializers.IntegerField()
     customers_sold = serializers.IntegerField()
     premium = serializers.DecimalField(max_digits=18, decimal_places=2)
     margin_amount = serializers.DecimalField(max_digits=18, decimal_places=2)
-    talk_seconds = serializers.IntegerField()
+    talk_seconds = serializers.IntegerField(help_text="total talk time of every call")
+    talk_seconds_per_reached_customer = serializers.DecimalField(
+        max_digits=14, decimal_places=1, allow_null=True,
+        help_text="talk_seconds / customers_reached; null if no customer was reached")
 
 
 class DriversSerializer(serializers.Serializer):
@@ -91,28 +98,45 @@ class KpiRowSerializer(serializers.Serializer):
     decomposition = DecompositionSerializer()
 
 
+class KpiTotalSerializer(serializers.Serializer):
+    counts = CountsSerializer()
+    drivers = DriversSerializer()
+    decomposition = DecompositionSerializer()
+
+
 class KpiReportSerializer(serializers.Serializer):
     scope = serializers.CharField()
     grain = serializers.CharField()
-    to = serializers.DateField()
+    to = serializers.DateField(help_text="last day of this answer (before the asked `to` when `next` is set)")
+    defaulted = serializers.ListField(child=serializers.CharField(),
+                                      help_text="the period bounds not given and filled in (from, to)")
+    as_of = serializers.DateTimeField(allow_null=True,
+                                      help_text="the facts include every call logged before this time (the start "
+                                                "of the last successful KPI run); null if it never ran")
+    next = serializers.CharField(allow_null=True, help_text=f"the rest of the period, at most {selectors.MAX_PERIODS} "
+                                                             "periods of the grain per answer")
     truncated = serializers.BooleanField(help_text=f"true if more than {MAX_ROWS} rows matched")
+    totals = KpiTotalSerializer(help_text="the whole answer's period and rows as one subject: customers counted "
+                                          "once even when several rows share them")
     results = KpiRowSerializer(many=True)
 
 
 _with_from(KpiReportSerializer, serializers.DateField())
 
 
-def kpi_row(period, key, name, counts: Counts) -> dict:
+def kpi_numbers(counts: Counts) -> dict:
     d = decompose(counts)
+    talk = _dec(domain.talk_per_reached_customer(counts), 1)
     return {
-        "period": period,
-        "id": key,
-        "name": name,
-        "counts": {f: getattr(counts, f) for f in selectors.COUNT_FIELDS},
+        "counts": {**{f: getattr(counts, f) for f in selectors.COUNT_FIELDS}, "talk_seconds_per_reached_customer": talk},
         "drivers": d.as_decimals(),
         "decomposition": {"product_of_drivers": d.result, "measured_margin": counts.margin_amount,
                           "identity_holds": d.identity_holds},
     }
+
+
+def kpi_row(period, key, name, counts: Counts) -> dict:
+    return {"period": period, "id": key, "name": name, **kpi_numbers(counts)}
 
 
 class KpiListView(APIView):
@@ -121,16 +145,28 @@ class KpiListView(APIView):
     @extend_schema(parameters=[KpiQuerySerializer], responses={200: KpiReportSerializer})
     def get(self, request):
         q = parse_query(request, KpiQuerySerializer)
-        df = selectors.kpi_frame(
-            request.user, start=q["start"], end=q["end"], grain=q["grain"], by=q["scope"],
-            rep_ids=[q["rep"]] if "rep" in q else None, team_ids=[q["team"]] if "team" in q else None,
-        )
+        end, rest = selectors.period_page(q["start"], q["end"], q["grain"])
+        filters = {"rep_ids": [q["rep"]] if "rep" in q else None, "team_ids": [q["team"]] if "team" in q else None}
+        df = selectors.kpi_frame(request.user, start=q["start"], end=end, grain=q["grain"], by=q["scope"], **filters)
+        total = selectors.kpi_frame(request.user, start=q["start"], end=end, by="company", **filters)
         records = df.to_dict("records")
         rows = [kpi_row(r["period"], None if r["key"] is None else int(r["key"]), r["label"], Counts.from_mapping(r))
                 for r in records[:MAX_ROWS]]
-        body = {"scope": q["scope"], "grain": q["grain"], "from": q["start"], "to": q["end"],
-                "truncated": len(records) > MAX_ROWS, "results": rows}
+        body = {"scope": q["scope"], "grain": q["grain"], "from": q["start"], "to": end, "defaulted": q["defaulted"],
+                "as_of": selectors.facts_as_of(), "next": _next_page(request, rest, q["end"]),
+                "truncated": len(records) > MAX_ROWS,
+                "totals": kpi_numbers(Counts.from_mapping(total.iloc[0]) if len(total) else Counts()),
+                "results": rows}
         return Response(KpiReportSerializer(body).data)
+
+
+def _next_page(request, rest: dt.date | None, end: dt.date) -> str | None:
+    """The same query for the periods after this answer's."""
+    if rest is None:
+        return None
+    query = request.GET.copy()
+    query["from"], query["to"] = rest.isoformat(), end.isoformat()
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 # ---- diagnosis --------------------------------------------------------------------------------

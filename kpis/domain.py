@@ -7,11 +7,11 @@
                   × average premium        (客均保费)    = premium           / customers sold
                   × average margin rate    (平均利润率)  = margin amount     / premium
 
-Counting rules (applied by the KPI job, kpis/services.py, and relied upon here):
-- Customers are DISTINCT leads per rep per local calendar day ("customer-days"); a period sums
-  the daily facts, so a customer worked on three different days counts three times. Calling the
-  same customer five times in a day counts once in every rate (calls_made counts all five).
-- The funnel is monotone per customer-day: sold implies quoted, quoted implies reached, reached
+Counting rules (applied by the KPI job, kpis/services.py and kpis/sql.py, and relied upon here):
+- Customers are DISTINCT leads over the whole period and subject: a customer called on five days
+  of a month, or by two reps of a team, is one outbound customer of that month and that team
+  (kpis/leadsets.py). Calls, premium, margin and talk time add up; the customer counts do not.
+- The funnel is monotone per customer over any period: sold implies quoted, quoted implies reached, reached
   implies dialled. A sale logged without a prior quote therefore counts as quoted too, so every
   rate stays within 0..1 and the product telescopes.
 - Premium and margin come from calls whose disposition is flagged `sold`; margin of a call is
@@ -72,7 +72,8 @@ DRIVER_LABELS = {
 
 @dataclass(frozen=True)
 class Counts:
-    """Summed daily facts for any rep/team/company and period."""
+    """A subject's counts over a period: calls, money and talk summed, customers distinct. Two
+    Counts add (`+`) only when their customers are different people (disjoint subjects)."""
 
     customers_dialled: int = 0
     customers_reached: int = 0
@@ -82,6 +83,7 @@ class Counts:
     margin_amount: Decimal = Decimal("0")
     calls_made: int = 0
     talk_seconds: int = 0
+    calls_reached: int = 0
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(Counts)})
@@ -107,6 +109,11 @@ def _ratio(numerator, denominator) -> Fraction | None:
     if not denominator:
         return None
     return Fraction(Decimal(numerator)) / Fraction(Decimal(denominator))
+
+
+def talk_per_reached_customer(counts: Counts) -> Fraction | None:
+    """Mean talk time (seconds, all calls) per distinct customer reached; None if none was."""
+    return _ratio(counts.talk_seconds, counts.customers_reached)
 
 
 @dataclass(frozen=True)

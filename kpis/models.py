@@ -13,6 +13,7 @@ class DailyRepKpi(models.Model):
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
     day = models.DateField()
     calls_made = models.PositiveIntegerField(default=0)
+    calls_reached = models.PositiveIntegerField(default=0, help_text="calls that reached the customer")
     customers_dialled = models.PositiveIntegerField(default=0)
     customers_reached = models.PositiveIntegerField(default=0)
     customers_quoted = models.PositiveIntegerField(default=0)

@@ -28,13 +28,14 @@ from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners
 from kpis.models import DailyRepKpi, KpiRun, LeadSet
 from telesales.errors import DomainError, NotFound
 
-COUNT_FIELDS = ("calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
+COUNT_FIELDS = ("calls_made", "calls_reached", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
                 "premium", "margin_amount", "talk_seconds")
 DISTINCT_FIELDS = tuple(COUNT_OF.values())  # distinct over the whole period: from lead sets
 SUM_FIELDS = tuple(f for f in COUNT_FIELDS if f not in DISTINCT_FIELDS)  # add up over days
 GRAINS = ("day", "week", "month", "quarter", "total")
 SCOPES = ("rep", "team", "company")
-MAX_DAYS = 800
+MAX_DAYS = 800  # a page's period (its charts draw every day); the API pages by grain instead
+MAX_PERIODS = 366  # periods of the grain in one API answer
 
 
 def rolling_12_months(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -98,6 +99,37 @@ def _period_span(period: dt.date | None, grain: str, start: dt.date, end: dt.dat
         "quarter": lambda p: next_month(next_month(next_month(p))) - dt.timedelta(days=1),
     }[grain](period)
     return max(period, start), min(last, end)
+
+
+def period_page(start: dt.date, end: dt.date, grain: str) -> tuple[dt.date, dt.date | None]:
+    """The last day of an answer that starts at `start` and holds at most MAX_PERIODS periods of
+    the grain, and the first day of the rest (None when the answer reaches `end`)."""
+    if grain == "total":
+        return end, None
+    period, count = start, 0
+    while period <= end:
+        count += 1
+        last = _period_span(_period_start(period, grain), grain, start, end)[1]
+        if count == MAX_PERIODS and last < end:
+            return last, last + dt.timedelta(days=1)
+        period = last + dt.timedelta(days=1)
+    return end, None
+
+
+def _period_start(day: dt.date, grain: str) -> dt.date:
+    return {
+        "day": day,
+        "week": day - dt.timedelta(days=day.weekday()),
+        "month": day.replace(day=1),
+        "quarter": day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1),
+    }[grain]
+
+
+def facts_as_of() -> dt.datetime | None:
+    """The facts include every call logged before this moment: the start of the latest
+    successful KPI run (a call logged during a run is marked dirty for the next one)."""
+    run = KpiRun.objects.filter(finished_at__isnull=False, error="").order_by("-started_at").first()
+    return run.started_at if run else None
 
 
 def distinct_customers(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start: dt.date, end: dt.date,

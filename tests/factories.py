@@ -134,7 +134,7 @@ def api_token_for(user: User, *, actor: User | None = None, name: str | None = N
 
 
 # ---- kpis ------------------------------------------------------------------------------------
-FACT_FIELDS = ["rep_id", "team_id", "day", "calls_made", "customers_dialled", "customers_reached", "customers_quoted",
+FACT_FIELDS = ["rep_id", "team_id", "day", "calls_made", "calls_reached", "customers_dialled", "customers_reached", "customers_quoted",
                "customers_sold", "premium", "margin_amount", "talk_seconds"]
 
 

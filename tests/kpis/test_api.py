@@ -55,8 +55,9 @@ def test_company_scope_for_admin_sums_all_teams(api, admin_user, team_with_facts
 
 
 @pytest.mark.parametrize("params", [{"grain": "year"}, {"from": "2025-03-10", "to": "2025-03-01"},
-                                    {"from": "2020-01-01", "to": "2025-01-01"}, {"rep": "abc"},
-                                    {"to": "0001-01-01"}])
+                                    {"from": "1999-12-31", "to": "2025-01-01"}, {"rep": "abc"},
+                                    {"to": "0001-01-01"}, {"from": "2025-01-01", "to": "2101-01-01"},
+                                    {"segment": "no-such-cut"}])
 def test_bad_query_answers_400_with_a_message(api, manager, params):
     res = api.as_user(manager).get("/api/v1/kpis/", params)
     assert res.status_code == 400

@@ -217,3 +217,39 @@ def test_the_funnel_is_monotone_and_the_drivers_multiply_to_the_margin(team, oth
                 assert counts.is_consistent
                 assert decompose(counts).result == counts.margin_amount
         transaction.set_rollback(True)
+
+
+# ---- the API for long periods and totals -----------------------------------------------------------
+def test_totals_count_a_customer_of_two_reps_once_and_give_talk_per_reached_customer(story, api):
+    res = api.as_user(AdminFactory()).get("/api/v1/kpis/", {"scope": "rep", "team": story["team"].id,
+                                                           "from": "2025-01-01", "to": "2025-03-31"})
+    body = res.json()
+    assert sum(r["counts"]["customers_dialled"] for r in body["results"]) == 4  # A: L1, L2; B: L1, L3
+    totals = body["totals"]["counts"]
+    assert (totals["customers_dialled"], totals["customers_reached"], totals["customers_sold"]) == (3, 2, 1)
+    assert totals["calls_made"] == 8 and totals["calls_reached"] == 4  # reached, quoted, sold by A; B's reach of L3
+    assert totals["talk_seconds"] == 8 * 60
+    assert Decimal(totals["talk_seconds_per_reached_customer"]) == Decimal("240.0")
+    assert body["totals"]["decomposition"]["identity_holds"] is True
+
+
+def test_any_period_length_is_answered_and_long_grains_are_paged(story, api):
+    user = AdminFactory()
+    years = api.as_user(user).get("/api/v1/kpis/", {"scope": "company", "from": "2015-01-01", "to": "2025-12-31"})
+    assert years.status_code == 200 and years.json()["next"] is None
+    assert years.json()["results"][0]["counts"]["customers_dialled"] == 4
+    daily = api.as_user(user).get("/api/v1/kpis/", {"scope": "company", "grain": "day", "from": "2024-01-01",
+                                                   "to": "2025-12-31"}).json()
+    assert daily["to"] == "2024-12-31" and daily["next"].endswith("from=2025-01-01&to=2025-12-31")
+    rest = api.as_user(user).get(daily["next"]).json()
+    assert rest["next"] is None
+    assert sum(r["counts"]["calls_made"] for r in rest["results"]) == 10
+
+
+def test_the_answer_says_which_bounds_were_defaulted_and_as_of_when(story, api):
+    body = api.as_user(AdminFactory()).get("/api/v1/kpis/", {"scope": "company", "from": "2025-01-01"}).json()
+    assert body["defaulted"] == ["to"]
+    assert body["as_of"] is not None
+    services.recompute_incremental()
+    later = api.as_user(AdminFactory()).get("/api/v1/kpis/", {"scope": "company"}).json()
+    assert later["defaulted"] == ["from", "to"] and later["as_of"] > body["as_of"]
