@@ -62,6 +62,7 @@ class KpiQuerySerializer(PeriodQuerySerializer, QueryParams):
 class CountsSerializer(serializers.Serializer):
     calls_made = serializers.IntegerField(help_text="every attempt")
     calls_reached = serializers.IntegerField(help_text="calls that reached the customer")
+    policies_sold = serializers.IntegerField(help_text="sales; a customer who bought twice counts twice")
     customers_dialled = serializers.IntegerField()
     customers_reached = serializers.IntegerField()
     customers_quoted = serializers.IntegerField()

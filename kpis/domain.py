@@ -84,6 +84,7 @@ class Counts:
     calls_made: int = 0
     talk_seconds: int = 0
     calls_reached: int = 0
+    policies_sold: int = 0
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(Counts)})

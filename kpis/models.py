@@ -14,6 +14,7 @@ class DailyRepKpi(models.Model):
     day = models.DateField()
     calls_made = models.PositiveIntegerField(default=0)
     calls_reached = models.PositiveIntegerField(default=0, help_text="calls that reached the customer")
+    policies_sold = models.PositiveIntegerField(default=0, help_text="sales (calls flagged sold): a customer may buy twice")
     customers_dialled = models.PositiveIntegerField(default=0)
     customers_reached = models.PositiveIntegerField(default=0)
     customers_quoted = models.PositiveIntegerField(default=0)

@@ -28,7 +28,7 @@ from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners
 from kpis.models import DailyRepKpi, KpiRun, LeadSet
 from telesales.errors import DomainError, NotFound
 
-COUNT_FIELDS = ("calls_made", "calls_reached", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
+COUNT_FIELDS = ("calls_made", "calls_reached", "policies_sold", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
                 "premium", "margin_amount", "talk_seconds")
 DISTINCT_FIELDS = tuple(COUNT_OF.values())  # distinct over the whole period: from lead sets
 SUM_FIELDS = tuple(f for f in COUNT_FIELDS if f not in DISTINCT_FIELDS)  # add up over days

@@ -20,7 +20,7 @@ _DIALLED = "(d.attempted OR d.reached OR d.quoted OR d.sold)"
 _STAGE = "CASE WHEN d.sold THEN 4 WHEN d.quoted THEN 3 WHEN d.reached THEN 2 WHEN d.attempted THEN 1 ELSE 0 END"
 
 FACT_COLUMNS = (
-    "rep_id, team_id, day, calls_made, calls_reached, customers_dialled, customers_reached, customers_quoted, customers_sold, "
+    "rep_id, team_id, day, calls_made, calls_reached, policies_sold, customers_dialled, customers_reached, customers_quoted, customers_sold, "
     "premium, margin_amount, talk_seconds"
 )
 
@@ -36,8 +36,8 @@ def insert_facts_sql(where_sql: str) -> str:
 
 
 def facts_select_sql(where_sql: str) -> str:
-    """The facts of one local day per rep: calls (all attempts, and those that reached the
-    customer), distinct customers per funnel stage, money and
+    """The facts of one local day per rep: calls (all attempts, those that reached the customer,
+    those that sold a policy), distinct customers per funnel stage, money and
     talk. Parameters: the day, then its bounds as `ts` values (no time-zone maths runs per row),
     then those of `where_sql` (an `AND …` on `c`, the calls)."""
     user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
@@ -45,6 +45,7 @@ def facts_select_sql(where_sql: str) -> str:
         SELECT c.rep_id, u.team_id, %s,
                SUM(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END),
                SUM(CASE WHEN {_REACHED} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {_SOLD} THEN 1 ELSE 0 END),
                COUNT(DISTINCT CASE WHEN {_DIALLED} THEN c.lead_id END),
                COUNT(DISTINCT CASE WHEN {_REACHED} THEN c.lead_id END),
                COUNT(DISTINCT CASE WHEN {_QUOTED} THEN c.lead_id END),

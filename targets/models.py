@@ -22,12 +22,12 @@ class Metric(models.TextChoices):
 
 
 MONEY_METRICS = {Metric.PREMIUM, Metric.MARGIN}
-# The KPI fact column each metric sums. "New customers" are customers signed (customers_sold):
-# the facts count distinct customers sold per day.
+# The KPI count each metric reads. Policies are sales (one customer may buy two); "new customers"
+# are distinct customers signed over the target's period (customers_sold, from the lead sets).
 METRIC_FACT = {
     Metric.PREMIUM: "premium",
     Metric.MARGIN: "margin_amount",
-    Metric.POLICIES_SOLD: "customers_sold",
+    Metric.POLICIES_SOLD: "policies_sold",
     Metric.CALLS: "calls_made",
     Metric.CUSTOMERS_REACHED: "customers_reached",
     Metric.CUSTOMERS_DIALLED: "customers_dialled",

@@ -6,7 +6,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.access import (
@@ -19,6 +18,7 @@ from accounts.access import (
     sees_everything,
 )
 from accounts.models import User
+from kpis import selectors as kpi_selectors
 from kpis.models import DailyRepKpi
 from targets import domain
 from targets.models import METRIC_FACT, Alert, Holiday, OwnerKind, PeriodKind, Target
@@ -27,6 +27,8 @@ from telesales.errors import NotFound
 FACT_FIELDS = [
     "calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold", "premium", "margin_amount",
 ]
+# Distinct over the target's period (the KPI engine's lead sets), never a sum of daily counts.
+CUSTOMER_FIELDS = frozenset(kpi_selectors.DISTINCT_FIELDS)
 
 
 # ---- visibility ------------------------------------------------------------------------------
@@ -118,10 +120,26 @@ def _owner_filter(target: Target) -> Q:
     return Q()
 
 
-def facts_for(owner: Q, start: dt.date, end: dt.date) -> dict[str, Decimal]:
-    """Sums of the KPI facts for an owner over [start, end] (one query)."""
-    row = DailyRepKpi.objects.filter(owner, day__range=(start, end)).aggregate(**{f: Sum(f) for f in FACT_FIELDS})
-    return {f: Decimal(row[f] or 0) for f in FACT_FIELDS}
+def _kpi_rows(kind: str, ids: list[int] | None, start: dt.date, end: dt.date, grain: str = "total") -> list[dict]:
+    """The KPI engine's rows for owners of a kind (rep or team ids; the company), keyed by
+    owner id (None for the company): calls and money summed, customers distinct."""
+    facts = DailyRepKpi.objects.all()
+    if kind == OwnerKind.REP:
+        return kpi_selectors.aggregate_facts(facts, start=start, end=end, grain=grain, by="rep", rep_ids=ids)
+    if kind == OwnerKind.TEAM:
+        return kpi_selectors.aggregate_facts(facts, start=start, end=end, grain=grain, by="team", team_ids=ids,
+                                             complete=True)
+    return kpi_selectors.aggregate_facts(facts, start=start, end=end, grain=grain, by="company", complete=True)
+
+
+def facts_for(kind: str, owner_id: int | None, start: dt.date, end: dt.date) -> dict[str, Decimal]:
+    """The KPI counts of one owner over [start, end]."""
+    rows = _kpi_rows(kind, None if owner_id is None else [owner_id], start, end)
+    return {f: Decimal(rows[0][f] if rows else 0) for f in FACT_FIELDS}
+
+
+def _owner_id(target: Target) -> int | None:
+    return {OwnerKind.REP: target.rep_id, OwnerKind.TEAM: target.team_id}.get(target.owner_kind)
 
 
 def actual_for(target: Target, *, until: dt.date | None = None) -> Decimal:
@@ -129,8 +147,27 @@ def actual_for(target: Target, *, until: dt.date | None = None) -> Decimal:
     if end < target.start:
         return Decimal(0)
     field = METRIC_FACT[target.metric]
+    if field in CUSTOMER_FIELDS:
+        return facts_for(target.owner_kind, _owner_id(target), target.start, end)[field]
     total = DailyRepKpi.objects.filter(_owner_filter(target), day__range=(target.start, end)).aggregate(s=Sum(field))["s"]
     return Decimal(total or 0)
+
+
+def _customer_actuals(targets: list[Target], *, until: dt.date) -> dict[int, Decimal]:
+    """Distinct customers for targets of one metric: one KPI read per (owner kind, period)."""
+    out: dict[int, Decimal] = {}
+    periods: dict[tuple[str, dt.date, dt.date], list[Target]] = defaultdict(list)
+    for t in targets:
+        if min(t.end, until) >= t.start:
+            periods[(t.owner_kind, t.start, min(t.end, until))].append(t)
+        else:
+            out[t.pk] = Decimal(0)
+    for (kind, start, end), group in periods.items():
+        ids = None if kind == OwnerKind.COMPANY else sorted({_owner_id(t) for t in group})
+        field = METRIC_FACT[group[0].metric]
+        values = {row["key"]: Decimal(row[field]) for row in _kpi_rows(kind, ids, start, end)}
+        out.update({t.pk: values.get(_owner_id(t), Decimal(0)) for t in group})
+    return out
 
 
 def actuals_for_many(targets: list[Target], *, until: dt.date) -> dict[int, Decimal]:
@@ -141,6 +178,9 @@ def actuals_for_many(targets: list[Target], *, until: dt.date) -> dict[int, Deci
         groups[(t.owner_kind, t.metric)].append(t)
     for (kind, metric), group in groups.items():
         field = METRIC_FACT[metric]
+        if field in CUSTOMER_FIELDS:
+            out.update(_customer_actuals(group, until=until))
+            continue
         lo = min(t.start for t in group)
         hi = min(max(t.end for t in group), until)
         if hi < lo:
@@ -170,6 +210,13 @@ def daily_actuals(targets: list[Target], *, start: dt.date, end: dt.date) -> dic
         groups[(t.owner_kind, t.metric)].append(t)
     for (kind, metric), group in groups.items():
         field = METRIC_FACT[metric]
+        if field in CUSTOMER_FIELDS:  # a day's distinct customers (a team's counted once across reps)
+            ids = None if kind == OwnerKind.COMPANY else sorted({_owner_id(t) for t in group})
+            by_owner = defaultdict(dict)
+            for row in _kpi_rows(kind, ids, start, end, grain="day"):
+                by_owner[row["key"]][row["period"]] = Decimal(row[field])
+            out.update({t.pk: by_owner.get(_owner_id(t), {}) for t in group})
+            continue
         key = {"rep": "rep_id", "team": "team_id"}.get(kind)
         qs = DailyRepKpi.objects.filter(day__range=(start, end))
         if key:
@@ -189,13 +236,13 @@ def driver_rates_for(target: Target, *, as_of: dt.date, lookback_days: int = 90)
     """Current driver rates for a target's owner (last 90 days); a rep without enough history
     borrows the team's rates. Computed locally from the facts (ratios of sums)."""
     start = as_of - dt.timedelta(days=lookback_days)
-    sums = facts_for(_owner_filter(target), start, as_of)
+    sums = facts_for(target.owner_kind, _owner_id(target), start, as_of)
     source = "own"
     if sums["customers_sold"] < 3 and target.owner_kind == OwnerKind.REP and target.team_id:
-        sums = facts_for(Q(team_id=target.team_id), start, as_of)
+        sums = facts_for(OwnerKind.TEAM, target.team_id, start, as_of)
         source = "team"
     if sums["customers_sold"] < 3 and target.owner_kind != OwnerKind.COMPANY:
-        sums = facts_for(Q(), start, as_of)
+        sums = facts_for(OwnerKind.COMPANY, None, start, as_of)
         source = "company"
     return rates_from_kpi_drivers(sums), source
 
@@ -222,38 +269,33 @@ def rates_from_kpi_drivers(sums: dict[str, Decimal]) -> domain.DriverRates:
 
 
 def best_comparable_history(target_like: dict, *, before: dt.date) -> tuple[Decimal | None, int | None]:
-    """The owner's best calendar period of the same kind in the last two years (by month sums
-    rolled up; weeks compare with the best month per day). Returns (value, days)."""
-    owner = target_like["owner"]
+    """The owner's best calendar period of the same kind in the last two years (weeks compare
+    with the best month per day). Returns (value, days). `target_like`: metric, period_kind,
+    owner_kind and owner_id (None for the company)."""
     field = METRIC_FACT[target_like["metric"]]
-    lo = dt.date(before.year - 2, 1, 1)
-    rows = (
-        DailyRepKpi.objects.filter(owner, day__gte=lo, day__lt=before)
-        .annotate(m=TruncMonth("day"))
-        .values("m")
-        .annotate(s=Sum(field))
-        .order_by()
-    )
-    months = {}
-    for r in rows:
-        m = r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]
-        months[(m.year, m.month)] = Decimal(r["s"] or 0)
-    if not months:
-        return None, None
     kind = target_like["period_kind"]
-    buckets: dict[tuple, tuple[Decimal, int]] = {}
-    for (y, m), v in months.items():
-        if kind == "year":
-            key, period = (y,), domain.year_period(y)
-        elif kind == "quarter":
-            q = (m - 1) // 3 + 1
-            key, period = (y, q), domain.quarter_period(y, q)
-        else:
-            key, period = (y, m), domain.month_period(y, m)
-        total, days = buckets.get(key, (Decimal(0), period.days))
-        buckets[key] = (total + v, days)
-    best = max(buckets.values(), key=lambda tv: tv[0] / tv[1])
-    return best if best[0] > 0 else (None, None)
+    lo, last = dt.date(before.year - 2, 1, 1), before - dt.timedelta(days=1)
+    if last < lo:
+        return None, None
+    grain = {"year": "total", "quarter": "quarter"}.get(kind, "month")
+    spans = [(max(dt.date(y, 1, 1), lo), min(dt.date(y, 12, 31), last)) for y in range(lo.year, last.year + 1)]
+    buckets: dict[domain.Period, Decimal] = {}
+    for start, end in spans if grain == "total" else [(lo, last)]:
+        ids = None if target_like["owner_id"] is None else [target_like["owner_id"]]
+        for row in _kpi_rows(target_like["owner_kind"], ids, start, end, grain=grain):
+            buckets[_calendar_period(row["period"] or start, grain)] = Decimal(row[field])
+    if not buckets:
+        return None, None
+    best = max(buckets.items(), key=lambda kv: kv[1] / kv[0].days)
+    return (best[1], best[0].days) if best[1] > 0 else (None, None)
+
+
+def _calendar_period(first: dt.date, grain: str) -> domain.Period:
+    if grain == "total":
+        return domain.year_period(first.year)
+    if grain == "quarter":
+        return domain.quarter_period(first.year, (first.month - 1) // 3 + 1)
+    return domain.month_period(first.year, first.month)
 
 
 # ---- progress and the funnel plan ------------------------------------------------------------

@@ -134,7 +134,7 @@ def api_token_for(user: User, *, actor: User | None = None, name: str | None = N
 
 
 # ---- kpis ------------------------------------------------------------------------------------
-FACT_FIELDS = ["rep_id", "team_id", "day", "calls_made", "calls_reached", "customers_dialled", "customers_reached", "customers_quoted",
+FACT_FIELDS = ["rep_id", "team_id", "day", "calls_made", "calls_reached", "policies_sold", "customers_dialled", "customers_reached", "customers_quoted",
                "customers_sold", "premium", "margin_amount", "talk_seconds"]
 
 
@@ -237,6 +237,7 @@ class DailyRepKpiFactory(factory.django.DjangoModelFactory):
     customers_reached = 20
     customers_quoted = 8
     customers_sold = 2
+    policies_sold = factory.SelfAttribute("customers_sold")
     premium = Decimal("10000.00")
     margin_amount = Decimal("1500.00")
     talk_seconds = 7200

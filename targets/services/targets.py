@@ -4,7 +4,6 @@ targets.services.revisions)."""
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from accounts.access import is_rep
 from accounts.models import Team, User
@@ -31,7 +30,8 @@ def create_target(
     team, rep = _owner(actor, owner_kind, team, rep)
     period = _period(period_kind, start, metric, parent)
     best, best_days = selectors.best_comparable_history(
-        {"owner": _owner_q(owner_kind, team, rep), "metric": metric, "period_kind": period_kind}, before=period.start
+        {"owner_kind": owner_kind, "owner_id": {"rep": rep and rep.id, "team": team and team.id}.get(owner_kind),
+         "metric": metric, "period_kind": period_kind}, before=period.start
     )
     stretch, hint = domain.stretch_hint(value, period.days, best, best_days)
     try:
@@ -122,9 +122,3 @@ def delete_target(*, actor: User, target_id: int) -> None:
         target.delete()
 
 
-def _owner_q(owner_kind: str, team: Team | None, rep: User | None) -> Q:
-    if owner_kind == OwnerKind.REP:
-        return Q(rep_id=rep.pk)
-    if owner_kind == OwnerKind.TEAM:
-        return Q(team_id=team.pk)
-    return Q()

@@ -35,7 +35,7 @@ def pandas_facts_from_raw_calls() -> pd.DataFrame:
         for p, r, s in zip(df["premium"], df["margin_rate"], df["sold"], strict=True)
     ]
     per_lead = df.groupby(["rep_id", "rep__team_id", "day", "lead_id"]).agg(
-        calls=("dialled", "sum"), reached_calls=("reached", "sum"), dialled=("dialled", "max"), reached=("reached", "max"), quoted=("quoted", "max"),
+        calls=("dialled", "sum"), reached_calls=("reached", "sum"), sales=("sold", "sum"), dialled=("dialled", "max"), reached=("reached", "max"), quoted=("quoted", "max"),
         sold=("sold", "max"), premium=("premium_sold", "sum"), margin=("margin_sold", "sum"),
         talk=("duration_seconds", "sum"),
     )
@@ -49,7 +49,7 @@ def test_engine_equals_an_independent_pandas_computation_from_raw_calls(team, ot
     random_calls(log_call, reps, days, 150, rng)
     services.recompute_full()
     expected = sorted(
-        (r.rep_id, r.rep__team_id, r.day, int(r.calls), int(r.reached_calls), int(r.dialled), int(r.reached), int(r.quoted), int(r.sold),
+        (r.rep_id, r.rep__team_id, r.day, int(r.calls), int(r.reached_calls), int(r.sales), int(r.dialled), int(r.reached), int(r.quoted), int(r.sold),
          Decimal(r.premium).quantize(Decimal("0.01")), Decimal(r.margin).quantize(Decimal("0.01")), int(r.talk))
         for r in pandas_facts_from_raw_calls().itertuples()
     )
