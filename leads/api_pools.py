@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from accounts.access import managed_team_ids, sees_everything
 from leads import imports, services, tasks
-from leads.api import ERRORS, LeadErrorSerializer
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools
+from leads.serializers import ERRORS, LeadErrorSerializer
 from telesales.api import FilterBackend, IdField, ScopedQuerysetMixin, path_id
 from telesales.errors import NotFound
 
