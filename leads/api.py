@@ -104,6 +104,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
             actor=request.user, name=d["name"], phone=d["phone"], phone2=d["phone2"], company=d["company"],
             region=d["region"], source=d["source"], tags=d["tags"], product_interest=d["product_interest"],
             grade=d["grade"], pool_id=d["pool"], owner_id=d["owner"], to_public_pool=d["to_public_pool"],
+            attributes=d["attributes"],
         )
         return self._out(lead, status.HTTP_201_CREATED)
 

@@ -44,6 +44,37 @@ ERRORS = {
 
 
 # ---- serializers ---------------------------------------------------------------------------
+MAX_ATTRIBUTES = 100
+
+
+@extend_schema_field({
+    "type": "object",
+    "additionalProperties": {"nullable": True, "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]},
+    "description": "Lead attributes by key (see /api/v1/lead-attributes/): text, a number, a date (YYYY-MM-DD), "
+                   "true/false or one of a choice attribute's choices. On update, null or \"\" removes a key and "
+                   "keys not given are kept.",
+})
+class AttributesField(serializers.DictField):
+    """{key: value} as given; the values are checked and normalised by services.clean_attributes."""
+
+    child = serializers.JSONField(allow_null=True)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if len(value) > MAX_ATTRIBUTES:
+            raise serializers.ValidationError(f"At most {MAX_ATTRIBUTES} attributes.")
+        return value
+
+
+@extend_schema_field({
+    "type": "object",
+    "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "boolean"}]},
+    "description": "Attribute values by key: numbers as decimal strings, dates as YYYY-MM-DD, yes/no as booleans.",
+})
+class StoredAttributesField(serializers.JSONField):
+    pass
+
+
 class LeadSerializer(serializers.ModelSerializer):
     """A lead as the viewer may see it: the phone masked unless they may see it in full."""
 
@@ -53,6 +84,7 @@ class LeadSerializer(serializers.ModelSerializer):
     owner_name = serializers.SerializerMethodField()
     pool_name = serializers.SerializerMethodField()
     returns_at = serializers.SerializerMethodField()
+    attributes = StoredAttributesField(read_only=True)
 
     class Meta:
         model = Lead
@@ -60,7 +92,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "id", "name", "phone", "phone2", "phone_masked", "company", "region", "source", "tags",
             "product_interest", "grade", "status", "owner", "owner_name", "pool", "pool_name", "claimed_at",
             "locked", "last_contacted_at", "last_real_contact_at", "next_follow_up_at", "has_open_quote",
-            "returns_at", "created_at",
+            "returns_at", "attributes", "import_job", "created_at",
         ]
         read_only_fields = fields
 
@@ -109,6 +141,7 @@ class LeadCreateSerializer(serializers.Serializer):
     pool = IdField(required=False, allow_null=True, default=None)
     owner = IdField(required=False, allow_null=True, default=None)
     to_public_pool = serializers.BooleanField(required=False, default=False)
+    attributes = AttributesField(required=False, default=dict)
 
 
 class LeadUpdateSerializer(serializers.Serializer):
@@ -121,6 +154,7 @@ class LeadUpdateSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=50)
     product_interest = serializers.CharField(max_length=200, required=False, allow_blank=True)
     next_follow_up_at = DateTimeField(required=False, allow_null=True)
+    attributes = AttributesField(required=False)
 
 
 class OwnershipEventSerializer(serializers.ModelSerializer):

@@ -15,7 +15,7 @@ from calls.models import Call, Channel, Disposition
 from coaching import services as coaching_services
 from coaching.models import SampledCall, SamplingPlan
 from kpis.models import DailyRepKpi
-from leads.models import GradeChange, Lead, LostReason, Pool
+from leads.models import AttributeDefinition, GradeChange, Lead, LostReason, Pool
 from targets.models import AlertRule, Target
 
 PASSWORD = "s3cret-pass"
@@ -88,6 +88,18 @@ class LeadFactory(factory.django.DjangoModelFactory):
     pool = factory.SubFactory(PoolFactory)
     owner = None
     claimed_at = factory.LazyAttribute(lambda o: timezone.now() if o.owner else None)
+
+
+class AttributeDefinitionFactory(factory.django.DjangoModelFactory):
+    """A text attribute by default; pass kind= and choices= for the others."""
+
+    class Meta:
+        model = AttributeDefinition
+
+    key = factory.Sequence(lambda n: f"attribute_{n}")
+    label = factory.Sequence(lambda n: f"Attribute {n}")
+    kind = "text"
+    position = factory.Sequence(lambda n: n)
 
 
 class DispositionFactory(factory.django.DjangoModelFactory):
