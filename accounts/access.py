@@ -167,6 +167,12 @@ def can_edit_pool_rules(user: User, pool=None) -> bool:
     return pool is not None and not is_integration(user) and pool.admins.filter(pk=user.pk).exists()
 
 
+# ---- lead attributes ---------------------------------------------------------------------------
+def can_manage_lead_attributes(user: User) -> bool:
+    """The company's lead attribute definitions are set by admins; every signed-in user reads them."""
+    return is_admin(user)
+
+
 # ---- API tokens ------------------------------------------------------------------------------
 def can_manage_api_tokens(user: User, *, via_token: bool) -> bool:
     """Tokens are created and revoked by an admin signed in with a session, never by a request

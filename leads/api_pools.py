@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from accounts.access import managed_team_ids, sees_everything
 from leads import imports, services, tasks
-from leads.api import ERRORS, LeadErrorSerializer
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools
+from leads.serializers import ERRORS, LeadErrorSerializer
 from telesales.api import FilterBackend, IdField, ScopedQuerysetMixin, path_id
 from telesales.errors import NotFound
 
@@ -55,15 +55,29 @@ class AppealDecisionSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+@extend_schema_field({
+    "type": "array",
+    "description": "Columns kept as lead attributes: the column header, the attribute's key and label, whether "
+                   "the import defined it, and why the column was left out: the attribute is switched off (inactive), "
+                   "another column fills it (duplicate), or empty when the column was kept.",
+    "items": {"type": "object", "properties": {
+        "column": {"type": "string"}, "key": {"type": "string"}, "label": {"type": "string"},
+        "created": {"type": "boolean"}, "ignored": {"type": "string", "enum": ["", "inactive", "duplicate"]}}},
+})
+class AttributeColumnsField(serializers.JSONField):
+    pass
+
+
 class ImportJobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True)
+    attribute_columns = AttributeColumnsField(read_only=True)
     report_url = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportJob
         fields = ["id", "original_name", "pool", "owner", "status", "total_rows", "processed_rows", "percent",
-                  "created_count", "collision_count", "error_count", "error", "created_at", "finished_at",
-                  "report_url"]
+                  "created_count", "collision_count", "error_count", "error", "attribute_columns", "created_at",
+                  "finished_at", "report_url"]
         read_only_fields = fields
 
     @extend_schema_field({"type": "string", "nullable": True})

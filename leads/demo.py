@@ -7,6 +7,7 @@ import random
 
 from django.utils import timezone
 
+from leads import services
 from leads.models import Lead, LeadStatus, LostReason, OwnershipEvent, OwnershipReason, Pool
 from leads.phones import InvalidPhone, normalize_phone
 
@@ -20,6 +21,8 @@ TEAM_REGIONS = ["华东", "华南", "华北"]
 PRODUCTS = ["车险", "寿险", "意外险", "健康险", "企业团险"]
 SOURCES = ["展会", "官网", "转介绍", "外呼名单", "广告"]
 GRADE_WEIGHTS = [("E", 40), ("D", 25), ("C", 18), ("B", 11), ("A", 6)]
+AGE_BANDS = ["18-29", "30-39", "40-49", "50-59", "60+"]
+PREVIOUS_OUTCOMES = ["未接通", "有意向", "已有保单", "明确拒绝", "要求回电"]
 
 
 def _phone(rng: random.Random, used: set) -> str:
@@ -39,6 +42,27 @@ def _grade(rng: random.Random) -> str:
     return rng.choices([g for g, _ in GRADE_WEIGHTS], weights=[w for _, w in GRADE_WEIGHTS])[0]
 
 
+def _attributes(admin) -> random.Random:
+    """Three attribute definitions; their values come from their own rng, so adding them left
+    every other demo number as it was."""
+    services.create_attribute_definition(actor=admin, key="age_band", label="年龄段", kind="choice",
+                                         choices=AGE_BANDS)
+    services.create_attribute_definition(actor=admin, key="previous_outcome", label="上次结果")
+    services.create_attribute_definition(actor=admin, key="has_car", label="有车", kind="boolean")
+    return random.Random(14)
+
+
+def _attribute_values(arng: random.Random) -> dict:
+    values = {}
+    if arng.random() < 0.8:
+        values["age_band"] = arng.choice(AGE_BANDS)
+    if arng.random() < 0.5:
+        values["previous_outcome"] = arng.choice(PREVIOUS_OUTCOMES)
+    if arng.random() < 0.6:
+        values["has_car"] = arng.random() < 0.55
+    return values
+
+
 def seed(rng: random.Random, ctx: dict) -> None:
     now = timezone.now()
     small = ctx.get("small")
@@ -52,6 +76,7 @@ def seed(rng: random.Random, ctx: dict) -> None:
         pools.append(p)
     regional = Pool.objects.create(name="全国公海", region="全国", max_claims_per_day=20, browsing_enabled=True)
     pools.append(regional)
+    arng = _attributes(admin)
     used: set = set()
     per_rep = 8 if small else 70
     public_per_pool = 40 if small else 500
@@ -74,7 +99,7 @@ def seed(rng: random.Random, ctx: dict) -> None:
             product_interest=rng.choice(PRODUCTS), grade=grade, status=status, owner=owner, pool=pool,
             claimed_at=claimed, last_real_contact_at=real, last_contacted_at=real,
             next_follow_up_at=(now + dt.timedelta(hours=rng.uniform(-48, 120))) if owner else None,
-            created_by=admin,
+            attributes=_attribute_values(arng), created_by=admin,
         )
         leads.append(lead)
         if owner:

@@ -1,11 +1,14 @@
-"""Pure rules for pools: when a held lead returns, how leads are spread over reps. No Django."""
+"""Pure rules for pools: when a held lead returns, how leads are spread over reps; and what a
+lead attribute value may be and how it is stored. No Django."""
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Context, Decimal, InvalidOperation
 
 
 @dataclass(frozen=True)
@@ -130,3 +133,207 @@ def by_capacity(items: Iterable[int], capacity: dict[int, int]) -> dict[int, int
         if neg_room + 1 < 0:
             heapq.heappush(heap, (neg_room + 1, rep))
     return out
+
+
+# ---- lead attributes -----------------------------------------------------------------------
+ATTRIBUTE_KINDS = ("text", "number", "date", "boolean", "choice")
+# ASCII, starting with a letter, no double underscore: safe in a JSON path, a Django lookup
+# (`attributes__<key>`) and a query string (`?segment=attr:<key>`).
+ATTRIBUTE_KEY = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+MAX_KEY = 50
+MAX_TEXT = 500
+MAX_CHOICE = 100
+MAX_CHOICES = 100
+MAX_DIGITS = 30
+MIN_ATTRIBUTE_DATE = dt.date(1900, 1, 1)
+MAX_ATTRIBUTE_DATE = dt.date(2100, 12, 31)
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "有", "对"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "无", "不是"})
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    """What validation needs from one attribute definition."""
+
+    key: str
+    label: str
+    kind: str
+    choices: tuple[str, ...] = ()
+    active: bool = True
+
+
+class InvalidAttribute(ValueError):
+    """A refused attribute: `problem` names the rule (unknown, inactive, text, number, date,
+    boolean, choice, too_long); the caller turns it into a message for the user."""
+
+    def __init__(self, key: str, problem: str, spec: AttributeSpec | None = None):
+        super().__init__(f"{key}: {problem}")
+        self.key, self.problem, self.spec = key, problem, spec
+
+
+def clean_text(value: str) -> str | None:
+    """The text stripped, or None when it holds NUL or lone surrogates (PostgreSQL's jsonb and
+    UTF-8 responses cannot carry them)."""
+    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+        return None
+    return value.strip()
+
+
+def printable(value, limit: int = 50) -> str:
+    """A value as a message may show it: NUL and lone surrogates as “?”, at most `limit` characters."""
+    text = "".join("?" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def valid_attribute_key(key: str) -> bool:
+    return len(key) <= MAX_KEY and bool(ATTRIBUTE_KEY.match(key))
+
+
+def header_slug(header: str) -> str:
+    """A column header's ASCII letters and digits joined by underscores ("Age band" -> "age_band");
+    empty for a header without any (a Chinese header)."""
+    return "_".join(re.findall(r"[a-z0-9]+", header.lower()))[: MAX_KEY - 4].strip("_")
+
+
+def attribute_key_from(header: str, taken: Iterable[str]) -> str:
+    """A new key for a column header: its slug, or attr_<n> when it has none (a Chinese header),
+    made unique against `taken`."""
+    base = header_slug(header)
+    if not base or not base[0].isalpha():
+        base = f"attr_{base}" if base else "attr"
+    taken = set(taken)
+    if base != "attr" and base not in taken:
+        return base
+    n = 1
+    while f"{base}_{n}" in taken:
+        n += 1
+    return f"{base}_{n}"
+
+
+def _number(value) -> str:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        if not re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", text):
+            raise ValueError
+        number = Decimal(text)
+    else:
+        raise ValueError
+    if not number.is_finite():
+        raise ValueError
+    # Wide enough that a number within the limits is never rounded; one beyond them fails below.
+    number = number.normalize(Context(prec=4 * MAX_DIGITS))
+    digits, exponent = len(number.as_tuple().digits), number.as_tuple().exponent
+    if digits > MAX_DIGITS or abs(exponent) > MAX_DIGITS or digits + exponent > MAX_DIGITS:
+        raise ValueError
+    text = format(number, "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def _date(value) -> str:
+    if isinstance(value, dt.datetime):
+        raise ValueError
+    if isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        text = value.strip()
+        # A spreadsheet date cell read as a midnight date-time.
+        if re.fullmatch(r".{8,10}[ T]00:00(:00)?", text):
+            text = text[: -9 if text.endswith(":00:00") else -6].strip()
+        match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+        if not match:
+            raise ValueError
+        day = dt.date(*map(int, match.groups()))
+    else:
+        raise ValueError
+    if not MIN_ATTRIBUTE_DATE <= day <= MAX_ATTRIBUTE_DATE:
+        raise ValueError
+    return day.isoformat()
+
+
+def _boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise ValueError
+
+
+def normalise_attribute(spec: AttributeSpec, value) -> str | bool | None:
+    """The stored form of one value: text, a choice, a number (a Decimal as a string, no exponent)
+    and a date (ISO) as strings, yes/no as a boolean; None when there is no value (None or blank).
+    Raises InvalidAttribute naming the key and the rule it breaks."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        cleaned = clean_text(value)
+        if cleaned is None:
+            raise InvalidAttribute(spec.key, "text", spec)
+        if not cleaned:
+            return None
+        value = cleaned
+    try:
+        if spec.kind == "number":
+            return _number(value)
+        if spec.kind == "date":
+            return _date(value)
+        if spec.kind == "boolean":
+            return _boolean(value)
+    except (ValueError, InvalidOperation, ArithmeticError):
+        raise InvalidAttribute(spec.key, spec.kind, spec) from None
+    if not isinstance(value, str):
+        raise InvalidAttribute(spec.key, "choice" if spec.kind == "choice" else "text", spec)
+    if spec.kind == "choice":
+        if value not in spec.choices:
+            raise InvalidAttribute(spec.key, "choice", spec)
+        return value
+    if len(value) > MAX_TEXT:
+        raise InvalidAttribute(spec.key, "too_long", spec)
+    return value
+
+
+def normalise_attributes(values: Mapping, specs: Mapping[str, AttributeSpec]) -> dict:
+    """{key: stored value or None} for a dict of attribute values, keys in order; raises
+    InvalidAttribute on the first unknown or switched-off key or bad value."""
+    out: dict = {}
+    for key, value in values.items():
+        spec = specs.get(key)
+        if spec is None:
+            raise InvalidAttribute(str(key), "unknown")
+        if not spec.active:
+            raise InvalidAttribute(key, "inactive", spec)
+        out[key] = normalise_attribute(spec, value)
+    return out
+
+
+def clean_choices(values) -> tuple[str, ...] | None:
+    """The choices of a choice attribute as distinct non-empty strings in order, or None when
+    they are not a list of short texts."""
+    if not isinstance(values, list | tuple) or len(values) > MAX_CHOICES:
+        return None
+    out: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            return None
+        text = clean_text(value)
+        if text is None or len(text) > MAX_CHOICE:
+            return None
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)

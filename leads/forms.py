@@ -3,8 +3,24 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from leads.models import GRADE_ORDER, LeadStatus, Pool
+from leads.models import GRADE_ORDER, AttributeDefinition, AttributeKind, LeadStatus, Pool
 from leads.services import HANDOVER_MODES, MAX_RETURN_DAYS, POOL_RULES
+
+ATTRIBUTE_PREFIX = "attr_"
+
+
+def attribute_field(definition: AttributeDefinition) -> forms.Field:
+    """The form field for one attribute, by kind; blank means no value."""
+    common = {"label": definition.label, "required": False}
+    if definition.kind == AttributeKind.NUMBER:
+        return forms.DecimalField(max_digits=30, **common)
+    if definition.kind == AttributeKind.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if definition.kind == AttributeKind.BOOLEAN:
+        return forms.ChoiceField(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))], **common)
+    if definition.kind == AttributeKind.CHOICE:
+        return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in definition.choices], **common)
+    return forms.CharField(max_length=500, **common)
 
 
 class LeadForm(forms.Form):
@@ -17,6 +33,58 @@ class LeadForm(forms.Form):
     product_interest = forms.CharField(label=_("Product interest"), max_length=200, required=False)
     grade = forms.ChoiceField(label=_("Grade"), choices=[(g, g) for g in GRADE_ORDER], initial="E")
     pool = forms.ModelChoiceField(label=_("Pool"), queryset=Pool.objects.all(), required=False)
+
+    def __init__(self, *args, definitions=(), **kwargs):
+        """`definitions`: the active attribute definitions, one field each after the lead's own."""
+        super().__init__(*args, **kwargs)
+        self.attribute_keys = [d.key for d in definitions]
+        for definition in definitions:
+            self.fields[ATTRIBUTE_PREFIX + definition.key] = attribute_field(definition)
+
+    def attributes(self) -> dict:
+        """{key: value} of the attribute fields filled in (text, Decimal, date), for
+        services.clean_attributes, which checks and normalises them."""
+        values = {key: self.cleaned_data.get(ATTRIBUTE_PREFIX + key) for key in self.attribute_keys}
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+class AttributeDefinitionForm(forms.Form):
+    """Create or edit a lead attribute; the service checks the rules (unique key and label, kind
+    changes, choices still in use)."""
+
+    key = forms.CharField(label=_("Key"), max_length=50,
+                          help_text=_("e.g. age_band: lower-case letters, digits and underscores; it cannot change."))
+    label = forms.CharField(label=_("Label"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AttributeKind.choices, initial=AttributeKind.TEXT)
+    choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("For a choice attribute: one value per line, in order."))
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1_000_000, required=False)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True,
+                                help_text=_("Clear to switch the attribute off: it is no longer shown or accepted."))
+
+    def __init__(self, *args, definition: AttributeDefinition | None = None, **kwargs):
+        if definition is not None:
+            kwargs.setdefault("initial", {
+                "key": definition.key, "label": definition.label, "kind": definition.kind,
+                "choices": "\n".join(definition.choices or []), "position": definition.position,
+                "active": definition.active,
+            })
+        super().__init__(*args, **kwargs)
+        if definition is not None:
+            self.fields["key"].disabled = True
+
+    def clean_choices(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["choices"].splitlines()]
+        return [line for line in lines if line]
+
+    def values(self) -> dict:
+        """The cleaned fields as keyword arguments for the services (key only when new)."""
+        data = dict(self.cleaned_data)
+        if self.fields["key"].disabled:
+            data.pop("key")
+        if data.get("position") is None:
+            data.pop("position", None)
+        return data
 
 
 class PoolRulesForm(forms.Form):

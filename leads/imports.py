@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.access import can_manage_user, can_work_pool
 from accounts.models import User
+from leads.import_table import FIELDS, read_table, resolve_mapping
 from leads.models import (
     GRADE_ORDER,
     DoNotCallNumber,
@@ -31,22 +32,20 @@ from leads.models import (
 )
 from leads.phones import InvalidPhone, normalize_phone
 from leads.selectors import can_import, readable_leads
-from leads.services import collision_answers, held_counts, holder_text, rules_for
+from leads.services import (
+    attribute_specs,
+    clean_attributes,
+    collision_answers,
+    held_counts,
+    holder_text,
+    import_attribute_columns,
+    rules_for,
+)
+from leads.services.attributes import stored
 from telesales.errors import DomainError, NotFound, PermissionDenied
 from telesales.exports import safe_rows
 
-FIELDS = ["name", "phone", "phone2", "company", "region", "source", "tags", "product_interest", "grade"]
-ALIASES = {
-    "name": ["name", "customer", "contact", "姓名", "客户", "客户名称", "客户姓名", "联系人"],
-    "phone": ["phone", "mobile", "tel", "telephone", "电话", "手机", "手机号", "手机号码", "联系电话"],
-    "phone2": ["phone2", "second phone", "other phone", "备用电话", "电话2"],
-    "company": ["company", "公司", "单位", "公司名称"],
-    "region": ["region", "area", "city", "地区", "区域", "城市"],
-    "source": ["source", "来源", "渠道"],
-    "tags": ["tags", "tag", "标签"],
-    "product_interest": ["product", "product interest", "product_interest", "意向产品", "产品"],
-    "grade": ["grade", "level", "等级", "客户等级"],
-}
+__all__ = ["FIELDS", "import_rows", "run_import", "start_import"]
 CHUNK = 5000
 MAX_BYTES = 60 * 1024 * 1024
 logger = logging.getLogger(__name__)
@@ -91,61 +90,6 @@ def start_import(
     return job
 
 
-# ---- reading -------------------------------------------------------------------------------
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_table(data: bytes, ext: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the first sheet (xlsx) or of a CSV in UTF-8 or GB18030."""
-    if ext == ".xlsx":
-        from openpyxl import load_workbook
-
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = ([_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True))
-        header = next(rows, [])
-        return header, [r for r in rows if any(r)]
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise DomainError("The file is neither UTF-8 nor GB18030 text.")
-    text = text.replace("\x00", "")
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
-    return header, [[c.strip() for c in r] for r in reader if any(c.strip() for c in r)]
-
-
-def resolve_mapping(header: list[str], mapping: dict | None) -> dict[str, int]:
-    """field -> column index, from the explicit mapping first, then header aliases."""
-    index = {h.strip().lower(): i for i, h in enumerate(header) if h}
-    out: dict[str, int] = {}
-    for field, column in (mapping or {}).items():
-        i = index.get(str(column).strip().lower())
-        if i is None:
-            raise DomainError(f"Column “{column}” mapped to {field} is not in the file.")
-        out[field] = i
-    for field, names in ALIASES.items():
-        if field in out:
-            continue
-        for alias in names:
-            if alias.lower() in index:
-                out[field] = index[alias.lower()]
-                break
-    if "phone" not in out:
-        raise DomainError("No phone column found; map one (e.g. 手机 → phone).")
-    if "name" not in out:
-        raise DomainError("No name column found; map one (e.g. 姓名 → name).")
-    return out
-
-
 # ---- running -------------------------------------------------------------------------------
 def run_import(*, job_id: int) -> ImportJob | None:
     """Process an import job. Safe to run twice: only a pending job is started."""
@@ -157,7 +101,11 @@ def run_import(*, job_id: int) -> ImportJob | None:
             data = fh.read()
         header, rows = read_table(data, os.path.splitext(job.file.name)[1].lower())
         cols = resolve_mapping(header, job.mapping)
-        import_rows(job, rows, cols)
+        # Columns that map to no lead field are kept as attributes (new text ones defined).
+        attrs, kept = import_attribute_columns(actor=job.created_by, header=header, used=set(cols.values()),
+                                               rows=rows, note=f"import #{job.pk}")
+        ImportJob.objects.filter(pk=job.pk).update(attribute_columns=kept)
+        import_rows(job, rows, cols, attrs=attrs)
     except Exception as exc:  # noqa: BLE001 - any failure is shown on the job, not lost in a worker log
         message = exc.message if isinstance(exc, DomainError) else f"The file could not be read ({exc.__class__.__name__}: {exc})."
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=message[:2000],
@@ -193,15 +141,18 @@ def _collision_rows(job: ImportJob, collided: list[tuple[int, str]]) -> list[tup
     return out
 
 
-def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, portable: bool = False) -> None:
+def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, portable: bool = False,
+                attrs: list[tuple[int, str]] = ()) -> None:
     """Validate, check collisions and insert, chunk by chunk, updating the job's progress.
-    `portable` inserts through the ORM even on PostgreSQL (tests run both paths and compare them)."""
+    `attrs` are the (column, attribute key) pairs to keep as attributes. `portable` inserts
+    through the ORM even on PostgreSQL (tests run both paths and compare them)."""
     ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
     report: list[tuple[int, str, str, str]] = []
     seen: dict[str, int] = {}
     created = collisions = errors = 0
     owner = job.owner
     room = None
+    specs = attribute_specs()
     if owner is not None:
         rules = rules_for(job.pool)
         counts = held_counts([owner.pk])[owner.pk]
@@ -234,6 +185,13 @@ def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, 
                 report.append((rowno, "error", f"grade “{grade}” is not one of E, D, C, B, A", ""))
                 errors += 1
                 continue
+            try:
+                attributes = stored(clean_attributes({key: row[i] for i, key in attrs if i < len(row) and row[i]},
+                                                     specs=specs))
+            except DomainError as exc:
+                report.append((rowno, "error", exc.message, ""))
+                errors += 1
+                continue
             if phone in seen:
                 report.append((rowno, "duplicate_in_file", f"same number as row {seen[phone]}", ""))
                 collisions += 1
@@ -243,7 +201,7 @@ def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, 
             good.append((rowno, _Row(
                 name=name, phone=phone, phone2=phone2, company=get(row, "company")[:200],
                 region=get(row, "region")[:100], source=(get(row, "source") or job.source)[:100], tags=tags,
-                product_interest=get(row, "product_interest")[:200], grade=grade,
+                product_interest=get(row, "product_interest")[:200], grade=grade, attributes=attributes,
             )))
         phones = [lead.phone for _, lead in good]
         existing = set(Lead.objects.filter(phone__in=phones).values_list("phone", flat=True))
@@ -299,6 +257,7 @@ class _Row:
     tags: list
     product_interest: str
     grade: str
+    attributes: dict
     pk: int | None = None
 
 
@@ -320,14 +279,14 @@ def _insert_pg(leads: list[_Row], job: ImportJob) -> set:
     sql = f"""
     WITH src AS (
         SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-                             %s::text[], %s::text[])
-            AS t(name, phone, phone2, company, region, source, tags, product_interest, grade)
+                             %s::text[], %s::text[], %s::text[])
+            AS t(name, phone, phone2, company, region, source, tags, product_interest, grade, attributes)
     ), ins AS (
         INSERT INTO {lead_table} (name, phone, phone2, company, region, source, tags, product_interest, grade, status,
-            owner_id, pool_id, claimed_at, locked, unanswered_attempts, has_open_quote, created_by_id,
-            created_at, updated_at)
+            attributes, import_job_id, owner_id, pool_id, claimed_at, locked, unanswered_attempts, has_open_quote,
+            created_by_id, created_at, updated_at)
         SELECT name, phone, phone2, company, region, source, tags::jsonb, product_interest, grade, 'active',
-            %s, %s, %s, false, 0, false, %s, %s, %s
+            attributes::jsonb, %s, %s, %s, %s, false, 0, false, %s, %s, %s
         FROM src
         ON CONFLICT (phone) DO NOTHING
         RETURNING id, phone
@@ -341,8 +300,8 @@ def _insert_pg(leads: list[_Row], job: ImportJob) -> set:
         [lead.name for lead in leads], [lead.phone for lead in leads], [lead.phone2 for lead in leads],
         [lead.company for lead in leads], [lead.region for lead in leads], [lead.source for lead in leads],
         [json.dumps(lead.tags, ensure_ascii=False) for lead in leads], [lead.product_interest for lead in leads],
-        [lead.grade for lead in leads],
-        job.owner_id, job.pool_id, now if job.owner_id else None, job.created_by_id, now, now,
+        [lead.grade for lead in leads], [json.dumps(lead.attributes, ensure_ascii=False) for lead in leads],
+        job.pk, job.owner_id, job.pool_id, now if job.owner_id else None, job.created_by_id, now, now,
         job.owner_id, job.created_by_id, f"import #{job.pk}", now,
     ]
     with transaction.atomic(), connection.cursor() as cur:
@@ -359,7 +318,8 @@ def _insert_orm(rows: list[_Row], job: ImportJob) -> set:
     claimed = timezone.now() if to_owner else None
     leads = [
         Lead(name=r.name, phone=r.phone, phone2=r.phone2, company=r.company, region=r.region, source=r.source,
-             tags=r.tags, product_interest=r.product_interest, grade=r.grade, pool_id=job.pool_id,
+             tags=r.tags, product_interest=r.product_interest, grade=r.grade, attributes=r.attributes,
+             import_job_id=job.pk, pool_id=job.pool_id,
              owner_id=to_owner, claimed_at=claimed, created_by_id=actor_id)
         for r in rows
     ]

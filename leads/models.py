@@ -114,6 +114,52 @@ class LostReason(models.Model):
         return self.name
 
 
+class AttributeKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    BOOLEAN = "boolean", _("Yes/no")
+    CHOICE = "choice", _("Choice")
+
+
+class AttributeDefinition(models.Model):
+    """A company-wide named and typed lead attribute (e.g. age band, previous outcome): the keys
+    `Lead.attributes` may hold, and the segments the KPI pages can cut by (`attr:<key>`)."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True,
+                           help_text=_("Lower-case letters, digits and single underscores, starting with a letter."))
+    label = models.CharField(_("label"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=AttributeKind.choices, default=AttributeKind.TEXT)
+    # The allowed values of a choice attribute, in display order; empty for the other kinds.
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "key"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(key=""), name="attribute_key_not_empty"),
+            models.CheckConstraint(condition=~Q(label=""), name="attribute_label_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AttributeDefinitionChange(models.Model):
+    """Audit row: who created or changed an attribute definition, with the fields before and after."""
+
+    definition = models.ForeignKey(AttributeDefinition, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField()
+    after = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
 class Lead(models.Model):
     name = models.CharField(_("name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=20, help_text="E.164")
@@ -140,6 +186,11 @@ class Lead(models.Model):
     unanswered_attempts = models.PositiveIntegerField(default=0)
     # Maintained by call logging: a quote was given and neither sold nor refused since.
     has_open_quote = models.BooleanField(default=False)
+    # {key: value} for keys of AttributeDefinition only, normalised by services.clean_attributes:
+    # text, number (a Decimal as a string), date (ISO) and choice as strings, yes/no as true/false.
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    # The import that created the lead (segment "import_batch"); null for leads made otherwise.
+    import_job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="leads")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -294,6 +345,8 @@ class ImportJob(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source = models.CharField(max_length=100, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
+    # Columns kept as lead attributes: [{"column", "key", "label", "created", "ignored"}].
+    attribute_columns = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leads import views
+from leads import views, views_attributes
 
 app_name = "leads"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("pools/<int:pool_id>/", views.pool_rules, name="pool_rules"),
     path("staff/", views.staff, name="staff"),
     path("staff/<int:user_id>/deactivate/", views.deactivate, name="deactivate"),
+    path("attributes/", views_attributes.attributes, name="attributes"),
+    path("attributes/<int:definition_id>/", views_attributes.attribute_edit, name="attribute_edit"),
     path("import/", views.import_start, name="import"),
     path("import/<int:job_id>/", views.import_detail, name="import_detail"),
     path("import/<int:job_id>/progress/", views.import_progress, name="import_progress"),

@@ -23,6 +23,8 @@ from leads.models import GRADE_ORDER, ImportJob, LeadStatus, Pool
 from leads.selectors import (
     PhoneViewer,
     accessible_pools,
+    active_attribute_definitions,
+    attribute_rows,
     can_import,
     can_reveal,
     can_work_lead,
@@ -130,6 +132,7 @@ def detail(request, lead_id):
     lead.shown_phone2 = viewer.phone2(lead)
     return render(request, "leads/detail.html", {
         "lead": lead, "history": ownership_history(lead), "grades": grade_history(lead),
+        "attributes": attribute_rows(lead, active_attribute_definitions()),
         "can_work": can_work_lead(request.user, lead), "is_owner": lead.owner_id == request.user.pk,
         "masked": not viewer.sees_full(lead),
         "can_reveal": not viewer.sees_full(lead) and can_reveal(request.user, lead),
@@ -204,7 +207,7 @@ def appeal(request, lead_id):
 @login_required
 def new(request):
     """Create a lead by hand; a known number is refused naming who holds it."""
-    form = LeadForm(request.POST or None)
+    form = LeadForm(request.POST or None, definitions=list(active_attribute_definitions()))
     form.fields["pool"].queryset = accessible_pools(request.user)
     collision = None
     if request.method == "POST" and form.is_valid():
@@ -213,7 +216,7 @@ def new(request):
             lead = services.create_lead(
                 actor=request.user, name=d["name"], phone=d["phone"], phone2=d["phone2"], company=d["company"],
                 region=d["region"], source=d["source"], product_interest=d["product_interest"], grade=d["grade"],
-                pool_id=d["pool"].pk if d["pool"] else None,
+                pool_id=d["pool"].pk if d["pool"] else None, attributes=form.attributes(),
             )
         except services.LeadCollision as exc:
             collision = exc

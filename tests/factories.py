@@ -17,7 +17,7 @@ from coaching.models import SampledCall, SamplingPlan
 from kpis import services as kpi_services
 from kpis.leadsets import Stages
 from kpis.models import DailyRepKpi, LeadSet
-from leads.models import GradeChange, Lead, LostReason, Pool
+from leads.models import AttributeDefinition, GradeChange, Lead, LostReason, Pool
 from targets.models import AlertRule, Target
 
 PASSWORD = "s3cret-pass"
@@ -90,6 +90,18 @@ class LeadFactory(factory.django.DjangoModelFactory):
     pool = factory.SubFactory(PoolFactory)
     owner = None
     claimed_at = factory.LazyAttribute(lambda o: timezone.now() if o.owner else None)
+
+
+class AttributeDefinitionFactory(factory.django.DjangoModelFactory):
+    """A text attribute by default; pass kind= and choices= for the others."""
+
+    class Meta:
+        model = AttributeDefinition
+
+    key = factory.Sequence(lambda n: f"attribute_{n}")
+    label = factory.Sequence(lambda n: f"Attribute {n}")
+    kind = "text"
+    position = factory.Sequence(lambda n: n)
 
 
 class DispositionFactory(factory.django.DjangoModelFactory):

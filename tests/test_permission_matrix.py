@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from coaching import services as coaching
-from leads.models import Appeal, ImportJob
+from leads.models import Appeal, AttributeDefinition, ImportJob
 from targets import services as targets
 from targets.models import Alert
 from tests import factories as qa
@@ -84,6 +84,10 @@ POST   /leads/pools/{pool_a}/                   pool_rules      302  D    D    D
 GET    /leads/staff/                                            302  D    D    D    D    D    200  302
 GET    /leads/staff/{rep}/deactivate/                           302  D    D    D    D    D    200  302
 POST   /leads/staff/{rep}/deactivate/           handover        302  D    D    D    D    D    302  302
+GET    /leads/attributes/                                       302  D    D    D    D    D    200  302
+POST   /leads/attributes/                       attribute_form  302  D    D    D    D    D    302  302
+GET    /leads/attributes/{attribute}/                           302  D    D    D    D    D    200  302
+POST   /leads/attributes/{attribute}/           attribute_page  302  D    D    D    D    D    302  302
 GET    /leads/import/                                           302  D    D    D    200  200  200  302
 GET    /leads/import/{job}/                                     302  404  404  404  200  404  200  302
 GET    /leads/import/{job}/progress/                            302  404  404  404  200  404  200  302
@@ -173,6 +177,9 @@ GET    /api/v1/pools/{pool_a}/                                  401  200  200  4
 GET    /api/v1/pools/{pool_b}/                                  401  404  404  200  404  200  200  200
 PATCH  /api/v1/pools/{pool_a}/                  pool_rules      401  403  403  404  403  404  200  403
 PUT    /api/v1/pools/{pool_a}/                  pool_rules      401  405  405  405  405  405  405  405
+GET    /api/v1/lead-attributes/                                 401  200  200  200  200  200  200  200
+POST   /api/v1/lead-attributes/                 new_attribute   401  403  403  403  403  403  201  403
+PATCH  /api/v1/lead-attributes/{attribute}/     attribute_edit  401  403  403  403  403  403  200  403
 GET    /api/v1/lead-appeals/                                    401  200  200  200  200  200  200  200
 POST   /api/v1/lead-appeals/                    appeal          401  201  400  201  201  201  201  403
 GET    /api/v1/lead-appeals/{appeal}/                           401  200  404  404  200  404  200  200
@@ -303,6 +310,10 @@ BODIES = {
     "action_item": lambda w: {"description": "Listen to two top calls", "due_on": day(7)},
     "stage": lambda w: {"stage": "norming"},
     "what_if": lambda w: {"team": w["team_a"], "uplifts": {"quote_success_rate": "10"}},
+    "new_attribute": lambda w: {"key": "matrix_key", "label": "Matrix attribute"},
+    "attribute_edit": lambda w: {"label": "年龄段"},
+    "attribute_form": lambda w: {"key": "page_key", "label": "Page attribute", "kind": "text", "active": "on"},
+    "attribute_page": lambda w: {"label": "Age", "kind": "choice", "choices": "18-29\n30+", "active": "on"},
     "form_lead": lambda w: {"name": "页面客户", "phone": "13912345679", "pool": w["pool_a"]},
 }
 
@@ -368,6 +379,8 @@ def build_world() -> dict:
     item = coaching.add_action_item(actor=manager, note_id=note.pk, description="Listen to calls",
                                     due_on=TODAY + dt.timedelta(days=7))
     appeal = Appeal.objects.create(lead=mate_lead, requested_by=rep, holder_at_request=teammate, reason="mine")
+    attribute = AttributeDefinition.objects.create(key="age_band", label="Age band", kind="choice",
+                                                   choices=["18-29", "30+"])
     job = ImportJob.objects.create(created_by=manager, original_name="leads.csv", pool=pool_a, status="done",
                                    report="row,result\n")
     spare_key_owner = IntegrationFactory()

@@ -6,6 +6,13 @@ from leads.services.appeals import (
     create_appeal,
     decide_appeal,
 )
+from leads.services.attributes import (
+    attribute_specs,
+    clean_attributes,
+    create_attribute_definition,
+    import_attribute_columns,
+    update_attribute_definition,
+)
 from leads.services.claims import (
     claim_lead,
     claim_leads,
@@ -82,14 +89,17 @@ __all__ = [
     "MAX_RETURN_DAYS",
     "POOL_RULES",
     "add_do_not_call",
+    "attribute_specs",
     "auto_return_neglected",
     "can_decide_appeal",
     "claim_lead",
     "claim_leads",
     "claims_today",
+    "clean_attributes",
     "collision_answers",
     "collision_error",
     "create_appeal",
+    "create_attribute_definition",
     "create_lead",
     "deactivate_user",
     "decide_appeal",
@@ -99,6 +109,7 @@ __all__ = [
     "handover_preview_for",
     "held_counts",
     "held_lead",
+    "import_attribute_columns",
     "holder_text",
     "is_do_not_call",
     "neglected_leads",
@@ -111,6 +122,7 @@ __all__ = [
     "reveal_phone",
     "rules_for",
     "set_locked",
+    "update_attribute_definition",
     "update_lead",
     "update_pool_rules",
 ]

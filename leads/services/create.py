@@ -20,6 +20,7 @@ from leads.models import (
 )
 from leads.phones import normalize_phone
 from leads.selectors import can_work_lead
+from leads.services.attributes import clean_attributes, stored
 from leads.services.common import (
     DoNotCall,
     LimitReached,
@@ -49,6 +50,7 @@ def create_lead(
     pool_id: int | None = None,
     owner_id: int | None = None,
     to_public_pool: bool = False,
+    attributes: dict | None = None,
 ) -> Lead:
     """Create one lead; refuse an existing number (naming who holds it) or a do-not-call number.
 
@@ -60,6 +62,7 @@ def create_lead(
         raise DomainError("A lead needs a name.")
     if grade not in GRADE_ORDER:
         raise DomainError(f"Unknown grade “{grade}”; use one of E, D, C, B, A.")
+    values = stored(clean_attributes(attributes or {}))
     if is_do_not_call(e164):
         raise DoNotCall(f"{e164} is on the company do-not-call list.")
     pool = None
@@ -99,7 +102,7 @@ def create_lead(
             lead = Lead.objects.create(
                 name=name.strip()[:100], phone=e164, phone2=e164_2, company=company[:200], region=region[:100],
                 source=source[:100], tags=list(tags or []), product_interest=product_interest[:200], grade=grade,
-                owner=owner, pool=pool, claimed_at=now if owner else None, created_by=actor,
+                attributes=values, owner=owner, pool=pool, claimed_at=now if owner else None, created_by=actor,
             )
             _events([(lead.pk, None, owner.pk if owner else None)], actor=actor, reason=OwnershipReason.CREATE)
     except IntegrityError:
@@ -111,12 +114,14 @@ def create_lead(
     return lead
 
 
-EDITABLE = {"name", "phone2", "company", "region", "source", "tags", "product_interest", "next_follow_up_at"}
+EDITABLE = {"name", "phone2", "company", "region", "source", "tags", "product_interest", "next_follow_up_at",
+            "attributes"}
 
 
 @transaction.atomic
 def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
-    """Edit a lead's data (not its owner: that has its own services)."""
+    """Edit a lead's data (not its owner: that has its own services). `attributes` are merged
+    into the lead's: a key given with a value sets it, one given as null or blank removes it."""
     lead = _lock_lead(lead_id)
     if not can_work_lead(actor, lead):
         raise PermissionDenied("Only the lead's owner, their manager or an admin can edit it.")
@@ -139,6 +144,8 @@ def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
             raise DomainError(f"“{key}” cannot be edited here.")
         if key == "name" and not (value or "").strip():
             raise DomainError("A lead needs a name.")
+        if key == "attributes":
+            value = stored({**lead.attributes, **clean_attributes(value if value is not None else {})})
         setattr(lead, key, value if value is not None else ("" if key != "next_follow_up_at" else None))
         changed.append(key)
     if changed:
