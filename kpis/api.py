@@ -57,6 +57,21 @@ class KpiQuerySerializer(PeriodQuerySerializer, QueryParams):
     grain = serializers.ChoiceField(choices=selectors.GRAINS, default="total", help_text="period of each row")
     rep = IdField(required=False, help_text="only this rep")
     team = IdField(required=False, help_text="only this team")
+    segment = serializers.CharField(
+        required=False, max_length=80,
+        help_text="one row per value of this lead segment over the whole period, instead of per rep/team: source, "
+                  "region, product_interest, pool, import_batch or attr:<key> (GET /api/v1/lead-attributes/); "
+                  "not with scope or grain")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "segment" in attrs:
+            given = [name for name in ("scope", "grain") if name in self.initial_data]
+            if given:
+                raise serializers.ValidationError(
+                    {given[0]: f"`{given[0]}` does not apply to a segment cut: its rows are the segment's values over "
+                                "the whole period; choose whose calls with rep= or team=."})
+        return attrs
 
 
 class CountsSerializer(serializers.Serializer):
@@ -92,7 +107,9 @@ class DecompositionSerializer(serializers.Serializer):
 
 class KpiRowSerializer(serializers.Serializer):
     period = serializers.DateField(allow_null=True, help_text="first day of the period; null for grain=total")
-    id = serializers.IntegerField(allow_null=True, help_text="rep or team id; null for company")
+    id = serializers.IntegerField(allow_null=True, help_text="rep or team id; null for company or a segment cut")
+    value = serializers.CharField(allow_null=True, required=False,
+                                  help_text="with ?segment=: the segment value (null: leads with none)")
     name = serializers.CharField()
     counts = CountsSerializer()
     drivers = DriversSerializer()
@@ -146,6 +163,8 @@ class KpiListView(APIView):
     @extend_schema(parameters=[KpiQuerySerializer], responses={200: KpiReportSerializer})
     def get(self, request):
         q = parse_query(request, KpiQuerySerializer)
+        if "segment" in q:
+            return self.segment_cut(request, q)
         end, rest = selectors.period_page(q["start"], q["end"], q["grain"])
         filters = {"rep_ids": [q["rep"]] if "rep" in q else None, "team_ids": [q["team"]] if "team" in q else None}
         df = selectors.kpi_frame(request.user, start=q["start"], end=end, grain=q["grain"], by=q["scope"], **filters)
@@ -158,6 +177,17 @@ class KpiListView(APIView):
                 "truncated": len(records) > MAX_ROWS,
                 "totals": kpi_numbers(Counts.from_mapping(total.iloc[0]) if len(total) else Counts()),
                 "results": rows}
+        return Response(KpiReportSerializer(body).data)
+
+
+    def segment_cut(self, request, q):
+        rows, total = selectors.segment_cut(request.user, segment=q["segment"], start=q["start"], end=q["end"],
+                                            team_id=q.get("team"), rep_id=q.get("rep"))
+        results = [{**kpi_row(None, None, r["label"], Counts.from_mapping(r)), "value": r["key"]}
+                   for r in rows[:MAX_ROWS]]
+        body = {"scope": f"segment:{q['segment']}", "grain": "total", "from": q["start"], "to": q["end"],
+                "defaulted": q["defaulted"], "as_of": timezone.now(), "next": None, "truncated": len(rows) > MAX_ROWS,
+                "totals": kpi_numbers(Counts.from_mapping(total)), "results": results}
         return Response(KpiReportSerializer(body).data)
 
 

@@ -5,9 +5,13 @@ facts of one local day."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Round
 
+from kpis.leadsets import STAGES
 from kpis.models import DailyRepKpi
 
 # Funnel is monotone per call: sold ⇒ quoted ⇒ reached ⇒ dialled (see kpis/domain.py).
@@ -73,3 +77,32 @@ def lead_stages_sql(where_sql: str) -> str:
         GROUP BY c.rep_id, u.team_id, c.lead_id
         HAVING MAX({_STAGE}) > 0
     """
+
+
+def stage_q(stage: str, *, prefix: str = "") -> Q:
+    """The same stage rules as the SQL above, as an ORM filter on calls (or on rows that reach a
+    call through `prefix`, e.g. "calls__"): sold ⇒ quoted ⇒ reached ⇒ dialled."""
+    flags = {"dialled": ("attempted", "reached", "quoted", "sold"), "reached": ("reached", "quoted", "sold"),
+             "quoted": ("quoted", "sold"), "sold": ("sold",)}[stage]
+    q = Q()
+    for flag in flags:
+        q |= Q(**{f"{prefix}disposition__{flag}": True})
+    return q
+
+
+def call_aggregates() -> dict:
+    """The per-call KPI counts as ORM aggregates over calls, for cuts the daily facts do not
+    keep (segments): the same definitions as facts_select_sql."""
+    sold = stage_q("sold")
+    margin = Round(Coalesce(F("premium"), Value(Decimal(0))) * Coalesce(F("margin_rate"), Value(Decimal(0))), 2,
+                   output_field=DecimalField(max_digits=16, decimal_places=2))
+    return {
+        "calls_made": Count("id", filter=stage_q("dialled")),
+        "calls_reached": Count("id", filter=stage_q("reached")),
+        "policies_sold": Count("id", filter=sold),
+        **{f"customers_{stage}": Count("lead_id", distinct=True, filter=stage_q(stage)) for stage in STAGES},
+        # margin first: an annotation named "premium" would shadow the field in its F("premium")
+        "margin_amount": Sum(margin, filter=sold, default=Decimal(0)),
+        "premium": Sum(Coalesce(F("premium"), Value(Decimal(0))), filter=sold, default=Decimal(0)),
+        "talk_seconds": Sum("duration_seconds", default=0),
+    }

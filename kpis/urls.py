@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpis import views
+from kpis import views, views_segments
 
 app_name = "kpis"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("rep/<int:rep_id>/", views.rep_dashboard, name="rep"),
     path("company/", views.company_dashboard, name="company"),
     path("export/<str:kind>/<int:object_id>/", views.export, name="export"),
+    path("segments/", views_segments.segments_page, name="segments"),
     path("runs/", views.runs, name="runs"),
     path("runs/run/", views.run_now, name="run_now"),
 ]

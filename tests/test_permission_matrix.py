@@ -103,6 +103,8 @@ GET    /kpis/team/{team_a}/                                     302  302  302  3
 GET    /kpis/rep/{rep}/                                         302  200  404  404  200  404  200  302
 GET    /kpis/company/                                           302  302  302  302  302  302  200  302
 GET    /kpis/export/team/{team_a}/?table=leaderboard            302  404  404  404  200  404  200  302
+GET    /kpis/segments/                                          302  200  200  200  200  200  200  302
+GET    /kpis/segments/?team={team_a}&segment=region             302  200  200  404  200  404  200  302
 GET    /kpis/runs/                                              302  403  403  403  403  403  200  302
 POST   /kpis/runs/run/                                          302  403  403  403  403  403  302  302
 GET    /funnel/                                                 302  200  200  200  200  200  200  302
@@ -194,6 +196,7 @@ POST   /api/v1/calls/                           call            401  201  403  4
 GET    /api/v1/calls/{call}/                                    401  200  404  404  200  404  200  200
 GET    /api/v1/kpis/                                            401  200  200  200  200  200  200  200
 GET    /api/v1/kpis/?scope=team&team={team_a}                   401  200  200  200  200  200  200  200
+GET    /api/v1/kpis/?segment=source&team={team_a}               401  200  200  404  200  404  200  200
 GET    /api/v1/kpis/diagnosis/?team={team_a}                    401  200  200  404  200  404  200  200
 POST   /api/v1/kpis/what-if/                    what_if         401  200  200  404  200  404  200  200
 GET    /api/v1/funnel/                                          401  200  200  200  200  200  200  200
