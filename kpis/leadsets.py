@@ -67,19 +67,12 @@ class Stages:
         return {COUNT_OF[stage]: len(getattr(self, stage)) for stage in STAGES}
 
 
-def sets_by_subject(rows: list[tuple]) -> dict[tuple[int, int], Stages]:
-    """Group (rep, team, lead, stage) rows (kpis.sql.lead_stages_sql) into each (rep, team)'s
-    Stages (vectorised: one sort)."""
-    if not rows:
-        return {}
-    data = np.array(rows, dtype=np.int64)
-    data = data[np.lexsort((data[:, 1], data[:, 0]))]
-    subjects = data[:, :2]
-    edges = np.flatnonzero(np.any(subjects[1:] != subjects[:-1], axis=1)) + 1
-    return {
-        (int(part[0, 0]), int(part[0, 1])): Stages.from_leads(part[:, 2], part[:, 3])
-        for part in np.split(data, edges)
-    }
+def stages_from_lists(id_lists) -> Stages:
+    """A subject's Stages from the four texts "id,id,…" of the leads at exactly stage 1–4 (or
+    None), as kpis.sql.day_facts_sql answers them: a lead at stage k is in every set up to k."""
+    exact = [np.fromstring(ids, dtype=np.uint32, sep=",") if ids else np.empty(0, dtype=np.uint32)
+             for ids in id_lists]
+    return Stages(*(BitMap(np.concatenate(exact[level - 1:])) for level in range(1, 5)))
 
 
 def month_of(day: dt.date) -> dt.date:

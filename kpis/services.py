@@ -29,9 +29,9 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from calls.models import Call, DirtyRepDay
-from kpis.leadsets import Stages, month_of, next_month, sets_by_subject
+from kpis.leadsets import Stages, month_of, next_month, stages_from_lists
 from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind, LeadSet
-from kpis.sql import insert_facts_sql, lead_stages_sql, ts
+from kpis.sql import FACT_VALUES, LEAD_SET_COLUMNS, copy_rows, day_facts_sql, ts
 from telesales.days import day_bounds, local_day
 
 LOCK_NAME = "recompute"
@@ -54,7 +54,7 @@ def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> tupl
     """Recompute the facts and rep-day lead sets of one local day, for all reps or only
     `rep_ids` (after deleting theirs). Returns the fact rows written and the new rep-day sets."""
     start, end = day_bounds(day)
-    params = [connection.ops.adapt_datefield_value(day), ts(start), ts(end)]
+    params = [ts(start), ts(end)]
     chunks = [None] if rep_ids is None else [rep_ids[i : i + REP_CHUNK] for i in range(0, len(rep_ids), REP_CHUNK)]
     written, sets = 0, {}
     for chunk in chunks:
@@ -66,20 +66,24 @@ def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> tupl
             where, extra = f"AND c.rep_id IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
         facts.delete()
         old_sets.delete()
-        cursor.execute(insert_facts_sql(where), [*params, *extra])
-        written += max(cursor.rowcount, 0)
-        cursor.execute(lead_stages_sql(where), [*params[1:], *extra])
-        sets.update(sets_by_subject(cursor.fetchall()))
+        cursor.execute(day_facts_sql(where), [*params, *extra])
+        rows = cursor.fetchall()
+        width = len(FACT_VALUES)
+        copy_rows(cursor, DailyRepKpi._meta.db_table, ("rep_id", "team_id", "day", *FACT_VALUES),
+                  [(rep, team, day, *values[:width]) for rep, team, *values in rows])
+        written += len(rows)
+        dialled = FACT_VALUES.index("customers_dialled")
+        sets.update({(rep, team or 0): stages_from_lists(values[width:]) for rep, team, *values in rows
+                     if values[dialled]})
     _write_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, day, sets)
     return written, sets
 
 
 def _write_sets(level: str, grain: str, start: dt.date, sets: dict[tuple[int, int], Stages]) -> None:
-    LeadSet.objects.bulk_create(
-        [LeadSet(level=level, key=key, team_key=team_key, grain=grain, start=start, **stages.serialized())
-         for (key, team_key), stages in sets.items()],
-        batch_size=1000,
-    )
+    rows = [(level, key, team_key, grain, start, *stages.serialized().values())
+            for (key, team_key), stages in sets.items()]
+    with connection.cursor() as cursor:
+        copy_rows(cursor, LeadSet._meta.db_table, LEAD_SET_COLUMNS, rows)
 
 
 def _stored_sets(level: str, grain: str, start: dt.date, end: dt.date,

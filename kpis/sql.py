@@ -5,6 +5,7 @@ facts of one local day."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 from django.db import connection
@@ -23,10 +24,10 @@ _DIALLED = "(d.attempted OR d.reached OR d.quoted OR d.sold)"
 # A call's stage (1 dialled … 4 sold, 0 not an attempt); a lead's stage for a span is the highest.
 _STAGE = "CASE WHEN d.sold THEN 4 WHEN d.quoted THEN 3 WHEN d.reached THEN 2 WHEN d.attempted THEN 1 ELSE 0 END"
 
-FACT_COLUMNS = (
-    "rep_id, team_id, day, calls_made, calls_reached, policies_sold, customers_dialled, customers_reached, customers_quoted, customers_sold, "
-    "premium, margin_amount, talk_seconds"
-)
+# The fact columns day_facts_sql answers, in order (after rep_id, team_id; then the lead lists).
+FACT_VALUES = ("calls_made", "calls_reached", "policies_sold", "customers_dialled", "customers_reached",
+               "customers_quoted", "customers_sold", "premium", "margin_amount", "talk_seconds")
+FACT_COLUMNS = ", ".join(("rep_id", "team_id", "day", *FACT_VALUES))
 
 
 def ts(value: dt.datetime):
@@ -34,49 +35,74 @@ def ts(value: dt.datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def insert_facts_sql(where_sql: str) -> str:
-    """One INSERT … SELECT of the facts of one local day (facts_select_sql)."""
-    return f"INSERT INTO {DailyRepKpi._meta.db_table} ({FACT_COLUMNS}) {facts_select_sql(where_sql)}"
+def day_facts_sql(where_sql: str) -> str:
+    """The facts of one local day per rep, in one pass over the day's calls: each lead's highest
+    stage and sums per (rep, lead), then per rep the calls (all attempts, those that reached the
+    customer, those that sold a policy), the distinct customers at each stage, premium, margin,
+    talk, and the lead ids at exactly stage 1, 2, 3 and 4 as comma-separated text (for the lead
+    sets, kpis.leadsets.sets_by_subject). Columns: rep_id, team_id (NULL for none), FACT_VALUES,
+    then the four id lists. Parameters: the day's bounds as `ts` values (no time-zone maths runs
+    per row), then those of `where_sql` (an `AND …` on `c`, the calls)."""
+    user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
+    agg = "string_agg(CAST(lead_id AS text), ',')" if connection.vendor == "postgresql" else "group_concat(lead_id, ',')"
+    ids = ", ".join(f"{agg.replace('lead_id', f'CASE WHEN stage = {k} THEN lead_id END')} AS ids_{k}"
+                    for k in range(1, 5))
+    return f"""
+        SELECT rep_id, team_id, SUM(calls) AS calls_made, SUM(reached_calls) AS calls_reached,
+               SUM(sales) AS policies_sold,
+               SUM(CASE WHEN stage >= 1 THEN 1 ELSE 0 END) AS customers_dialled,
+               SUM(CASE WHEN stage >= 2 THEN 1 ELSE 0 END) AS customers_reached,
+               SUM(CASE WHEN stage >= 3 THEN 1 ELSE 0 END) AS customers_quoted,
+               SUM(CASE WHEN stage >= 4 THEN 1 ELSE 0 END) AS customers_sold,
+               SUM(premium) AS premium, SUM(margin) AS margin_amount, SUM(talk) AS talk_seconds, {ids}
+        FROM (
+            SELECT c.rep_id, u.team_id, c.lead_id, MAX({_STAGE}) AS stage,
+                   SUM(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END) AS calls,
+                   SUM(CASE WHEN {_REACHED} THEN 1 ELSE 0 END) AS reached_calls,
+                   SUM(CASE WHEN {_SOLD} THEN 1 ELSE 0 END) AS sales,
+                   SUM(CASE WHEN {_SOLD} THEN COALESCE(c.premium, 0) ELSE 0 END) AS premium,
+                   SUM(CASE WHEN {_SOLD} THEN ROUND(COALESCE(c.premium, 0) * COALESCE(c.margin_rate, 0), 2)
+                       ELSE 0 END) AS margin,
+                   SUM(c.duration_seconds) AS talk
+            FROM calls_call c
+            JOIN calls_disposition d ON d.id = c.disposition_id
+            JOIN {user_table} u ON u.id = c.rep_id
+            WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
+            GROUP BY c.rep_id, u.team_id, c.lead_id
+        ) leads
+        GROUP BY rep_id, team_id
+    """
 
 
 def facts_select_sql(where_sql: str) -> str:
-    """The facts of one local day per rep: calls (all attempts, those that reached the customer,
-    those that sold a policy), distinct customers per funnel stage, money and
-    talk. Parameters: the day, then its bounds as `ts` values (no time-zone maths runs per row),
-    then those of `where_sql` (an `AND …` on `c`, the calls)."""
-    user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
-    return f"""
-        SELECT c.rep_id, u.team_id, %s,
-               SUM(CASE WHEN {_DIALLED} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {_REACHED} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {_SOLD} THEN 1 ELSE 0 END),
-               COUNT(DISTINCT CASE WHEN {_DIALLED} THEN c.lead_id END),
-               COUNT(DISTINCT CASE WHEN {_REACHED} THEN c.lead_id END),
-               COUNT(DISTINCT CASE WHEN {_QUOTED} THEN c.lead_id END),
-               COUNT(DISTINCT CASE WHEN {_SOLD} THEN c.lead_id END),
-               SUM(CASE WHEN {_SOLD} THEN COALESCE(c.premium, 0) ELSE 0 END),
-               SUM(CASE WHEN {_SOLD} THEN ROUND(COALESCE(c.premium, 0) * COALESCE(c.margin_rate, 0), 2) ELSE 0 END),
-               SUM(c.duration_seconds)
-        FROM calls_call c
-        JOIN calls_disposition d ON d.id = c.disposition_id
-        JOIN {user_table} u ON u.id = c.rep_id
-        WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
-        GROUP BY c.rep_id, u.team_id
-    """
+    """day_facts_sql as fact rows: rep_id, team_id, the day (the first parameter), FACT_VALUES."""
+    return f"SELECT rep_id, team_id, %s AS day, {', '.join(FACT_VALUES)} FROM ({day_facts_sql(where_sql)}) f"
 
 
-def lead_stages_sql(where_sql: str) -> str:
-    """Each lead's highest stage per rep on one local day (bounds are parameters, as above)."""
-    user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
-    return f"""
-        SELECT c.rep_id, COALESCE(u.team_id, 0), c.lead_id, MAX({_STAGE})
-        FROM calls_call c
-        JOIN calls_disposition d ON d.id = c.disposition_id
-        JOIN {user_table} u ON u.id = c.rep_id
-        WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
-        GROUP BY c.rep_id, u.team_id, c.lead_id
-        HAVING MAX({_STAGE}) > 0
-    """
+def copy_rows(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows: COPY on PostgreSQL (bytes as bytea hex, None as NULL), one prepared
+    INSERT for all rows elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        marks = ", ".join(["%s"] * len(columns))
+        adapt = connection.ops.adapt_datefield_value
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                           [tuple(adapt(v) if isinstance(v, dt.date) else v for v in row) for row in rows])
+        return
+
+    def text(value) -> str:
+        if value is None:
+            return "\\N"
+        if isinstance(value, bytes | memoryview):
+            return "\\\\x" + bytes(value).hex()
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+    lines = io.StringIO("".join("\t".join(map(text, row)) + "\n" for row in rows))
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", lines)
+
+
+LEAD_SET_COLUMNS = ("level", "key", "team_key", "grain", "start", "dialled", "reached", "quoted", "sold")
 
 
 def stage_q(stage: str, *, prefix: str = "") -> Q:
