@@ -3,29 +3,40 @@
 Roll-ups (rep / team / company × day / week / month / quarter / total, rolling 12 months) are sums
 of DailyRepKpi rows for calls, money and talk time, and unions of lead sets (kpis/leadsets.py) for
 distinct customers, never scans of raw calls. Rates are computed from these afterwards
-(kpis.domain / kpis.reports), never averaged."""
+(kpis.domain / kpis.reports), never averaged.
+
+Today's live numbers (live_today) are the one exception: they are computed on the fly from the
+calls of the current local day with the KPI job's own SQL (kpis/sql.py), so a wallboard shows
+exactly what the job will write for that day."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
 import pandas as pd
+from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import (
     is_rep,
     managed_team_ids,
     scope_by_user,
     scope_teams,
+    scope_wallboards,
     sees_everything,
     visible_users,
 )
 from accounts.models import Role, Team, User
 from kpis.domain import Counts, Diagnosis, diagnose, team_benchmarks
-from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners
-from kpis.models import DailyRepKpi, KpiRun, LeadSet
+from kpis.leadsets import COUNT_OF, Stages, next_month, sets_by_subject, span_owners
+from kpis.models import DailyRepKpi, KpiRun, KpiRunKind, LeadSet
+from kpis.sql import FACT_COLUMNS, facts_select_sql, lead_stages_sql, ts
+from telesales.days import day_bounds, local_day
 from telesales.errors import DomainError, NotFound
 
 COUNT_FIELDS = ("calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
@@ -290,3 +301,95 @@ def recent_runs(limit: int = 50) -> QuerySet[KpiRun]:
 def scope_teams_for(user: User) -> QuerySet[Team]:
     """Teams whose dashboards the user may open."""
     return scope_teams(Team.objects.all(), user).order_by("name")
+
+
+def figures_as_of() -> dt.datetime | None:
+    """How fresh the KPI figures are: the start of the latest successful run that took every
+    dirty mark (incremental or full). Calls logged after that instant wait for the next run."""
+    runs = KpiRun.objects.filter(finished_at__isnull=False, error="",
+                                 kind__in=[KpiRunKind.INCREMENTAL, KpiRunKind.FULL])
+    return runs.order_by("-started_at").values_list("started_at", flat=True).first()
+
+
+# ---- today, live ------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class LiveRow:
+    """One person's numbers today and their place in the one ranking (rank_rows)."""
+
+    rep: User
+    rank: int
+    counts: Counts
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveToday:
+    """Today's numbers of a team (every active rep, with zeros if they have not called yet) or
+    of one rep, and their total, in which a customer two reps called counts once."""
+
+    day: dt.date
+    as_of: dt.datetime
+    team: Team | None
+    rows: list[LiveRow]
+    total: Counts
+
+
+def wallboard_teams(user: User) -> QuerySet[Team]:
+    """Teams whose live wallboard the user may watch (accounts.access.scope_wallboards)."""
+    return scope_wallboards(Team.objects.all(), user).order_by("name")
+
+
+def wallboard_team_for(user: User, team_id: int) -> Team:
+    team = wallboard_teams(user).filter(id=team_id).first()
+    if team is None:
+        raise NotFound(_("No such team, or not one whose wallboard you may see."))
+    return team
+
+
+_FACT_NAMES = [name.strip() for name in FACT_COLUMNS.split(",")]
+
+
+def _live_facts(day: dt.date, where: str, params: list) -> tuple[dict[int, Counts], Stages]:
+    """The KPI job's facts of `day` per rep (kpis.sql.facts_select_sql) and the union of the
+    reps' lead sets (kpis.sql.lead_stages_sql), for the calls `where` selects: two statements."""
+    start, end = day_bounds(day)
+    bounds = [ts(start), ts(end)]
+    facts: dict[int, Counts] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(facts_select_sql(where), [connection.ops.adapt_datefield_value(day), *bounds, *params])
+        for row in cursor.fetchall():
+            counts = Counts.from_mapping(dict(zip(_FACT_NAMES, row, strict=True)))
+            facts[row[0]] = facts[row[0]] + counts if row[0] in facts else counts
+        cursor.execute(lead_stages_sql(where), [*bounds, *params])
+        stages = Stages.union(sets_by_subject(cursor.fetchall()).values())
+    return facts, stages
+
+
+def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = None,
+               now: dt.datetime | None = None) -> LiveToday:
+    """Today's numbers (the local day of `now`, from its midnight) for a team's wallboard or for
+    one rep, computed from the calls on the fly with the KPI job's own SQL: each rep's counts
+    are the facts the job will write for the day, and the total counts distinct customers over
+    the team (the union of the reps' lead sets). A team counts the calls of the people on it now,
+    as the job does. Not found for a team or rep the user may not see."""
+    if (team_id is None) == (rep_id is None):
+        raise DomainError(_("Give either a team or a rep."))
+    now = now or timezone.now()
+    day = local_day(now)
+    if team_id is not None:
+        team = wallboard_team_for(user, team_id)
+        people = {u.id: u for u in User.objects.filter(team=team, role=Role.REP, is_active=True)}
+        where, params = "AND u.team_id = %s", [team.id]
+    else:
+        rep = visible_users(user).select_related("team").filter(id=rep_id).first()
+        if rep is None:
+            raise NotFound(_("No such rep, or not one you may see."))
+        team, people = None, {rep.id: rep}
+        where, params = "AND c.rep_id = %s", [rep.id]
+    facts, stages = _live_facts(day, where, params)
+    # Someone no longer active (or not a rep) who called today still counts in the team's total.
+    people.update(User.objects.in_bulk(set(facts) - set(people)))
+    ranked = rank_rows([{"key": pk, **dataclasses.asdict(facts.get(pk, Counts()))} for pk in people])
+    rows = [LiveRow(rep=people[r["key"]], rank=r["rank"], counts=facts.get(r["key"], Counts())) for r in ranked]
+    total = sum(facts.values(), Counts())
+    total = dataclasses.replace(total, **stages.counts())
+    return LiveToday(day=day, as_of=now, team=team, rows=rows, total=total)
