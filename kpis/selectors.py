@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 import pandas as pd
 from django.db import connection
@@ -346,6 +347,8 @@ def wallboard_team_for(user: User, team_id: int) -> Team:
 
 
 _FACT_NAMES = [name.strip() for name in FACT_COLUMNS.split(",")]
+_MONEY = ("premium", "margin_amount")
+CENT = Decimal("0.01")
 
 
 def _live_facts(day: dt.date, where: str, params: list) -> tuple[dict[int, Counts], Stages]:
@@ -357,7 +360,11 @@ def _live_facts(day: dt.date, where: str, params: list) -> tuple[dict[int, Count
     with connection.cursor() as cursor:
         cursor.execute(facts_select_sql(where), [connection.ops.adapt_datefield_value(day), *bounds, *params])
         for row in cursor.fetchall():
-            counts = Counts.from_mapping(dict(zip(_FACT_NAMES, row, strict=True)))
+            values = dict(zip(_FACT_NAMES, row, strict=True))
+            # As the facts' decimal columns keep them (SQLite sums money as floats).
+            for name in _MONEY:
+                values[name] = Decimal(str(values[name] or 0)).quantize(CENT)
+            counts = Counts.from_mapping(values)
             facts[row[0]] = facts[row[0]] + counts if row[0] in facts else counts
         cursor.execute(lead_stages_sql(where), [*bounds, *params])
         stages = Stages.union(sets_by_subject(cursor.fetchall()).values())
