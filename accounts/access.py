@@ -102,6 +102,18 @@ def scope_teams(qs: QuerySet[Team], user: User) -> QuerySet[Team]:
     return qs.filter(pk=user.team_id) if user.team_id else qs.none()
 
 
+def scope_wallboards(qs: QuerySet[Team], user: User) -> QuerySet[Team]:
+    """Teams whose live wallboard (today's numbers per rep, as they happen) the user may watch:
+    every team for admins and integrations, the managed teams for a manager, and for a rep their
+    own team's, as call centres show it on the floor. A rep still sees only their own numbers
+    anywhere else."""
+    if sees_everything(user) or is_manager(user):
+        return scope_teams(qs, user)
+    if is_rep(user) and user.team_id:
+        return qs.filter(pk=user.team_id)
+    return qs.none()
+
+
 # ---- pools (公海) ------------------------------------------------------------------------------
 def scope_pools(qs: QuerySet, user: User) -> QuerySet:
     """Pools the user belongs to: named as a member user or pool admin, through their own or a

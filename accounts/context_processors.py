@@ -14,6 +14,7 @@ NAVIGATION = [
     (_("Call plan"), "calls:index", lambda user: is_rep(user) or is_manager(user)),
     (_("Leads"), "leads:index", _works_leads),
     (_("KPIs"), "kpis:index", _works_leads),
+    (_("Live today"), "kpis:live", _works_leads),
     (_("Funnel"), "funnel:index", _works_leads),
     (_("Targets"), "targets:index", _works_leads),
     (_("Coaching"), "coaching:index", _works_leads),

@@ -2,7 +2,7 @@
 import direction stays accounts ← leads ← calls ← kpis ← targets (a target card on the call plan
 is registered by targets, not imported by calls)."""
 
-HOME_PANELS: list[str] = []  # shown on a rep's home page (the daily call plan)
+HOME_PANELS: list[str] = []  # shown on a rep's home page (the daily call plan; `rep` is whose plan)
 TEAM_PANELS: list[str] = []  # shown on the manager's team page
 
 

@@ -19,6 +19,9 @@ from leads.selectors import can_work_lead, lead_for
 from telesales.errors import DomainError, NotFound
 from telesales.params import bad_query
 
+# The htmx event a page hears when a call was logged on it (the HX-Trigger of the log answer).
+CALL_LOGGED = "call-logged"
+
 
 def lead_url(lead_id: int) -> str:
     """The lead's page: the leads app's detail page when it exists, else our calling page."""
@@ -136,7 +139,10 @@ def log(request, lead_id: int):
             lead = _lead_or_404(request, lead_id)
             context = _panel_context(request, lead, saved=call)
             if request.headers.get("HX-Request"):
-                return render(request, "calls/_panel.html", context)
+                response = render(request, "calls/_panel.html", context)
+                # Anything on the screen showing today's numbers (the today tiles) listens for it.
+                response["HX-Trigger"] = CALL_LOGGED
+                return response
             messages.success(request, _("Call logged."))
             return render(request, "calls/lead.html", context)
     template = "calls/_panel.html" if request.headers.get("HX-Request") else "calls/lead.html"

@@ -173,7 +173,7 @@ class KpiListView(APIView):
         rows = [kpi_row(r["period"], None if r["key"] is None else int(r["key"]), r["label"], Counts.from_mapping(r))
                 for r in records[:MAX_ROWS]]
         body = {"scope": q["scope"], "grain": q["grain"], "from": q["start"], "to": end, "defaulted": q["defaulted"],
-                "as_of": selectors.facts_as_of(), "next": _next_page(request, rest, q["end"]),
+                "as_of": selectors.figures_as_of(), "next": _next_page(request, rest, q["end"]),
                 "truncated": len(records) > MAX_ROWS,
                 "totals": kpi_numbers(Counts.from_mapping(total.iloc[0]) if len(total) else Counts()),
                 "results": rows}

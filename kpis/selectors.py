@@ -3,33 +3,43 @@
 Roll-ups (rep / team / company × day / week / month / quarter / total, rolling 12 months) are sums
 of DailyRepKpi rows for calls, money and talk time, and unions of lead sets (kpis/leadsets.py) for
 distinct customers, never scans of raw calls. Rates are computed from these afterwards
-(kpis.domain / kpis.reports), never averaged."""
+(kpis.domain / kpis.reports), never averaged.
+
+Today's live numbers (live_today) are the one exception: they are computed on the fly from the
+calls of the current local day with the KPI job's own SQL (kpis/sql.py), so a wallboard shows
+exactly what the job will write for that day."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 import pandas as pd
+from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import (
     is_rep,
     managed_team_ids,
     scope_by_user,
     scope_teams,
+    scope_wallboards,
     sees_everything,
     visible_users,
 )
 from accounts.models import Role, Team, User
 from calls.models import Call
 from kpis.domain import Counts, Diagnosis, diagnose, team_benchmarks
-from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners
-from kpis.models import DailyRepKpi, KpiRun, LeadSet
-from kpis.sql import call_aggregates
+from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners, stages_from_lists
+from kpis.models import DailyRepKpi, KpiRun, KpiRunKind, LeadSet
+from kpis.sql import FACT_VALUES, call_aggregates, day_facts_sql, ts
 from leads.selectors import segment_expression, segment_labels
-from telesales.days import day_bounds
+from telesales.days import day_bounds, local_day
 from telesales.errors import DomainError, NotFound
 
 COUNT_FIELDS = ("calls_made", "calls_reached", "policies_sold", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
@@ -127,13 +137,6 @@ def _period_start(day: dt.date, grain: str) -> dt.date:
         "month": day.replace(day=1),
         "quarter": day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1),
     }[grain]
-
-
-def facts_as_of() -> dt.datetime | None:
-    """The facts include every call logged before this moment: the start of the latest
-    successful KPI run (a call logged during a run is marked dirty for the next one)."""
-    run = KpiRun.objects.filter(finished_at__isnull=False, error="").order_by("-started_at").first()
-    return run.started_at if run else None
 
 
 def distinct_customers(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start: dt.date, end: dt.date,
@@ -360,3 +363,98 @@ def segment_frame(user: User, **kwargs) -> tuple[pd.DataFrame, Counts]:
     """segment_cut as a labelled DataFrame, like kpi_frame's, and the total as Counts."""
     rows, total = segment_cut(user, **kwargs)
     return frame_with_labels(rows, by="segment"), Counts.from_mapping(total)
+
+
+def figures_as_of() -> dt.datetime | None:
+    """How fresh the KPI figures are: the start of the latest successful run that took every
+    dirty mark (incremental or full). Calls logged after that instant wait for the next run."""
+    runs = KpiRun.objects.filter(finished_at__isnull=False, error="",
+                                 kind__in=[KpiRunKind.INCREMENTAL, KpiRunKind.FULL])
+    return runs.order_by("-started_at").values_list("started_at", flat=True).first()
+
+
+# ---- today, live ------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class LiveRow:
+    """One person's numbers today and their place in the one ranking (rank_rows)."""
+
+    rep: User
+    rank: int
+    counts: Counts
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveToday:
+    """Today's numbers of a team (every active rep, with zeros if they have not called yet) or
+    of one rep, and their total, in which a customer two reps called counts once."""
+
+    day: dt.date
+    as_of: dt.datetime
+    team: Team | None
+    rows: list[LiveRow]
+    total: Counts
+
+
+def wallboard_teams(user: User) -> QuerySet[Team]:
+    """Teams whose live wallboard the user may watch (accounts.access.scope_wallboards)."""
+    return scope_wallboards(Team.objects.all(), user).order_by("name")
+
+
+def wallboard_team_for(user: User, team_id: int) -> Team:
+    team = wallboard_teams(user).filter(id=team_id).first()
+    if team is None:
+        raise NotFound(_("No such team, or not one whose wallboard you may see."))
+    return team
+
+
+_MONEY = ("premium", "margin_amount")
+CENT = Decimal("0.01")
+
+
+def _live_facts(day: dt.date, where: str, params: list) -> tuple[dict[int, Counts], Stages]:
+    """The KPI job's facts of `day` per rep and the union of the reps' lead sets (one statement,
+    kpis.sql.day_facts_sql, as the job runs it), for the calls `where` selects."""
+    start, end = day_bounds(day)
+    with connection.cursor() as cursor:
+        cursor.execute(day_facts_sql(where), [ts(start), ts(end), *params])
+        rows = cursor.fetchall()
+    width = len(FACT_VALUES)
+    facts: dict[int, Counts] = {}
+    for rep, _team, *values in rows:
+        mapping = dict(zip(FACT_VALUES, values[:width], strict=True))
+        # As the facts' decimal columns keep them (SQLite sums money as floats).
+        for name in _MONEY:
+            mapping[name] = Decimal(str(mapping[name] or 0)).quantize(CENT)
+        facts[rep] = Counts.from_mapping(mapping)
+    return facts, Stages.union(stages_from_lists(values[width:]) for _rep, _team, *values in rows)
+
+
+def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = None,
+               now: dt.datetime | None = None) -> LiveToday:
+    """Today's numbers (the local day of `now`, from its midnight) for a team's wallboard or for
+    one rep, computed from the calls on the fly with the KPI job's own SQL: each rep's counts
+    are the facts the job will write for the day, and the total counts distinct customers over
+    the team (the union of the reps' lead sets). A team counts the calls of the people on it now,
+    as the job does. Not found for a team or rep the user may not see."""
+    if (team_id is None) == (rep_id is None):
+        raise DomainError(_("Give either a team or a rep."))
+    now = now or timezone.now()
+    day = local_day(now)
+    if team_id is not None:
+        team = wallboard_team_for(user, team_id)
+        people = {u.id: u for u in User.objects.filter(team=team, role=Role.REP, is_active=True)}
+        where, params = "AND u.team_id = %s", [team.id]
+    else:
+        rep = visible_users(user).select_related("team").filter(id=rep_id).first()
+        if rep is None:
+            raise NotFound(_("No such rep, or not one you may see."))
+        team, people = None, {rep.id: rep}
+        where, params = "AND c.rep_id = %s", [rep.id]
+    facts, stages = _live_facts(day, where, params)
+    # Someone no longer active (or not a rep) who called today still counts in the team's total.
+    people.update(User.objects.in_bulk(set(facts) - set(people)))
+    ranked = rank_rows([{"key": pk, **dataclasses.asdict(facts.get(pk, Counts()))} for pk in people])
+    rows = [LiveRow(rep=people[r["key"]], rank=r["rank"], counts=facts.get(r["key"], Counts())) for r in ranked]
+    total = sum(facts.values(), Counts())
+    total = dataclasses.replace(total, **stages.counts())
+    return LiveToday(day=day, as_of=now, team=team, rows=rows, total=total)

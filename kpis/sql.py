@@ -27,7 +27,6 @@ _STAGE = "CASE WHEN d.sold THEN 4 WHEN d.quoted THEN 3 WHEN d.reached THEN 2 WHE
 # The fact columns day_facts_sql answers, in order (after rep_id, team_id; then the lead lists).
 FACT_VALUES = ("calls_made", "calls_reached", "policies_sold", "customers_dialled", "customers_reached",
                "customers_quoted", "customers_sold", "premium", "margin_amount", "talk_seconds")
-FACT_COLUMNS = ", ".join(("rep_id", "team_id", "day", *FACT_VALUES))
 
 
 def ts(value: dt.datetime):
@@ -40,7 +39,7 @@ def day_facts_sql(where_sql: str) -> str:
     stage and sums per (rep, lead), then per rep the calls (all attempts, those that reached the
     customer, those that sold a policy), the distinct customers at each stage, premium, margin,
     talk, and the lead ids at exactly stage 1, 2, 3 and 4 as comma-separated text (for the lead
-    sets, kpis.leadsets.sets_by_subject). Columns: rep_id, team_id (NULL for none), FACT_VALUES,
+    sets, kpis.leadsets.stages_from_lists). Columns: rep_id, team_id (NULL for none), FACT_VALUES,
     then the four id lists. Parameters: the day's bounds as `ts` values (no time-zone maths runs
     per row), then those of `where_sql` (an `AND …` on `c`, the calls)."""
     user_table = DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
@@ -72,11 +71,6 @@ def day_facts_sql(where_sql: str) -> str:
         ) leads
         GROUP BY rep_id, team_id
     """
-
-
-def facts_select_sql(where_sql: str) -> str:
-    """day_facts_sql as fact rows: rep_id, team_id, the day (the first parameter), FACT_VALUES."""
-    return f"SELECT rep_id, team_id, %s AS day, {', '.join(FACT_VALUES)} FROM ({day_facts_sql(where_sql)}) f"
 
 
 def copy_rows(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -118,7 +112,7 @@ def stage_q(stage: str, *, prefix: str = "") -> Q:
 
 def call_aggregates() -> dict:
     """The per-call KPI counts as ORM aggregates over calls, for cuts the daily facts do not
-    keep (segments): the same definitions as facts_select_sql."""
+    keep (segments): the same definitions as day_facts_sql."""
     sold = stage_q("sold")
     margin = Round(Coalesce(F("premium"), Value(Decimal(0))) * Coalesce(F("margin_rate"), Value(Decimal(0))), 2,
                    output_field=DecimalField(max_digits=16, decimal_places=2))

@@ -7,6 +7,8 @@ class TargetsConfig(AppConfig):
     def ready(self):
         from accounts.panels import register_home_panel, register_team_panel
 
-        # Progress against this month's targets on the rep's home page and the team page.
+        # Today's calls, customers reached and sales against today's targets, live, on top of the
+        # call plan; progress against this month's targets on the rep's home page and the team page.
+        register_home_panel("targets/_today_panel.html")
         register_home_panel("targets/_progress_panel.html")
         register_team_panel("targets/_progress_panel.html")

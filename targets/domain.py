@@ -248,6 +248,19 @@ def split_over_time(
     return list(zip(periods, allocate(total, weights, quantum=quantum), strict=True))
 
 
+def day_share(
+    total: Decimal, period: Period, day: dt.date, *, work_calendar: WorkCalendar | None = None, quantum: Decimal = CENT
+) -> Decimal:
+    """One day's part of a period's total: the total split over the period's working days with
+    `allocate`, so the days' parts sum exactly to the total (a day off gets none; a period without
+    a working day is split over all its days)."""
+    if not period.contains(day):
+        raise ValueError(f"{day} is not in {period.label()}.")
+    cal = work_calendar or WorkCalendar()
+    days = list(period.each_day())
+    return allocate(total, [1 if cal.is_working_day(d) else 0 for d in days], quantum=quantum)[days.index(day)]
+
+
 # ---- progress --------------------------------------------------------------------------------
 def elapsed_share(period: Period, as_of: dt.date, work_calendar: WorkCalendar | None = None) -> Fraction:
     """Share of the period gone by at the end of `as_of` (working days when a calendar is

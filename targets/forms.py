@@ -87,3 +87,9 @@ class TargetsQueryForm(forms.Form):
 
 class AlertsQueryForm(forms.Form):
     unread = params.FlagField(required=False)
+
+
+class TodayQueryForm(forms.Form):
+    """?rep= on the today tiles: a manager looking at one of their reps' call plan."""
+
+    rep = forms.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)

@@ -21,7 +21,7 @@ from accounts.models import User
 from kpis import selectors as kpi_selectors
 from kpis.models import DailyRepKpi
 from targets import domain
-from targets.models import METRIC_FACT, Alert, Holiday, OwnerKind, PeriodKind, Target
+from targets.models import METRIC_FACT, Alert, Holiday, Metric, OwnerKind, PeriodKind, Target, metric_quantum
 from telesales.errors import NotFound
 
 FACT_FIELDS = [
@@ -371,3 +371,37 @@ def progress_card(user: User, *, today: dt.date, limit: int) -> dict:
     actual vs pace and RAG, and the rep's plan."""
     targets = current_month_targets(user, today=today, limit=limit)
     return {"rows": progress_rows(targets, today), "plan": rep_month_plan(user, targets, today)}
+
+
+# ---- today's part of a rep's targets ----------------------------------------------------------
+# The today tiles on the call plan: the KPI count each tile shows and the target metrics that
+# aim at it, preferred in this order.
+TODAY_TILES = (
+    ("calls_made", (Metric.CALLS,)),
+    ("customers_reached", (Metric.CUSTOMERS_REACHED,)),
+    ("customers_sold", (Metric.POLICIES_SOLD, Metric.NEW_CUSTOMERS)),
+)
+
+
+def today_targets(user: User, *, rep: User, day: dt.date) -> dict[str, Decimal | None]:
+    """For each today tile, the day's part of the rep's own target in progress (one the user may
+    see): the finest period containing the day (a week before its month, a month before its
+    quarter…), split over its working days (domain.day_share). None where there is no target."""
+    metrics = [metric for _, wanted in TODAY_TILES for metric in wanted]
+    targets = list(targets_visible_to(user).filter(owner_kind=OwnerKind.REP, rep=rep, metric__in=metrics,
+                                                   start__lte=day, end__gte=day))
+    out: dict[str, Decimal | None] = dict.fromkeys((key for key, _ in TODAY_TILES), None)
+    if not targets:
+        return out
+    cal = work_calendar(min(t.start for t in targets), max(t.end for t in targets))
+    for key, wanted in TODAY_TILES:
+        candidates = [t for t in targets if t.metric in wanted]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda t: (-domain.PERIOD_ORDER.index(t.period_kind), wanted.index(t.metric),
+                                              t.end - t.start, t.pk))
+        quantum = metric_quantum(best.metric)
+        if best.value % quantum:
+            quantum = domain.CENT
+        out[key] = domain.day_share(best.value, best.period, day, work_calendar=cal, quantum=quantum)
+    return out

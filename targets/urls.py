@@ -1,11 +1,12 @@
 from django.urls import path
 
-from targets import views
+from targets import views, views_today
 
 app_name = "targets"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
+    path("today/", views_today.today_tiles, name="today"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/revise/", views.revise, name="revise"),
     path("<int:pk>/decompose/", views.decompose, name="decompose"),

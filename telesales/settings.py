@@ -126,6 +126,12 @@ PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="CN")
 # How many "this number already exists, held by …" answers one user gets an hour (then 429).
 LEAD_COLLISION_LIMIT_PER_HOUR = env.int("LEAD_COLLISION_LIMIT_PER_HOUR", default=30)
 
+# Today, live: how often the team wallboard and the rep's today tiles on the call plan ask for
+# fresh numbers (seconds). The dashboards' facts are refreshed by the KPI job every
+# KPI_REFRESH_MINUTES (kpis/schedule.py).
+KPI_LIVE_POLL_SECONDS = env.int("KPI_LIVE_POLL_SECONDS", default=15)
+TODAY_TILES_POLL_SECONDS = env.int("TODAY_TILES_POLL_SECONDS", default=30)
+
 # Largest request body read into memory. The biggest is a call sync batch: 5,000 rows × about
 # 5 KB for a row at every field's maximum (notes 4,000 + recording link 500 + keys, phone and
 # codes ~250 + numbers, dates and JSON punctuation ~250) = 25 MB. Larger bodies answer 413;

@@ -101,6 +101,9 @@ POST   /calls/lead/{lead}/log/                  call            302  200  404  4
 GET    /kpis/                                                   302  200  200  200  200  200  200  302
 GET    /kpis/team/{team_a}/                                     302  302  302  302  200  404  200  302
 GET    /kpis/rep/{rep}/                                         302  200  404  404  200  404  200  302
+GET    /kpis/team/{team_a}/live/                                302  200  200  404  200  404  200  302
+GET    /kpis/team/{team_a}/live/board/                          302  200  200  404  200  404  200  302
+GET    /kpis/live/                                              302  302  302  302  302  302  302  302
 GET    /kpis/company/                                           302  302  302  302  302  302  200  302
 GET    /kpis/export/team/{team_a}/?table=leaderboard            302  404  404  404  200  404  200  302
 GET    /kpis/segments/                                          302  200  200  200  200  200  200  302
@@ -115,6 +118,8 @@ GET    /funnel/lead/{lead}/grade/                               302  200  404  4
 GET    /funnel/lead/{pool_b_lead}/grade/                        302  404  404  404  404  200  200  302
 GET    /targets/                                                302  200  200  200  200  200  200  302
 POST   /targets/new/                            target          302  302  302  302  302  302  302  302
+GET    /targets/today/                                          302  200  200  200  200  200  200  302
+GET    /targets/today/?rep={rep}                                302  200  404  404  200  404  200  302
 GET    /targets/{target}/                                       302  200  404  404  200  404  200  302
 GET    /targets/{team_target}/                                  302  404  404  404  200  404  200  302
 POST   /targets/{team_target}/revise/           revise          302  302  302  302  302  302  302  302
@@ -199,6 +204,8 @@ GET    /api/v1/kpis/?scope=team&team={team_a}                   401  200  200  2
 GET    /api/v1/kpis/?segment=source&team={team_a}               401  200  200  404  200  404  200  200
 GET    /api/v1/kpis/diagnosis/?team={team_a}                    401  200  200  404  200  404  200  200
 POST   /api/v1/kpis/what-if/                    what_if         401  200  200  404  200  404  200  200
+GET    /api/v1/kpis/live/?team={team_a}                         401  200  200  404  200  404  200  200
+GET    /api/v1/kpis/live/?rep={rep}                             401  200  404  404  200  404  200  200
 GET    /api/v1/funnel/                                          401  200  200  200  200  200  200  200
 GET    /api/v1/funnel/?team={team_a}                            401  403  403  403  200  403  200  200
 GET    /api/v1/funnel/conversion/?team={team_a}                 401  403  403  403  200  403  200  200

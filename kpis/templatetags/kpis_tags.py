@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from django import template
 
+from kpis import selectors
 from kpis.domain import COUNT, DRIVER_UNITS, MONEY, RATE
 
 register = template.Library()
@@ -56,3 +57,17 @@ def get(mapping, key):
 def as_decimal(value):
     v = _number(value)
     return None if v is None else Decimal(str(v))
+
+
+@register.filter
+def talk_minutes(seconds):
+    """Talk time in whole minutes (as the daily work report shows it)."""
+    v = _number(seconds)
+    return "n/a" if v is None else f"{round(v / 60):,d}"
+
+
+@register.simple_tag
+def figures_as_of():
+    """When the KPI figures were last brought up to date (kpis.selectors.figures_as_of), for
+    kpis/_as_of.html."""
+    return selectors.figures_as_of()
