@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from telesales.api import MAX_ID, path_id
-from telesales.days import day_bounds, local_day
+from telesales.days import day_bounds, local_day, local_midnight
 from telesales.errors import DomainError, NotFound
 from telesales.numbers import parse_decimal
 from tests.factories import LeadFactory
@@ -22,6 +22,12 @@ def test_a_local_day_is_the_companys_day_whatever_zone_is_active():
         start, end = day_bounds(dt.date(2025, 3, 10))
     assert start <= LATE_UTC < end
     assert (start.astimezone(dt.UTC), end - start) == (dt.datetime(2025, 3, 9, 16, 0, tzinfo=dt.UTC), dt.timedelta(days=1))
+
+
+def test_local_midnight_is_the_start_of_the_companys_day_whatever_zone_is_active():
+    with timezone.override("America/New_York"):
+        midnight = local_midnight(dt.date(2025, 3, 10))
+    assert midnight == dt.datetime(2025, 3, 9, 16, 0, tzinfo=dt.UTC) == day_bounds(dt.date(2025, 3, 10))[0]
 
 
 def test_day_bounds_span_several_days_from_local_midnight():
