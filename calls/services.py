@@ -21,8 +21,8 @@ from calls.models import (
     recording_url_validator,
 )
 from leads.models import GRADE_ORDER, Lead, LeadStatus
-from leads.selectors import can_work_lead
-from leads.services import add_do_not_call, is_do_not_call, recycle_leads
+from leads.selectors import can_work_lead, is_do_not_call
+from leads.services import add_do_not_call, recycle_leads
 from telesales.days import local_day
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 from telesales.numbers import parse_decimal

@@ -2,7 +2,6 @@
 
 Views parse input, call a service or selector and shape output."""
 
-from django.db.models import Q
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -10,11 +9,10 @@ from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.access import managed_team_ids, sees_everything
 from leads import imports, services, tasks
 from leads.api import ERRORS, LeadErrorSerializer
 from leads.models import Appeal, ImportJob, Pool
-from leads.selectors import accessible_pools
+from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
 from telesales.api import FilterBackend, IdField, ScopedQuerysetMixin, path_id
 from telesales.errors import NotFound
 
@@ -159,11 +157,7 @@ class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     filter_backends = [FilterBackend]
 
     def scoped_queryset(self, user):
-        qs = Appeal.objects.order_by("-created_at", "-id")
-        if sees_everything(user):
-            return qs
-        teams = managed_team_ids(user)
-        return qs.filter(Q(requested_by=user) | Q(requested_by__team_id__in=teams) | Q(lead__owner__team_id__in=teams))
+        return appeals_visible_to(user).order_by("-created_at", "-id")
 
     def get_object(self):
         appeal = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
@@ -200,8 +194,7 @@ class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
 
     def scoped_queryset(self, user):
-        qs = ImportJob.objects.order_by("-created_at", "-id")
-        return qs if sees_everything(user) else qs.filter(created_by=user)
+        return import_jobs_visible_to(user).order_by("-created_at", "-id")
 
     def get_object(self):
         job = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()

@@ -30,8 +30,8 @@ from leads.models import (
     Pool,
 )
 from leads.phones import InvalidPhone, normalize_phone
-from leads.selectors import can_import, readable_leads
-from leads.services import collision_answers, held_counts, holder_text, rules_for
+from leads.selectors import can_import, held_counts, holder_text, readable_leads, rules_for
+from leads.services import collision_answers
 from telesales.errors import DomainError, NotFound, PermissionDenied
 from telesales.exports import safe_rows
 

@@ -1,23 +1,45 @@
-"""Reads on leads, always scoped through accounts.access."""
+"""Reads on leads, always scoped through accounts.access: the leads, pools, appeals and imports a
+user may see, who may do what to a lead, a pool's rules and who holds what, do-not-call
+numbers, masking and search, and what a hand-over would move."""
 
-from django.db.models import Q, QuerySet
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import (
     can_browse_pool,
     can_manage_user,
     can_work_pool,
+    is_admin,
     is_manager,
     is_rep,
     managed_team_ids,
     scope_by_user,
     scope_pools,
     sees_everything,
+    visible_users,
 )
 from accounts.models import User
-from leads.models import Lead, Pool
+from leads import domain
+from leads.models import (
+    GRADE_ORDER,
+    Appeal,
+    DoNotCallNumber,
+    ImportJob,
+    Lead,
+    LeadStatus,
+    OwnershipEvent,
+    OwnershipReason,
+    Pool,
+)
 from leads.phones import InvalidPhone, mask_phone, normalize_phone
-from telesales.errors import NotFound
+from leads.signals import handover_preview
+from telesales.days import local_day, local_midnight
+from telesales.errors import NotFound, PermissionDenied
 from telesales.params import MAX_ID
 
 
@@ -183,3 +205,166 @@ def export_rows(user: User, qs):
         yield [lead.pk, lead.name, viewer.phone(lead), lead.company, lead.region, lead.grade, lead.status,
                lead.owner.display_name if lead.owner_id else "", lead.pool.name if lead.pool_id else "",
                timezone.localtime(lead.next_follow_up_at).strftime("%Y-%m-%d %H:%M") if lead.next_follow_up_at else ""]
+
+
+# ---- a pool's rules and who holds what ---------------------------------------------------
+DEFAULT_RULES = Pool(name="(default rules)")
+
+
+def rules_for(pool: Pool | None) -> Pool:
+    """A pool carries its rules; leads without a pool follow the model defaults."""
+    return pool if pool is not None else DEFAULT_RULES
+
+
+def return_rules(pool: Pool | None) -> domain.ReturnRules:
+    r = rules_for(pool)
+    return domain.ReturnRules(
+        return_days_by_grade={g: r.return_days_for(g) for g in GRADE_ORDER},
+        no_progress_days=r.no_progress_days,
+        fresh_claim_hours=r.fresh_claim_hours,
+        exempt_won=r.exempt_won,
+        exempt_open_quote=r.exempt_open_quote,
+        warn_days=r.warn_days,
+    )
+
+
+def held_lead(lead: Lead) -> domain.HeldLead:
+    return domain.HeldLead(
+        grade=lead.grade, status=lead.status, claimed_at=lead.claimed_at,
+        last_real_contact_at=lead.last_real_contact_at, last_contacted_at=lead.last_contacted_at,
+        grade_changed_at=lead.grade_changed_at, locked=lead.locked, has_open_quote=lead.has_open_quote,
+    )
+
+
+def return_due_for(lead: Lead) -> tuple[dt.datetime | None, str]:
+    """When this held lead returns to its pool, and which rule returns it."""
+    if lead.owner_id is None:
+        return None, ""
+    return domain.return_due(held_lead(lead), return_rules(lead.pool))
+
+
+def holder_text(lead: Lead) -> str:
+    """“held by 王芳 since 2026-11-02” or “in the public pool”."""
+    if lead.owner_id is None:
+        return "in the public pool" + (f" “{lead.pool.name}”" if lead.pool_id else "")
+    since = timezone.localtime(lead.claimed_at or lead.created_at).date().isoformat()
+    return f"held by {lead.owner.display_name} since {since}"
+
+
+def held_counts(rep_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{rep_id: {"active": n, "won": n}} in one query."""
+    out: dict[int, dict[str, int]] = {r: {"active": 0, "won": 0} for r in rep_ids}
+    rows = (
+        Lead.objects.filter(owner_id__in=rep_ids, status__in=[LeadStatus.ACTIVE, LeadStatus.WON])
+        .values("owner_id", "status").annotate(n=Count("id"))
+    )
+    for row in rows:
+        out[row["owner_id"]][row["status"]] = row["n"]
+    return out
+
+
+def claims_today(rep: User) -> int:
+    """Leads the rep claimed since the company's day began."""
+    return OwnershipEvent.objects.filter(
+        to_owner=rep, reason=OwnershipReason.CLAIM, at__gte=local_midnight(local_day(timezone.now()))
+    ).count()
+
+
+def _neglect_q(rules: Pool, now: dt.datetime) -> Q:
+    """The SQL twin of domain.return_due: held leads some return rule has caught."""
+    q = Q(pk__in=[])
+    for grade in GRADE_ORDER:
+        days = rules.return_days_for(grade)
+        if days:
+            cut = now - dt.timedelta(days=days)
+            q |= Q(grade=grade, claimed_at__lte=cut) & (
+                Q(last_real_contact_at__isnull=True) | Q(last_real_contact_at__lte=cut)
+            )
+    if rules.no_progress_days:
+        cut = now - dt.timedelta(days=rules.no_progress_days)
+        q |= Q(claimed_at__lte=cut) & (Q(grade_changed_at__isnull=True) | Q(grade_changed_at__lte=cut))
+    if rules.fresh_claim_hours:
+        cut = now - dt.timedelta(hours=rules.fresh_claim_hours)
+        q |= Q(claimed_at__lte=cut) & (Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=F("claimed_at")))
+    return q
+
+
+def neglected_leads(now: dt.datetime | None = None) -> QuerySet[Lead]:
+    """Held leads due to return now, over all pools."""
+    now = now or timezone.now()
+    cond = Q(pk__in=[])
+    for pool in [*Pool.objects.all(), None]:
+        rules = rules_for(pool)
+        statuses = [LeadStatus.ACTIVE] + ([] if rules.exempt_won else [LeadStatus.WON])
+        part = Q(pool=pool) if pool is not None else Q(pool__isnull=True)
+        part &= Q(status__in=statuses)
+        if rules.exempt_open_quote:
+            part &= Q(has_open_quote=False)
+        cond |= part & _neglect_q(rules, now)
+    return Lead.objects.filter(owner__isnull=False, locked=False, claimed_at__isnull=False).filter(cond)
+
+
+# ---- do-not-call -------------------------------------------------------------------------
+def is_do_not_call(phone_e164: str) -> bool:
+    return DoNotCallNumber.objects.filter(phone=phone_e164).exists()
+
+
+def do_not_call_numbers(phones: Iterable[str]) -> set[str]:
+    """The subset of `phones` (E.164) on the company do-not-call list, in one query."""
+    return set(DoNotCallNumber.objects.filter(phone__in=[p for p in phones if p]).values_list("phone", flat=True))
+
+
+# ---- appeals, imports, hand-over ---------------------------------------------------------
+def appeals_visible_to(user: User) -> QuerySet[Appeal]:
+    """Appeals the user may see: the ones they asked; for a manager, also those asked by a rep
+    of a team they manage or against a lead such a rep holds; every appeal for admins and
+    integrations."""
+    qs = Appeal.objects.all()
+    if sees_everything(user):
+        return qs
+    teams = managed_team_ids(user)
+    return qs.filter(Q(requested_by=user) | Q(requested_by__team_id__in=teams) | Q(lead__owner__team_id__in=teams))
+
+
+def can_decide_appeal(actor: User, appeal: Appeal) -> bool:
+    """Admins, and managers of the requester or of the current holder."""
+    return can_manage_user(actor, appeal.requested_by) or (
+        appeal.lead.owner is not None and can_manage_user(actor, appeal.lead.owner)
+    )
+
+
+def import_jobs_visible_to(user: User) -> QuerySet[ImportJob]:
+    """Imports the user started; every import for admins and integrations."""
+    qs = ImportJob.objects.all()
+    return qs if sees_everything(user) else qs.filter(created_by=user)
+
+
+def require_deactivator(actor: User, user_id: int) -> None:
+    """Only admins deactivate users; a user the actor cannot see is not found."""
+    if not visible_users(actor).filter(pk=user_id).exists():
+        raise NotFound("User not found.")
+    if not is_admin(actor):
+        raise PermissionDenied("Only admins can deactivate users.")
+
+
+def handover_preview_for(*, actor: User, user_id: int) -> dict:
+    """What deactivating `user` would hand over: leads by status, and counts other apps add."""
+    require_deactivator(actor, user_id)
+    user = User.objects.get(pk=user_id)
+    by_status = dict(
+        Lead.objects.filter(owner=user).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    preview = {
+        "user": user.pk,
+        "display_name": user.display_name,
+        "is_active": user.is_active,
+        "leads": sum(by_status.values()),
+        "active_leads": by_status.get(LeadStatus.ACTIVE, 0),
+        "won_leads": by_status.get(LeadStatus.WON, 0),
+        "locked_leads": Lead.objects.filter(owner=user, locked=True).count(),
+        "open_follow_ups": 0,
+    }
+    for _receiver, extra in handover_preview.send(sender=User, user=user):
+        if isinstance(extra, dict):
+            preview.update(extra)
+    return preview

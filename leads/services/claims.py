@@ -23,20 +23,16 @@ from leads.models import (
     OwnershipReason,
     Pool,
 )
-from leads.selectors import accessible_pools
+from leads.selectors import DEFAULT_RULES, accessible_pools, claims_today, held_counts, rules_for
 from leads.services.common import (
-    DEFAULT_RULES,
     CooldownActive,
     LeadAlreadyClaimed,
     LimitReached,
     _events,
     _require_holder,
     _room,
-    _start_of_today,
-    claims_today,
-    held_counts,
-    rules_for,
 )
+from telesales.days import local_day, local_midnight
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -254,7 +250,7 @@ def _claim_one_pg(*, actor: User, lead_id: int, via_next: bool, now: dt.datetime
             "d_max_held": d.max_held, "d_won_counts": d.won_counts_toward_max, "d_max_claims": d.max_claims_per_day,
             "d_cooldown": d.reclaim_cooldown_days,
             "active": LeadStatus.ACTIVE.value, "won": LeadStatus.WON.value, "claim": OwnershipReason.CLAIM.value,
-            "gave_up": [r.value for r in _GAVE_UP], "today": _start_of_today(), "now": now,
+            "gave_up": [r.value for r in _GAVE_UP], "today": local_midnight(local_day(now)), "now": now,
             "note": "next lead" if via_next else "",
         })
         row = cur.fetchone()

@@ -19,7 +19,7 @@ from leads.models import (
     Pool,
 )
 from leads.phones import normalize_phone
-from leads.selectors import can_work_lead
+from leads.selectors import can_work_lead, held_counts, is_do_not_call, rules_for
 from leads.services.common import (
     DoNotCall,
     LimitReached,
@@ -27,10 +27,7 @@ from leads.services.common import (
     _lock_lead,
     _room,
     collision_error,
-    held_counts,
-    rules_for,
 )
-from leads.services.dnc import is_do_not_call
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 

@@ -5,64 +5,26 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
-from accounts.access import (
-    is_admin,
-    visible_users,
-)
 from accounts.models import Role, Team, User
 from leads import domain
 from leads.models import (
     Lead,
-    LeadStatus,
     OwnershipEvent,
     OwnershipReason,
     Pool,
 )
+from leads.selectors import held_counts, require_deactivator, rules_for
 from leads.services.common import (
     _chunks,
     _events,
     _room,
-    held_counts,
-    rules_for,
 )
-from leads.signals import handover_preview, leads_handed_over
-from telesales.errors import DomainError, NotFound, PermissionDenied
+from leads.signals import leads_handed_over
+from telesales.errors import DomainError, NotFound
 
 HANDOVER_MODES = ("user", "team", "pool")
-
-
-def _require_deactivator(actor: User, user_id: int) -> None:
-    """Only admins deactivate users; a user the actor cannot see is not found."""
-    if not visible_users(actor).filter(pk=user_id).exists():
-        raise NotFound("User not found.")
-    if not is_admin(actor):
-        raise PermissionDenied("Only admins can deactivate users.")
-
-
-def handover_preview_for(*, actor: User, user_id: int) -> dict:
-    """What deactivating `user` would hand over: leads by status, and counts other apps add."""
-    _require_deactivator(actor, user_id)
-    user = User.objects.get(pk=user_id)
-    by_status = dict(
-        Lead.objects.filter(owner=user).values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    preview = {
-        "user": user.pk,
-        "display_name": user.display_name,
-        "is_active": user.is_active,
-        "leads": sum(by_status.values()),
-        "active_leads": by_status.get(LeadStatus.ACTIVE, 0),
-        "won_leads": by_status.get(LeadStatus.WON, 0),
-        "locked_leads": Lead.objects.filter(owner=user, locked=True).count(),
-        "open_follow_ups": 0,
-    }
-    for _receiver, extra in handover_preview.send(sender=User, user=user):
-        if isinstance(extra, dict):
-            preview.update(extra)
-    return preview
 
 
 def _team_reps(team_id: int, exclude: int) -> list[User]:
@@ -197,7 +159,7 @@ def deactivate_user(
 ) -> dict:
     """Staff leave (人员流失): in one transaction revoke sessions and tokens, then hand every lead
     over. Afterwards no active lead is owned by an inactive user; history keeps old names."""
-    _require_deactivator(actor, user_id)
+    require_deactivator(actor, user_id)
     if user_id == actor.pk:
         raise DomainError("You cannot deactivate yourself.")
     if mode not in HANDOVER_MODES:
