@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts.access import visible_users
 from coaching import domain, selectors, services
-from coaching.api import ERRORS, MAX_ID, IdField, IdViewSetMixin, valid, visible_user
+from coaching.api import MAX_ID, IdField, IdViewSetMixin, valid, visible_user
 from coaching.models import (
     Criterion,
     Review,
@@ -83,7 +83,7 @@ class ScorecardViewSet(IdViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
     def scoped_queryset(self, user):
         return selectors.scorecards_visible_to(user).order_by("id")
 
-    @extend_schema(request=ScorecardWriteSerializer, responses={201: ScorecardSerializer, **ERRORS})
+    @extend_schema(request=ScorecardWriteSerializer, responses={201: ScorecardSerializer})
     def create(self, request, *args, **kwargs):
         data = valid(ScorecardWriteSerializer, request.data)
         team = None
@@ -98,7 +98,7 @@ class ScorecardViewSet(IdViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
         card = selectors.scorecards_visible_to(request.user).get(pk=card.pk)
         return Response(ScorecardSerializer(card).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScorecardWriteSerializer, responses={200: ScorecardSerializer, **ERRORS})
+    @extend_schema(request=ScorecardWriteSerializer, responses={200: ScorecardSerializer})
     def update(self, request, *args, **kwargs):
         card = self.get_object()
         data = valid(ScorecardWriteSerializer, request.data)
@@ -158,7 +158,7 @@ class SamplingPlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     def scoped_queryset(self, user):
         return selectors.sampling_plans_visible_to(user).order_by("id")
 
-    @extend_schema(request=SamplingPlanWriteSerializer, responses={201: SamplingPlanSerializer, **ERRORS})
+    @extend_schema(request=SamplingPlanWriteSerializer, responses={201: SamplingPlanSerializer})
     def create(self, request, *args, **kwargs):
         data = dict(valid(SamplingPlanWriteSerializer, request.data))
         team = selectors.scope_teams_for(request.user).filter(pk=data.pop("team")).first()
@@ -174,8 +174,7 @@ class SamplingPlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         plan = services.create_sampling_plan(actor=request.user, team=team, scorecard=card, reviewers=reviewers, **data)
         return Response(SamplingPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SamplingRunRequestSerializer, responses={200: SamplingRunSerializer, 201: SamplingRunSerializer,
-                                                            **ERRORS})
+    @extend_schema(request=SamplingRunRequestSerializer, responses={200: SamplingRunSerializer, 201: SamplingRunSerializer})
     @action(detail=True, methods=["post"])
     def run(self, request, pk=None):
         plan = self.get_object()
@@ -238,7 +237,7 @@ class SampleViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def scoped_queryset(self, user):
         return selectors.samples_visible_to(user).prefetch_related("assignments").order_by("-week", "id")
 
-    @extend_schema(request=SampleCallRequestSerializer, responses={201: SampledCallSerializer, **ERRORS})
+    @extend_schema(request=SampleCallRequestSerializer, responses={201: SampledCallSerializer})
     def create(self, request, *args, **kwargs):
         data = valid(SampleCallRequestSerializer, request.data)
         card = selectors.scorecards_visible_to(request.user).filter(pk=data["scorecard"]).first()
@@ -247,7 +246,7 @@ class SampleViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
         sample = services.sample_call(actor=request.user, call_id=data["call"], scorecard_id=card.pk)
         return Response(SampledCallSerializer(self.get_queryset().get(pk=sample.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AssignReviewerSerializer, responses={201: ReviewAssignmentSerializer, **ERRORS})
+    @extend_schema(request=AssignReviewerSerializer, responses={201: ReviewAssignmentSerializer})
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         sample = self.get_object()
@@ -325,7 +324,7 @@ class ReviewViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     def scoped_queryset(self, user):
         return selectors.reviews_visible_to(user).order_by("submitted_at", "id")
 
-    @extend_schema(request=SubmitReviewSerializer, responses={201: QaReviewSerializer, **ERRORS})
+    @extend_schema(request=SubmitReviewSerializer, responses={201: QaReviewSerializer})
     def create(self, request, *args, **kwargs):
         data = valid(SubmitReviewSerializer, request.data)
         review = services.submit_review(actor=request.user, assignment_id=data["assignment"], scores=dict(data["scores"]),
@@ -356,7 +355,7 @@ class ResultsQuery(QueryParams):
     weeks = serializers.IntegerField(min_value=1, max_value=104, default=12, help_text="Look-back in weeks")
 
 
-@extend_schema(parameters=[ResultsQuery], responses={200: QaResultsSerializer, **ERRORS})
+@extend_schema(parameters=[ResultsQuery], responses={200: QaResultsSerializer})
 @api_view(["GET"])
 def results(request):
     """QA results: per rep by week, per criterion by week, team averages, Pareto of lost points.

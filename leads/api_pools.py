@@ -4,13 +4,12 @@ Views parse input, call a service or selector and shape output."""
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from leads import imports, services, tasks
-from leads.api import ERRORS, LeadErrorSerializer
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
 from telesales.api import FilterBackend, IdField, ScopedQuerysetMixin, path_id
@@ -139,7 +138,7 @@ class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
             raise NotFound("Pool not found.")
         return pool
 
-    @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer, **ERRORS})
+    @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer})
     def partial_update(self, request, pk=None):
         pool = self.get_object()
         s = PoolSerializer(pool, data=request.data, partial=True)
@@ -165,7 +164,7 @@ class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
             raise NotFound("Appeal not found.")
         return appeal
 
-    @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer, **ERRORS})
+    @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer})
     def create(self, request):
         s = AppealCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -173,7 +172,7 @@ class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
                                         reason=s.validated_data["reason"])
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AppealDecisionSerializer, responses={200: AppealSerializer, **ERRORS})
+    @extend_schema(request=AppealDecisionSerializer, responses={200: AppealSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         s = AppealDecisionSerializer(data=request.data)
@@ -203,7 +202,7 @@ class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
         return job
 
     @extend_schema(request={"application/json": ImportCreateSerializer},
-                   responses={202: ImportJobSerializer, **ERRORS})
+                   responses={202: ImportJobSerializer})
     def create(self, request):
         """Start an import; answers at once with the job to poll."""
         serializer_class = ImportUploadSerializer if request.FILES else ImportCreateSerializer
@@ -216,7 +215,7 @@ class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(LeadErrorSerializer)})
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
         """The per-row report: row, result, reason, current owner."""
