@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import TeamStage
 from coaching import domain, selectors, services
-from coaching.api import IdField, IdViewSetMixin, path_id, valid, visible_user
+from coaching.api import valid, visible_user
 from coaching.models import (
     ActionItem,
     CheckIn,
@@ -23,7 +23,7 @@ from coaching.models import (
     PlanSource,
     Support,
 )
-from telesales.api import DateField
+from telesales.api import DateField, IdField, IdLookupMixin, path_id
 from telesales.errors import DomainError, NotFound
 
 
@@ -94,9 +94,10 @@ class PlanOutcomeSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
 
 
-class PlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Improvement plans (绩效改进计划): a rep sees their own, a manager their teams'."""
 
+    not_found = "Improvement plan not found."
     serializer_class = ImprovementPlanSerializer
     model = ImprovementPlan
     filterset_fields = ["rep", "outcome"]
@@ -177,9 +178,10 @@ class CoachingActionItemWriteSerializer(serializers.Serializer):
     due_on = DateField()
 
 
-class NoteViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class NoteViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """One-to-one notes (SBI). Only the rep (not private notes), the rep's managers and admins."""
 
+    not_found = "One-to-one note not found."
     serializer_class = OneToOneNoteSerializer
     model = OneToOneNote
     filterset_fields = ["rep"]
@@ -204,9 +206,10 @@ class NoteViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         return Response(CoachingActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
-class ActionItemViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ActionItemViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Follow-up tasks from one-to-ones the caller may see; `done` ticks one off."""
 
+    not_found = "Action item not found."
     serializer_class = CoachingActionItemSerializer
     model = ActionItem
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts.access import visible_users
 from coaching import domain, selectors, services
-from coaching.api import MAX_ID, IdField, IdViewSetMixin, valid, visible_user
+from coaching.api import valid, visible_user
 from coaching.models import (
     Criterion,
     Review,
@@ -24,7 +24,16 @@ from coaching.models import (
     Scorecard,
     ScorecardVersion,
 )
-from telesales.api import DateField, FilterSet, FlagFilter, QueryParams, parse_query
+from telesales.api import (
+    MAX_ID,
+    DateField,
+    FilterSet,
+    FlagFilter,
+    IdField,
+    IdLookupMixin,
+    QueryParams,
+    parse_query,
+)
 from telesales.errors import NotFound
 
 
@@ -73,9 +82,10 @@ class ScorecardWriteSerializer(serializers.Serializer):
                                                      default=15)
 
 
-class ScorecardViewSet(IdViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ScorecardViewSet(IdLookupMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """QA scorecards. Updating one already used for sampling creates a new version."""
 
+    not_found = "Scorecard not found."
     serializer_class = ScorecardSerializer
     model = Scorecard
     http_method_names = ["get", "post", "put", "head", "options"]
@@ -149,9 +159,10 @@ class SamplingRunRequestSerializer(serializers.Serializer):
     week = DateField(required=False, help_text="Any day of the week to sample; default last week")
 
 
-class SamplingPlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SamplingPlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Weekly sampling plans of the teams the caller manages; `run` samples a week on demand."""
 
+    not_found = "Sampling plan not found."
     serializer_class = SamplingPlanSerializer
     model = SamplingPlan
 
@@ -226,10 +237,11 @@ class SampleCallRequestSerializer(serializers.Serializer):
     scorecard = IdField()
 
 
-class SampleViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class SampleViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Sampled calls the caller may see (own, managed teams', or those they review). The result
     (mean, spread, calibration flag) is filled once every assigned reviewer has submitted."""
 
+    not_found = "Sampled call not found."
     serializer_class = SampledCallSerializer
     model = SampledCall
     filterset_fields = ["rep", "week", "cohort", "plan"]
@@ -267,9 +279,10 @@ class AssignmentFilter(FilterSet):
         return queryset.filter(review__isnull=True) if value else queryset
 
 
-class AssignmentViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class AssignmentViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """The caller's review assignments; `?pending=true` is the review queue."""
 
+    not_found = "Review assignment not found."
     serializer_class = ReviewAssignmentSerializer
     model = ReviewAssignment
     filterset_class = AssignmentFilter
@@ -313,10 +326,11 @@ class ReviewFilter(FilterSet):
         fields = ["sampled_call"]
 
 
-class ReviewViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ReviewViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Individual reviews, blind: a reviewer sees others' scores of a call only after submitting
     their own; everyone else only once all reviews are in. POST submits the caller's review."""
 
+    not_found = "Review not found."
     serializer_class = QaReviewSerializer
     model = Review
     filterset_class = ReviewFilter

@@ -12,8 +12,7 @@ from rest_framework.response import Response
 from leads import imports, services, tasks
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
-from telesales.api import FilterBackend, IdField, ScopedQuerysetMixin, path_id
-from telesales.errors import NotFound
+from telesales.api import FilterBackend, IdField, IdLookupMixin
 
 
 # ---- serializers ---------------------------------------------------------------------------
@@ -121,22 +120,16 @@ class ImportCreateSerializer(_ImportOptions):
 
 
 # ---- viewsets ------------------------------------------------------------------------------
-class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PoolViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Pools the caller may use, with their rules; admins and the pool's admins edit the rules."""
 
+    not_found = "Pool not found."
     serializer_class = PoolSerializer
     model = Pool
-    lookup_value_regex = r"[^/]+"
     http_method_names = ["get", "patch", "head", "options"]
 
     def scoped_queryset(self, user):
         return accessible_pools(user).order_by("id")
-
-    def get_object(self):
-        pool = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
-        if pool is None:
-            raise NotFound("Pool not found.")
-        return pool
 
     @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer})
     def partial_update(self, request, pk=None):
@@ -147,22 +140,16 @@ class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return Response(PoolSerializer(pool).data)
 
 
-class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AppealViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Collision appeals: a rep asks for a customer someone else holds; a manager decides."""
 
+    not_found = "Appeal not found."
     serializer_class = AppealSerializer
     model = Appeal
-    lookup_value_regex = r"[^/]+"
     filter_backends = [FilterBackend]
 
     def scoped_queryset(self, user):
         return appeals_visible_to(user).order_by("-created_at", "-id")
-
-    def get_object(self):
-        appeal = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
-        if appeal is None:
-            raise NotFound("Appeal not found.")
-        return appeal
 
     @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer})
     def create(self, request):
@@ -182,24 +169,18 @@ class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Response(AppealSerializer(appeal).data)
 
 
-class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ImportJobViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     """Lead imports (CSV or .xlsx): upload, poll progress, download the per-row report."""
 
+    not_found = "Import not found."
     serializer_class = ImportJobSerializer
     model = ImportJob
-    lookup_value_regex = r"[^/]+"
     filter_backends = [FilterBackend]
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
 
     def scoped_queryset(self, user):
         return import_jobs_visible_to(user).order_by("-created_at", "-id")
-
-    def get_object(self):
-        job = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
-        if job is None:
-            raise NotFound("Import not found.")
-        return job
 
     @extend_schema(request={"application/json": ImportCreateSerializer},
                    responses={202: ImportJobSerializer})

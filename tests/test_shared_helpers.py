@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from coaching import services as coaching
+from leads.models import Appeal
 from telesales.api import MAX_ID, path_id
 from telesales.days import day_bounds, local_day, local_midnight
 from telesales.errors import DomainError, NotFound
@@ -63,3 +65,20 @@ def test_ids_in_paths_are_read_the_same_way_by_every_api(api, manager):
     for url in (f"/api/v1/leads/{MAX_ID + 1}/", "/api/v1/leads/²/", f"/api/v1/coaching/plans/{MAX_ID + 1}/", "/api/v1/coaching/plans/²/"):
         res = api.as_user(manager).get(url)
         assert res.status_code == 404 and res.json()["error"]["message"], url
+
+
+def test_a_record_outside_the_callers_scope_is_not_found_by_name_in_every_api(
+        api, rep, teammate, other_team_rep, other_manager):
+    appeal = Appeal.objects.create(lead=LeadFactory(owner=rep), requested_by=teammate,
+                                   holder_at_request=rep, reason="found first")
+    due = timezone.localdate() + dt.timedelta(days=20)
+    items = [{"what": f"Goal {i}", "measure": "connect rate", "target": "≥ 35%", "due": due} for i in range(3)]
+    others = coaching.start_plan(actor=other_manager, rep=other_team_rep, title="Pace", items=items)
+    expected = {
+        f"/api/v1/lead-appeals/{appeal.pk}/": "Appeal not found.",
+        f"/api/v1/coaching/plans/{others.pk}/": "Improvement plan not found.",
+        f"/api/v1/coaching/plans/{MAX_ID}/": "Improvement plan not found.",
+    }
+    for url, message in expected.items():
+        res = api.as_user(rep).get(url)
+        assert (res.status_code, res.json()["error"]) == (404, {"code": "not_found", "message": message}), url
