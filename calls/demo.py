@@ -42,82 +42,105 @@ def seed(rng: random.Random, ctx: dict) -> None:
     small = ctx.get("small")
     weeks, calls_per_day = (1, 6) if small else (6, 45)
     _ensure_leads(rng, reps, 8 if small else 60)
-    tz = timezone.get_current_timezone()
     today = timezone.localdate()
     now = timezone.now()
-    codes, weights = list(OUTCOMES), list(OUTCOMES.values())
     days = [today - dt.timedelta(days=d) for d in range(weeks * 7, 0, -1)]
     days = [d for d in days if d.weekday() < 6]
     leads_by_rep: dict[int, list[Lead]] = {}
     for lead in Lead.objects.filter(owner__in=reps, status=LeadStatus.ACTIVE).order_by("pk"):
         leads_by_rep.setdefault(lead.owner_id, []).append(lead)
-    calls, follow_ups, grade_changes, dirty = [], [], [], set()
-    state: dict[int, dict] = {}
+    floor = _Floor(rng, dispo)
     for rep in reps:
         leads = leads_by_rep.get(rep.pk, [])
         if not leads:
             continue
         skill = rng.uniform(0.7, 1.3)
         for day in days:
-            minute = 9 * 60 + rng.randint(0, 30)
-            for _ in range(max(1, int(rng.gauss(calls_per_day * skill, calls_per_day * 0.15)))):
-                lead = rng.choice(leads)
-                st = state.setdefault(lead.pk, {"grade": lead.grade, "status": LeadStatus.ACTIVE, "quoted": False})
-                if st["status"] != LeadStatus.ACTIVE:
-                    continue
-                code = rng.choices(codes, weights)[0]
-                if code == "sold" and not st["quoted"]:
-                    code = "quoted"
-                d = dispo[code]
-                minute += rng.randint(3, 12)
-                if minute > 19 * 60 + 30:
-                    break
-                started = dt.datetime.combine(day, dt.time(minute // 60, minute % 60, rng.randint(0, 59)), tzinfo=tz)
-                duration = rng.randint(60, 900) if d.reached else rng.randint(0, 40)
-                call = Call(lead=lead, rep=rep, started_at=started, duration_seconds=duration, disposition=d,
-                            notes=rng.choice(NOTES.get(code, [""])), source="web")
-                if code == "quoted":
-                    call.quote_amount = Decimal(rng.randrange(2000, 30000, 100))
-                    st["quoted"] = True
-                if code == "sold":
-                    call.premium = Decimal(rng.randrange(3000, 50000, 100))
-                    call.margin_rate = Decimal(rng.randrange(8, 35)) / 100
-                    st["status"] = LeadStatus.WON
-                if code == "dnc":
-                    st["status"] = LeadStatus.DNC
-                calls.append(call)
-                dirty.add((rep.pk, day))
-                if d.reached and code not in ("refused", "dnc") and st["grade"] != "A" and rng.random() < 0.3:
-                    new = GRADE_ORDER[GRADE_ORDER.index(st["grade"]) + 1]
-                    grade_changes.append((call, st["grade"], new, LeadStatus.ACTIVE))
-                    st["grade"] = new
-                if code == "sold":
-                    grade_changes.append((call, st["grade"], st["grade"], LeadStatus.WON))
-                if code in ("callback", "quoted"):
-                    due = started + dt.timedelta(days=rng.randint(1, 4), hours=rng.randint(-2, 2))
-                    follow_ups.append((call, due, "回电确认" if code == "callback" else "跟进报价"))
-    Call.objects.bulk_create(calls, batch_size=2000)
-    # Follow-ups: those whose lead was called again after the due time are done; the rest stay open.
-    last_call = {}
-    for c in calls:
-        last_call[c.lead_id] = max(last_call.get(c.lead_id, c.started_at), c.started_at)
-    FollowUp.objects.bulk_create([
-        FollowUp(lead_id=c.lead_id, assigned_to=c.rep, team=c.rep.team, scope=FollowUpScope.MINE, due_at=due,
-                 purpose=purpose, call=c, created_by=c.rep,
-                 done_at=due if (last_call[c.lead_id] > due or state[c.lead_id]["status"] != LeadStatus.ACTIVE)
-                 and due < now else None)
-        for c, due, purpose in follow_ups
-    ], batch_size=2000)
-    GradeChange.objects.bulk_create([
-        GradeChange(lead_id=c.lead_id, from_grade=g0, to_grade=g1, to_status=status, changed_by=c.rep,
-                    owner=c.rep, call=c, changed_at=c.started_at)
-        for c, g0, g1, status in grade_changes
-    ], batch_size=2000)
-    leads = Lead.objects.in_bulk(list(state))
-    for lead_id, st in state.items():
-        lead = leads[lead_id]
-        lead.grade, lead.status = st["grade"], st["status"]
-    Lead.objects.bulk_update(leads.values(), ["grade", "status"], batch_size=2000)
-    refresh_lead_call_facts(list(state))
-    mark_rep_days(dirty)
+            floor.dial_day(rep, leads, day, calls_per_day * skill, calls_per_day * 0.15)
+    floor.save(now)
     ctx["calls_days"] = days
+
+
+class _Floor:
+    """The simulated dialling floor: every call, follow-up and grade change is kept in memory
+    with each lead's state, then saved in bulk."""
+
+    def __init__(self, rng: random.Random, dispositions: dict):
+        self.rng, self.dispositions = rng, dispositions
+        self.codes, self.weights = list(OUTCOMES), list(OUTCOMES.values())
+        self.tz = timezone.get_current_timezone()
+        self.calls, self.follow_ups, self.grade_changes, self.dirty = [], [], [], set()
+        self.state: dict[int, dict] = {}
+
+    def dial_day(self, rep, leads: list[Lead], day: dt.date, mean_calls: float, spread: float) -> None:
+        """A rep's day: calls a few minutes apart from about nine until half past seven."""
+        rng = self.rng
+        minute = 9 * 60 + rng.randint(0, 30)
+        for _ in range(max(1, int(rng.gauss(mean_calls, spread)))):
+            lead = rng.choice(leads)
+            st = self.state.setdefault(lead.pk, {"grade": lead.grade, "status": LeadStatus.ACTIVE, "quoted": False})
+            if st["status"] != LeadStatus.ACTIVE:
+                continue
+            code = rng.choices(self.codes, self.weights)[0]
+            if code == "sold" and not st["quoted"]:
+                code = "quoted"
+            minute += rng.randint(3, 12)
+            if minute > 19 * 60 + 30:
+                break
+            started = dt.datetime.combine(day, dt.time(minute // 60, minute % 60, rng.randint(0, 59)), tzinfo=self.tz)
+            self._call(rep, lead, st, code, started)
+            self.dirty.add((rep.pk, day))
+
+    def _call(self, rep, lead: Lead, st: dict, code: str, started: dt.datetime) -> None:
+        """One call with outcome `code`, and what it does to the lead: a quote, a sale, a higher
+        grade, do-not-call, a follow-up."""
+        rng, d = self.rng, self.dispositions[code]
+        duration = rng.randint(60, 900) if d.reached else rng.randint(0, 40)
+        call = Call(lead=lead, rep=rep, started_at=started, duration_seconds=duration, disposition=d,
+                    notes=rng.choice(NOTES.get(code, [""])), source="web")
+        if code == "quoted":
+            call.quote_amount = Decimal(rng.randrange(2000, 30000, 100))
+            st["quoted"] = True
+        if code == "sold":
+            call.premium = Decimal(rng.randrange(3000, 50000, 100))
+            call.margin_rate = Decimal(rng.randrange(8, 35)) / 100
+            st["status"] = LeadStatus.WON
+        if code == "dnc":
+            st["status"] = LeadStatus.DNC
+        self.calls.append(call)
+        if d.reached and code not in ("refused", "dnc") and st["grade"] != "A" and rng.random() < 0.3:
+            new = GRADE_ORDER[GRADE_ORDER.index(st["grade"]) + 1]
+            self.grade_changes.append((call, st["grade"], new, LeadStatus.ACTIVE))
+            st["grade"] = new
+        if code == "sold":
+            self.grade_changes.append((call, st["grade"], st["grade"], LeadStatus.WON))
+        if code in ("callback", "quoted"):
+            due = started + dt.timedelta(days=rng.randint(1, 4), hours=rng.randint(-2, 2))
+            self.follow_ups.append((call, due, "回电确认" if code == "callback" else "跟进报价"))
+
+    def save(self, now: dt.datetime) -> None:
+        calls, state = self.calls, self.state
+        Call.objects.bulk_create(calls, batch_size=2000)
+        # Follow-ups: those whose lead was called again after the due time are done; the rest stay open.
+        last_call = {}
+        for c in calls:
+            last_call[c.lead_id] = max(last_call.get(c.lead_id, c.started_at), c.started_at)
+        FollowUp.objects.bulk_create([
+            FollowUp(lead_id=c.lead_id, assigned_to=c.rep, team=c.rep.team, scope=FollowUpScope.MINE, due_at=due,
+                     purpose=purpose, call=c, created_by=c.rep,
+                     done_at=due if (last_call[c.lead_id] > due or state[c.lead_id]["status"] != LeadStatus.ACTIVE)
+                     and due < now else None)
+            for c, due, purpose in self.follow_ups
+        ], batch_size=2000)
+        GradeChange.objects.bulk_create([
+            GradeChange(lead_id=c.lead_id, from_grade=g0, to_grade=g1, to_status=status, changed_by=c.rep,
+                        owner=c.rep, call=c, changed_at=c.started_at)
+            for c, g0, g1, status in self.grade_changes
+        ], batch_size=2000)
+        leads = Lead.objects.in_bulk(list(state))
+        for lead_id, st in state.items():
+            lead = leads[lead_id]
+            lead.grade, lead.status = st["grade"], st["status"]
+        Lead.objects.bulk_update(leads.values(), ["grade", "status"], batch_size=2000)
+        refresh_lead_call_facts(list(state))
+        mark_rep_days(self.dirty)

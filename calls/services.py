@@ -21,8 +21,8 @@ from calls.models import (
     recording_url_validator,
 )
 from leads.models import GRADE_ORDER, Lead, LeadStatus
-from leads.selectors import can_work_lead
-from leads.services import add_do_not_call, is_do_not_call, recycle_leads
+from leads.selectors import can_work_lead, is_do_not_call
+from leads.services import add_do_not_call, recycle_leads
 from telesales.days import local_day
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 from telesales.numbers import parse_decimal
@@ -176,6 +176,96 @@ def _close_follow_ups(lead_id: int, *, before: dt.datetime | None = None) -> Non
     qs.update(done_at=timezone.now())
 
 
+def _lock_workable_lead(actor: User, lead_id: int, *, refusal: str) -> Lead:
+    """Lock a lead the actor may work on and may call. Owner and pool are read after the lock
+    (lazily): joined into it they could be stale after a wait."""
+    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFound("Lead not found.")
+    if not can_work_lead(actor, lead):
+        raise PermissionDenied(refusal)
+    ensure_callable(lead)
+    return lead
+
+
+def _check_follow_up_scope(scope: str) -> None:
+    if scope not in FollowUpScope.values:
+        raise DomainError("Follow-up is for “mine” (me only) or “team” (anyone on the team).")
+
+
+def _active_disposition(disposition_id: int) -> Disposition:
+    disposition = Disposition.objects.filter(pk=disposition_id, active=True).first()
+    if disposition is None:
+        raise DomainError("Choose an outcome (disposition) from the list.")
+    return disposition
+
+
+def _check_channel_and_duration(channel: str, duration_seconds: int | None) -> None:
+    if channel not in Channel.values:
+        raise DomainError(f"Unknown channel “{channel}”; use one of {', '.join(Channel.values)}.")
+    if duration_seconds is None or duration_seconds < 0 or duration_seconds > 24 * 3600:
+        raise DomainError("Duration is a number of seconds between 0 and 86,400.")
+
+
+def _rep_for_call(lead: Lead, *, actor: User, rep_id: int | None) -> User:
+    """Whose call it is: the lead's owner (the actor's, for a lead nobody holds), unless the
+    caller names another rep (the dialer knows who dialled)."""
+    rep = lead.owner if lead.owner_id else actor
+    if rep_id and rep_id != rep.pk:
+        rep = User.objects.filter(pk=rep_id).first()
+        if rep is None:
+            raise DomainError("Unknown rep.")
+    return rep
+
+
+def _check_calling_hours(lead: Lead, *, rep: User, actor: User, channel: str, at: dt.datetime) -> None:
+    """The hours of the lead owner's team apply, else the rep's, else the actor's."""
+    team = (lead.owner.team if lead.owner_id else None) or rep.team or actor.team
+    problem = calling_hours_problem(team=team, channel=channel, at=at)
+    if problem:
+        raise OutsideCallingHours(problem)
+
+
+def _check_next_follow_up(disposition: Disposition, due_at: dt.datetime, scope: str, *, now: dt.datetime) -> None:
+    if disposition.dnc:
+        raise DomainError("A do-not-call customer gets no follow-up.")
+    if due_at <= now:
+        raise DomainError("The next follow-up must be in the future.")
+    _check_follow_up_scope(scope)
+
+
+def _follow_ups_after_call(
+    call: Call, *, actor: User, next_follow_up_at: dt.datetime | None, purpose: str, scope: str
+) -> None:
+    """A contact (reached, final, or a rescheduled next step) completes the open follow-ups;
+    the next step the rep scheduled becomes the lead's open follow-up."""
+    disposition, lead, rep = call.disposition, call.lead, call.rep
+    if disposition.reached or disposition.final or disposition.dnc or next_follow_up_at is not None:
+        _close_follow_ups(lead.pk)
+    if next_follow_up_at is not None:
+        FollowUp.objects.create(
+            lead=lead, assigned_to=None if scope == FollowUpScope.TEAM else rep, team=rep.team or actor.team,
+            scope=scope, due_at=next_follow_up_at, purpose=(purpose or "")[:300], call=call, created_by=actor,
+        )
+
+
+def _apply_call_outcome(call: Call, *, actor: User, new_grade: str | None) -> None:
+    """What the outcome does to the lead: do-not-call, its call facts, a new grade or a sale."""
+    disposition, lead = call.disposition, call.lead
+    if disposition.dnc:
+        lead.status = LeadStatus.DNC
+        lead.save(update_fields=["status", "updated_at"])
+        add_do_not_call(actor=actor, phone=lead.phone, reason=f"Customer asked (call {call.pk})")
+    refresh_lead_call_facts([lead.pk])
+    if disposition.sold or (new_grade and new_grade != lead.grade):
+        from leads.grading import change_grade
+
+        change_grade(
+            actor=actor, lead_id=lead.pk, to_grade=new_grade or None,
+            to_status=LeadStatus.WON if disposition.sold else None, call=call, at=call.started_at,
+        )
+
+
 @transaction.atomic
 def log_call(
     *,
@@ -198,20 +288,11 @@ def log_call(
     enforce_calling_hours: bool = True,
 ) -> Call:
     """Log one call on a lead and keep the lead, its follow-ups and the KPI marks consistent."""
-    # Owner and pool are read after the lock (lazily): joined into it they could be stale after a wait.
-    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
-    if lead is None:
-        raise NotFound("Lead not found.")
-    if not can_work_lead(actor, lead):
-        raise PermissionDenied("You can log calls only on leads you own (managers: on their team's leads).")
-    ensure_callable(lead)
-    disposition = Disposition.objects.filter(pk=disposition_id, active=True).first()
-    if disposition is None:
-        raise DomainError("Choose an outcome (disposition) from the list.")
-    if channel not in Channel.values:
-        raise DomainError(f"Unknown channel “{channel}”; use one of {', '.join(Channel.values)}.")
-    if duration_seconds is None or duration_seconds < 0 or duration_seconds > 24 * 3600:
-        raise DomainError("Duration is a number of seconds between 0 and 86,400.")
+    lead = _lock_workable_lead(
+        actor, lead_id, refusal="You can log calls only on leads you own (managers: on their team's leads)."
+    )
+    disposition = _active_disposition(disposition_id)
+    _check_channel_and_duration(channel, duration_seconds)
     premium, margin_rate, quote_amount = validate_amounts(
         disposition=disposition, premium=premium, margin_rate=margin_rate, quote_amount=quote_amount
     )
@@ -222,51 +303,20 @@ def log_call(
     started_at = started_at or now
     if started_at > now + dt.timedelta(minutes=5):
         raise DomainError("A call cannot start in the future.")
-    rep = lead.owner if lead.owner_id else actor
-    if rep_id and rep_id != rep.pk:
-        rep = User.objects.filter(pk=rep_id).first()
-        if rep is None:
-            raise DomainError("Unknown rep.")
+    rep = _rep_for_call(lead, actor=actor, rep_id=rep_id)
     if enforce_calling_hours:
-        team = (lead.owner.team if lead.owner_id else None) or rep.team or actor.team
-        problem = calling_hours_problem(team=team, channel=channel, at=started_at)
-        if problem:
-            raise OutsideCallingHours(problem)
+        _check_calling_hours(lead, rep=rep, actor=actor, channel=channel, at=started_at)
     if next_follow_up_at is not None:
-        if disposition.dnc:
-            raise DomainError("A do-not-call customer gets no follow-up.")
-        if next_follow_up_at <= now:
-            raise DomainError("The next follow-up must be in the future.")
-        if follow_up_scope not in FollowUpScope.values:
-            raise DomainError("Follow-up is for “mine” (me only) or “team” (anyone on the team).")
+        _check_next_follow_up(disposition, next_follow_up_at, follow_up_scope, now=now)
 
     call = Call.objects.create(
         lead=lead, rep=rep, channel=channel, started_at=started_at, duration_seconds=duration_seconds,
         disposition=disposition, premium=premium, margin_rate=margin_rate, quote_amount=quote_amount,
         notes=notes or "", recording_url=recording_url or "", source="web",
     )
-    # A contact (reached, final, or a rescheduled next step) completes the open follow-ups.
-    if disposition.reached or disposition.final or disposition.dnc or next_follow_up_at is not None:
-        _close_follow_ups(lead.pk)
-    if next_follow_up_at is not None:
-        team_scope = follow_up_scope == FollowUpScope.TEAM
-        FollowUp.objects.create(
-            lead=lead, assigned_to=None if team_scope else rep, team=rep.team or actor.team,
-            scope=follow_up_scope, due_at=next_follow_up_at, purpose=(follow_up_purpose or "")[:300],
-            call=call, created_by=actor,
-        )
-    if disposition.dnc:
-        lead.status = LeadStatus.DNC
-        lead.save(update_fields=["status", "updated_at"])
-        add_do_not_call(actor=actor, phone=lead.phone, reason=f"Customer asked (call {call.pk})")
-    refresh_lead_call_facts([lead.pk])
-    if disposition.sold or (new_grade and new_grade != lead.grade):
-        from leads.grading import change_grade
-
-        change_grade(
-            actor=actor, lead_id=lead.pk, to_grade=new_grade or None,
-            to_status=LeadStatus.WON if disposition.sold else None, call=call, at=started_at,
-        )
+    _follow_ups_after_call(call, actor=actor, next_follow_up_at=next_follow_up_at, purpose=follow_up_purpose,
+                           scope=follow_up_scope)
+    _apply_call_outcome(call, actor=actor, new_grade=new_grade)
     mark_rep_days([(rep.pk, local_day(started_at))])
     # The call is logged: the rep is off the line, another rep may now open the number.
     locks.release_line(phone=lead.phone, user=actor)
@@ -278,16 +328,12 @@ def schedule_follow_up(
     *, actor: User, lead_id: int, due_at: dt.datetime, purpose: str = "", scope: str = FollowUpScope.MINE
 ) -> FollowUp:
     """Schedule a next contact without logging a call."""
-    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
-    if lead is None:
-        raise NotFound("Lead not found.")
-    if not can_work_lead(actor, lead):
-        raise PermissionDenied("You can schedule follow-ups only on leads you own (managers: their team's).")
-    ensure_callable(lead)
+    lead = _lock_workable_lead(
+        actor, lead_id, refusal="You can schedule follow-ups only on leads you own (managers: their team's)."
+    )
     if due_at <= timezone.now():
         raise DomainError("The follow-up must be in the future.")
-    if scope not in FollowUpScope.values:
-        raise DomainError("Follow-up is for “mine” (me only) or “team” (anyone on the team).")
+    _check_follow_up_scope(scope)
     owner = lead.owner or actor
     follow_up = FollowUp.objects.create(
         lead=lead, assigned_to=None if scope == FollowUpScope.TEAM else owner, team=owner.team, scope=scope,

@@ -26,7 +26,8 @@ from calls.sync_rows import Row, parse_row
 from leads.grading import win_leads
 from leads.models import Lead, LeadStatus
 from leads.phones import normalize_phone
-from leads.services import add_do_not_call, do_not_call_numbers
+from leads.selectors import do_not_call_numbers
+from leads.services import add_do_not_call
 from telesales.days import local_day
 from telesales.errors import DomainError
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import TeamStage
 from coaching import domain, selectors, services
-from coaching.api import ERRORS, IdField, IdViewSetMixin, path_id, valid, visible_user
+from coaching.api import valid, visible_user
 from coaching.models import (
     ActionItem,
     CheckIn,
@@ -23,7 +23,7 @@ from coaching.models import (
     PlanSource,
     Support,
 )
-from telesales.api import DateField
+from telesales.api import DateField, IdField, IdLookupMixin, path_id
 from telesales.errors import DomainError, NotFound
 
 
@@ -94,9 +94,10 @@ class PlanOutcomeSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
 
 
-class PlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Improvement plans (绩效改进计划): a rep sees their own, a manager their teams'."""
 
+    not_found = "Improvement plan not found."
     serializer_class = ImprovementPlanSerializer
     model = ImprovementPlan
     filterset_fields = ["rep", "outcome"]
@@ -104,7 +105,7 @@ class PlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
     def scoped_queryset(self, user):
         return selectors.plans_visible_to(user).order_by("-start_date", "-id")
 
-    @extend_schema(request=ImprovementPlanWriteSerializer, responses={201: ImprovementPlanSerializer, **ERRORS})
+    @extend_schema(request=ImprovementPlanWriteSerializer, responses={201: ImprovementPlanSerializer})
     def create(self, request, *args, **kwargs):
         data = valid(ImprovementPlanWriteSerializer, request.data)
         rep = visible_user(request, data["rep"], "Rep")
@@ -119,14 +120,14 @@ class PlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         )
         return Response(ImprovementPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ImprovementPlanSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: ImprovementPlanSerializer})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         plan = self.get_object()
         services.acknowledge_plan(actor=request.user, plan_id=plan.pk)
         return Response(ImprovementPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
 
-    @extend_schema(request=PlanCheckInWriteSerializer, responses={201: PlanCheckInSerializer, **ERRORS})
+    @extend_schema(request=PlanCheckInWriteSerializer, responses={201: PlanCheckInSerializer})
     @action(detail=True, methods=["post"], url_path="check-ins")
     def check_ins(self, request, pk=None):
         plan = self.get_object()
@@ -135,7 +136,7 @@ class PlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
                                             date=data.get("date"))
         return Response(PlanCheckInSerializer(check_in).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PlanOutcomeSerializer, responses={200: ImprovementPlanSerializer, **ERRORS})
+    @extend_schema(request=PlanOutcomeSerializer, responses={200: ImprovementPlanSerializer})
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         plan = self.get_object()
@@ -177,9 +178,10 @@ class CoachingActionItemWriteSerializer(serializers.Serializer):
     due_on = DateField()
 
 
-class NoteViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class NoteViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """One-to-one notes (SBI). Only the rep (not private notes), the rep's managers and admins."""
 
+    not_found = "One-to-one note not found."
     serializer_class = OneToOneNoteSerializer
     model = OneToOneNote
     filterset_fields = ["rep"]
@@ -187,14 +189,14 @@ class NoteViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
     def scoped_queryset(self, user):
         return selectors.notes_visible_to(user).order_by("-held_on", "-id")
 
-    @extend_schema(request=OneToOneNoteWriteSerializer, responses={201: OneToOneNoteSerializer, **ERRORS})
+    @extend_schema(request=OneToOneNoteWriteSerializer, responses={201: OneToOneNoteSerializer})
     def create(self, request, *args, **kwargs):
         data = dict(valid(OneToOneNoteWriteSerializer, request.data))
         rep = visible_user(request, data.pop("rep"), "Rep")
         note = services.write_note(actor=request.user, rep=rep, **data)
         return Response(OneToOneNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CoachingActionItemWriteSerializer, responses={201: CoachingActionItemSerializer, **ERRORS})
+    @extend_schema(request=CoachingActionItemWriteSerializer, responses={201: CoachingActionItemSerializer})
     @action(detail=True, methods=["post"], url_path="action-items")
     def action_items(self, request, pk=None):
         note = self.get_object()
@@ -204,9 +206,10 @@ class NoteViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         return Response(CoachingActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
-class ActionItemViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ActionItemViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Follow-up tasks from one-to-ones the caller may see; `done` ticks one off."""
 
+    not_found = "Action item not found."
     serializer_class = CoachingActionItemSerializer
     model = ActionItem
 
@@ -214,7 +217,7 @@ class ActionItemViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
         notes = selectors.notes_visible_to(user).values("pk")
         return ActionItem.objects.filter(Q(note__in=notes) | Q(owner=user)).order_by("due_on", "id")
 
-    @extend_schema(request=None, responses={200: CoachingActionItemSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: CoachingActionItemSerializer})
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         item = self.get_object()
@@ -255,7 +258,7 @@ class TeamStageViewSet(viewsets.ViewSet):
         return Response(TeamStageSerializer([_stage_body(t, i) for t, i in selectors.team_stages(request.user)],
                                             many=True).data)
 
-    @extend_schema(request=TeamStageWriteSerializer, responses={200: TeamStageSerializer, **ERRORS},
+    @extend_schema(request=TeamStageWriteSerializer, responses={200: TeamStageSerializer},
                    parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
     def partial_update(self, request, pk=None):
         team_id = path_id(pk)

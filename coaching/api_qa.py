@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts.access import visible_users
 from coaching import domain, selectors, services
-from coaching.api import ERRORS, MAX_ID, IdField, IdViewSetMixin, valid, visible_user
+from coaching.api import valid, visible_user
 from coaching.models import (
     Criterion,
     Review,
@@ -24,7 +24,16 @@ from coaching.models import (
     Scorecard,
     ScorecardVersion,
 )
-from telesales.api import DateField, FilterSet, FlagFilter, QueryParams, parse_query
+from telesales.api import (
+    MAX_ID,
+    DateField,
+    FilterSet,
+    FlagFilter,
+    IdField,
+    IdLookupMixin,
+    QueryParams,
+    parse_query,
+)
 from telesales.errors import NotFound
 
 
@@ -73,9 +82,10 @@ class ScorecardWriteSerializer(serializers.Serializer):
                                                      default=15)
 
 
-class ScorecardViewSet(IdViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ScorecardViewSet(IdLookupMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """QA scorecards. Updating one already used for sampling creates a new version."""
 
+    not_found = "Scorecard not found."
     serializer_class = ScorecardSerializer
     model = Scorecard
     http_method_names = ["get", "post", "put", "head", "options"]
@@ -83,7 +93,7 @@ class ScorecardViewSet(IdViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
     def scoped_queryset(self, user):
         return selectors.scorecards_visible_to(user).order_by("id")
 
-    @extend_schema(request=ScorecardWriteSerializer, responses={201: ScorecardSerializer, **ERRORS})
+    @extend_schema(request=ScorecardWriteSerializer, responses={201: ScorecardSerializer})
     def create(self, request, *args, **kwargs):
         data = valid(ScorecardWriteSerializer, request.data)
         team = None
@@ -98,7 +108,7 @@ class ScorecardViewSet(IdViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
         card = selectors.scorecards_visible_to(request.user).get(pk=card.pk)
         return Response(ScorecardSerializer(card).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScorecardWriteSerializer, responses={200: ScorecardSerializer, **ERRORS})
+    @extend_schema(request=ScorecardWriteSerializer, responses={200: ScorecardSerializer})
     def update(self, request, *args, **kwargs):
         card = self.get_object()
         data = valid(ScorecardWriteSerializer, request.data)
@@ -149,16 +159,17 @@ class SamplingRunRequestSerializer(serializers.Serializer):
     week = DateField(required=False, help_text="Any day of the week to sample; default last week")
 
 
-class SamplingPlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SamplingPlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Weekly sampling plans of the teams the caller manages; `run` samples a week on demand."""
 
+    not_found = "Sampling plan not found."
     serializer_class = SamplingPlanSerializer
     model = SamplingPlan
 
     def scoped_queryset(self, user):
         return selectors.sampling_plans_visible_to(user).order_by("id")
 
-    @extend_schema(request=SamplingPlanWriteSerializer, responses={201: SamplingPlanSerializer, **ERRORS})
+    @extend_schema(request=SamplingPlanWriteSerializer, responses={201: SamplingPlanSerializer})
     def create(self, request, *args, **kwargs):
         data = dict(valid(SamplingPlanWriteSerializer, request.data))
         team = selectors.scope_teams_for(request.user).filter(pk=data.pop("team")).first()
@@ -174,8 +185,7 @@ class SamplingPlanViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         plan = services.create_sampling_plan(actor=request.user, team=team, scorecard=card, reviewers=reviewers, **data)
         return Response(SamplingPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SamplingRunRequestSerializer, responses={200: SamplingRunSerializer, 201: SamplingRunSerializer,
-                                                            **ERRORS})
+    @extend_schema(request=SamplingRunRequestSerializer, responses={200: SamplingRunSerializer, 201: SamplingRunSerializer})
     @action(detail=True, methods=["post"])
     def run(self, request, pk=None):
         plan = self.get_object()
@@ -227,10 +237,11 @@ class SampleCallRequestSerializer(serializers.Serializer):
     scorecard = IdField()
 
 
-class SampleViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class SampleViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Sampled calls the caller may see (own, managed teams', or those they review). The result
     (mean, spread, calibration flag) is filled once every assigned reviewer has submitted."""
 
+    not_found = "Sampled call not found."
     serializer_class = SampledCallSerializer
     model = SampledCall
     filterset_fields = ["rep", "week", "cohort", "plan"]
@@ -238,7 +249,7 @@ class SampleViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def scoped_queryset(self, user):
         return selectors.samples_visible_to(user).prefetch_related("assignments").order_by("-week", "id")
 
-    @extend_schema(request=SampleCallRequestSerializer, responses={201: SampledCallSerializer, **ERRORS})
+    @extend_schema(request=SampleCallRequestSerializer, responses={201: SampledCallSerializer})
     def create(self, request, *args, **kwargs):
         data = valid(SampleCallRequestSerializer, request.data)
         card = selectors.scorecards_visible_to(request.user).filter(pk=data["scorecard"]).first()
@@ -247,7 +258,7 @@ class SampleViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
         sample = services.sample_call(actor=request.user, call_id=data["call"], scorecard_id=card.pk)
         return Response(SampledCallSerializer(self.get_queryset().get(pk=sample.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AssignReviewerSerializer, responses={201: ReviewAssignmentSerializer, **ERRORS})
+    @extend_schema(request=AssignReviewerSerializer, responses={201: ReviewAssignmentSerializer})
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         sample = self.get_object()
@@ -268,9 +279,10 @@ class AssignmentFilter(FilterSet):
         return queryset.filter(review__isnull=True) if value else queryset
 
 
-class AssignmentViewSet(IdViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class AssignmentViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """The caller's review assignments; `?pending=true` is the review queue."""
 
+    not_found = "Review assignment not found."
     serializer_class = ReviewAssignmentSerializer
     model = ReviewAssignment
     filterset_class = AssignmentFilter
@@ -314,10 +326,11 @@ class ReviewFilter(FilterSet):
         fields = ["sampled_call"]
 
 
-class ReviewViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ReviewViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Individual reviews, blind: a reviewer sees others' scores of a call only after submitting
     their own; everyone else only once all reviews are in. POST submits the caller's review."""
 
+    not_found = "Review not found."
     serializer_class = QaReviewSerializer
     model = Review
     filterset_class = ReviewFilter
@@ -325,7 +338,7 @@ class ReviewViewSet(IdViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     def scoped_queryset(self, user):
         return selectors.reviews_visible_to(user).order_by("submitted_at", "id")
 
-    @extend_schema(request=SubmitReviewSerializer, responses={201: QaReviewSerializer, **ERRORS})
+    @extend_schema(request=SubmitReviewSerializer, responses={201: QaReviewSerializer})
     def create(self, request, *args, **kwargs):
         data = valid(SubmitReviewSerializer, request.data)
         review = services.submit_review(actor=request.user, assignment_id=data["assignment"], scores=dict(data["scores"]),
@@ -356,7 +369,7 @@ class ResultsQuery(QueryParams):
     weeks = serializers.IntegerField(min_value=1, max_value=104, default=12, help_text="Look-back in weeks")
 
 
-@extend_schema(parameters=[ResultsQuery], responses={200: QaResultsSerializer, **ERRORS})
+@extend_schema(parameters=[ResultsQuery], responses={200: QaResultsSerializer})
 @api_view(["GET"])
 def results(request):
     """QA results: per rep by week, per criterion by week, team averages, Pareto of lost points.

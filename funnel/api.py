@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from funnel import domain, selectors
 from funnel.planning import MAX_WEEKS, build_plan
 from telesales.api import DateField, QueryParams, parse_query
+from telesales.days import local_midnight
 from telesales.errors import DomainError
 
 MAX_PERIOD_DAYS = 3660
@@ -234,12 +235,6 @@ def _scope_out(scope) -> dict:
     }
 
 
-def _as_of(day):
-    if day is None or day >= timezone.localdate():
-        return None
-    return selectors.local_midnight(day + dt.timedelta(days=1))
-
-
 def _diag(counts) -> dict:
     d = domain.classify_shape(counts)
     return {k: getattr(d, k) for k in ("shape", "reason", "title_en", "title_zh", "advice_en", "advice_zh")}
@@ -255,7 +250,7 @@ def _rates(values: dict) -> dict:
 
 def _funnel_payload(request, data) -> dict:
     scope = _scope(request, data)
-    as_of = _as_of(data.get("as_of"))
+    as_of = selectors.as_of_moment(data.get("as_of"))
     by_owner = selectors.funnel_counts_by_owner(scope.owner_ids, as_of)
     names = {r.pk: r.display_name for r in scope.reps}
     by_rep = [
@@ -302,8 +297,7 @@ class FunnelConversionView(APIView):
     def get(self, request):
         data = parse_query(request, PeriodQuery)
         scope = _scope(request, data)
-        start = selectors.local_midnight(data["start"])
-        end = selectors.local_midnight(data["end"] + dt.timedelta(days=1))
+        start, end = local_midnight(data["start"]), local_midnight(data["end"] + dt.timedelta(days=1))
         stats = selectors.stage_stats(scope, start, end)
         days = selectors.average_days_in_stage(scope, start, end)
         stages = [

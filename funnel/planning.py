@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from funnel import domain, selectors
 from funnel.selectors import Scope
+from telesales.days import local_midnight
 
 RATE_LOOKBACK_DAYS = 90
 # Used for a stage with no history at all (a new rep or team) unless the user types a rate.
@@ -65,17 +66,17 @@ def build_plan(
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValueError(f"the period must have between 1 and {MAX_WEEKS} weeks")
     now = now or timezone.now()
-    begin = selectors.local_midnight(start)
+    begin = local_midnight(start)
     start_rates, sources = starting_rates(scope, begin, rates)
     start_counts = selectors.funnel_counts(scope, as_of=begin)
     plan = domain.backward_plan(target=target, weeks=weeks, rates=start_rates, current=start_counts)
     week_starts = [start + dt.timedelta(weeks=i) for i in range(weeks)]
     actuals = []
     for i, monday in enumerate(week_starts):
-        week_end = selectors.local_midnight(monday + dt.timedelta(days=7))
+        week_end = local_midnight(monday + dt.timedelta(days=7))
         if week_end > now:
             break
-        actuals.append(selectors.week_actual(scope, selectors.local_midnight(week_starts[i]), week_end))
+        actuals.append(selectors.week_actual(scope, local_midnight(week_starts[i]), week_end))
     finished = len(actuals) == weeks
     current = None if begin > now else selectors.funnel_counts(scope)
     rp = None

@@ -31,13 +31,6 @@ STAGE_NAMES = {
 }
 
 
-def _as_of_moment(day: dt.date | None) -> dt.datetime | None:
-    """The end of a local day; None (the current funnel) for today or later."""
-    if day is None or day >= timezone.localdate():
-        return None
-    return selectors.local_midnight(day + dt.timedelta(days=1))
-
-
 def _scope_or_404(request, rep_id, team_id):
     try:
         return selectors.resolve_scope(actor=request.user, rep_id=rep_id, team_id=team_id)
@@ -76,7 +69,7 @@ def index(request):
         return bad_query(request, form)
     data = form.cleaned_data
     scope = _scope_or_404(request, data.get("rep"), data.get("team"))
-    as_of = _as_of_moment(data.get("as_of"))
+    as_of = selectors.as_of_moment(data.get("as_of"))
     days = data.get("days") or 30
     end = as_of or timezone.now()
     start = end - dt.timedelta(days=days)
@@ -111,7 +104,7 @@ def team(request):
     if is_rep(request.user):
         raise Http404("The team view is for managers.")
     scope = _scope_or_404(request, None, data.get("team"))
-    as_of = _as_of_moment(data.get("as_of"))
+    as_of = selectors.as_of_moment(data.get("as_of"))
     days = data.get("days") or 30
     end = as_of or timezone.now()
     reps = [r for r in scope.reps if is_rep(r)]

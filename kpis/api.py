@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.models import Team, User
 from kpis import domain, selectors
 from kpis.domain import DRIVERS, Counts, decompose, fraction_to_decimal
+from kpis.segments import segment_cut
 from telesales.api import DateField, IdField, QueryParams, parse_query
 
 MAX_ROWS = 5000
@@ -181,7 +182,7 @@ class KpiListView(APIView):
 
 
     def segment_cut(self, request, q):
-        rows, total = selectors.segment_cut(request.user, segment=q["segment"], start=q["start"], end=q["end"],
+        rows, total = segment_cut(request.user, segment=q["segment"], start=q["start"], end=q["end"],
                                             team_id=q.get("team"), rep_id=q.get("rep"))
         results = [{**kpi_row(None, None, r["label"], Counts.from_mapping(r)), "value": r["key"]}
                    for r in rows[:MAX_ROWS]]

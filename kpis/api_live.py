@@ -1,6 +1,6 @@
 """Today, live, for integrations and wallboards of their own: `GET /api/v1/kpis/live/?team=<id>`
 (every active rep of the team and the team's total) or `?rep=<id>` (one rep). The same numbers as
-the wallboard page (kpis.selectors.live_today: the KPI job's SQL on today's calls), computed when
+the wallboard page (kpis.live.live_today: the KPI job's SQL on today's calls), computed when
 asked; `as_of` says when."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from kpis import selectors
 from kpis.api import CountsSerializer
+from kpis.live import LiveToday, live_today
 from telesales.api import IdField, QueryParams, parse_query
 
 
@@ -48,7 +49,7 @@ class LiveSerializer(serializers.Serializer):
                                        "called counts once)")
 
 
-def live_body(live: selectors.LiveToday) -> dict:
+def live_body(live: LiveToday) -> dict:
     def counts(c) -> dict:
         return {f: getattr(c, f) for f in selectors.COUNT_FIELDS}
 
@@ -69,5 +70,5 @@ class LiveView(APIView):
     @extend_schema(parameters=[LiveQuerySerializer], responses={200: LiveSerializer})
     def get(self, request):
         q = parse_query(request, LiveQuerySerializer)
-        live = selectors.live_today(request.user, team_id=q.get("team"), rep_id=q.get("rep"))
+        live = live_today(request.user, team_id=q.get("team"), rep_id=q.get("rep"))
         return Response(LiveSerializer(live_body(live)).data)

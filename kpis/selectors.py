@@ -11,35 +11,25 @@ exactly what the job will write for that day."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 
 import pandas as pd
-from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.access import (
     is_rep,
     managed_team_ids,
     scope_by_user,
     scope_teams,
-    scope_wallboards,
     sees_everything,
     visible_users,
 )
 from accounts.models import Role, Team, User
-from calls.models import Call
 from kpis.domain import Counts, Diagnosis, diagnose, team_benchmarks
-from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners, stages_from_lists
+from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners
 from kpis.models import DailyRepKpi, KpiRun, KpiRunKind, LeadSet
-from kpis.sql import FACT_VALUES, call_aggregates, day_facts_sql, ts
-from leads.selectors import segment_expression, segment_labels
-from telesales.days import day_bounds, local_day
 from telesales.errors import DomainError, NotFound
 
 COUNT_FIELDS = ("calls_made", "calls_reached", "policies_sold", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
@@ -332,129 +322,9 @@ def scope_teams_for(user: User) -> QuerySet[Team]:
     return scope_teams(Team.objects.all(), user).order_by("name")
 
 
-# ---- cuts by segment --------------------------------------------------------------------------
-def segment_cut(user: User, *, segment: str, start: dt.date, end: dt.date, team_id: int | None = None,
-                rep_id: int | None = None) -> tuple[list[dict], dict]:
-    """Counts per value of a lead segment (leads.selectors.segment_expression: source, region,
-    pool, import batch, attr:<key>, …) over the calls the user may see in [start, end], of one
-    team or rep if given. One GROUP BY over the period's calls with the KPI definitions
-    (kpis.sql.call_aggregates): customers are distinct per segment value over the whole period.
-    A team here is its reps' calls as they are on the team now. Returns the rows (key: the
-    value, label) and the total of the same calls (a customer in two segments counts once)."""
-    expression = segment_expression(segment, lead_path="lead")
-    first, after = day_bounds(start, (end - start).days + 1)
-    calls = scope_by_user(Call.objects.filter(started_at__gte=first, started_at__lt=after), user, "rep")
-    if team_id is not None:
-        calls = calls.filter(rep__team=team_for(user, team_id))
-    if rep_id is not None:
-        if not visible_users(user).filter(id=rep_id).exists():
-            raise NotFound("No such rep, or not one you may see.")
-        calls = calls.filter(rep_id=rep_id)
-    rows = list(calls.annotate(segment=expression).values("segment").annotate(**call_aggregates()).order_by("segment"))
-    total = calls.aggregate(**call_aggregates())
-    labels = segment_labels(segment, [r["segment"] for r in rows])
-    for row in rows:
-        row.update(period=None, key=row.pop("segment"))
-        row["label"] = str(labels[row["key"]])
-    return sorted(rows, key=lambda r: (r["key"] is None, r["label"])), total
-
-
-def segment_frame(user: User, **kwargs) -> tuple[pd.DataFrame, Counts]:
-    """segment_cut as a labelled DataFrame, like kpi_frame's, and the total as Counts."""
-    rows, total = segment_cut(user, **kwargs)
-    return frame_with_labels(rows, by="segment"), Counts.from_mapping(total)
-
-
 def figures_as_of() -> dt.datetime | None:
     """How fresh the KPI figures are: the start of the latest successful run that took every
     dirty mark (incremental or full). Calls logged after that instant wait for the next run."""
     runs = KpiRun.objects.filter(finished_at__isnull=False, error="",
                                  kind__in=[KpiRunKind.INCREMENTAL, KpiRunKind.FULL])
     return runs.order_by("-started_at").values_list("started_at", flat=True).first()
-
-
-# ---- today, live ------------------------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class LiveRow:
-    """One person's numbers today and their place in the one ranking (rank_rows)."""
-
-    rep: User
-    rank: int
-    counts: Counts
-
-
-@dataclasses.dataclass(frozen=True)
-class LiveToday:
-    """Today's numbers of a team (every active rep, with zeros if they have not called yet) or
-    of one rep, and their total, in which a customer two reps called counts once."""
-
-    day: dt.date
-    as_of: dt.datetime
-    team: Team | None
-    rows: list[LiveRow]
-    total: Counts
-
-
-def wallboard_teams(user: User) -> QuerySet[Team]:
-    """Teams whose live wallboard the user may watch (accounts.access.scope_wallboards)."""
-    return scope_wallboards(Team.objects.all(), user).order_by("name")
-
-
-def wallboard_team_for(user: User, team_id: int) -> Team:
-    team = wallboard_teams(user).filter(id=team_id).first()
-    if team is None:
-        raise NotFound(_("No such team, or not one whose wallboard you may see."))
-    return team
-
-
-_MONEY = ("premium", "margin_amount")
-CENT = Decimal("0.01")
-
-
-def _live_facts(day: dt.date, where: str, params: list) -> tuple[dict[int, Counts], Stages]:
-    """The KPI job's facts of `day` per rep and the union of the reps' lead sets (one statement,
-    kpis.sql.day_facts_sql, as the job runs it), for the calls `where` selects."""
-    start, end = day_bounds(day)
-    with connection.cursor() as cursor:
-        cursor.execute(day_facts_sql(where), [ts(start), ts(end), *params])
-        rows = cursor.fetchall()
-    width = len(FACT_VALUES)
-    facts: dict[int, Counts] = {}
-    for rep, _team, *values in rows:
-        mapping = dict(zip(FACT_VALUES, values[:width], strict=True))
-        # As the facts' decimal columns keep them (SQLite sums money as floats).
-        for name in _MONEY:
-            mapping[name] = Decimal(str(mapping[name] or 0)).quantize(CENT)
-        facts[rep] = Counts.from_mapping(mapping)
-    return facts, Stages.union(stages_from_lists(values[width:]) for _rep, _team, *values in rows)
-
-
-def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = None,
-               now: dt.datetime | None = None) -> LiveToday:
-    """Today's numbers (the local day of `now`, from its midnight) for a team's wallboard or for
-    one rep, computed from the calls on the fly with the KPI job's own SQL: each rep's counts
-    are the facts the job will write for the day, and the total counts distinct customers over
-    the team (the union of the reps' lead sets). A team counts the calls of the people on it now,
-    as the job does. Not found for a team or rep the user may not see."""
-    if (team_id is None) == (rep_id is None):
-        raise DomainError(_("Give either a team or a rep."))
-    now = now or timezone.now()
-    day = local_day(now)
-    if team_id is not None:
-        team = wallboard_team_for(user, team_id)
-        people = {u.id: u for u in User.objects.filter(team=team, role=Role.REP, is_active=True)}
-        where, params = "AND u.team_id = %s", [team.id]
-    else:
-        rep = visible_users(user).select_related("team").filter(id=rep_id).first()
-        if rep is None:
-            raise NotFound(_("No such rep, or not one you may see."))
-        team, people = None, {rep.id: rep}
-        where, params = "AND c.rep_id = %s", [rep.id]
-    facts, stages = _live_facts(day, where, params)
-    # Someone no longer active (or not a rep) who called today still counts in the team's total.
-    people.update(User.objects.in_bulk(set(facts) - set(people)))
-    ranked = rank_rows([{"key": pk, **dataclasses.asdict(facts.get(pk, Counts()))} for pk in people])
-    rows = [LiveRow(rep=people[r["key"]], rank=r["rank"], counts=facts.get(r["key"], Counts())) for r in ranked]
-    total = sum(facts.values(), Counts())
-    total = dataclasses.replace(total, **stages.counts())
-    return LiveToday(day=day, as_of=now, team=team, rows=rows, total=total)

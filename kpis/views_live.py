@@ -1,4 +1,4 @@
-"""Today, live: the team wallboard. The page renders today's numbers (kpis.selectors.live_today,
+"""Today, live: the team wallboard. The page renders today's numbers (kpis.live.live_today,
 computed from the calls with the KPI job's own SQL) and htmx polls its fragment every
 KPI_LIVE_POLL_SECONDS, so it refreshes by itself without a reload."""
 
@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.access import can_manage_team
-from kpis import selectors
+from kpis.live import live_today, wallboard_teams
 from telesales.errors import NotFound
 
 
 def _live(request, team_id: int) -> dict:
     try:
-        live = selectors.live_today(request.user, team_id=team_id)
+        live = live_today(request.user, team_id=team_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return {"live": live, "team": live.team, "poll_seconds": settings.KPI_LIVE_POLL_SECONDS}
@@ -26,7 +26,7 @@ def _live(request, team_id: int) -> dict:
 @login_required
 def live_index(request):
     """The first wallboard the user may watch (a rep: their own team's)."""
-    team = selectors.wallboard_teams(request.user).first()
+    team = wallboard_teams(request.user).first()
     if team is None:
         return render(request, "kpis/live.html", {"team": None, "teams": []})
     return redirect("kpis:team_live", team.id)
@@ -37,7 +37,7 @@ def team_live(request, team_id: int):
     """A team's wallboard: today's numbers per rep and the team's total, refreshing by itself."""
     context = _live(request, team_id)
     team = context["team"]
-    context["teams"] = selectors.wallboard_teams(request.user)
+    context["teams"] = wallboard_teams(request.user)
     context["dashboard_url"] = reverse("kpis:team", args=[team.id]) if can_manage_team(request.user, team.id) else ""
     return render(request, "kpis/live.html", context)
 

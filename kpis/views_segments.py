@@ -13,7 +13,8 @@ from accounts.access import is_rep
 from kpis import reports, selectors
 from kpis.domain import DRIVERS, decompose
 from kpis.forms import PRESETS, PeriodQueryForm
-from leads.selectors import segment_expression, segments
+from kpis.segments import segment_frame
+from leads.segments import segment_expression, segments
 from telesales.errors import DomainError, NotFound
 from telesales.params import bad_query
 
@@ -41,7 +42,7 @@ def segments_page(request):
     period, segment, team_id = query.cleaned_data["period"], query.cleaned_data["segment"], query.cleaned_data["team"]
     user = request.user
     try:
-        df, total = selectors.segment_frame(user, segment=segment, start=period.start, end=period.end, team_id=team_id,
+        df, total = segment_frame(user, segment=segment, start=period.start, end=period.end, team_id=team_id,
                                             rep_id=user.id if is_rep(user) else None)
     except NotFound as exc:  # a team the user may not see
         raise Http404(exc.message) from exc

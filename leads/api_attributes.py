@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from leads import services
 from leads.models import AttributeDefinition, AttributeKind
-from leads.selectors import attribute_definitions
+from leads.segments import attribute_definitions
 from leads.serializers import ERRORS
 from telesales.api import FilterBackend, ScopedQuerysetMixin, path_id
 from telesales.errors import NotFound

@@ -2,21 +2,17 @@
 
 Views parse input, call a service or selector and shape output."""
 
-from django.db.models import Q
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.access import managed_team_ids, sees_everything
 from leads import imports, services, tasks
 from leads.models import Appeal, ImportJob, Pool
-from leads.selectors import accessible_pools
-from leads.serializers import ERRORS, LeadErrorSerializer
-from telesales.api import FilterBackend, IdField, ScopedQuerysetMixin, path_id
-from telesales.errors import NotFound
+from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
+from telesales.api import FilterBackend, IdField, IdLookupMixin
 
 
 # ---- serializers ---------------------------------------------------------------------------
@@ -138,24 +134,18 @@ class ImportCreateSerializer(_ImportOptions):
 
 
 # ---- viewsets ------------------------------------------------------------------------------
-class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PoolViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Pools the caller may use, with their rules; admins and the pool's admins edit the rules."""
 
+    not_found = "Pool not found."
     serializer_class = PoolSerializer
     model = Pool
-    lookup_value_regex = r"[^/]+"
     http_method_names = ["get", "patch", "head", "options"]
 
     def scoped_queryset(self, user):
         return accessible_pools(user).order_by("id")
 
-    def get_object(self):
-        pool = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
-        if pool is None:
-            raise NotFound("Pool not found.")
-        return pool
-
-    @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer, **ERRORS})
+    @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer})
     def partial_update(self, request, pk=None):
         pool = self.get_object()
         s = PoolSerializer(pool, data=request.data, partial=True)
@@ -164,28 +154,18 @@ class PoolViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return Response(PoolSerializer(pool).data)
 
 
-class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AppealViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Collision appeals: a rep asks for a customer someone else holds; a manager decides."""
 
+    not_found = "Appeal not found."
     serializer_class = AppealSerializer
     model = Appeal
-    lookup_value_regex = r"[^/]+"
     filter_backends = [FilterBackend]
 
     def scoped_queryset(self, user):
-        qs = Appeal.objects.order_by("-created_at", "-id")
-        if sees_everything(user):
-            return qs
-        teams = managed_team_ids(user)
-        return qs.filter(Q(requested_by=user) | Q(requested_by__team_id__in=teams) | Q(lead__owner__team_id__in=teams))
+        return appeals_visible_to(user).order_by("-created_at", "-id")
 
-    def get_object(self):
-        appeal = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
-        if appeal is None:
-            raise NotFound("Appeal not found.")
-        return appeal
-
-    @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer, **ERRORS})
+    @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer})
     def create(self, request):
         s = AppealCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -193,7 +173,7 @@ class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
                                         reason=s.validated_data["reason"])
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AppealDecisionSerializer, responses={200: AppealSerializer, **ERRORS})
+    @extend_schema(request=AppealDecisionSerializer, responses={200: AppealSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         s = AppealDecisionSerializer(data=request.data)
@@ -203,28 +183,21 @@ class AppealViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Response(AppealSerializer(appeal).data)
 
 
-class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ImportJobViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     """Lead imports (CSV or .xlsx): upload, poll progress, download the per-row report."""
 
+    not_found = "Import not found."
     serializer_class = ImportJobSerializer
     model = ImportJob
-    lookup_value_regex = r"[^/]+"
     filter_backends = [FilterBackend]
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
 
     def scoped_queryset(self, user):
-        qs = ImportJob.objects.order_by("-created_at", "-id")
-        return qs if sees_everything(user) else qs.filter(created_by=user)
-
-    def get_object(self):
-        job = self.get_queryset().filter(pk=path_id(self.kwargs["pk"])).first()
-        if job is None:
-            raise NotFound("Import not found.")
-        return job
+        return import_jobs_visible_to(user).order_by("-created_at", "-id")
 
     @extend_schema(request={"application/json": ImportCreateSerializer},
-                   responses={202: ImportJobSerializer, **ERRORS})
+                   responses={202: ImportJobSerializer})
     def create(self, request):
         """Start an import; answers at once with the job to poll."""
         serializer_class = ImportUploadSerializer if request.FILES else ImportCreateSerializer
@@ -237,7 +210,7 @@ class ImportJobViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(LeadErrorSerializer)})
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
         """The per-row report: row, result, reason, current owner."""

@@ -69,60 +69,72 @@ def seed(rng: random.Random, ctx: dict) -> None:
     teams, reps, admin = ctx["teams"], ctx["reps"], ctx["admin"]
     for name in ["无需求", "已有供应商", "价格太高", "空号/错号", "联系不上"]:
         LostReason.objects.get_or_create(name=name)
-    pools = []
-    for i, team in enumerate(teams):
-        p = Pool.objects.create(name=f"{team.name}公海", team=team, region=TEAM_REGIONS[i % len(TEAM_REGIONS)])
-        p.member_teams.add(team)
-        pools.append(p)
-    regional = Pool.objects.create(name="全国公海", region="全国", max_claims_per_day=20, browsing_enabled=True)
-    pools.append(regional)
+    pools = _pools(teams)
     arng = _attributes(admin)
     used: set = set()
     per_rep = 8 if small else 70
     public_per_pool = 40 if small else 500
     leads: list[Lead] = []
-    owned_info: list[tuple[int, dt.datetime]] = []
-
-    def make(pool, owner, region_index):
-        grade = _grade(rng)
-        city = CITIES[(region_index * 3 + rng.randrange(3)) % len(CITIES)]
-        claimed = now - dt.timedelta(days=rng.uniform(0.2, 25)) if owner else None
-        real = None
-        if owner and rng.random() < 0.7:
-            real = claimed + dt.timedelta(days=rng.uniform(0, (now - claimed).days or 0.1))
-        status = LeadStatus.ACTIVE
-        if owner and grade == "A" and rng.random() < 0.3:
-            status = LeadStatus.WON
-        lead = Lead(
-            name=rng.choice(SURNAMES) + rng.choice(TITLES), phone=_phone(rng, used),
-            company=city + rng.choice(COMPANIES) + "有限公司", region=city, source=rng.choice(SOURCES),
-            product_interest=rng.choice(PRODUCTS), grade=grade, status=status, owner=owner, pool=pool,
-            claimed_at=claimed, last_real_contact_at=real, last_contacted_at=real,
-            next_follow_up_at=(now + dt.timedelta(hours=rng.uniform(-48, 120))) if owner else None,
-            attributes=_attribute_values(arng), created_by=admin,
-        )
-        leads.append(lead)
-        if owner:
-            owned_info.append((len(leads) - 1, claimed))
-
     for rep in reps:
         team_index = teams.index(rep.team) if rep.team in teams else 0
-        for _ in range(per_rep):
-            make(pools[team_index], rep, team_index)
+        leads += [_lead(rng, used, now, pool=pools[team_index], owner=rep, region_index=team_index, admin=admin,
+                       attributes=_attribute_values(arng))
+                  for _ in range(per_rep)]
     for i, p in enumerate(pools):
-        for _ in range(public_per_pool):
-            make(p, None, i % len(TEAM_REGIONS))
+        leads += [_lead(rng, used, now, pool=p, owner=None, region_index=i % len(TEAM_REGIONS), admin=admin,
+                       attributes=_attribute_values(arng))
+                  for _ in range(public_per_pool)]
     Lead.objects.bulk_create(leads, batch_size=2000)
-    events = [OwnershipEvent(lead_id=lead.pk, to_owner=None, actor=admin, reason=OwnershipReason.IMPORT,
-                             note="demo import") for lead in leads]
-    OwnershipEvent.objects.bulk_create(events, batch_size=2000)
-    claims = [OwnershipEvent(lead_id=leads[i].pk, to_owner=leads[i].owner, actor=leads[i].owner,
-                             reason=OwnershipReason.CLAIM) for i, _ in owned_info]
-    OwnershipEvent.objects.bulk_create(claims, batch_size=2000)
-    # `at` is auto_now_add: backdate the claim rows to the claim times.
-    for event, (_, claimed) in zip(claims, owned_info, strict=True):
-        event.at = claimed
-    OwnershipEvent.objects.bulk_update(claims, ["at"], batch_size=1000)
+    _record_ownership(leads, admin)
     ctx["pools"] = pools
     ctx["public_pools"] = pools
     ctx["leads"] = leads
+
+
+def _pools(teams) -> list[Pool]:
+    """A public pool per team, plus a regional one open to all that reps may browse."""
+    pools = []
+    for i, team in enumerate(teams):
+        p = Pool.objects.create(name=f"{team.name}公海", team=team, region=TEAM_REGIONS[i % len(TEAM_REGIONS)])
+        p.member_teams.add(team)
+        pools.append(p)
+    pools.append(Pool.objects.create(name="全国公海", region="全国", max_claims_per_day=20, browsing_enabled=True))
+    return pools
+
+
+def _lead(rng: random.Random, used: set, now: dt.datetime, *, pool, owner, region_index: int, admin,
+          attributes: dict) -> Lead:
+    """One unsaved lead in `pool`: held by `owner` (claimed in the last weeks, mostly contacted
+    since), or public when there is no owner."""
+    grade = _grade(rng)
+    city = CITIES[(region_index * 3 + rng.randrange(3)) % len(CITIES)]
+    claimed = now - dt.timedelta(days=rng.uniform(0.2, 25)) if owner else None
+    real = None
+    if owner and rng.random() < 0.7:
+        real = claimed + dt.timedelta(days=rng.uniform(0, (now - claimed).days or 0.1))
+    status = LeadStatus.ACTIVE
+    if owner and grade == "A" and rng.random() < 0.3:
+        status = LeadStatus.WON
+    return Lead(
+        name=rng.choice(SURNAMES) + rng.choice(TITLES), phone=_phone(rng, used),
+        company=city + rng.choice(COMPANIES) + "有限公司", region=city, source=rng.choice(SOURCES),
+        product_interest=rng.choice(PRODUCTS), grade=grade, status=status, owner=owner, pool=pool,
+        claimed_at=claimed, last_real_contact_at=real, last_contacted_at=real,
+        next_follow_up_at=(now + dt.timedelta(hours=rng.uniform(-48, 120))) if owner else None,
+        attributes=attributes, created_by=admin,
+    )
+
+
+def _record_ownership(leads: list[Lead], admin) -> None:
+    """The audit rows: every lead imported, the held ones claimed by their owner when claimed."""
+    events = [OwnershipEvent(lead_id=lead.pk, to_owner=None, actor=admin, reason=OwnershipReason.IMPORT,
+                             note="demo import") for lead in leads]
+    OwnershipEvent.objects.bulk_create(events, batch_size=2000)
+    held = [lead for lead in leads if lead.owner]
+    claims = [OwnershipEvent(lead_id=lead.pk, to_owner=lead.owner, actor=lead.owner, reason=OwnershipReason.CLAIM)
+              for lead in held]
+    OwnershipEvent.objects.bulk_create(claims, batch_size=2000)
+    # `at` is auto_now_add: backdate the claim rows to the claim times.
+    for event, lead in zip(claims, held, strict=True):
+        event.at = lead.claimed_at
+    OwnershipEvent.objects.bulk_update(claims, ["at"], batch_size=1000)

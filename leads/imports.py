@@ -31,16 +31,8 @@ from leads.models import (
     Pool,
 )
 from leads.phones import InvalidPhone, normalize_phone
-from leads.selectors import can_import, readable_leads
-from leads.services import (
-    attribute_specs,
-    clean_attributes,
-    collision_answers,
-    held_counts,
-    holder_text,
-    import_attribute_columns,
-    rules_for,
-)
+from leads.selectors import can_import, held_counts, holder_text, readable_leads, rules_for
+from leads.services import attribute_specs, clean_attributes, collision_answers, import_attribute_columns
 from leads.services.attributes import stored
 from telesales.errors import DomainError, NotFound, PermissionDenied
 from telesales.exports import safe_rows

@@ -1,30 +1,45 @@
-"""Reads on leads, always scoped through accounts.access; the segments KPI pages cut leads by."""
+"""Reads on leads, always scoped through accounts.access: the leads, pools, appeals and imports a
+user may see, who may do what to a lead, a pool's rules and who holds what, do-not-call
+numbers, masking and search, and what a hand-over would move."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from django.db.models import Case, CharField, Expression, F, Q, QuerySet, Value, When
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, NullIf
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from accounts.access import (
     can_browse_pool,
     can_manage_user,
     can_work_pool,
+    is_admin,
     is_manager,
     is_rep,
     managed_team_ids,
     scope_by_user,
     scope_pools,
     sees_everything,
+    visible_users,
 )
 from accounts.models import User
 from leads import domain
-from leads.models import AttributeDefinition, AttributeKind, ImportJob, Lead, Pool
+from leads.models import (
+    GRADE_ORDER,
+    Appeal,
+    DoNotCallNumber,
+    ImportJob,
+    Lead,
+    LeadStatus,
+    OwnershipEvent,
+    OwnershipReason,
+    Pool,
+)
 from leads.phones import InvalidPhone, mask_phone, normalize_phone
-from telesales.errors import DomainError, NotFound
+from leads.signals import handover_preview
+from telesales.days import local_day, local_midnight
+from telesales.errors import NotFound, PermissionDenied
 from telesales.params import MAX_ID
 
 
@@ -192,105 +207,164 @@ def export_rows(user: User, qs):
                timezone.localtime(lead.next_follow_up_at).strftime("%Y-%m-%d %H:%M") if lead.next_follow_up_at else ""]
 
 
-# ---- attributes ----------------------------------------------------------------------------
-def attribute_definitions(user: User | None = None) -> QuerySet[AttributeDefinition]:
-    """The company's attribute definitions in display order: every signed-in user reads them."""
-    return AttributeDefinition.objects.order_by("position", "key")
+# ---- a pool's rules and who holds what ---------------------------------------------------
+DEFAULT_RULES = Pool(name="(default rules)")
 
 
-def active_attribute_definitions() -> QuerySet[AttributeDefinition]:
-    return attribute_definitions().filter(active=True)
+def rules_for(pool: Pool | None) -> Pool:
+    """A pool carries its rules; leads without a pool follow the model defaults."""
+    return pool if pool is not None else DEFAULT_RULES
 
 
-def shown_attribute(definition: AttributeDefinition, value) -> str:
-    """A stored value as a page shows it (yes/no translated)."""
-    if definition.kind == AttributeKind.BOOLEAN:
-        return gettext("Yes") if value is True else gettext("No")
-    return str(value)
+def return_rules(pool: Pool | None) -> domain.ReturnRules:
+    r = rules_for(pool)
+    return domain.ReturnRules(
+        return_days_by_grade={g: r.return_days_for(g) for g in GRADE_ORDER},
+        no_progress_days=r.no_progress_days,
+        fresh_claim_hours=r.fresh_claim_hours,
+        exempt_won=r.exempt_won,
+        exempt_open_quote=r.exempt_open_quote,
+        warn_days=r.warn_days,
+    )
 
 
-def attribute_rows(lead: Lead, definitions) -> list[tuple[str, str]]:
-    """(label, value) of the lead's attributes, in the order of the active `definitions`."""
-    values = lead.attributes or {}
-    return [(d.label, shown_attribute(d, values[d.key])) for d in definitions if d.active and d.key in values]
+def held_lead(lead: Lead) -> domain.HeldLead:
+    return domain.HeldLead(
+        grade=lead.grade, status=lead.status, claimed_at=lead.claimed_at,
+        last_real_contact_at=lead.last_real_contact_at, last_contacted_at=lead.last_contacted_at,
+        grade_changed_at=lead.grade_changed_at, locked=lead.locked, has_open_quote=lead.has_open_quote,
+    )
 
 
-# ---- segments (cuts of KPIs by a property of the lead) --------------------------------------
-ATTRIBUTE_SEGMENT = "attr:"
+def return_due_for(lead: Lead) -> tuple[dt.datetime | None, str]:
+    """When this held lead returns to its pool, and which rule returns it."""
+    if lead.owner_id is None:
+        return None, ""
+    return domain.return_due(held_lead(lead), return_rules(lead.pool))
 
 
-@dataclass(frozen=True)
-class Segment:
-    """A way to cut leads: `key` is what `?segment=` takes, `label` its heading."""
-
-    key: str
-    label: str
-
-
-SEGMENTS: tuple[Segment, ...] = (
-    Segment("source", _("Source")),
-    Segment("region", _("Region")),
-    Segment("product_interest", _("Product interest")),
-    Segment("pool", _("Pool")),
-    Segment("import_batch", _("Import batch")),
-)
-_TEXT_FIELDS = {"source", "region", "product_interest"}
+def holder_text(lead: Lead) -> str:
+    """“held by 王芳 since 2026-11-02” or “in the public pool”."""
+    if lead.owner_id is None:
+        return "in the public pool" + (f" “{lead.pool.name}”" if lead.pool_id else "")
+    since = timezone.localtime(lead.claimed_at or lead.created_at).date().isoformat()
+    return f"held by {lead.owner.display_name} since {since}"
 
 
-def segments() -> list[Segment]:
-    """The fixed segments, then `attr:<key>` for each active attribute definition (one query)."""
-    return [*SEGMENTS, *(Segment(f"{ATTRIBUTE_SEGMENT}{d.key}", d.label) for d in active_attribute_definitions())]
+def held_counts(rep_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{rep_id: {"active": n, "won": n}} in one query."""
+    out: dict[int, dict[str, int]] = {r: {"active": 0, "won": 0} for r in rep_ids}
+    rows = (
+        Lead.objects.filter(owner_id__in=rep_ids, status__in=[LeadStatus.ACTIVE, LeadStatus.WON])
+        .values("owner_id", "status").annotate(n=Count("id"))
+    )
+    for row in rows:
+        out[row["owner_id"]][row["status"]] = row["n"]
+    return out
 
 
-def _segment_attribute(segment: str) -> AttributeDefinition:
-    key = segment[len(ATTRIBUTE_SEGMENT):] if segment.startswith(ATTRIBUTE_SEGMENT) else ""
-    valid = domain.valid_attribute_key(key)  # never send NUL or junk to the database
-    definition = active_attribute_definitions().filter(key=key).first() if valid else None
-    if definition is None:
-        names = ", ".join(s.key for s in segments())
-        message = gettext("Unknown segment '%(segment)s'; choose one of %(names)s.") % {
-            "segment": domain.printable(segment), "names": names}
-        raise DomainError(message, code="invalid_segment", details={"segment": [message]})
-    return definition
+def claims_today(rep: User) -> int:
+    """Leads the rep claimed since the company's day began."""
+    return OwnershipEvent.objects.filter(
+        to_owner=rep, reason=OwnershipReason.CLAIM, at__gte=local_midnight(local_day(timezone.now()))
+    ).count()
 
 
-def segment_expression(segment: str, *, lead_path: str = "") -> Expression:
-    """The lead's value in `segment` as text, NULL where the lead has none, for annotate/values
-    on leads (or on rows that reach a lead through `lead_path`, e.g. "lead" for calls):
-    source, region and product interest as written, pool and import batch as ids, `attr:<key>`
-    as stored (numbers as decimal strings, dates YYYY-MM-DD, yes/no as "true"/"false", alike on
-    SQLite and PostgreSQL). Raises DomainError naming the segment and the ones to choose from."""
-    path = f"{lead_path}__" if lead_path else ""
-    if segment in _TEXT_FIELDS:
-        return NullIf(F(f"{path}{segment}"), Value(""))
-    if segment == "pool":
-        return Cast(F(f"{path}pool_id"), output_field=CharField())
-    if segment == "import_batch":
-        return Cast(F(f"{path}import_job_id"), output_field=CharField())
-    definition = _segment_attribute(segment)
-    if definition.kind == AttributeKind.BOOLEAN:
-        # A JSON true reads back as 1 on SQLite and "true" on PostgreSQL: compare, do not cast.
-        lookup = f"{path}attributes__{definition.key}"
-        return Case(When(**{lookup: True}, then=Value("true")), When(**{lookup: False}, then=Value("false")),
-                    default=None, output_field=CharField())
-    return KeyTextTransform(definition.key, f"{path}attributes")
+def _neglect_q(rules: Pool, now: dt.datetime) -> Q:
+    """The SQL twin of domain.return_due: held leads some return rule has caught."""
+    q = Q(pk__in=[])
+    for grade in GRADE_ORDER:
+        days = rules.return_days_for(grade)
+        if days:
+            cut = now - dt.timedelta(days=days)
+            q |= Q(grade=grade, claimed_at__lte=cut) & (
+                Q(last_real_contact_at__isnull=True) | Q(last_real_contact_at__lte=cut)
+            )
+    if rules.no_progress_days:
+        cut = now - dt.timedelta(days=rules.no_progress_days)
+        q |= Q(claimed_at__lte=cut) & (Q(grade_changed_at__isnull=True) | Q(grade_changed_at__lte=cut))
+    if rules.fresh_claim_hours:
+        cut = now - dt.timedelta(hours=rules.fresh_claim_hours)
+        q |= Q(claimed_at__lte=cut) & (Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=F("claimed_at")))
+    return q
 
 
-def segment_labels(segment: str, values) -> dict:
-    """{value: label} for segment values as segment_expression gives them (None: “none”): pool
-    and import batch names for their ids, yes/no for a yes/no attribute; one query at most."""
-    values = set(values)
-    labels = {value: value for value in values if value is not None}
-    if None in values:
-        labels[None] = gettext("(none)")
-    ids = [int(v) for v in values if isinstance(v, str) and v.isdigit()]
-    if segment == "pool":
-        labels |= {str(pk): name for pk, name in Pool.objects.filter(pk__in=ids).values_list("pk", "name")}
-    elif segment == "import_batch":
-        for job in ImportJob.objects.filter(pk__in=ids).only("pk", "original_name", "created_at"):
-            labels[str(job.pk)] = f"#{job.pk} {job.original_name} ({timezone.localtime(job.created_at):%Y-%m-%d})"
-    elif segment not in _TEXT_FIELDS:
-        definition = _segment_attribute(segment)
-        if definition.kind == AttributeKind.BOOLEAN:
-            labels |= {v: shown_attribute(definition, v == "true") for v in values if v in ("true", "false")}
-    return labels
+def neglected_leads(now: dt.datetime | None = None) -> QuerySet[Lead]:
+    """Held leads due to return now, over all pools."""
+    now = now or timezone.now()
+    cond = Q(pk__in=[])
+    for pool in [*Pool.objects.all(), None]:
+        rules = rules_for(pool)
+        statuses = [LeadStatus.ACTIVE] + ([] if rules.exempt_won else [LeadStatus.WON])
+        part = Q(pool=pool) if pool is not None else Q(pool__isnull=True)
+        part &= Q(status__in=statuses)
+        if rules.exempt_open_quote:
+            part &= Q(has_open_quote=False)
+        cond |= part & _neglect_q(rules, now)
+    return Lead.objects.filter(owner__isnull=False, locked=False, claimed_at__isnull=False).filter(cond)
+
+
+# ---- do-not-call -------------------------------------------------------------------------
+def is_do_not_call(phone_e164: str) -> bool:
+    return DoNotCallNumber.objects.filter(phone=phone_e164).exists()
+
+
+def do_not_call_numbers(phones: Iterable[str]) -> set[str]:
+    """The subset of `phones` (E.164) on the company do-not-call list, in one query."""
+    return set(DoNotCallNumber.objects.filter(phone__in=[p for p in phones if p]).values_list("phone", flat=True))
+
+
+# ---- appeals, imports, hand-over ---------------------------------------------------------
+def appeals_visible_to(user: User) -> QuerySet[Appeal]:
+    """Appeals the user may see: the ones they asked; for a manager, also those asked by a rep
+    of a team they manage or against a lead such a rep holds; every appeal for admins and
+    integrations."""
+    qs = Appeal.objects.all()
+    if sees_everything(user):
+        return qs
+    teams = managed_team_ids(user)
+    return qs.filter(Q(requested_by=user) | Q(requested_by__team_id__in=teams) | Q(lead__owner__team_id__in=teams))
+
+
+def can_decide_appeal(actor: User, appeal: Appeal) -> bool:
+    """Admins, and managers of the requester or of the current holder."""
+    return can_manage_user(actor, appeal.requested_by) or (
+        appeal.lead.owner is not None and can_manage_user(actor, appeal.lead.owner)
+    )
+
+
+def import_jobs_visible_to(user: User) -> QuerySet[ImportJob]:
+    """Imports the user started; every import for admins and integrations."""
+    qs = ImportJob.objects.all()
+    return qs if sees_everything(user) else qs.filter(created_by=user)
+
+
+def require_deactivator(actor: User, user_id: int) -> None:
+    """Only admins deactivate users; a user the actor cannot see is not found."""
+    if not visible_users(actor).filter(pk=user_id).exists():
+        raise NotFound("User not found.")
+    if not is_admin(actor):
+        raise PermissionDenied("Only admins can deactivate users.")
+
+
+def handover_preview_for(*, actor: User, user_id: int) -> dict:
+    """What deactivating `user` would hand over: leads by status, and counts other apps add."""
+    require_deactivator(actor, user_id)
+    user = User.objects.get(pk=user_id)
+    by_status = dict(
+        Lead.objects.filter(owner=user).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    preview = {
+        "user": user.pk,
+        "display_name": user.display_name,
+        "is_active": user.is_active,
+        "leads": sum(by_status.values()),
+        "active_leads": by_status.get(LeadStatus.ACTIVE, 0),
+        "won_leads": by_status.get(LeadStatus.WON, 0),
+        "locked_leads": Lead.objects.filter(owner=user, locked=True).count(),
+        "open_follow_ups": 0,
+    }
+    for _receiver, extra in handover_preview.send(sender=User, user=user):
+        if isinstance(extra, dict):
+            preview.update(extra)
+    return preview

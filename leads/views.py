@@ -20,21 +20,23 @@ from accounts.models import Role, User
 from leads import domain, imports, services, tasks
 from leads.forms import HandoverForm, ImportForm, LeadForm, LeadsQueryForm, PoolQueryForm, PoolRulesForm
 from leads.models import GRADE_ORDER, ImportJob, LeadStatus, Pool
+from leads.segments import active_attribute_definitions, attribute_rows
 from leads.selectors import (
     PhoneViewer,
     accessible_pools,
-    active_attribute_definitions,
-    attribute_rows,
     can_import,
     can_reveal,
     can_work_lead,
     export_rows,
     filter_leads,
     grade_history,
+    handover_preview_for,
     lead_for,
     leads_visible_to,
     ownership_history,
     public_pool_leads,
+    return_due_for,
+    rules_for,
 )
 from telesales.errors import DomainError
 from telesales.exports import safe_rows
@@ -45,10 +47,10 @@ def _annotate(leads, viewer: PhoneViewer, now):
     """Attach the masked/full phone and the auto-return countdown to each lead for templates."""
     for lead in leads:
         lead.shown_phone = viewer.phone(lead)
-        due, why = services.return_due_for(lead)
+        due, why = return_due_for(lead)
         lead.returns_at, lead.return_reason = due, why
         lead.returns_in_days = domain.days_left(due, now)
-        warn = services.rules_for(lead.pool).warn_days
+        warn = rules_for(lead.pool).warn_days
         lead.return_warning = lead.returns_in_days is not None and lead.returns_in_days < warn
         lead.overdue = bool(lead.next_follow_up_at and lead.next_follow_up_at < now)
     return leads
@@ -296,7 +298,7 @@ def deactivate(request, user_id):
             messages.success(request, _("%(name)s is deactivated; %(n)s leads handed over, %(p)s to the public pool.") % {
                 "name": leaving.display_name, "n": summary["handed_over"], "p": summary["to_public_pool"]})
             return redirect("leads:staff")
-    preview = services.handover_preview_for(actor=request.user, user_id=leaving.pk)
+    preview = handover_preview_for(actor=request.user, user_id=leaving.pk)
     return render(request, "leads/deactivate.html", {"leaving": leaving, "form": form, "preview": preview})
 
 

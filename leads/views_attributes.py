@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can_manage_lead_attributes
 from leads import services
 from leads.forms import AttributeDefinitionForm
-from leads.selectors import attribute_definitions
+from leads.segments import attribute_definitions
 from telesales.errors import DomainError
 
 

@@ -1,5 +1,5 @@
 """Today's tiles on the rep's call plan: calls, customers reached and sales so far today (the
-live numbers of kpis.selectors.live_today) against today's part of the rep's targets. The call
+live numbers of kpis.live.live_today) against today's part of the rep's targets. The call
 plan (calls app) cannot import targets: its home-panel hook includes targets/_today_panel.html,
 which loads this fragment by URL; the fragment polls itself and reloads when a call is logged."""
 
@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kpis.selectors import live_today
+from kpis.live import live_today
 from targets import selectors
 from targets.forms import TodayQueryForm
 from telesales.errors import NotFound

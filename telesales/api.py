@@ -220,6 +220,23 @@ class ScopedQuerysetMixin:
         raise NotImplementedError
 
 
+class IdLookupMixin(ScopedQuerysetMixin):
+    """A scoped viewset whose records are looked up by the id in the path. Every path segment
+    reaches DRF (a malformed id answers the JSON 404, not Django's page) and is read with
+    `path_id`; a record outside the caller's scope is NotFound(`not_found`)."""
+
+    lookup_value_regex = "[^/]+"
+    not_found = "Not found."
+
+    def get_object(self):
+        kwarg = self.lookup_url_kwarg or self.lookup_field
+        self.kwargs[kwarg] = path_id(self.kwargs[kwarg])
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(self.not_found) from None
+
+
 def _first_message(detail) -> str:
     if isinstance(detail, dict):
         for key, value in detail.items():

@@ -13,9 +13,12 @@ def local_day(when: dt.datetime) -> dt.date:
     return timezone.localtime(when, timezone.get_default_timezone()).date()
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The instant a local calendar day begins."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
 def day_bounds(first: dt.date, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
     """The instants [start, end) of `days` local calendar days from `first` (DST-safe: each
     bound is a local midnight)."""
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
-    return start, dt.datetime.combine(first + dt.timedelta(days=days), dt.time.min, tzinfo=tz)
+    return local_midnight(first), local_midnight(first + dt.timedelta(days=days))

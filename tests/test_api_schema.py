@@ -54,3 +54,22 @@ def test_the_schema_documents_rate_limits_everywhere_and_the_body_cap_on_sync(cl
     assert all(op["responses"]["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer" for op in operations)
     too_large = schema["paths"]["/api/v1/calls/sync"]["post"]["responses"]["413"]
     assert too_large["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+# leads/api.py still declares its own copy of the error body (LeadError); it is being rewritten in
+# issue 14 and should then leave this list. The collision 409 is a different body: it says who
+# holds the number.
+OWN_ERROR_BODIES = {"LeadError", "CollisionError"}
+
+
+def test_every_error_answer_is_documented_with_the_one_error_body(client):
+    schema = client.get("/api/schema/?format=json").json()
+    others = {}
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            for code, response in operation["responses"].items():
+                ref = response["content"]["application/json"]["schema"].get("$ref", "") if code.startswith("4") else ""
+                if ref and ref != "#/components/schemas/Error":
+                    others.setdefault(ref.rpartition("/")[2], set()).add(f"{method.upper()} {path} {code}")
+    assert set(others) <= OWN_ERROR_BODIES, others
+    assert all(" /api/v1/leads/" in op or "/deactivate/" in op for ops in others.values() for op in ops), others

@@ -5,7 +5,11 @@ apps to its left; funnel, targets and coaching stand side by side and never impo
 A higher app reaches a lower app's page through a hook the lower app offers (accounts/panels.py,
 leads/signals.py), never by being imported. No two modules import each other, directly or
 round a longer loop. The project package `telesales` (settings, URLs, errors, the API base) sits
-below every app, except for the root URLconf, which mounts them all."""
+below every app, except for the root URLconf, which mounts them all.
+
+Application code (the apps and `telesales`, migrations left out) also stays small enough to read:
+no module over MAX_MODULE_LINES lines, no function over MAX_FUNCTION_LINES unless its docstring
+says why ("Long because …")."""
 
 import ast
 from pathlib import Path
@@ -20,6 +24,14 @@ ROOT_URLCONF = "telesales.urls"
 
 # Known cycles, to be removed (none left).
 ALLOWED_CYCLE_EDGES: set[tuple[str, str]] = set()
+
+MAX_MODULE_LINES = 420
+MAX_FUNCTION_LINES = 60
+LONG_BECAUSE = "Long because"
+# Known long modules and functions ("module" or "module:function"), to be removed; the list only shrinks.
+ALLOWED_LONG = {
+    "leads.imports:import_rows",  # being rewritten in issue 14
+}
 
 
 def _module_name(path: Path) -> str:
@@ -107,6 +119,43 @@ def cycles(graph) -> list[list[str]]:
     return sorted(sorted(group) for group in groups)
 
 
+def application_modules() -> dict[str, Path]:
+    return {name: path for name, path in project_modules().items() if "migrations" not in path.parts}
+
+
+def long_functions(source: str, *, limit: int = MAX_FUNCTION_LINES) -> dict[str, int]:
+    """{qualified name: lines} of every function or method longer than `limit` lines, from `def`
+    to its last line, whose docstring does not say why it is long."""
+    found = {}
+
+    def visit(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                name = f"{prefix}{child.name}"
+                if not isinstance(child, ast.ClassDef):
+                    lines = child.end_lineno - child.lineno + 1
+                    if lines > limit and LONG_BECAUSE not in (ast.get_docstring(child) or ""):
+                        found[name] = lines
+                visit(child, f"{name}.")
+            else:
+                visit(child, prefix)
+
+    visit(ast.parse(source), "")
+    return found
+
+
+def size_offenders() -> dict[str, int]:
+    """{"module" or "module:function": lines} over the limits in application code."""
+    offenders = {}
+    for module, path in application_modules().items():
+        source = path.read_text()
+        lines = len(source.splitlines())
+        if lines > MAX_MODULE_LINES:
+            offenders[module] = lines
+        offenders.update({f"{module}:{name}": n for name, n in long_functions(source).items()})
+    return offenders
+
+
 def test_every_local_app_has_a_place_in_the_layers():
     local = {app for app in settings.INSTALLED_APPS if (ROOT / app / "apps.py").exists()}
     assert local == set(RANK)
@@ -145,6 +194,39 @@ def test_the_checker_sees_reverse_imports_and_cycles_inside_functions():
     assert imports_of("calls.views", source, project_modules()) == {
         ("calls.services", 1), ("kpis.selectors", 4), ("coaching.models", 5),
     }
+
+
+def test_no_module_or_function_is_too_long_to_read():
+    too_long = {name: n for name, n in size_offenders().items() if name not in ALLOWED_LONG}
+    assert too_long == {}, (
+        f"Split these along their concerns (modules: at most {MAX_MODULE_LINES} lines; functions: at most "
+        f"{MAX_FUNCTION_LINES}, or a docstring saying “{LONG_BECAUSE} …”): {too_long}"
+    )
+
+
+def test_allowed_long_code_is_still_long():
+    """An allowed module or function that is short now must leave the list, so the list only shrinks."""
+    assert ALLOWED_LONG - set(size_offenders()) == set()
+
+
+def _function(name: str, lines: int, *, indent: str = "", docstring: str = "") -> str:
+    """The source of a function exactly `lines` long, its `def` line included."""
+    body = [f'{indent}    """{docstring}"""'] if docstring else []
+    body += [f"{indent}    x = {i}" for i in range(lines - 1 - len(body))]
+    return "\n".join([f"{indent}def {name}():", *body]) + "\n"
+
+
+def test_the_length_checker_counts_functions_and_methods_and_reads_the_docstring():
+    source = (
+        _function("short", MAX_FUNCTION_LINES)
+        + _function("long", 61)
+        + _function("explained", 80, docstring=f"{LONG_BECAUSE} one SQL statement reads better whole.")
+        + "class Page:\n"
+        + _function("render", 61, indent="    ")
+        + "    def helper(self):\n"
+        + _function("inner", 61, indent="        ")
+    )
+    assert long_functions(source) == {"long": 61, "Page.render": 61, "Page.helper": 62, "Page.helper.inner": 61}
 
 
 def test_test_files_share_helpers_only_through_factories_and_conftest():

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from coaching import services as coaching
+from leads.models import Appeal
 from telesales.api import MAX_ID, path_id
-from telesales.days import day_bounds, local_day
+from telesales.days import day_bounds, local_day, local_midnight
 from telesales.errors import DomainError, NotFound
 from telesales.numbers import parse_decimal
 from tests.factories import LeadFactory
@@ -22,6 +24,12 @@ def test_a_local_day_is_the_companys_day_whatever_zone_is_active():
         start, end = day_bounds(dt.date(2025, 3, 10))
     assert start <= LATE_UTC < end
     assert (start.astimezone(dt.UTC), end - start) == (dt.datetime(2025, 3, 9, 16, 0, tzinfo=dt.UTC), dt.timedelta(days=1))
+
+
+def test_local_midnight_is_the_start_of_the_companys_day_whatever_zone_is_active():
+    with timezone.override("America/New_York"):
+        midnight = local_midnight(dt.date(2025, 3, 10))
+    assert midnight == dt.datetime(2025, 3, 9, 16, 0, tzinfo=dt.UTC) == day_bounds(dt.date(2025, 3, 10))[0]
 
 
 def test_day_bounds_span_several_days_from_local_midnight():
@@ -57,3 +65,20 @@ def test_ids_in_paths_are_read_the_same_way_by_every_api(api, manager):
     for url in (f"/api/v1/leads/{MAX_ID + 1}/", "/api/v1/leads/²/", f"/api/v1/coaching/plans/{MAX_ID + 1}/", "/api/v1/coaching/plans/²/"):
         res = api.as_user(manager).get(url)
         assert res.status_code == 404 and res.json()["error"]["message"], url
+
+
+def test_a_record_outside_the_callers_scope_is_not_found_by_name_in_every_api(
+        api, rep, teammate, other_team_rep, other_manager):
+    appeal = Appeal.objects.create(lead=LeadFactory(owner=rep), requested_by=teammate,
+                                   holder_at_request=rep, reason="found first")
+    due = timezone.localdate() + dt.timedelta(days=20)
+    items = [{"what": f"Goal {i}", "measure": "connect rate", "target": "≥ 35%", "due": due} for i in range(3)]
+    others = coaching.start_plan(actor=other_manager, rep=other_team_rep, title="Pace", items=items)
+    expected = {
+        f"/api/v1/lead-appeals/{appeal.pk}/": "Appeal not found.",
+        f"/api/v1/coaching/plans/{others.pk}/": "Improvement plan not found.",
+        f"/api/v1/coaching/plans/{MAX_ID}/": "Improvement plan not found.",
+    }
+    for url, message in expected.items():
+        res = api.as_user(rep).get(url)
+        assert (res.status_code, res.json()["error"]) == (404, {"code": "not_found", "message": message}), url

@@ -28,6 +28,7 @@ def service_modules() -> list[Path]:
         paths.update((ROOT / app).glob("services.py"))
         paths.update((ROOT / app).glob("services/*.py"))
         paths.update((ROOT / app).glob("selectors.py"))
+        paths.update((ROOT / app).glob("selectors/*.py"))
     paths.update(ROOT / p for p in EXTRA if (ROOT / p).exists())
     return sorted(paths)
 

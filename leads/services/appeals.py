@@ -5,9 +5,6 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.access import (
-    can_manage_user,
-)
 from accounts.models import User
 from leads.models import (
     Appeal,
@@ -15,6 +12,7 @@ from leads.models import (
     Lead,
     OwnershipReason,
 )
+from leads.selectors import can_decide_appeal
 from leads.services.common import (
     _events,
     _lock_lead,
@@ -44,13 +42,6 @@ def create_appeal(*, actor: User, lead_id: int, reason: str) -> Appeal:
             return Appeal.objects.create(lead=lead, requested_by=actor, holder_at_request=lead.owner, reason=reason[:500])
     except IntegrityError:
         raise Conflict("You already have a pending appeal for this lead.") from None
-
-
-def can_decide_appeal(actor: User, appeal: Appeal) -> bool:
-    """Admins, and managers of the requester or of the current holder."""
-    return can_manage_user(actor, appeal.requested_by) or (
-        appeal.lead.owner is not None and can_manage_user(actor, appeal.lead.owner)
-    )
 
 
 def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "") -> Appeal:

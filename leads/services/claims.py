@@ -23,20 +23,16 @@ from leads.models import (
     OwnershipReason,
     Pool,
 )
-from leads.selectors import accessible_pools
+from leads.selectors import DEFAULT_RULES, accessible_pools, claims_today, held_counts, rules_for
 from leads.services.common import (
-    DEFAULT_RULES,
     CooldownActive,
     LeadAlreadyClaimed,
     LimitReached,
     _events,
     _require_holder,
     _room,
-    _start_of_today,
-    claims_today,
-    held_counts,
-    rules_for,
 )
+from telesales.days import local_day, local_midnight
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -130,19 +126,33 @@ def _claim_one_sql() -> tuple[str, str]:
     Two statements on purpose: the second takes its snapshot after the rep lock is granted, so
     the held and daily counts see every claim this rep committed meanwhile (as the ORM path does)."""
     if not _CLAIM_SQL:
-        user_t, lead_t, pool_t, event_t = (m._meta.db_table for m in (User, Lead, Pool, OwnershipEvent))
-        m2m = {name: Pool._meta.get_field(name) for name in ("member_teams", "member_users", "admins")}
-        mt, mu, pa = (m2m[n].remote_field.through._meta.db_table for n in ("member_teams", "member_users", "admins"))
-        mt_pool, mt_team = m2m["member_teams"].m2m_column_name(), m2m["member_teams"].m2m_reverse_name()
-        mu_pool, mu_user = m2m["member_users"].m2m_column_name(), m2m["member_users"].m2m_reverse_name()
-        pa_pool, pa_user = m2m["admins"].m2m_column_name(), m2m["admins"].m2m_reverse_name()
-        tm_field = Team._meta.get_field("managers")
-        tm, tm_team, tm_user = (tm_field.remote_field.through._meta.db_table, tm_field.m2m_column_name(),
-                                tm_field.m2m_reverse_name())
-        lead_cols = [f.column for f in Lead._meta.concrete_fields]
-        _CLAIM_SQL["lock"] = f'SELECT 1 FROM "{user_t}" u WHERE u.id = %s FOR UPDATE'
-        # Mirrors accounts.access.scope_pools(): open to all, a member or admin, or one of the rep's teams.
-        access = f"""(
+        _CLAIM_SQL["lock"] = f'SELECT 1 FROM "{User._meta.db_table}" u WHERE u.id = %s FOR UPDATE'
+        _CLAIM_SQL["claim"] = _claim_statement()
+        _CLAIM_SQL["converters"] = (_converters(User), _converters(Lead), _converters(Pool))
+        # The claim statement is prepared once per connection: planning it costs more than running it.
+        names = re.findall(r"%\((\w+)\)s", _CLAIM_SQL["claim"])
+        order = list(dict.fromkeys(names))
+        body = re.sub(r"%\((\w+)\)s", lambda m: f"${order.index(m.group(1)) + 1}", _CLAIM_SQL["claim"])
+        types = ", ".join(_CLAIM_PARAM_TYPES[n] for n in order)
+        _CLAIM_SQL["prepare"] = f"PREPARE {_CLAIM_STMT} ({types}) AS {body}"
+        _CLAIM_SQL["execute"] = f"EXECUTE {_CLAIM_STMT} ({', '.join(['%s'] * len(order))})"
+        _CLAIM_SQL["order"] = order
+    return _CLAIM_SQL["lock"], _CLAIM_SQL["claim"]
+
+
+def _m2m(model, name: str) -> tuple[str, str, str]:
+    """(through table, column to `model`, column to the other side) of a many-to-many field."""
+    field = model._meta.get_field(name)
+    return field.remote_field.through._meta.db_table, field.m2m_column_name(), field.m2m_reverse_name()
+
+
+def _pool_access_sql() -> str:
+    """May the rep %(rep)s work pool `p`? Mirrors accounts.access.scope_pools(): open to all, a
+    member or admin, or one of the rep's teams (the CTE `teams`)."""
+    mt, mt_pool, mt_team = _m2m(Pool, "member_teams")
+    mu, mu_pool, mu_user = _m2m(Pool, "member_users")
+    pa, pa_pool, pa_user = _m2m(Pool, "admins")
+    return f"""(
               (p.team_id IS NULL
                AND NOT EXISTS (SELECT 1 FROM "{mt}" x WHERE x."{mt_pool}" = p.id)
                AND NOT EXISTS (SELECT 1 FROM "{mu}" x WHERE x."{mu_pool}" = p.id))
@@ -151,7 +161,17 @@ def _claim_one_sql() -> tuple[str, str]:
               OR p.team_id IN (SELECT team_id FROM teams)
               OR EXISTS (SELECT 1 FROM "{mt}" x WHERE x."{mt_pool}" = p.id
                          AND x."{mt_team}" IN (SELECT team_id FROM teams)))"""
-        _CLAIM_SQL["claim"] = f"""
+
+
+def _claim_statement() -> str:
+    """The claim of one lead as one statement: the rep and their teams, the lead if the rep may
+    take it (access, browsing, hold limit, daily limit, cool-down), the conditional UPDATE and
+    the audit INSERT; it returns the lead, its pool and the rep."""
+    user_t, lead_t, pool_t, event_t = (m._meta.db_table for m in (User, Lead, Pool, OwnershipEvent))
+    tm, tm_team, tm_user = _m2m(Team, "managers")
+    lead_cols = [f.column for f in Lead._meta.concrete_fields]
+    access = _pool_access_sql()
+    return f"""
             WITH rep AS (
                 SELECT {_columns(User, "u")},
                        (u.is_superuser OR u.role = ANY(%(all_roles)s)) AS sees_all
@@ -192,16 +212,6 @@ def _claim_one_sql() -> tuple[str, str]:
             )
             SELECT {", ".join(f'upd."{c}"' for c in lead_cols)}, {_columns(Pool, "p")}, {_columns(User, "rep")}
             FROM upd CROSS JOIN rep LEFT JOIN "{pool_t}" p ON p.id = upd.pool_id"""
-        _CLAIM_SQL["converters"] = (_converters(User), _converters(Lead), _converters(Pool))
-        # The claim statement is prepared once per connection: planning it costs more than running it.
-        names = re.findall(r"%\((\w+)\)s", _CLAIM_SQL["claim"])
-        order = list(dict.fromkeys(names))
-        body = re.sub(r"%\((\w+)\)s", lambda m: f"${order.index(m.group(1)) + 1}", _CLAIM_SQL["claim"])
-        types = ", ".join(_CLAIM_PARAM_TYPES[n] for n in order)
-        _CLAIM_SQL["prepare"] = f"PREPARE {_CLAIM_STMT} ({types}) AS {body}"
-        _CLAIM_SQL["execute"] = f"EXECUTE {_CLAIM_STMT} ({', '.join(['%s'] * len(order))})"
-        _CLAIM_SQL["order"] = order
-    return _CLAIM_SQL["lock"], _CLAIM_SQL["claim"]
 
 
 _CLAIM_STMT = "leads_claim_one_v2"
@@ -240,7 +250,7 @@ def _claim_one_pg(*, actor: User, lead_id: int, via_next: bool, now: dt.datetime
             "d_max_held": d.max_held, "d_won_counts": d.won_counts_toward_max, "d_max_claims": d.max_claims_per_day,
             "d_cooldown": d.reclaim_cooldown_days,
             "active": LeadStatus.ACTIVE.value, "won": LeadStatus.WON.value, "claim": OwnershipReason.CLAIM.value,
-            "gave_up": [r.value for r in _GAVE_UP], "today": _start_of_today(), "now": now,
+            "gave_up": [r.value for r in _GAVE_UP], "today": local_midnight(local_day(now)), "now": now,
             "note": "next lead" if via_next else "",
         })
         row = cur.fetchone()

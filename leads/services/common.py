@@ -1,5 +1,6 @@
-"""What every lead service shares: the domain errors, a pool's rules, the hold counts, the
-collision answer and its hourly budget, the audit rows and the lead row lock.
+"""What every lead service shares: the domain errors, the collision answer and its hourly
+budget, the audit rows, a rep's room under a pool's hold limit and the lead row lock. The reads
+they share (a pool's rules, the hold counts, who holds a lead) are in leads.selectors.
 
 Every change of owner writes an OwnershipEvent in the same transaction. Races are decided by
 the database: conditional UPDATE ... WHERE owner IS NULL, row locks taken users first, then
@@ -7,29 +8,17 @@ leads, each in primary-key order, so two services never deadlock."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
-from django.utils import timezone
 
-from accounts.access import (
-    can_hold_leads,
-)
+from accounts.access import can_hold_leads
 from accounts.models import User
-from leads import domain
-from leads.models import (
-    GRADE_ORDER,
-    Lead,
-    LeadStatus,
-    OwnershipEvent,
-    OwnershipReason,
-    Pool,
-)
+from leads.models import Lead, OwnershipEvent, Pool
+from leads.selectors import holder_text
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied, RateLimited
 
 CHUNK = 2000
@@ -59,50 +48,7 @@ class CooldownActive(DomainError):
     code = "cooldown"
 
 
-# ---- small helpers -------------------------------------------------------------------------
-DEFAULT_RULES = Pool(name="(default rules)")
-
-
-def rules_for(pool: Pool | None) -> Pool:
-    """A pool carries its rules; leads without a pool follow the model defaults."""
-    return pool if pool is not None else DEFAULT_RULES
-
-
-def return_rules(pool: Pool | None) -> domain.ReturnRules:
-    r = rules_for(pool)
-    return domain.ReturnRules(
-        return_days_by_grade={g: r.return_days_for(g) for g in GRADE_ORDER},
-        no_progress_days=r.no_progress_days,
-        fresh_claim_hours=r.fresh_claim_hours,
-        exempt_won=r.exempt_won,
-        exempt_open_quote=r.exempt_open_quote,
-        warn_days=r.warn_days,
-    )
-
-
-def held_lead(lead: Lead) -> domain.HeldLead:
-    return domain.HeldLead(
-        grade=lead.grade, status=lead.status, claimed_at=lead.claimed_at,
-        last_real_contact_at=lead.last_real_contact_at, last_contacted_at=lead.last_contacted_at,
-        grade_changed_at=lead.grade_changed_at, locked=lead.locked, has_open_quote=lead.has_open_quote,
-    )
-
-
-def return_due_for(lead: Lead) -> tuple[dt.datetime | None, str]:
-    """When this held lead returns to its pool, and which rule returns it."""
-    if lead.owner_id is None:
-        return None, ""
-    return domain.return_due(held_lead(lead), return_rules(lead.pool))
-
-
-def holder_text(lead: Lead) -> str:
-    """“held by 王芳 since 2026-11-02” or “in the public pool”."""
-    if lead.owner_id is None:
-        return "in the public pool" + (f" “{lead.pool.name}”" if lead.pool_id else "")
-    since = timezone.localtime(lead.claimed_at or lead.created_at).date().isoformat()
-    return f"held by {lead.owner.display_name} since {since}"
-
-
+# ---- the collision answer ------------------------------------------------------------------
 def collision_answers(actor: User, wanted: int) -> tuple[int, int]:
     """Count `wanted` answers that would name who holds a number against the actor's hourly
     budget (LEAD_COLLISION_LIMIT_PER_HOUR, shared by the 409 and the import report). Returns how
@@ -149,41 +95,14 @@ def _chunks(seq: list, size: int = CHUNK):
         yield seq[i : i + size]
 
 
-
-
-def held_counts(rep_ids: list[int]) -> dict[int, dict[str, int]]:
-    """{rep_id: {"active": n, "won": n}} in one query."""
-    out: dict[int, dict[str, int]] = {r: {"active": 0, "won": 0} for r in rep_ids}
-    rows = (
-        Lead.objects.filter(owner_id__in=rep_ids, status__in=[LeadStatus.ACTIVE, LeadStatus.WON])
-        .values("owner_id", "status").annotate(n=Count("id"))
-    )
-    for row in rows:
-        out[row["owner_id"]][row["status"]] = row["n"]
-    return out
-
-
 def _room(counts: dict[str, int], pool: Pool) -> int:
     held = counts["active"] + (counts["won"] if pool.won_counts_toward_max else 0)
     return max(pool.max_held - held, 0)
 
 
-def _start_of_today() -> dt.datetime:
-    now = timezone.localtime()
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def claims_today(rep: User) -> int:
-    return OwnershipEvent.objects.filter(
-        to_owner=rep, reason=OwnershipReason.CLAIM, at__gte=_start_of_today()
-    ).count()
-
-
-
 def _require_holder(actor: User) -> None:
     if not can_hold_leads(actor):
         raise PermissionDenied("An integration account cannot claim, release, lock or appeal for leads.")
-
 
 
 def _lock_lead(lead_id: int) -> Lead:

@@ -19,7 +19,7 @@ from leads.models import (
     Pool,
 )
 from leads.phones import normalize_phone
-from leads.selectors import can_work_lead
+from leads.selectors import can_work_lead, held_counts, is_do_not_call, rules_for
 from leads.services.attributes import clean_attributes, stored
 from leads.services.common import (
     DoNotCall,
@@ -28,10 +28,7 @@ from leads.services.common import (
     _lock_lead,
     _room,
     collision_error,
-    held_counts,
-    rules_for,
 )
-from leads.services.dnc import is_do_not_call
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -65,22 +62,8 @@ def create_lead(
     values = stored(clean_attributes(attributes or {}))
     if is_do_not_call(e164):
         raise DoNotCall(f"{e164} is on the company do-not-call list.")
-    pool = None
-    if pool_id is not None:
-        pool = Pool.objects.filter(pk=pool_id).first()
-        if pool is None or not can_work_pool(actor, pool):
-            raise NotFound("Pool not found.")
-    if owner_id is not None and owner_id != actor.pk:
-        target = User.objects.filter(pk=owner_id).first()
-        if target is None or not can_manage_user(actor, target):
-            raise PermissionDenied("You can only give new leads to reps you manage.")
-        if not target.is_active:
-            raise DomainError(f"{target.display_name} is deactivated.")
-        owner = target
-    elif to_public_pool:
-        owner = None
-    else:
-        owner = actor if (owner_id == actor.pk or is_rep(actor)) else None
+    pool = _pool_for_new_lead(actor, pool_id)
+    owner = _owner_for_new_lead(actor, owner_id, to_public_pool=to_public_pool)
     if owner is None and pool is None and not sees_everything(actor):
         raise DomainError("Choose the public pool to put a lead nobody holds in.")
     now = timezone.now()
@@ -88,15 +71,8 @@ def create_lead(
         with transaction.atomic():
             # The hold limit first: a rep who may not add a lead learns nothing about the number.
             if owner is not None:
-                owner = User.objects.select_for_update().get(pk=owner.pk)
-                rules = rules_for(pool)
-                counts = held_counts([owner.pk])[owner.pk]
-                if _room(counts, rules) <= 0:
-                    raise LimitReached(
-                        f"{owner.display_name} already holds {rules.max_held} leads, the most allowed; "
-                        "release some or put this one in the public pool."
-                    )
-            existing = Lead.objects.select_related("owner", "pool").filter(phone=e164).first()
+                owner = _lock_owner_with_room(owner, pool)
+            existing = _lead_with_number(e164)
             if existing is not None:
                 raise collision_error(existing, actor=actor)
             lead = Lead.objects.create(
@@ -107,11 +83,51 @@ def create_lead(
             _events([(lead.pk, None, owner.pk if owner else None)], actor=actor, reason=OwnershipReason.CREATE)
     except IntegrityError:
         # Someone created the same number between our check and our insert.
-        existing = Lead.objects.select_related("owner", "pool").filter(phone=e164).first()
+        existing = _lead_with_number(e164)
         if existing is not None:
             raise collision_error(existing, actor=actor) from None
         raise
     return lead
+
+
+def _pool_for_new_lead(actor: User, pool_id: int | None) -> Pool | None:
+    if pool_id is None:
+        return None
+    pool = Pool.objects.filter(pk=pool_id).first()
+    if pool is None or not can_work_pool(actor, pool):
+        raise NotFound("Pool not found.")
+    return pool
+
+
+def _owner_for_new_lead(actor: User, owner_id: int | None, *, to_public_pool: bool) -> User | None:
+    """Who holds a new lead: a rep the actor manages, the actor (a rep, unless the lead goes to
+    the public pool), or nobody."""
+    if owner_id is not None and owner_id != actor.pk:
+        target = User.objects.filter(pk=owner_id).first()
+        if target is None or not can_manage_user(actor, target):
+            raise PermissionDenied("You can only give new leads to reps you manage.")
+        if not target.is_active:
+            raise DomainError(f"{target.display_name} is deactivated.")
+        return target
+    if to_public_pool:
+        return None
+    return actor if (owner_id == actor.pk or is_rep(actor)) else None
+
+
+def _lock_owner_with_room(owner: User, pool: Pool | None) -> User:
+    """Lock the owner's row and refuse a lead over the pool's hold limit."""
+    owner = User.objects.select_for_update().get(pk=owner.pk)
+    rules = rules_for(pool)
+    if _room(held_counts([owner.pk])[owner.pk], rules) <= 0:
+        raise LimitReached(
+            f"{owner.display_name} already holds {rules.max_held} leads, the most allowed; "
+            "release some or put this one in the public pool."
+        )
+    return owner
+
+
+def _lead_with_number(e164: str) -> Lead | None:
+    return Lead.objects.select_related("owner", "pool").filter(phone=e164).first()
 
 
 EDITABLE = {"name", "phone2", "company", "region", "source", "tags", "product_interest", "next_follow_up_at",
@@ -129,7 +145,7 @@ def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
     if "phone" in fields and fields["phone"] is not None:
         e164 = normalize_phone(fields.pop("phone"))
         if e164 != lead.phone:
-            other = Lead.objects.select_related("owner", "pool").filter(phone=e164).exclude(pk=lead.pk).first()
+            other = _lead_with_number(e164)
             if other is not None:
                 raise collision_error(other, actor=actor)
             if is_do_not_call(e164):

@@ -20,11 +20,11 @@ from leads.models import (
     OwnershipReason,
     Pool,
 )
+from leads.selectors import held_counts
 from leads.services.common import (
     _chunks,
     _events,
     _room,
-    held_counts,
 )
 from telesales.errors import DomainError, NotFound, PermissionDenied
 

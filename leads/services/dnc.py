@@ -1,8 +1,6 @@
-"""The company do-not-call list."""
+"""The company do-not-call list: adding a number (the reads are in leads.selectors)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,15 +12,6 @@ from leads.models import (
     LeadStatus,
 )
 from leads.phones import normalize_phone
-
-
-def is_do_not_call(phone_e164: str) -> bool:
-    return DoNotCallNumber.objects.filter(phone=phone_e164).exists()
-
-
-def do_not_call_numbers(phones: Iterable[str]) -> set[str]:
-    """The subset of `phones` (E.164) on the company do-not-call list, in one query."""
-    return set(DoNotCallNumber.objects.filter(phone__in=[p for p in phones if p]).values_list("phone", flat=True))
 
 
 @transaction.atomic

@@ -5,64 +5,26 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
-from accounts.access import (
-    is_admin,
-    visible_users,
-)
 from accounts.models import Role, Team, User
 from leads import domain
 from leads.models import (
     Lead,
-    LeadStatus,
     OwnershipEvent,
     OwnershipReason,
     Pool,
 )
+from leads.selectors import held_counts, require_deactivator, rules_for
 from leads.services.common import (
     _chunks,
     _events,
     _room,
-    held_counts,
-    rules_for,
 )
-from leads.signals import handover_preview, leads_handed_over
-from telesales.errors import DomainError, NotFound, PermissionDenied
+from leads.signals import leads_handed_over
+from telesales.errors import DomainError, NotFound
 
 HANDOVER_MODES = ("user", "team", "pool")
-
-
-def _require_deactivator(actor: User, user_id: int) -> None:
-    """Only admins deactivate users; a user the actor cannot see is not found."""
-    if not visible_users(actor).filter(pk=user_id).exists():
-        raise NotFound("User not found.")
-    if not is_admin(actor):
-        raise PermissionDenied("Only admins can deactivate users.")
-
-
-def handover_preview_for(*, actor: User, user_id: int) -> dict:
-    """What deactivating `user` would hand over: leads by status, and counts other apps add."""
-    _require_deactivator(actor, user_id)
-    user = User.objects.get(pk=user_id)
-    by_status = dict(
-        Lead.objects.filter(owner=user).values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    preview = {
-        "user": user.pk,
-        "display_name": user.display_name,
-        "is_active": user.is_active,
-        "leads": sum(by_status.values()),
-        "active_leads": by_status.get(LeadStatus.ACTIVE, 0),
-        "won_leads": by_status.get(LeadStatus.WON, 0),
-        "locked_leads": Lead.objects.filter(owner=user, locked=True).count(),
-        "open_follow_ups": 0,
-    }
-    for _receiver, extra in handover_preview.send(sender=User, user=user):
-        if isinstance(extra, dict):
-            preview.update(extra)
-    return preview
 
 
 def _team_reps(team_id: int, exclude: int) -> list[User]:
@@ -93,38 +55,11 @@ def hand_over_leads(
         Lead.objects.select_for_update(of=("self",)).filter(owner=from_user).order_by("pk")
         .values_list("pk", "pool_id")
     )
-    plan: dict[int, int | None] = {}
     if mode == "user":
-        target = next((u for u in (_locked_targets or []) if u.pk == to_user_id), None) or \
-            User.objects.filter(pk=to_user_id).first()
-        if target is None:
-            raise NotFound("The rep to hand over to was not found.")
-        if not target.is_active or target.pk == from_user.pk:
-            raise DomainError("Hand over to an active rep other than the one leaving.")
-        plan = {lid: target.pk for lid, _ in leads}
+        target = _handover_target(from_user, to_user_id, _locked_targets or [])
+        plan: dict[int, int | None] = {lid: target.pk for lid, _ in leads}
     elif mode == "team":
-        if team_id is None or not Team.objects.filter(pk=team_id).exists():
-            raise NotFound("Team not found.")
-        reps = _team_reps(team_id, from_user.pk)
-        if not reps:
-            raise DomainError("The team has no active rep to hand over to.")
-        counts = held_counts([r.pk for r in reps])
-        pools = {p.pk: p for p in Pool.objects.filter(pk__in={pid for _, pid in leads if pid})}
-        # Capacity per rep under each pool's limit; hand out pool by pool, continuing the turn.
-        start = 0
-        by_pool: dict[int | None, list[int]] = defaultdict(list)
-        for lid, pid in leads:
-            by_pool[pid].append(lid)
-        used: dict[int, int] = defaultdict(int)
-        for pid, lids in by_pool.items():
-            rules = rules_for(pools.get(pid))
-            capacity = {r.pk: max(_room(counts[r.pk], rules) - used[r.pk], 0) for r in reps}
-            part = domain.round_robin(lids, [r.pk for r in reps], capacity, start=start)
-            for rid in part.values():
-                if rid is not None:
-                    used[rid] += 1
-            start += len(lids)
-            plan.update(part)
+        plan = _plan_over_team(leads, from_user=from_user, team_id=team_id)
     else:
         plan = dict.fromkeys((lid for lid, _ in leads), None)
     by_target: dict[int | None, list[int]] = defaultdict(list)
@@ -134,20 +69,64 @@ def hand_over_leads(
     if connection.vendor == "postgresql" and plan and not portable:
         _hand_over_pg(plan, from_user=from_user, actor=actor, note=note, now=now)
     else:
-        for rid, lids in by_target.items():
-            for part in _chunks(lids, 5000):
-                if rid is None:
-                    Lead.objects.filter(pk__in=part).update(owner=None, claimed_at=None, locked=False, updated_at=now)
-                else:
-                    Lead.objects.filter(pk__in=part).update(owner_id=rid, claimed_at=now, locked=False, updated_at=now)
-        _events([(lid, from_user.pk, rid) for lid, rid in plan.items()], actor=actor,
-                reason=OwnershipReason.HANDOVER, note=note)
+        _hand_over_orm(plan, by_target, from_user=from_user, actor=actor, note=note, now=now)
     leads_handed_over.send(sender=User, from_user=from_user, assignments=plan)
     return {
         "handed_over": len(plan),
         "to_public_pool": len(by_target.get(None, [])),
         "per_rep": {rid: len(lids) for rid, lids in by_target.items() if rid is not None},
     }
+
+
+def _handover_target(from_user: User, to_user_id: int | None, locked: list[User]) -> User:
+    """The rep who takes every lead over, as locked by the caller when it was."""
+    target = next((u for u in locked if u.pk == to_user_id), None) or User.objects.filter(pk=to_user_id).first()
+    if target is None:
+        raise NotFound("The rep to hand over to was not found.")
+    if not target.is_active or target.pk == from_user.pk:
+        raise DomainError("Hand over to an active rep other than the one leaving.")
+    return target
+
+
+def _plan_over_team(leads: list[tuple[int, int | None]], *, from_user: User, team_id: int | None) -> dict[int, int | None]:
+    """Round-robin over the team's reps, pool by pool, within each rep's room under each pool's
+    hold limit; a lead no rep has room for goes to the public pool (None)."""
+    if team_id is None or not Team.objects.filter(pk=team_id).exists():
+        raise NotFound("Team not found.")
+    reps = _team_reps(team_id, from_user.pk)
+    if not reps:
+        raise DomainError("The team has no active rep to hand over to.")
+    counts = held_counts([r.pk for r in reps])
+    pools = {p.pk: p for p in Pool.objects.filter(pk__in={pid for _, pid in leads if pid})}
+    # Capacity per rep under each pool's limit; hand out pool by pool, continuing the turn.
+    plan: dict[int, int | None] = {}
+    start = 0
+    by_pool: dict[int | None, list[int]] = defaultdict(list)
+    for lid, pid in leads:
+        by_pool[pid].append(lid)
+    used: dict[int, int] = defaultdict(int)
+    for pid, lids in by_pool.items():
+        rules = rules_for(pools.get(pid))
+        capacity = {r.pk: max(_room(counts[r.pk], rules) - used[r.pk], 0) for r in reps}
+        part = domain.round_robin(lids, [r.pk for r in reps], capacity, start=start)
+        for rid in part.values():
+            if rid is not None:
+                used[rid] += 1
+        start += len(lids)
+        plan.update(part)
+    return plan
+
+
+def _hand_over_orm(plan, by_target, *, from_user: User, actor: User, note: str, now) -> None:
+    """Every database: an UPDATE per new owner (in chunks) and the audit rows in bulk."""
+    for rid, lids in by_target.items():
+        for part in _chunks(lids, 5000):
+            if rid is None:
+                Lead.objects.filter(pk__in=part).update(owner=None, claimed_at=None, locked=False, updated_at=now)
+            else:
+                Lead.objects.filter(pk__in=part).update(owner_id=rid, claimed_at=now, locked=False, updated_at=now)
+    _events([(lid, from_user.pk, rid) for lid, rid in plan.items()], actor=actor,
+            reason=OwnershipReason.HANDOVER, note=note)
 
 
 def _hand_over_pg(plan: dict[int, int | None], *, from_user: User, actor: User, note: str, now) -> None:
@@ -180,7 +159,7 @@ def deactivate_user(
 ) -> dict:
     """Staff leave (人员流失): in one transaction revoke sessions and tokens, then hand every lead
     over. Afterwards no active lead is owned by an inactive user; history keeps old names."""
-    _require_deactivator(actor, user_id)
+    require_deactivator(actor, user_id)
     if user_id == actor.pk:
         raise DomainError("You cannot deactivate yourself.")
     if mode not in HANDOVER_MODES:

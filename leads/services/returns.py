@@ -6,27 +6,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from leads.models import (
-    GRADE_ORDER,
     Lead,
-    LeadStatus,
     OwnershipEvent,
     OwnershipReason,
-    Pool,
 )
-from leads.selectors import can_work_lead
+from leads.selectors import can_work_lead, neglected_leads, return_due_for, rules_for
 from leads.services.common import (
     CHUNK,
     LimitReached,
     _events,
     _lock_lead,
     _require_holder,
-    return_due_for,
-    rules_for,
 )
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 
@@ -49,7 +44,6 @@ def release_lead(*, actor: User, lead_id: int, reason: str) -> Lead:
     _events([(lead.pk, previous, None)], actor=actor, reason=OwnershipReason.RELEASE, note=reason)
     lead.owner, lead.owner_id, lead.claimed_at, lead.locked = None, None, None, False
     return lead
-
 
 
 def set_locked(*, actor: User, lead_id: int, locked: bool) -> Lead:
@@ -82,40 +76,6 @@ def set_locked(*, actor: User, lead_id: int, locked: bool) -> Lead:
 
 
 # ---- auto-return ---------------------------------------------------------------------------
-def _neglect_q(rules: Pool, now: dt.datetime) -> Q:
-    """The SQL twin of domain.return_due: held leads some return rule has caught."""
-    q = Q(pk__in=[])
-    for grade in GRADE_ORDER:
-        days = rules.return_days_for(grade)
-        if days:
-            cut = now - dt.timedelta(days=days)
-            q |= Q(grade=grade, claimed_at__lte=cut) & (
-                Q(last_real_contact_at__isnull=True) | Q(last_real_contact_at__lte=cut)
-            )
-    if rules.no_progress_days:
-        cut = now - dt.timedelta(days=rules.no_progress_days)
-        q |= Q(claimed_at__lte=cut) & (Q(grade_changed_at__isnull=True) | Q(grade_changed_at__lte=cut))
-    if rules.fresh_claim_hours:
-        cut = now - dt.timedelta(hours=rules.fresh_claim_hours)
-        q |= Q(claimed_at__lte=cut) & (Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=F("claimed_at")))
-    return q
-
-
-def neglected_leads(now: dt.datetime | None = None) -> QuerySet[Lead]:
-    """Held leads due to return now, over all pools."""
-    now = now or timezone.now()
-    cond = Q(pk__in=[])
-    for pool in [*Pool.objects.all(), None]:
-        rules = rules_for(pool)
-        statuses = [LeadStatus.ACTIVE] + ([] if rules.exempt_won else [LeadStatus.WON])
-        part = Q(pool=pool) if pool is not None else Q(pool__isnull=True)
-        part &= Q(status__in=statuses)
-        if rules.exempt_open_quote:
-            part &= Q(has_open_quote=False)
-        cond |= part & _neglect_q(rules, now)
-    return Lead.objects.filter(owner__isnull=False, locked=False, claimed_at__isnull=False).filter(cond)
-
-
 def auto_return_neglected(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
     """Return neglected leads to their public pool (不跟进自动回收). Idempotent and safe to run
     twice at once: each batch is locked with SKIP LOCKED and re-checked under the lock."""

@@ -8,7 +8,8 @@ from django.utils import timezone
 from calls.models import Call, DirtyRepDay, FollowUp
 from calls.services import MAX_UNANSWERED_ATTEMPTS, log_call, recycle_exhausted_leads, schedule_follow_up
 from leads.models import DoNotCallNumber, GradeChange, LeadStatus, OwnershipEvent
-from leads.services import add_do_not_call, is_do_not_call
+from leads.selectors import is_do_not_call
+from leads.services import add_do_not_call
 from telesales.errors import DomainError, NotFound, PermissionDenied
 from tests.factories import LeadFactory, TeamFactory, UserFactory
 

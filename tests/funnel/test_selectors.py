@@ -4,11 +4,14 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
+import time_machine
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from funnel.selectors import (
+    as_of_moment,
     average_days_in_stage,
     funnel_counts,
     funnel_counts_by_owner,
@@ -168,3 +171,13 @@ def test_average_days_in_stage_is_never_negative(rep, leads):
         days = average_days_in_stage(resolve_scope(actor=rep), day(-30), day(30))
         transaction.set_rollback(True)
     assert all(v is None or v >= 0 for v in days.values()), days
+
+
+def test_a_past_day_reads_the_funnel_at_the_end_of_the_companys_day_and_today_reads_it_now():
+    # 01:00 UTC on 10 March is already the 10th in Shanghai (the company's zone), still the 9th in New York.
+    with time_machine.travel(dt.datetime(2025, 3, 10, 1, 0, tzinfo=dt.UTC), tick=False), \
+            timezone.override("America/New_York"):
+        assert as_of_moment(dt.date(2025, 3, 10)) is None
+        assert as_of_moment(None) is None
+        end_of_the_ninth = as_of_moment(dt.date(2025, 3, 9))
+    assert end_of_the_ninth == dt.datetime(2025, 3, 9, 16, 0, tzinfo=dt.UTC)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kpis import selectors, services
 from kpis.domain import Counts
+from kpis.live import live_today, wallboard_teams
 from kpis.models import DailyRepKpi, KpiRun, KpiRunKind
 from kpis.schedule import beat
 from telesales.errors import DomainError, NotFound
@@ -41,7 +42,7 @@ def busy_day(team, rep, teammate, other_team_rep, log_call):
 
 def test_live_numbers_equal_what_the_nightly_job_writes_for_the_same_day(busy_day, manager, team, rep, teammate):
     idle, _ = busy_day
-    live = selectors.live_today(manager, team_id=team.id, now=NOW)
+    live = live_today(manager, team_id=team.id, now=NOW)
 
     services.recompute_incremental()
     written = {f.rep_id: counts_of(f) for f in DailyRepKpi.objects.filter(day=D, team=team)}
@@ -57,7 +58,7 @@ def test_team_total_counts_a_customer_two_reps_called_once(team, manager, rep, t
     log_call(rep, own, "no_answer", local(D, 10), duration=5)
     log_call(teammate, shared, "sold", local(D, 11), duration=120, premium="1000.00", margin_rate="0.2000")
 
-    live = selectors.live_today(manager, team_id=team.id, now=NOW)
+    live = live_today(manager, team_id=team.id, now=NOW)
 
     by_rep = {row.rep: row.counts for row in live.rows}
     assert (by_rep[rep].customers_dialled, by_rep[rep].customers_reached, by_rep[rep].calls_made) == (2, 1, 2)
@@ -74,7 +75,7 @@ def test_only_today_counts_from_local_midnight(team, manager, rep, log_call):
     log_call(rep, lead, "reached", local(D - dt.timedelta(days=1), 23, 50))
     log_call(rep, lead, "no_answer", local(D, 0, 10))
 
-    live = selectors.live_today(manager, team_id=team.id, now=NOW)
+    live = live_today(manager, team_id=team.id, now=NOW)
 
     assert (live.total.calls_made, live.total.customers_dialled, live.total.customers_reached) == (1, 1, 0)
 
@@ -83,7 +84,7 @@ def test_a_rep_who_left_today_still_counts_in_the_team_total(team, manager, rep,
     gone = UserFactory(team=team, full_name="离职", is_active=False)
     log_call(gone, LeadFactory(), "quoted", local(D, 9))
 
-    live = selectors.live_today(manager, team_id=team.id, now=NOW)
+    live = live_today(manager, team_id=team.id, now=NOW)
 
     assert {row.rep for row in live.rows} == {gone, rep}
     assert live.total.customers_quoted == 1
@@ -93,7 +94,7 @@ def test_one_rep_alone(rep, teammate, manager, log_call):
     log_call(rep, LeadFactory(), "quoted", local(D, 9))
     log_call(teammate, LeadFactory(), "sold", local(D, 9), premium="10.00", margin_rate="0.5000")
 
-    live = selectors.live_today(manager, rep_id=rep.id, now=NOW)
+    live = live_today(manager, rep_id=rep.id, now=NOW)
 
     assert [row.rep for row in live.rows] == [rep] and live.team is None
     assert live.total == live.rows[0].counts and live.total.customers_quoted == 1 and live.total.customers_sold == 0
@@ -101,29 +102,29 @@ def test_one_rep_alone(rep, teammate, manager, log_call):
 
 # ---- who may watch ------------------------------------------------------------------------------
 def test_a_rep_watches_their_own_teams_wallboard_but_no_other(rep, teammate, team, other_team, other_team_rep):
-    assert [row.rep for row in selectors.live_today(rep, team_id=team.id, now=NOW).rows] == [rep, teammate]
+    assert [row.rep for row in live_today(rep, team_id=team.id, now=NOW).rows] == [rep, teammate]
     with pytest.raises(NotFound):
-        selectors.live_today(rep, team_id=other_team.id, now=NOW)
+        live_today(rep, team_id=other_team.id, now=NOW)
     with pytest.raises(NotFound):
-        selectors.live_today(rep, rep_id=teammate.id, now=NOW)
+        live_today(rep, rep_id=teammate.id, now=NOW)
 
 
 def test_a_manager_watches_the_teams_they_manage_and_an_admin_every_team(manager, admin_user, team, other_team,
                                                                           other_team_rep, rep):
-    assert selectors.live_today(manager, team_id=team.id, now=NOW).team == team
+    assert live_today(manager, team_id=team.id, now=NOW).team == team
     with pytest.raises(NotFound):
-        selectors.live_today(manager, team_id=other_team.id, now=NOW)
+        live_today(manager, team_id=other_team.id, now=NOW)
     with pytest.raises(NotFound):
-        selectors.live_today(manager, rep_id=other_team_rep.id, now=NOW)
-    assert selectors.live_today(admin_user, team_id=other_team.id, now=NOW).rows[0].rep == other_team_rep
-    assert list(selectors.wallboard_teams(admin_user)) == sorted([team, other_team], key=lambda t: t.name)
+        live_today(manager, rep_id=other_team_rep.id, now=NOW)
+    assert live_today(admin_user, team_id=other_team.id, now=NOW).rows[0].rep == other_team_rep
+    assert list(wallboard_teams(admin_user)) == sorted([team, other_team], key=lambda t: t.name)
 
 
 def test_a_team_or_a_rep_must_be_given(manager, team, rep):
     with pytest.raises(DomainError):
-        selectors.live_today(manager)
+        live_today(manager)
     with pytest.raises(DomainError):
-        selectors.live_today(manager, team_id=team.id, rep_id=rep.id)
+        live_today(manager, team_id=team.id, rep_id=rep.id)
 
 
 # ---- the page ---------------------------------------------------------------------------------

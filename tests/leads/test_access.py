@@ -277,6 +277,24 @@ def test_a_pool_appeal_or_user_the_actor_cannot_see_is_not_found(api, rep, teamm
     assert rep.is_active and appeal.status == "pending" and Lead.objects.get(pk=held.pk).owner == teammate
 
 
+def test_the_appeal_list_shows_a_rep_their_own_appeals_and_a_manager_those_of_their_reps(
+        api, rep, teammate, other_team_rep, manager, other_manager, admin_user, pool):
+    mine = Appeal.objects.create(lead=LeadFactory(pool=pool, owner=teammate), requested_by=rep,
+                                 holder_at_request=teammate, reason="my referral")
+    from_outside = Appeal.objects.create(lead=LeadFactory(pool=pool, owner=teammate), requested_by=other_team_rep,
+                                         holder_at_request=teammate, reason="I called first")
+    seen = {user.username: _ids(api.as_user(user).get("/api/v1/lead-appeals/"))
+            for user in (rep, teammate, other_team_rep, manager, other_manager, admin_user)}
+    assert seen == {
+        rep.username: {mine.pk},
+        teammate.username: set(),
+        other_team_rep.username: {from_outside.pk},
+        manager.username: {mine.pk, from_outside.pk},  # asked by their rep, or against a lead their rep holds
+        other_manager.username: {from_outside.pk},
+        admin_user.username: {mine.pk, from_outside.pk},
+    }
+
+
 @pytest.mark.parametrize("which", ["open to all", "own team's"])
 def test_a_manager_distributes_only_to_reps_they_manage(api, rep, other_team_rep, manager, team, which):
     pool = PoolFactory(name="公海") if which == "open to all" else PoolFactory(team=team)

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from leads import services
+from leads import selectors, services
 from leads.models import Lead, OwnershipEvent
 from tests.factories import LeadFactory
 
@@ -94,7 +94,7 @@ def test_auto_return_is_idempotent(rep, rules):
 
 def test_countdown_and_warning_match_the_rule(rep, rules):
     lead = held(rules, rep, grade="D")
-    due, why = services.return_due_for(lead)
+    due, why = selectors.return_due_for(lead)
     assert due == T0 + dt.timedelta(days=10)
     assert "grade D" in why
 

@@ -3,7 +3,7 @@ from django.contrib.sessions.models import Session
 
 from accounts.models import ApiToken
 from accounts.services import create_api_token
-from leads import services
+from leads import selectors, services
 from leads.models import Lead, LeadStatus, OwnershipEvent
 from leads.signals import handover_preview, leads_handed_over
 from telesales.errors import DomainError, PermissionDenied
@@ -25,7 +25,7 @@ def test_preview_counts_leads_and_what_other_apps_report(admin_user, rep, pool):
 
     handover_preview.connect(extra, dispatch_uid="test-extra")
     try:
-        preview = services.handover_preview_for(actor=admin_user, user_id=rep.pk)
+        preview = selectors.handover_preview_for(actor=admin_user, user_id=rep.pk)
     finally:
         handover_preview.disconnect(dispatch_uid="test-extra")
     assert preview["leads"] == 4 and preview["active_leads"] == 3 and preview["won_leads"] == 1

@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from calls.models import Call
 from leads.models import ImportJob, Lead
-from leads.selectors import SEGMENTS, segment_expression, segment_labels, segments
+from leads.segments import SEGMENTS, segment_expression, segment_labels, segments
 from telesales.errors import DomainError
 from tests.factories import AttributeDefinitionFactory, CallFactory, LeadFactory, PoolFactory
 

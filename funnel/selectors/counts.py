@@ -1,0 +1,150 @@
+"""The funnel as of any moment: active customers per grade (plus won and lost) for each owner,
+rebuilt from the grade and ownership history for a past moment.
+
+Attribution: as of a moment, a lead counts for whoever held it then, read from the ownership
+history. Leads in a public pool (no owner) are not in anyone's funnel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from funnel.selectors.scope import Scope
+from funnel.selectors.sql import add_count, bound, empty_counts, owner_filter, table
+from leads.models import GradeChange, Lead, OwnershipEvent
+from telesales.days import local_day, local_midnight
+
+
+def as_of_moment(day: dt.date | None) -> dt.datetime | None:
+    """The end of a local day, to read the funnel as it stood then; None (the current funnel)
+    for today or later."""
+    if day is None or day >= local_day(timezone.now()):
+        return None
+    return local_midnight(day + dt.timedelta(days=1))
+
+
+def funnel_counts_by_owner(
+    owner_ids: list[int] | None, as_of: dt.datetime | None = None, *, portable: bool = False,
+) -> dict[int, dict[str, int]]:
+    """Active customers per grade (plus won / lost totals) for each owner, as of a moment.
+
+    `as_of` None (or in the future) reads the leads' current grade, which the grade service keeps
+    equal to the last recorded change; a past moment is rebuilt from the grade history: the last
+    change per lead at or before it, and leads with no change yet count at E from their creation.
+    A lead counts for the owner who held it then: the one its last ownership event at or before
+    that moment gave it to (none: released, so nobody's); with no such event, the owner recorded
+    on that last grade change, or else the owner it was created with (the previous owner on its
+    first ownership event, or its current owner if it never changed hands).
+    `portable` runs the statement SQLite also runs, even on PostgreSQL (tests compare both)."""
+    out: dict[int, dict[str, int]] = {}
+    if owner_ids is not None:
+        out = {pk: empty_counts() for pk in owner_ids}
+    if as_of is None or as_of >= timezone.now():
+        return _add_current(out, Lead.objects.filter(owner__isnull=False), owner_ids)
+    if connection.vendor == "postgresql" and not portable:
+        return _counts_as_of_backwards(owner_ids, as_of, out)
+    return _counts_as_of_from_history(owner_ids, as_of, out)
+
+
+def _add_current(out: dict[int, dict[str, int]], leads: QuerySet[Lead], owner_ids: list[int] | None):
+    """Add `leads` to their current owners' funnels at their current grade and status."""
+    if owner_ids is not None:
+        leads = leads.filter(owner_id__in=owner_ids)
+    for row in leads.values("owner_id", "grade", "status").annotate(n=Count("id")).order_by():
+        add_count(out.setdefault(row["owner_id"], empty_counts()), row["grade"], row["status"], row["n"])
+    return out
+
+
+def _counts_as_of_from_history(owner_ids, as_of, out):
+    """Every database: each lead's state at `as_of`, from its last grade change and ownership
+    event at or before it and its first ownership event after it, over the whole history."""
+    gc, lead, oe, at_col = table(GradeChange), table(Lead), table(OwnershipEvent), connection.ops.quote_name("at")
+    then_owner, params = owner_filter("owner_id", owner_ids)
+
+    def first(source, columns, where, order):
+        return (f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY lead_id ORDER BY {order}) "
+                f"AS rn FROM {source} WHERE {where}) ranked WHERE rn = 1")
+
+    sql = f"""
+        WITH g AS ({first(gc, "lead_id, owner_id, to_grade, to_status", "changed_at <= %s", "changed_at DESC, id DESC")}),
+        o AS ({first(oe, "lead_id, to_owner_id", f"{at_col} <= %s", f"{at_col} DESC, id DESC")}),
+        n AS ({first(oe, "lead_id, from_owner_id", f"{at_col} > %s", f"{at_col}, id")}),
+        st AS (
+            SELECT CASE WHEN o.lead_id IS NOT NULL THEN o.to_owner_id WHEN g.lead_id IS NOT NULL THEN g.owner_id
+                        WHEN n.lead_id IS NOT NULL THEN n.from_owner_id ELSE l.owner_id END AS owner_id,
+                   COALESCE(g.to_grade, 'E') AS grade, COALESCE(g.to_status, 'active') AS status
+            FROM {lead} l LEFT JOIN g ON g.lead_id = l.id LEFT JOIN o ON o.lead_id = l.id
+            LEFT JOIN n ON n.lead_id = l.id
+            WHERE l.created_at <= %s
+        )
+        SELECT owner_id, grade, status, COUNT(*) FROM st WHERE {then_owner} GROUP BY owner_id, grade, status
+    """
+    at = bound(as_of)
+    with connection.cursor() as cur:
+        cur.execute(sql, [at, at, at, at, *params])
+        for owner_id, grade, status, n in cur.fetchall():
+            add_count(out.setdefault(owner_id, empty_counts()), grade, status, n)
+    return out
+
+
+def _counts_as_of_backwards(owner_ids, as_of, out):
+    """PostgreSQL: start from the leads' current state and correct only the leads graded or
+    passed on after `as_of`, each looked up once by index: its last grade change at or before
+    `as_of`, and its first ownership event after it (whose previous owner is the owner at
+    `as_of`; with none, the owner is the current one). A recent date touches only recent history
+    instead of the whole table."""
+    _add_current(out, Lead.objects.filter(owner__isnull=False, created_at__lte=as_of), owner_ids)
+    gc, lead, oe = table(GradeChange), table(Lead), table(OwnershipEvent)
+    then_owner, p1 = owner_filter("owner_id", owner_ids)
+    now_owner, p2 = owner_filter("cur_owner", owner_ids)
+    sql = f"""
+        WITH changed AS (
+            SELECT lead_id FROM {gc} WHERE changed_at > %s UNION SELECT lead_id FROM {oe} WHERE "at" > %s
+        ),
+        st AS (
+            SELECT l.owner_id AS cur_owner, l.grade AS cur_grade, l.status AS cur_status,
+                   CASE WHEN n.lead_id IS NOT NULL THEN n.from_owner_id
+                        WHEN EXISTS (SELECT 1 FROM {oe} e WHERE e.lead_id = l.id) THEN l.owner_id
+                        WHEN s.lead_id IS NOT NULL THEN s.owner_id ELSE l.owner_id END AS owner_id,
+                   COALESCE(s.to_grade, 'E') AS grade, COALESCE(s.to_status, 'active') AS status
+            FROM changed c JOIN {lead} l ON l.id = c.lead_id
+            LEFT JOIN LATERAL (
+                SELECT g.lead_id, g.owner_id, g.to_grade, g.to_status FROM {gc} g
+                WHERE g.lead_id = l.id AND g.changed_at <= %s ORDER BY g.changed_at DESC, g.id DESC LIMIT 1
+            ) s ON TRUE
+            LEFT JOIN LATERAL (
+                SELECT e.lead_id, e.from_owner_id FROM {oe} e
+                WHERE e.lead_id = l.id AND e."at" > %s ORDER BY e."at", e.id LIMIT 1
+            ) n ON TRUE
+            WHERE l.created_at <= %s
+        )
+        SELECT 1, owner_id, grade, status, COUNT(*) FROM st WHERE {then_owner} GROUP BY owner_id, grade, status
+        UNION ALL
+        SELECT -1, cur_owner, cur_grade, cur_status, COUNT(*) FROM st WHERE {now_owner}
+        GROUP BY cur_owner, cur_grade, cur_status
+    """
+    at = bound(as_of)
+    with connection.cursor() as cur:
+        cur.execute(sql, [at, at, at, at, at, *p1, *p2])
+        for sign, owner_id, grade, status, n in cur.fetchall():
+            add_count(out.setdefault(owner_id, empty_counts()), grade, status, sign * n)
+    if owner_ids is None:  # a lead's owner now may have held nothing that day: not in the funnel then
+        out = {owner: counts for owner, counts in out.items() if any(counts.values())}
+    return out
+
+
+def sum_counts(rows: Iterable[dict[str, int]]) -> dict[str, int]:
+    total = empty_counts()
+    for row in rows:
+        for key in total:
+            total[key] += row.get(key, 0)
+    return total
+
+
+def funnel_counts(scope: Scope, as_of: dt.datetime | None = None) -> dict[str, int]:
+    """One funnel for the whole scope (a rep, a team, the company)."""
+    return sum_counts(funnel_counts_by_owner(scope.owner_ids, as_of).values())

@@ -1,0 +1,52 @@
+"""KPI cuts by lead segment: counts and drivers per source, region, product interest, pool,
+import batch or lead attribute, from the calls with the job's definitions (kpis.sql)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from accounts.access import scope_by_user, visible_users
+from accounts.models import User
+from calls.models import Call
+from kpis.domain import Counts
+from kpis.selectors import frame_with_labels, team_for
+from kpis.sql import call_aggregates
+from leads.segments import segment_expression, segment_labels
+from telesales.days import day_bounds
+from telesales.errors import NotFound
+
+
+def segment_cut(user: User, *, segment: str, start: dt.date, end: dt.date, team_id: int | None = None,
+                rep_id: int | None = None) -> tuple[list[dict], dict]:
+    """Counts per value of a lead segment (leads.segments.segment_expression: source, region,
+    pool, import batch, attr:<key>, …) over the calls the user may see in [start, end], of one
+    team or rep if given. One GROUP BY over the period's calls with the KPI definitions
+    (kpis.sql.call_aggregates): customers are distinct per segment value over the whole period.
+    A team here is its reps' calls as they are on the team now. Returns the rows (key: the
+    value, label) and the total of the same calls (a customer in two segments counts once)."""
+    expression = segment_expression(segment, lead_path="lead")
+    first, after = day_bounds(start, (end - start).days + 1)
+    calls = scope_by_user(Call.objects.filter(started_at__gte=first, started_at__lt=after), user, "rep")
+    if team_id is not None:
+        calls = calls.filter(rep__team=team_for(user, team_id))
+    if rep_id is not None:
+        if not visible_users(user).filter(id=rep_id).exists():
+            raise NotFound("No such rep, or not one you may see.")
+        calls = calls.filter(rep_id=rep_id)
+    rows = list(calls.annotate(segment=expression).values("segment").annotate(**call_aggregates()).order_by("segment"))
+    total = calls.aggregate(**call_aggregates())
+    labels = segment_labels(segment, [r["segment"] for r in rows])
+    for row in rows:
+        row.update(period=None, key=row.pop("segment"))
+        row["label"] = str(labels[row["key"]])
+    return sorted(rows, key=lambda r: (r["key"] is None, r["label"])), total
+
+
+def segment_frame(user: User, **kwargs) -> tuple[pd.DataFrame, Counts]:
+    """segment_cut as a labelled DataFrame, like kpi_frame's, and the total as Counts."""
+    rows, total = segment_cut(user, **kwargs)
+    return frame_with_labels(rows, by="segment"), Counts.from_mapping(total)
+
+
