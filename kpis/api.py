@@ -20,6 +20,9 @@ from telesales.api import DateField, IdField, QueryParams, parse_query
 
 MAX_ROWS = 5000
 
+AS_OF_HELP = ("the facts include every call logged before this time (the start of the last successful KPI run); "
+              "null if it never ran")
+
 
 def _dec(value: Fraction | None, places: int = 4) -> Decimal | None:
     return None if value is None else fraction_to_decimal(Fraction(value), places=places)
@@ -129,9 +132,7 @@ class KpiReportSerializer(serializers.Serializer):
     to = serializers.DateField(help_text="last day of this answer (before the asked `to` when `next` is set)")
     defaulted = serializers.ListField(child=serializers.CharField(),
                                       help_text="the period bounds not given and filled in (from, to)")
-    as_of = serializers.DateTimeField(allow_null=True,
-                                      help_text="the facts include every call logged before this time (the start "
-                                                "of the last successful KPI run); null if it never ran")
+    as_of = serializers.DateTimeField(allow_null=True, help_text=AS_OF_HELP)
     next = serializers.CharField(allow_null=True, help_text=f"the rest of the period, at most {selectors.MAX_PERIODS} "
                                                              "periods of the grain per answer")
     truncated = serializers.BooleanField(help_text=f"true if more than {MAX_ROWS} rows matched")
@@ -229,6 +230,7 @@ class DiagnosisSerializer(serializers.Serializer):
     team_id = serializers.IntegerField()
     team = serializers.CharField()
     to = serializers.DateField()
+    as_of = serializers.DateTimeField(allow_null=True, help_text=AS_OF_HELP)
     reps = RepDiagnosisSerializer(many=True)
 
 
@@ -246,7 +248,8 @@ def diagnosis_body(user: User, *, team: Team, start: dt.date, end: dt.date, rep_
                         "value": domain.display_value(c.name, c.value), "median": _dec(c.median),
                         "top_quartile": _dec(c.top_quartile), "status": c.status} for c in result.checks],
         })
-    return {"team_id": team.id, "team": team.name, "from": start, "to": end, "reps": reps}
+    return {"team_id": team.id, "team": team.name, "from": start, "to": end, "as_of": selectors.figures_as_of(),
+            "reps": reps}
 
 
 class DiagnosisView(APIView):
@@ -294,6 +297,7 @@ class RankedDriverSerializer(serializers.Serializer):
 
 class WhatIfResultSerializer(serializers.Serializer):
     subject = serializers.CharField()
+    as_of = serializers.DateTimeField(allow_null=True, help_text=AS_OF_HELP)
     base_drivers = DriversSerializer()
     new_drivers = DriversSerializer()
     base_result = serializers.DecimalField(max_digits=20, decimal_places=2)
@@ -314,6 +318,7 @@ def what_if_body(user: User, *, start: dt.date, end: dt.date, uplifts: dict, per
     sim = domain.simulate(counts, peers, uplifts, percent=percent)
     return {
         "subject": subject,
+        "as_of": selectors.figures_as_of(),
         "base_drivers": _drivers_dict(dict(sim.drivers.factors())),
         "new_drivers": _drivers_dict(sim.what_if.new_values),
         "base_result": _dec(sim.what_if.base_result, 2),

@@ -253,3 +253,11 @@ def test_the_answer_says_which_bounds_were_defaulted_and_as_of_when(story, api):
     services.recompute_incremental()
     later = api.as_user(AdminFactory()).get("/api/v1/kpis/", {"scope": "company"}).json()
     assert later["defaulted"] == ["from", "to"] and later["as_of"] > body["as_of"]
+
+
+def test_diagnosis_and_what_if_answers_say_as_of_when(story, api):
+    admin = AdminFactory()
+    team = story["team"].id
+    diagnosis = api.as_user(admin).get("/api/v1/kpis/diagnosis/", {"team": team, "from": "2025-01-01"}).json()
+    what_if = api.as_user(admin).post("/api/v1/kpis/what-if/", {"team": team, "from": "2025-01-01"}, format="json")
+    assert diagnosis["as_of"] is not None and diagnosis["as_of"] == what_if.json()["as_of"]
