@@ -13,12 +13,12 @@ from leads.models import GRADE_ORDER, Lead, LeadStatus
 from leads.selectors import (
     PhoneViewer,
     filter_leads,
+    handover_preview_for,
     lead_for,
     leads_visible_to,
     public_pool_leads,
 )
 from leads.serializers import (
-    ERRORS,
     ClaimBatchSerializer,
     CollisionErrorSerializer,
     DeactivateSerializer,
@@ -27,7 +27,6 @@ from leads.serializers import (
     HandoverPreviewSerializer,
     HandoverResultSerializer,
     LeadCreateSerializer,
-    LeadErrorSerializer,
     LeadSerializer,
     LeadUpdateSerializer,
     LockSerializer,
@@ -85,16 +84,14 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(LeadSerializer(page, many=True, context={"request": request}).data)
 
-    @extend_schema(responses={200: LeadSerializer, **ERRORS})
+    @extend_schema(responses={200: LeadSerializer})
     def retrieve(self, request, pk=None):
         return self._out(self._lead(pk))
 
     @extend_schema(request=LeadCreateSerializer,
-                   responses={201: LeadSerializer, 400: OpenApiResponse(LeadErrorSerializer),
-                              403: OpenApiResponse(LeadErrorSerializer), 404: OpenApiResponse(LeadErrorSerializer),
-                              409: OpenApiResponse(CollisionErrorSerializer),
-                              429: OpenApiResponse(LeadErrorSerializer, description="too many collision answers; "
-                                                   "see Retry-After")})
+                   responses={201: LeadSerializer, 409: OpenApiResponse(CollisionErrorSerializer),
+                              429: OpenApiResponse(description="Too many collision answers this hour: wait the "
+                                                               "seconds given in Retry-After")})
     def create(self, request):
         """Create a lead; an existing number answers 409 with the existing lead's id and owner."""
         s = LeadCreateSerializer(data=request.data)
@@ -108,7 +105,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         )
         return self._out(lead, status.HTTP_201_CREATED)
 
-    @extend_schema(request=LeadUpdateSerializer, responses={200: LeadSerializer, **ERRORS})
+    @extend_schema(request=LeadUpdateSerializer, responses={200: LeadSerializer})
     def partial_update(self, request, pk=None):
         lead = self._lead(pk)
         s = LeadUpdateSerializer(data=request.data, partial=True)
@@ -126,14 +123,14 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         context = {"request": request, "viewer": viewer}
         return self.get_paginated_response(LeadSerializer(page, many=True, context=context).data)
 
-    @extend_schema(request=None, responses={200: LeadSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: LeadSerializer})
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """Claim one public-pool lead; a lost race answers 409 “already claimed by …”."""
         lead = services.claim_lead(actor=request.user, lead_id=path_id(pk))
         return self._out(lead_for(actor=request.user, lead_id=lead.pk))
 
-    @extend_schema(request=ClaimBatchSerializer, responses={200: LeadSerializer(many=True), **ERRORS},
+    @extend_schema(request=ClaimBatchSerializer, responses={200: LeadSerializer(many=True)},
                    operation_id="v1_leads_claim_batch")
     @action(detail=False, methods=["post"], url_path="claim", pagination_class=None)
     def claim_batch(self, request):
@@ -143,7 +140,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         leads = services.claim_leads(actor=request.user, lead_ids=s.validated_data["lead_ids"])
         return Response(LeadSerializer(leads, many=True, context={"request": request}).data)
 
-    @extend_schema(request=NextLeadSerializer, responses={200: LeadSerializer, **ERRORS})
+    @extend_schema(request=NextLeadSerializer, responses={200: LeadSerializer})
     @action(detail=False, methods=["post"], url_path="next")
     def next_lead(self, request):
         """Be handed the best available public-pool lead."""
@@ -152,7 +149,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         lead = services.next_lead(actor=request.user, pool_id=s.validated_data["pool"])
         return self._out(lead_for(actor=request.user, lead_id=lead.pk))
 
-    @extend_schema(request=ReleaseSerializer, responses={200: LeadSerializer, **ERRORS})
+    @extend_schema(request=ReleaseSerializer, responses={200: LeadSerializer})
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         s = ReleaseSerializer(data=request.data)
@@ -160,7 +157,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         lead = services.release_lead(actor=request.user, lead_id=self._lead(pk).pk, reason=s.validated_data["reason"])
         return self._out(lead_for(actor=request.user, lead_id=lead.pk))
 
-    @extend_schema(request=ReassignSerializer, responses={200: LeadSerializer, **ERRORS})
+    @extend_schema(request=ReassignSerializer, responses={200: LeadSerializer})
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         s = ReassignSerializer(data=request.data)
@@ -169,7 +166,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
                                       to_user_id=s.validated_data["to_user"], note=s.validated_data["note"])
         return self._out(lead_for(actor=request.user, lead_id=lead.pk))
 
-    @extend_schema(request=LockSerializer, responses={200: LeadSerializer, **ERRORS})
+    @extend_schema(request=LockSerializer, responses={200: LeadSerializer})
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
         s = LockSerializer(data=request.data)
@@ -177,7 +174,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         lead = services.set_locked(actor=request.user, lead_id=self._lead(pk).pk, locked=s.validated_data["locked"])
         return self._out(lead_for(actor=request.user, lead_id=lead.pk))
 
-    @extend_schema(request=RevealSerializer, responses={200: RevealedSerializer, **ERRORS})
+    @extend_schema(request=RevealSerializer, responses={200: RevealedSerializer})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """Managers and admins see the full number; every reveal is audited."""
@@ -187,14 +184,14 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         phone = services.reveal_phone(actor=request.user, lead_id=lead.pk, reason=s.validated_data["reason"])
         return Response({"id": lead.pk, "phone": phone})
 
-    @extend_schema(responses={200: OwnershipEventSerializer(many=True), **ERRORS})
+    @extend_schema(responses={200: OwnershipEventSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         lead = self._lead(pk)
         events = lead.ownership_events.select_related("from_owner", "to_owner").order_by("at", "id")
         return Response(OwnershipEventSerializer(events, many=True).data)
 
-    @extend_schema(request=DistributeSerializer, responses={200: DistributionResultSerializer, **ERRORS})
+    @extend_schema(request=DistributeSerializer, responses={200: DistributionResultSerializer})
     @action(detail=False, methods=["post"])
     def distribute(self, request):
         """Admins bulk-assign public-pool leads: round robin, by region, or by free capacity."""
@@ -209,9 +206,9 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
 USER_PK = OpenApiParameter("pk", int, OpenApiParameter.PATH)
 
 
-@extend_schema(methods=["GET"], parameters=[USER_PK], responses={200: HandoverPreviewSerializer, **ERRORS})
+@extend_schema(methods=["GET"], parameters=[USER_PK], responses={200: HandoverPreviewSerializer})
 @extend_schema(methods=["POST"], parameters=[USER_PK], request=DeactivateSerializer,
-               responses={200: HandoverResultSerializer, **ERRORS})
+               responses={200: HandoverResultSerializer})
 @api_view(["GET", "POST"])
 @parser_classes([parsers.JSONParser])
 def deactivate_user(request, pk):
@@ -219,7 +216,7 @@ def deactivate_user(request, pk):
     every lead over in one transaction (to one rep, round-robin across a team, or the pool)."""
     user_id = path_id(pk)
     if request.method == "GET":
-        return Response(services.handover_preview_for(actor=request.user, user_id=user_id))
+        return Response(handover_preview_for(actor=request.user, user_id=user_id))
     s = DeactivateSerializer(data=request.data)
     s.is_valid(raise_exception=True)
     d = s.validated_data

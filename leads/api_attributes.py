@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from leads import services
 from leads.models import AttributeDefinition, AttributeKind
 from leads.segments import attribute_definitions
-from leads.serializers import ERRORS
 from telesales.api import FilterBackend, ScopedQuerysetMixin, path_id
 from telesales.errors import NotFound
 
@@ -60,7 +59,7 @@ class AttributeDefinitionViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, vie
         return attribute_definitions(user)
 
     @extend_schema(request=AttributeDefinitionCreateSerializer,
-                   responses={201: AttributeDefinitionSerializer, **ERRORS})
+                   responses={201: AttributeDefinitionSerializer})
     def create(self, request):
         """Define an attribute (admins)."""
         s = AttributeDefinitionCreateSerializer(data=request.data)
@@ -68,7 +67,7 @@ class AttributeDefinitionViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, vie
         definition = services.create_attribute_definition(actor=request.user, **s.validated_data)
         return Response(AttributeDefinitionSerializer(definition).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AttributeDefinitionUpdateSerializer, responses={200: AttributeDefinitionSerializer, **ERRORS})
+    @extend_schema(request=AttributeDefinitionUpdateSerializer, responses={200: AttributeDefinitionSerializer})
     def partial_update(self, request, pk=None):
         """Change the label, kind, choices or position, or switch the attribute off (admins)."""
         definition = self.get_queryset().filter(pk=path_id(pk)).first()

@@ -1,28 +1,20 @@
-"""Serializers of the leads API: request bodies, answers and the error bodies in the schema
-(views in api.py and api_pools.py)."""
+"""Serializers of the leads API: request bodies, answers, and the collision 409's body in the
+schema (views in api.py and api_pools.py; every other error body is telesales.schema's)."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from leads import services
 from leads.models import GRADE_ORDER, Lead, OwnershipEvent
-from leads.selectors import PhoneViewer
+from leads.selectors import PhoneViewer, return_due_for
 from telesales.api import DateTimeField, IdField
 
 
-class LeadErrorSerializer(serializers.Serializer):
-    error = inline_serializer(
-        "LeadErrorBody",
-        fields={
-            "code": serializers.CharField(),
-            "message": serializers.CharField(),
-            "details": serializers.JSONField(required=False),
-        },
-    )
-
-
 class CollisionErrorSerializer(serializers.Serializer):
+    """The 409 of creating a lead whose number exists: the one error body plus who holds it
+    (leads.services.collision_error)."""
+
     error = inline_serializer(
         "CollisionErrorBody",
         fields={
@@ -33,14 +25,6 @@ class CollisionErrorSerializer(serializers.Serializer):
             "owner_name": serializers.CharField(allow_null=True),
         },
     )
-
-
-ERRORS = {
-    400: OpenApiResponse(LeadErrorSerializer),
-    403: OpenApiResponse(LeadErrorSerializer),
-    404: OpenApiResponse(LeadErrorSerializer),
-    409: OpenApiResponse(LeadErrorSerializer),
-}
 
 
 # ---- serializers ---------------------------------------------------------------------------
@@ -124,7 +108,7 @@ class LeadSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_returns_at(self, lead):
-        due, _ = services.return_due_for(lead)
+        due, _ = return_due_for(lead)
         return due.isoformat() if due else None
 
 
