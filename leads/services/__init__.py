@@ -1,9 +1,6 @@
 """Writes on leads, one module per concern; every public name is importable from here
 (`from leads import services; services.claim_leads(...)`). Reads are in leads.selectors."""
 
-# Two reads leads/api.py still reaches as `services.…` (that file is being rewritten in issue 14 and
-# is not changed here): remove this import, and the names below, once it takes them from leads.selectors.
-from leads.selectors import handover_preview_for, return_due_for
 from leads.services.appeals import (
     create_appeal,
     decide_appeal,
@@ -92,13 +89,11 @@ __all__ = [
     "decide_appeal",
     "distribute",
     "hand_over_leads",
-    "handover_preview_for",
     "import_attribute_columns",
     "next_lead",
     "reassign_lead",
     "recycle_leads",
     "release_lead",
-    "return_due_for",
     "reveal_phone",
     "set_locked",
     "update_attribute_definition",
