@@ -3,7 +3,6 @@ their action items, and team stages."""
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -214,8 +213,7 @@ class ActionItemViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     model = ActionItem
 
     def scoped_queryset(self, user):
-        notes = selectors.notes_visible_to(user).values("pk")
-        return ActionItem.objects.filter(Q(note__in=notes) | Q(owner=user)).order_by("due_on", "id")
+        return selectors.action_items_visible_to(user).order_by("due_on", "id")
 
     @extend_schema(request=None, responses={200: CoachingActionItemSerializer})
     @action(detail=True, methods=["post"])

@@ -288,7 +288,7 @@ class AssignmentViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = AssignmentFilter
 
     def scoped_queryset(self, user):
-        return ReviewAssignment.objects.filter(reviewer=user).select_related("review").order_by("assigned_at", "id")
+        return selectors.assignments_for(user)
 
 
 # ---- reviews ------------------------------------------------------------------------------------

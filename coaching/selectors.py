@@ -89,6 +89,11 @@ def review_queue(user: User) -> QuerySet[ReviewAssignment]:
     )
 
 
+def assignments_for(user: User) -> QuerySet[ReviewAssignment]:
+    """The user's own review assignments, scored or not (nobody sees another reviewer's)."""
+    return ReviewAssignment.objects.filter(reviewer=user).select_related("review").order_by("assigned_at", "id")
+
+
 def assignment_for(*, actor: User, assignment_id: int) -> ReviewAssignment:
     """The actor's own assignment (nobody scores on another reviewer's behalf)."""
     assignment = (
@@ -244,6 +249,12 @@ def notes_visible_to(user: User) -> QuerySet[OneToOneNote]:
     if is_rep(user):
         return qs.filter(rep=user, private=False)
     return qs.none()
+
+
+def action_items_visible_to(user: User) -> QuerySet[ActionItem]:
+    """Follow-up tasks of the one-to-ones the user may see, and the user's own."""
+    notes = notes_visible_to(user).values("pk")
+    return ActionItem.objects.filter(Q(note__in=notes) | Q(owner=user))
 
 
 def open_action_items(user: User) -> QuerySet[ActionItem]:
