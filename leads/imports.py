@@ -11,7 +11,8 @@ import io
 import json
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -22,7 +23,6 @@ from accounts.models import User
 from leads.import_table import FIELDS, read_table, resolve_mapping
 from leads.models import (
     GRADE_ORDER,
-    DoNotCallNumber,
     ImportJob,
     ImportStatus,
     Lead,
@@ -30,10 +30,18 @@ from leads.models import (
     OwnershipReason,
     Pool,
 )
-from leads.phones import InvalidPhone, normalize_phone
-from leads.selectors import can_import, held_counts, holder_text, readable_leads, rules_for
+from leads.phones import normalize_phone
+from leads.selectors import (
+    can_import,
+    do_not_call_numbers,
+    held_counts,
+    holder_text,
+    readable_leads,
+    rules_for,
+)
 from leads.services import attribute_specs, clean_attributes, collision_answers, import_attribute_columns
 from leads.services.attributes import stored
+from leads.services.common import _room
 from telesales.errors import DomainError, NotFound, PermissionDenied
 from telesales.exports import safe_rows
 
@@ -134,106 +142,145 @@ def _collision_rows(job: ImportJob, collided: list[tuple[int, str]]) -> list[tup
 
 
 def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, portable: bool = False,
-                attrs: list[tuple[int, str]] = ()) -> None:
+                attrs: Sequence[tuple[int, str]] = ()) -> None:
     """Validate, check collisions and insert, chunk by chunk, updating the job's progress.
     `attrs` are the (column, attribute key) pairs to keep as attributes. `portable` inserts
     through the ORM even on PostgreSQL (tests run both paths and compare them)."""
     ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
-    report: list[tuple[int, str, str, str]] = []
-    seen: dict[str, int] = {}
-    created = collisions = errors = 0
-    owner = job.owner
-    room = None
-    specs = attribute_specs()
-    if owner is not None:
-        rules = rules_for(job.pool)
-        counts = held_counts([owner.pk])[owner.pk]
-        room = max(rules.max_held - counts["active"] - (counts["won"] if rules.won_counts_toward_max else 0), 0)
-
-    def get(row, field):
-        i = cols.get(field)
-        return row[i] if i is not None and i < len(row) else ""
-
+    tally = _Tally()
+    read = _RowReader(cols=cols, attrs=attrs, specs=attribute_specs(), source=job.source)
+    seen: dict[str, int] = {}  # number → the row it first stood in
+    room = _owner_room(job)
     for start in range(0, len(rows), CHUNK):
-        part = rows[start:start + CHUNK]
-        good: list[tuple[int, _Row]] = []
-        for offset, row in enumerate(part):
-            rowno = start + offset + 2  # the header is row 1
-            name = get(row, "name")[:100]
-            if not name:
-                report.append((rowno, "error", "name is empty", ""))
-                errors += 1
-                continue
-            try:
-                phone = normalize_phone(get(row, "phone"))
-                raw2 = get(row, "phone2")
-                phone2 = normalize_phone(raw2) if raw2 else ""
-            except InvalidPhone as exc:
-                report.append((rowno, "error", exc.message, ""))
-                errors += 1
-                continue
-            grade = (get(row, "grade") or "E").upper()
-            if grade not in GRADE_ORDER:
-                report.append((rowno, "error", f"grade “{grade}” is not one of E, D, C, B, A", ""))
-                errors += 1
-                continue
-            try:
-                attributes = stored(clean_attributes({key: row[i] for i, key in attrs if i < len(row) and row[i]},
-                                                     specs=specs))
-            except DomainError as exc:
-                report.append((rowno, "error", exc.message, ""))
-                errors += 1
-                continue
-            if phone in seen:
-                report.append((rowno, "duplicate_in_file", f"same number as row {seen[phone]}", ""))
-                collisions += 1
-                continue
-            seen[phone] = rowno
-            tags = [t.strip() for t in get(row, "tags").replace("，", ",").split(",") if t.strip()][:20]
-            good.append((rowno, _Row(
-                name=name, phone=phone, phone2=phone2, company=get(row, "company")[:200],
-                region=get(row, "region")[:100], source=(get(row, "source") or job.source)[:100], tags=tags,
-                product_interest=get(row, "product_interest")[:200], grade=grade, attributes=attributes,
-            )))
-        phones = [lead.phone for _, lead in good]
-        existing = set(Lead.objects.filter(phone__in=phones).values_list("phone", flat=True))
-        dnc = set(DoNotCallNumber.objects.filter(phone__in=phones).values_list("phone", flat=True))
-        to_insert: list[tuple[int, _Row]] = []
-        collided: list[tuple[int, str]] = []
-        for rowno, lead in good:
-            if lead.phone in existing:
-                collided.append((rowno, lead.phone))
-            elif lead.phone in dnc:
-                report.append((rowno, "do_not_call", "number is on the do-not-call list", ""))
-                errors += 1
-            elif room is not None and room <= 0:
-                report.append((rowno, "error", f"{owner.display_name} holds the most leads allowed", ""))
-                errors += 1
-            else:
-                if room is not None:
-                    room -= 1
-                to_insert.append((rowno, lead))
-        inserted = _insert(to_insert, job, portable=portable)
-        for rowno, lead in to_insert:
-            if lead.pk in inserted:
-                report.append((rowno, "created", "", owner.display_name if owner else ""))
-                created += 1
-            else:  # another writer took the number since the check
-                collided.append((rowno, lead.phone))
-        report += _collision_rows(job, collided)
-        collisions += len(collided)
-        ImportJob.objects.filter(pk=job.pk).update(
-            processed_rows=min(start + CHUNK, len(rows)), created_count=created, collision_count=collisions,
-            error_count=errors,
-        )
+        good = _read_chunk(rows[start:start + CHUNK], start + 2, read, seen, tally)  # the header is row 1
+        to_insert, collided, room = _sort_out(good, job, room, tally)
+        collided += _insert_and_count(to_insert, job, tally, portable=portable)
+        tally.report += _collision_rows(job, collided)
+        tally.collisions += len(collided)
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=min(start + CHUNK, len(rows)), **tally.counts())
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "result", "reason", "current_owner"])
-    writer.writerows(safe_rows(sorted(report)))
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.DONE, report=out.getvalue(), finished_at=timezone.now(), processed_rows=len(rows),
-        created_count=created, collision_count=collisions, error_count=errors,
-    )
+    writer.writerows(safe_rows(sorted(tally.report)))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, report=out.getvalue(),
+                                               finished_at=timezone.now(), processed_rows=len(rows), **tally.counts())
+
+
+@dataclass
+class _Tally:
+    """The per-row report (row, result, reason, current owner) and the job's counts so far."""
+
+    report: list[tuple[int, str, str, str]] = field(default_factory=list)
+    created: int = 0
+    collisions: int = 0
+    errors: int = 0
+
+    def error(self, rowno: int, reason: str, result: str = "error") -> None:
+        self.report.append((rowno, result, reason, ""))
+        self.errors += 1
+
+    def counts(self) -> dict[str, int]:
+        return {"created_count": self.created, "collision_count": self.collisions, "error_count": self.errors}
+
+
+@dataclass(frozen=True)
+class _RowReader:
+    """Reads one row of the file through the column mapping into a _Row; a DomainError says
+    what is wrong with it (the first problem: name, numbers, grade, attributes)."""
+
+    cols: dict[str, int]
+    attrs: Sequence[tuple[int, str]]
+    specs: dict
+    source: str
+
+    def get(self, row: list[str], lead_field: str) -> str:
+        i = self.cols.get(lead_field)
+        return row[i] if i is not None and i < len(row) else ""
+
+    def __call__(self, row: list[str]) -> _Row:
+        name = self.get(row, "name")[:100]
+        if not name:
+            raise DomainError("name is empty")
+        phone = normalize_phone(self.get(row, "phone"))
+        raw2 = self.get(row, "phone2")
+        phone2 = normalize_phone(raw2) if raw2 else ""
+        grade = (self.get(row, "grade") or "E").upper()
+        if grade not in GRADE_ORDER:
+            raise DomainError(f"grade “{grade}” is not one of E, D, C, B, A")
+        values = {key: row[i] for i, key in self.attrs if i < len(row) and row[i]}
+        attributes = stored(clean_attributes(values, specs=self.specs))
+        tags = [t.strip() for t in self.get(row, "tags").replace("，", ",").split(",") if t.strip()][:20]
+        return _Row(
+            name=name, phone=phone, phone2=phone2, company=self.get(row, "company")[:200],
+            region=self.get(row, "region")[:100], source=(self.get(row, "source") or self.source)[:100], tags=tags,
+            product_interest=self.get(row, "product_interest")[:200], grade=grade, attributes=attributes,
+        )
+
+
+def _owner_room(job: ImportJob) -> int | None:
+    """How many more leads the rep of a private-pool import may hold; None for a public pool."""
+    if job.owner is None:
+        return None
+    return _room(held_counts([job.owner.pk])[job.owner.pk], rules_for(job.pool))
+
+
+def _read_chunk(part: list[list[str]], first_rowno: int, read: _RowReader, seen: dict[str, int],
+                tally: _Tally) -> list[tuple[int, _Row]]:
+    """The chunk's rows that read cleanly with a number not seen earlier in the file; the
+    others go into the report."""
+    good: list[tuple[int, _Row]] = []
+    for rowno, row in enumerate(part, start=first_rowno):
+        try:
+            lead = read(row)
+        except DomainError as exc:
+            tally.error(rowno, exc.message)
+            continue
+        if lead.phone in seen:
+            tally.report.append((rowno, "duplicate_in_file", f"same number as row {seen[lead.phone]}", ""))
+            tally.collisions += 1
+            continue
+        seen[lead.phone] = rowno
+        good.append((rowno, lead))
+    return good
+
+
+def _sort_out(good: list[tuple[int, _Row]], job: ImportJob, room: int | None,
+              tally: _Tally) -> tuple[list[tuple[int, _Row]], list[tuple[int, str]], int | None]:
+    """Split good rows into those to insert and those whose number exists (row, number);
+    numbers on the do-not-call list and rows past the owner's room go into the report. Returns
+    the room left too."""
+    phones = [lead.phone for _, lead in good]
+    existing = set(Lead.objects.filter(phone__in=phones).values_list("phone", flat=True))
+    dnc = do_not_call_numbers(phones)
+    to_insert: list[tuple[int, _Row]] = []
+    collided: list[tuple[int, str]] = []
+    for rowno, lead in good:
+        if lead.phone in existing:
+            collided.append((rowno, lead.phone))
+        elif lead.phone in dnc:
+            tally.error(rowno, "number is on the do-not-call list", result="do_not_call")
+        elif room is not None and room <= 0:
+            tally.error(rowno, f"{job.owner.display_name} holds the most leads allowed")
+        else:
+            if room is not None:
+                room -= 1
+            to_insert.append((rowno, lead))
+    return to_insert, collided, room
+
+
+def _insert_and_count(to_insert: list[tuple[int, _Row]], job: ImportJob, tally: _Tally, *,
+                      portable: bool) -> list[tuple[int, str]]:
+    """Insert the rows and report each one created; returns those (row, number) whose number
+    another writer took since the check."""
+    inserted = _insert(to_insert, job, portable=portable)
+    lost: list[tuple[int, str]] = []
+    for rowno, lead in to_insert:
+        if lead.pk in inserted:
+            tally.report.append((rowno, "created", "", job.owner.display_name if job.owner else ""))
+            tally.created += 1
+        else:
+            lost.append((rowno, lead.phone))
+    return lost
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from leads import imports
+from leads import imports, services
 from leads.models import ImportJob, Lead, OwnershipEvent
 from tests.factories import LeadFactory
 
@@ -92,6 +92,16 @@ def test_import_into_a_reps_private_pool_respects_their_limit(manager, rep, pool
     assert job.created_count == 1 and job.error_count == 1
     assert Lead.objects.filter(owner=rep).count() == 1
     assert OwnershipEvent.objects.filter(reason="import", to_owner=rep).count() == 1
+
+
+def test_a_number_on_the_do_not_call_list_is_reported_and_not_imported(admin_user, manager, pool):
+    services.add_do_not_call(actor=admin_user, phone="13800000031", reason="asked twice")
+    job = run(manager, "name,phone,tags\na,13800000031,\nb,13800000032,VIP， 回访 \n".encode(), pool_id=pool.pk)
+    assert (job.created_count, job.collision_count, job.error_count) == (1, 0, 1)
+    rows = {int(r[0]): r for r in report_rows(job)}
+    assert rows[2][1:3] == ["do_not_call", "number is on the do-not-call list"]
+    assert not Lead.objects.filter(phone="+8613800000031").exists()
+    assert Lead.objects.get(phone="+8613800000032").tags == ["VIP", "回访"]
 
 
 def test_a_file_without_a_phone_column_fails_with_a_clear_message(manager, pool):
