@@ -14,15 +14,31 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import is_admin, is_manager, is_rep, managed_team_ids, sees_everything, visible_users
 from accounts.models import Team, User
 from kpis import charts, domain, reports, selectors
 from kpis.domain import DRIVERS, Counts, decompose
-from kpis.forms import PRESETS, Period, PeriodQueryForm
+from kpis.forms import COMPARE_CHOICES, PRESETS, Period, PeriodQueryForm, WhatIfForm
+from kpis.models import DailyRepKpi
+from kpis.views_drill import drill_links
 from telesales.errors import DomainError
 from telesales.params import bad_query
+
+NO_LINKS = dict.fromkeys(domain.DRILL_BEHIND)  # a row with no records of its own to open
+
+MEASURE_LABELS = {
+    "calls_made": _("Calls made"),
+    "talk_seconds": _("Talk time"),
+    "customers_reached": _("Customers reached"),
+    "customers_quoted": _("Customers quoted"),
+    "customers_sold": _("Customers sold"),
+    "premium": _("Premium"),
+    "margin_amount": _("Margin"),
+    **domain.DRIVER_LABELS,
+}
 
 
 def _fmt_drivers(counts: Counts) -> dict:
@@ -31,9 +47,32 @@ def _fmt_drivers(counts: Counts) -> dict:
 
 
 # ---- table builders (shared by pages and exports) ----------------------------------------------
-def team_tables(user: User, team: Team, period: Period) -> dict[str, pd.DataFrame]:
+Totals = tuple[Counts, Counts | None]  # a subject's counts in the period, and in the base period if compared
+
+
+def team_totals(team: Team, period: Period) -> Totals:
+    base = selectors.team_counts(team, start=period.base[0], end=period.base[1]) if period.base else None
+    return selectors.team_counts(team, start=period.start, end=period.end), base
+
+
+def rep_totals(rep: User, period: Period, current: Counts | None = None) -> Totals:
+    """A rep's counts over all their facts (`rep` is one the user may see: visible_users);
+    `current` if the caller has them already."""
+    facts = DailyRepKpi.objects.filter(rep=rep)
+    base = selectors.counts_for(facts, start=period.base[0], end=period.base[1]) if period.base else None
+    return current or selectors.counts_for(facts, start=period.start, end=period.end), base
+
+
+def company_totals(user: User, period: Period) -> Totals:
+    facts = selectors.facts_visible_to(user)
+    base = selectors.counts_for(facts, start=period.base[0], end=period.base[1], complete=True) if period.base else None
+    return selectors.counts_for(facts, start=period.start, end=period.end, complete=True), base
+
+
+def team_tables(user: User, team: Team, period: Period, totals: Totals | None = None) -> dict[str, pd.DataFrame]:
     """The team's leaderboards (the one ranking, selectors.rep_ranking), RAG and trend (`team`
-    comes from selectors.team_for, so the user may see it)."""
+    comes from selectors.team_for, so the user may see it); with a comparison, the team's and
+    each rep's measures against the base period (`totals`: team_totals, if known)."""
     facts = selectors.team_facts(user, team.id)
     board = reports.add_drivers(selectors.team_ranking_frame(team, start=period.start, end=period.end))
     rag = reports.rag_frame(board)
@@ -42,32 +81,87 @@ def team_tables(user: User, team: Team, period: Period) -> dict[str, pd.DataFram
     daily.insert(0, "day", latest)
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="team",
                                      facts=facts, complete=True)
-    return {"leaderboard": board, "rag": rag, "daily": daily, "trend": reports.trend(trend_rows)}
+    tables = {"leaderboard": board, "rag": rag, "daily": daily, "trend": reports.trend(trend_rows)}
+    if period.base:
+        tables["base"] = selectors.team_ranking_frame(team, start=period.base[0], end=period.base[1])
+        now, base = totals or team_totals(team, period)
+        tables["comparison"] = reports.comparison_frame(team.name, now, base, board, tables["base"])
+    return tables
 
 
-def rep_tables(user: User, rep: User, period: Period) -> dict[str, pd.DataFrame]:
+def rep_tables(user: User, rep: User, period: Period, totals: Totals | None = None) -> dict[str, pd.DataFrame]:
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="rep",
                                      rep_ids=[rep.id])
-    return {"trend": reports.trend(trend_rows)}
+    tables = {"trend": reports.trend(trend_rows)}
+    if period.base:
+        now, base = totals or rep_totals(rep, period)
+        tables["comparison"] = reports.comparison_frame(rep.display_name, now, base)
+    return tables
 
 
-def company_tables(user: User, period: Period) -> dict[str, pd.DataFrame]:
+def company_tables(user: User, period: Period, totals: Totals | None = None) -> dict[str, pd.DataFrame]:
     per_team = selectors.kpi_frame(user, start=period.start, end=period.end, by="team", ranked=True)
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="company")
     teams = reports.add_drivers(per_team)
-    return {"teams": teams, "rag": reports.rag_frame(teams), "trend": reports.trend(trend_rows)}
+    tables = {"teams": teams, "rag": reports.rag_frame(teams), "trend": reports.trend(trend_rows)}
+    if period.base:
+        tables["base"] = selectors.kpi_frame(user, start=period.base[0], end=period.base[1], by="team", ranked=True)
+        now, base = totals or company_totals(user, period)
+        tables["comparison"] = reports.comparison_frame(str(_("Company")), now, base, teams, tables["base"])
+    return tables
 
 
-def _rows_with_rag(board: pd.DataFrame, rag: pd.DataFrame) -> list[dict]:
+def _rows_with_rag(board: pd.DataFrame, rag: pd.DataFrame, *, links=None, base: pd.DataFrame | None = None) -> list[dict]:
+    """Table rows with each driver's RAG status, the address of its records (`links(key)`:
+    drill_links of the row's subject) and, against `base` rows, its change."""
     statuses = {row["key"]: row for row in rag.to_dict("records")}
+    base_rows = {} if base is None else {row["key"]: row for row in base.to_dict("records")}
     rows = []
     for row in board.to_dict("records"):
+        urls = links(row["key"]) if links else NO_LINKS
+        changes = {}
+        if base is not None:
+            changes = domain.compare(Counts.from_mapping(row), Counts.from_mapping(base_rows.get(row["key"], {})))
         cells = []
         for name in DRIVERS:
             value = row[name]
-            cells.append({"value": value, "status": statuses.get(row["key"], {}).get(name, "grey"), "name": name})
-        rows.append({**row, "cells": cells})
+            cells.append({"value": value, "status": statuses.get(row["key"], {}).get(name, "grey"), "name": name,
+                          "url": urls.get(name), "change": changes.get(name)})
+        rows.append({**row, "cells": cells, "links": urls, "margin_change": changes.get("margin_amount")})
     return rows
+
+
+def _comparison(period: Period, totals: Totals, *, rep: int | None = None, team: int | None = None) -> dict | None:
+    """The page's comparison card: each measure now and in the base period, with links to the
+    records behind both, and the change (domain.compare)."""
+    current, base = totals
+    if base is None:
+        return None
+    start, end = period.base
+    now_links = drill_links(start=period.start, end=period.end, rep=rep, team=team)
+    base_links = drill_links(start=start, end=end, rep=rep, team=team)
+    measures = []
+    for name, change in domain.compare(current, base).items():
+        measures.append({"name": name, "label": MEASURE_LABELS[name], **domain.display_change(name, change),
+                         "url": now_links.get(name), "base_url": base_links.get(name)})
+    return {"label": COMPARE_CHOICES[period.compare], "start": start, "end": end, "measures": measures}
+
+
+def _trend_links(trend: pd.DataFrame, period: Period, *, rep: int | None = None, team: int | None = None) -> dict:
+    """The drill-down of each trend point: its period's records (a bucket clipped to the period)."""
+    links: dict[str, list[str]] = {name: [] for name in ("margin_amount", *domain.RATE_DRIVERS)}
+    for value in trend["period"]:
+        bucket = value.date() if hasattr(value, "date") and callable(value.date) else value
+        start, end = selectors.period_span(bucket, period.grain, period.start, period.end)
+        urls = drill_links(start=start, end=end, rep=rep, team=team)
+        for name, items in links.items():
+            items.append(urls[name])
+    return links
+
+
+def _board_links(rows: list[dict]) -> dict[str, list[str | None]]:
+    """{driver: the address behind each row's bar} for drivers_side_by_side."""
+    return {name: [row["links"].get(name) for row in rows] for name in DRIVERS}
 
 
 # ---- pages ------------------------------------------------------------------------------------
@@ -95,25 +189,35 @@ def team_dashboard(request, team_id: int):
     if not query.is_valid():
         return bad_query(request, query)
     period = query.cleaned_data["period"]
-    tables = team_tables(user, team, period)
+    totals = team_totals(team, period)
+    tables = team_tables(user, team, period, totals)
     board, trend_df = tables["leaderboard"], tables["trend"]
-    totals = selectors.team_counts(team, start=period.start, end=period.end)
     diagnosis = selectors.team_diagnosis(user, team=team, start=period.start, end=period.end)
     capacity = domain.outbound_capacity(
         daily_hours=team.daily_calling_hours, working_days_per_month=team.working_days_per_month,
         avg_talk_minutes_per_customer=team.avg_talk_minutes_per_customer, avg_calls_per_customer=team.avg_calls_per_customer)
+    rows = _rows_with_rag(board, tables["rag"], base=tables.get("base"),
+                          links=lambda key: drill_links(start=period.start, end=period.end, rep=key, team=team.id))
+    daily_day = tables["daily"]["day"].iloc[0] if len(tables["daily"]) else None
+    daily = [{**r, "links": drill_links(start=daily_day, end=daily_day, rep=r["key"], team=team.id)}
+             for r in tables["daily"].to_dict("records")]
     context = {
-        "team": team, "period": period, "presets": PRESETS,
+        "team": team, "period": period, "presets": PRESETS, "compare_choices": COMPARE_CHOICES,
         "teams": selectors.scope_teams_for(user),
-        "total": _fmt_drivers(totals),
+        "total": _fmt_drivers(totals[0]),
+        "drill": drill_links(start=period.start, end=period.end, team=team.id),
+        "comparison": _comparison(period, totals, team=team.id),
         "capacity": capacity, "capacity_month": None if capacity is None else (capacity / 12).quantize(Decimal(1)),
-        "rows": _rows_with_rag(board, tables["rag"]),
-        "daily": tables["daily"].to_dict("records"),
-        "daily_day": tables["daily"]["day"].iloc[0] if len(tables["daily"]) else None,
+        "rows": rows,
+        "daily": daily,
+        "daily_day": daily_day,
         "diagnosis": diagnosis,
-        "drivers_chart": charts.to_html(charts.drivers_side_by_side(board, tables["rag"]), "chart-drivers") if len(board) else "",
-        "trend_chart": charts.to_html(charts.trend(trend_df), "chart-trend") if len(trend_df) else "",
+        "drivers_chart": charts.to_html(charts.drivers_side_by_side(board, tables["rag"], links=_board_links(rows)),
+                                        "chart-drivers") if len(board) else "",
+        "trend_chart": charts.to_html(charts.trend(trend_df, links=_trend_links(trend_df, period, team=team.id)),
+                                      "chart-trend") if len(trend_df) else "",
         "export_base": reverse("kpis:export", args=["team", team.id]),
+        "what_if_form": WhatIfForm(initial={"from": period.start, "to": period.end}),
     }
     return render(request, "kpis/team.html", context)
 
@@ -146,8 +250,10 @@ def rep_dashboard(request, rep_id: int):
     if not query.is_valid():
         return bad_query(request, query)
     period = query.cleaned_data["period"]
-    tables = rep_tables(user, rep, period)
     _, own, peers = selectors.what_if_counts(user, start=period.start, end=period.end, rep_id=rep.id)
+    totals = (own, rep_totals(rep, period, current=own)[1])
+    tables = rep_tables(user, rep, period, totals)
+    links = drill_links(start=period.start, end=period.end, rep=rep.id)
     team_ranking = selectors.rep_ranking([rep.team_id], period.start, period.end) if rep.team_id else []
     rank = next((row["rank"] for row in team_ranking if row["rep_id"] == rep.id), None)
     bench = domain.team_benchmarks(peers) if peers else {}
@@ -165,20 +271,24 @@ def rep_dashboard(request, rep_id: int):
     if bench:
         chart = charts.to_html(charts.rep_against_team(
             {n: as_float(v) for n, v in drivers.factors()},
-            {n: as_float(bench[n].median) for n in DRIVERS}, {n: as_float(bench[n].top_quartile) for n in DRIVERS}),
-            "chart-rep")
+            {n: as_float(bench[n].median) for n in DRIVERS}, {n: as_float(bench[n].top_quartile) for n in DRIVERS},
+            links=links), "chart-rep")
+    trend_df = tables["trend"]
     context = {
-        "rep": rep, "period": period, "presets": PRESETS, "total": _fmt_drivers(own), "rank": rank,
+        "rep": rep, "period": period, "presets": PRESETS, "compare_choices": COMPARE_CHOICES,
+        "total": _fmt_drivers(own), "rank": rank, "drill": links,
+        "comparison": _comparison(period, totals, rep=rep.id),
         "team_size": len(team_ranking), "diagnosis": diagnosis,
         "checks": [{"label": domain.DRIVER_LABELS[c.name], "value": c.value, "median": c.median,
-                    "top_quartile": c.top_quartile, "status": c.status, "name": c.name}
+                    "top_quartile": c.top_quartile, "status": c.status, "name": c.name, "url": links.get(c.name)}
                    for c in (diagnosis.checks if diagnosis else [])],
         "whatif": whatif, "uplifts": {n: request.GET.get(f"up_{n}", "") for n in DRIVERS},
         "driver_labels": domain.DRIVER_LABELS,
         "ranking": [{"label": domain.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
                      "gain_at_top_quartile": r.gain_at_top_quartile} for r in ranking],
         "rep_chart": chart,
-        "trend_chart": charts.to_html(charts.trend(tables["trend"]), "chart-trend") if len(tables["trend"]) else "",
+        "trend_chart": charts.to_html(charts.trend(trend_df, links=_trend_links(trend_df, period, rep=rep.id)),
+                                      "chart-trend") if len(trend_df) else "",
         "export_base": reverse("kpis:export", args=["rep", rep.id]),
         "Fraction": Fraction,
     }
@@ -194,15 +304,21 @@ def company_dashboard(request):
     if not query.is_valid():
         return bad_query(request, query)
     period = query.cleaned_data["period"]
-    tables = company_tables(user, period)
-    teams = tables["teams"]
-    totals = selectors.counts_for(selectors.facts_visible_to(user), start=period.start, end=period.end,
-                                  complete=True)
+    totals = company_totals(user, period)
+    tables = company_tables(user, period, totals)
+    teams, trend_df = tables["teams"], tables["trend"]
+    # The row of facts recorded under no team has no drill-down: no team's records stand behind it.
+    rows = _rows_with_rag(teams, tables["rag"], base=tables.get("base"),
+                          links=lambda key: drill_links(start=period.start, end=period.end, team=key) if key else NO_LINKS)
     context = {
-        "period": period, "presets": PRESETS, "total": _fmt_drivers(totals),
-        "rows": _rows_with_rag(teams, tables["rag"]),
-        "drivers_chart": charts.to_html(charts.drivers_side_by_side(teams, tables["rag"]), "chart-drivers") if len(teams) else "",
-        "trend_chart": charts.to_html(charts.trend(tables["trend"]), "chart-trend") if len(tables["trend"]) else "",
+        "period": period, "presets": PRESETS, "compare_choices": COMPARE_CHOICES, "total": _fmt_drivers(totals[0]),
+        "drill": drill_links(start=period.start, end=period.end),
+        "comparison": _comparison(period, totals),
+        "rows": rows,
+        "drivers_chart": charts.to_html(charts.drivers_side_by_side(teams, tables["rag"], links=_board_links(rows)),
+                                        "chart-drivers") if len(teams) else "",
+        "trend_chart": charts.to_html(charts.trend(trend_df, links=_trend_links(trend_df, period)),
+                                      "chart-trend") if len(trend_df) else "",
         "export_base": reverse("kpis:export", args=["company", 0]),
         "last_run": selectors.recent_runs(1).first(),
     }
@@ -234,6 +350,7 @@ def export(request, kind: str, object_id: int):
     else:
         raise Http404("No such dashboard.")
     tables.pop("rag", None)
+    tables.pop("base", None)
     if table not in tables:
         raise Http404(f"Unknown table; choose one of: {', '.join(tables)}.")
     df = tables[table]
@@ -266,3 +383,44 @@ def run_now(request):
     recompute_kpis.delay(full=request.POST.get("kind") == "full")
     messages.success(request, "KPI recompute started; refresh to see it in the list.")
     return redirect("kpis:runs")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_what_if(request, team_id: int):
+    """模拟销售 for a team: the team's result if its drivers moved by the percentages given, and
+    where effort pays most against the other teams' top quartile (domain.simulate over
+    selectors.what_if_counts, as the rep page and the API do). The team dashboard posts here with
+    htmx and swaps the card; without JavaScript this is a page of its own."""
+    user = request.user
+    if is_rep(user):
+        raise Http404("The team what-if is for managers.")
+    try:
+        team = selectors.team_for(user, team_id)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    template = "kpis/_team_what_if.html" if request.htmx else "kpis/team_what_if.html"
+    if request.method == "GET":
+        query = PeriodQueryForm(request.GET)
+        if not query.is_valid():
+            return bad_query(request, query)
+        period = query.cleaned_data["period"]
+        form = WhatIfForm(initial={"from": period.start, "to": period.end})
+        return render(request, template, {"team": team, "what_if_form": form})
+    form = WhatIfForm(request.POST)
+    context = {"team": team, "what_if_form": form}
+    if not form.is_valid():
+        # htmx swaps only a successful answer: the fragment names each field's problem in place.
+        return render(request, template, context, status=200 if request.htmx else 400)
+    start, end = form.cleaned_data["from"], form.cleaned_data["to"]
+    name, counts, peers = selectors.what_if_counts(user, start=start, end=end, team_id=team.id)
+    uplifts = form.uplifts()
+    sim = domain.simulate(counts, peers, uplifts)
+    context.update(
+        start=start, end=end, total=_fmt_drivers(counts), whatif=sim.what_if if uplifts else None,
+        ranking=[{"label": domain.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
+                  "gain_at_top_quartile": r.gain_at_top_quartile} for r in sim.ranking],
+        new_values=[{"label": domain.DRIVER_LABELS[n], "name": n, "before": v, "after": sim.what_if.new_values[n]}
+                    for n, v in sim.drivers.factors()],
+    )
+    return render(request, template, context)
