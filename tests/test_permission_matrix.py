@@ -99,6 +99,12 @@ GET    /kpis/team/{team_a}/                                     302  302  302  3
 GET    /kpis/rep/{rep}/                                         302  200  404  404  200  404  200  302
 GET    /kpis/company/                                           302  302  302  302  302  302  200  302
 GET    /kpis/export/team/{team_a}/?table=leaderboard            302  404  404  404  200  404  200  302
+GET    /kpis/team/{team_a}/what-if/                             302  404  404  404  200  404  200  302
+POST   /kpis/team/{team_a}/what-if/             team_what_if    302  404  404  404  200  404  200  302
+GET    /kpis/drill/?what=customers&stage=reached&rep={rep}&from=2025-01-01&to=2025-01-31  302  200  404  404  200  404  200  302
+GET    /kpis/drill/?what=calls&rep={rep}&team={team_a}&from=2025-01-01&to=2025-01-31      302  200  404  404  200  404  200  302
+GET    /kpis/drill/?what=calls&team={team_a}&from=2025-01-01&to=2025-01-31               302  404  404  404  200  404  200  302
+GET    /kpis/drill/?what=customers&stage=sold&from=2025-01-01&to=2025-01-31              302  404  404  404  404  404  200  302
 GET    /kpis/runs/                                              302  403  403  403  403  403  200  302
 POST   /kpis/runs/run/                                          302  403  403  403  403  403  302  302
 GET    /funnel/                                                 302  200  200  200  200  200  200  302
@@ -303,6 +309,7 @@ BODIES = {
     "action_item": lambda w: {"description": "Listen to two top calls", "due_on": day(7)},
     "stage": lambda w: {"stage": "norming"},
     "what_if": lambda w: {"team": w["team_a"], "uplifts": {"quote_success_rate": "10"}},
+    "team_what_if": lambda w: {"from": day(-7), "to": day(0), "up_avg_premium": "10"},
     "form_lead": lambda w: {"name": "页面客户", "phone": "13912345679", "pool": w["pool_a"]},
 }
 
