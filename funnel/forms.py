@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from funnel.domain import GRADES, parse_share
 from funnel.planning import MAX_WEEKS
+from funnel.selectors import FUNNEL_KEYS
 from leads.models import Grade, LeadStatus, LostReason
 from telesales import params
 
@@ -15,6 +16,24 @@ class FunnelFilterForm(forms.Form):
     team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     as_of = params.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("Conversion over the last N days"), required=False, min_value=1, max_value=730)
+
+
+class FunnelLeadsQueryForm(forms.Form):
+    """The leads behind a funnel count: ?grade=E…A|won|lost, whose (rep= or team=, or the
+    funnel page's default; reps_only=true for the team page's totals), as_of= (a past day;
+    empty: now) and page=."""
+
+    grade = forms.ChoiceField(choices=[(k, k) for k in FUNNEL_KEYS])
+    rep = forms.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)
+    team = forms.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)
+    as_of = params.DateField(required=False)
+    reps_only = params.FlagField(required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
+
+    def clean(self):
+        data = super().clean()
+        params.refuse_unknown(self)
+        return data
 
 
 class PlanForm(forms.Form):

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.access import managed_team_ids, sees_everything, visible_users
@@ -135,8 +136,21 @@ def funnel_counts_by_owner(
 
     if connection.vendor == "postgresql" and not portable:
         return _counts_as_of_backwards(owner_ids, as_of, out)
+    states, params = _states_as_of_sql(as_of)
+    then_owner, owner_params = _owner_filter("owner_id", owner_ids)
+    sql = f"{states} SELECT owner_id, grade, status, COUNT(*) FROM st WHERE {then_owner} GROUP BY owner_id, grade, status"
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, *owner_params])
+        for owner_id, grade, status, n in cur.fetchall():
+            _add(out.setdefault(owner_id, _empty_counts()), grade, status, n)
+    return out
+
+
+def _states_as_of_sql(as_of: dt.datetime) -> tuple[str, list]:
+    """`WITH … st(lead_id, owner_id, grade, status)`: every lead that existed at `as_of` with its
+    owner, grade and status then (the rules of funnel_counts_by_owner), and its parameters. The
+    portable statement (SQLite and PostgreSQL) behind the counts and the lists of leads alike."""
     gc, lead, oe, at_col = _table(GradeChange), _table(Lead), _table(OwnershipEvent), connection.ops.quote_name("at")
-    then_owner, params = _owner_filter("owner_id", owner_ids)
 
     def first(table, columns, where, order):
         return (f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY lead_id ORDER BY {order}) "
@@ -147,21 +161,39 @@ def funnel_counts_by_owner(
         o AS ({first(oe, "lead_id, to_owner_id", f"{at_col} <= %s", f"{at_col} DESC, id DESC")}),
         n AS ({first(oe, "lead_id, from_owner_id", f"{at_col} > %s", f"{at_col}, id")}),
         st AS (
-            SELECT CASE WHEN o.lead_id IS NOT NULL THEN o.to_owner_id WHEN g.lead_id IS NOT NULL THEN g.owner_id
+            SELECT l.id AS lead_id,
+                   CASE WHEN o.lead_id IS NOT NULL THEN o.to_owner_id WHEN g.lead_id IS NOT NULL THEN g.owner_id
                         WHEN n.lead_id IS NOT NULL THEN n.from_owner_id ELSE l.owner_id END AS owner_id,
                    COALESCE(g.to_grade, 'E') AS grade, COALESCE(g.to_status, 'active') AS status
             FROM {lead} l LEFT JOIN g ON g.lead_id = l.id LEFT JOIN o ON o.lead_id = l.id
             LEFT JOIN n ON n.lead_id = l.id
             WHERE l.created_at <= %s
         )
-        SELECT owner_id, grade, status, COUNT(*) FROM st WHERE {then_owner} GROUP BY owner_id, grade, status
     """
     at = _dt(as_of)
-    with connection.cursor() as cur:
-        cur.execute(sql, [at, at, at, at, *params])
-        for owner_id, grade, status, n in cur.fetchall():
-            _add(out.setdefault(owner_id, _empty_counts()), grade, status, n)
-    return out
+    return sql, [at, at, at, at]
+
+
+FUNNEL_KEYS = (*GRADES, "won", "lost")  # what a funnel count counts: active leads at a grade, or won / lost
+
+
+def funnel_leads(scope: Scope, key: str, as_of: dt.datetime | None = None) -> QuerySet[Lead]:
+    """The leads behind one funnel count of the scope (funnel_counts_by_owner): active at grade
+    `key` (E–A), or won / lost, as of a moment (None: now), by id."""
+    if key not in FUNNEL_KEYS:
+        raise DomainError(f"Unknown funnel count “{key}”; use one of {', '.join(FUNNEL_KEYS)}.")
+    if as_of is None or as_of >= timezone.now():
+        qs = Lead.objects.filter(owner__isnull=False)
+        if scope.owner_ids is not None:
+            qs = qs.filter(owner_id__in=scope.owner_ids)
+        qs = qs.filter(status=key) if key in ("won", "lost") else qs.filter(status=LeadStatus.ACTIVE, grade=key)
+    else:
+        states, params = _states_as_of_sql(as_of)
+        then_owner, owner_params = _owner_filter("owner_id", scope.owner_ids)
+        match, match_params = ("status = %s", [key]) if key in ("won", "lost") else ("status = 'active' AND grade = %s", [key])
+        sql = f"{states} SELECT lead_id FROM st WHERE {then_owner} AND {match}"
+        qs = Lead.objects.filter(id__in=RawSQL(sql, [*params, *owner_params, *match_params]))
+    return qs.select_related("owner", "pool").order_by("id")
 
 
 def _counts_as_of_backwards(owner_ids, as_of, out):

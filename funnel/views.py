@@ -4,21 +4,32 @@ and the small grade form. Views parse, call selectors/domain, render."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_rep, managed_team_ids, visible_users
 from accounts.models import Role, Team
 from funnel import charts, domain, selectors
-from funnel.forms import CoverageForm, FunnelFilterForm, GradeForm, PlanForm, default_plan_start
+from funnel.forms import (
+    CoverageForm,
+    FunnelFilterForm,
+    FunnelLeadsQueryForm,
+    GradeForm,
+    PlanForm,
+    default_plan_start,
+)
 from funnel.planning import build_plan
 from leads.grading import change_grade
-from leads.selectors import can_work_lead, lead_for
+from leads.selectors import PhoneViewer, can_work_lead, lead_for, readable_leads
 from telesales.errors import DomainError, NotFound
 from telesales.params import bad_query
 
@@ -52,6 +63,17 @@ def _choices(user):
     reps = visible_users(user).filter(role=Role.REP, is_active=True).order_by("username")
     teams = Team.objects.filter(pk__in=managed_team_ids(user)).order_by("name")
     return list(reps), list(teams)
+
+
+def _count_links(*, rep: int | None = None, team: int | None = None, as_of: dt.date | None = None,
+                 reps_only: bool = False) -> dict[str, str]:
+    """{E…A, won, lost: the address of the leads behind that count} for one funnel scope, as the
+    page that shows the count was asked for it (the same rep= / team= / as_of=; `reps_only` for
+    the team page's totals, which add up the reps' funnels only)."""
+    base = {"rep": rep, "team": team, "as_of": as_of.isoformat() if as_of else None,
+            "reps_only": "true" if reps_only else None}
+    return {key: f"{reverse('funnel:leads')}?{urlencode({'grade': key, **{k: v for k, v in base.items() if v}})}"
+            for key in selectors.FUNNEL_KEYS}
 
 
 def _stage_rows(stats: selectors.StageStats, days: dict[str, float | None] | None = None) -> list[dict]:
@@ -88,6 +110,7 @@ def index(request):
     avg_days = selectors.average_days_in_stage(scope, start, end)
     diagnosis = domain.classify_shape(counts)
     reps, teams = _choices(request.user)
+    links = _count_links(rep=data.get("rep"), team=data.get("team"), as_of=data.get("as_of"))
     return render(
         request,
         "funnel/index.html",
@@ -95,8 +118,8 @@ def index(request):
             "form": form, "scope": scope, "counts": counts, "diagnosis": diagnosis,
             "stages": _stage_rows(stats, avg_days), "bc_rate": domain.as_percent(stats.bc_to_a_rate),
             "stats": stats, "days": days, "as_of": data.get("as_of") or timezone.localdate(),
-            "chart": charts.funnel_figure(counts, stats.rates()), "reps": reps, "teams": teams,
-            "is_rep": is_rep(request.user),
+            "chart": charts.funnel_figure(counts, stats.rates(), links=links), "reps": reps, "teams": teams,
+            "is_rep": is_rep(request.user), "links": links,
         },
     )
 
@@ -127,12 +150,15 @@ def team(request):
         rows.append(
             {
                 "rep": rep, "name": rep.display_name, "counts": c, "shape": domain.classify_shape(c),
+                "links": _count_links(rep=rep.pk, as_of=data.get("as_of")),
                 "bc_at": s.bc_at, "bc_to_a": s.bc_to_a, "bc_rate": domain.as_percent(s.bc_to_a_rate),
                 "rates": {g: domain.as_percent(s.rate(g)) for g in domain.GRADES},
             }
         )
     total = selectors.sum_counts(counts.values())
     total_stats = selectors.sum_stats(stats.values())
+    # The team funnel sums the reps' funnels only (not a manager's own leads).
+    team_links = _count_links(team=data.get("team"), as_of=data.get("as_of"), reps_only=True)
     _, teams = _choices(request.user)
     return render(
         request,
@@ -141,7 +167,8 @@ def team(request):
             "form": form, "scope": scope, "rows": rows, "total": total, "diagnosis": domain.classify_shape(total),
             "stages": _stage_rows(total_stats), "bc_rate": domain.as_percent(total_stats.bc_to_a_rate),
             "days": days, "teams": teams,
-            "chart": charts.funnel_figure(total, total_stats.rates(), "team-funnel-chart"),
+            "chart": charts.funnel_figure(total, total_stats.rates(), "team-funnel-chart", links=team_links),
+            "links": team_links,
             "side_by_side": charts.team_figure(rows) if rows else "",
             "bc_chart": charts.bc_to_a_figure(rows) if rows else "",
         },
@@ -244,3 +271,26 @@ def grade(request, lead_id: int):
         request, template,
         {"lead": lead, "form": form, "history": history, "can_edit": can_work_lead(request.user, lead)},
     )
+
+
+@login_required
+def leads(request):
+    """The leads behind a count on the funnel pages: a grade's active customers, or the won or
+    lost ones, of the same scope and day; as many rows as the count."""
+    form = FunnelLeadsQueryForm(request.GET)
+    if not form.is_valid():
+        return bad_query(request, form)
+    data = form.cleaned_data
+    scope = _scope_or_404(request, data.get("rep"), data.get("team"))
+    if data["reps_only"]:  # the team page's totals: its reps' funnels
+        scope = replace(scope, owner_ids=[r.pk for r in scope.reps if is_rep(r)])
+    as_of = _as_of_moment(data.get("as_of"))
+    page = Paginator(selectors.funnel_leads(scope, data["grade"], as_of), 50).get_page(data["page"] or 1)
+    ids = [lead.pk for lead in page.object_list]
+    viewer = PhoneViewer(request.user)
+    rows = [{"lead": lead, "phone": viewer.phone(lead)} for lead in page.object_list]
+    return render(request, "funnel/leads.html", {
+        "scope": scope, "grade": data["grade"], "name": STAGE_NAMES.get(data["grade"], ""), "page": page,
+        "rows": rows, "as_of": data.get("as_of") if as_of else None, "is_rep": is_rep(request.user),
+        "readable": set(readable_leads(request.user).filter(pk__in=ids).values_list("pk", flat=True)),
+    })

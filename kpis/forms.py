@@ -78,13 +78,6 @@ class PeriodQueryForm(forms.Form):
         return data
 
 
-def refuse_unknown(form: forms.Form, known) -> None:
-    """Name every query parameter the form does not know as an error (a typo must not be
-    silently ignored: ?stag=sold would list every stage)."""
-    for name in sorted(set(form.data) - set(known)):
-        form.errors[name] = form.error_class([_("Unknown query parameter.")])
-
-
 class DrillQueryForm(forms.Form):
     """The drill-down: ?what=customers|calls&stage=dialled|reached|quoted|sold, whose (rep=, team=,
     both, or neither for the company), the period (from=, to=, both required) and page=."""
@@ -102,7 +95,7 @@ class DrillQueryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        refuse_unknown(self, self.fields)
+        params.refuse_unknown(self)
         if self.errors:
             return data
         if data["what"] == "customers" and not data["stage"]:

@@ -1,0 +1,132 @@
+"""Drill-down on the funnel pages: each count per grade (and won / lost) opens the leads behind it,
+as many as the count, now or as of a past day, scoped like the page."""
+
+import datetime as dt
+import html
+import json
+import re
+
+import pytest
+import time_machine
+from django.db import transaction
+from hypothesis import given
+from hypothesis import strategies as st
+
+from funnel.selectors import FUNNEL_KEYS, Scope, funnel_counts_by_owner, funnel_leads, sum_counts
+from tests.factories import T0, LeadFactory, UserFactory, day, lead_at
+from tests.funnel.test_twins import TWIN_SETTINGS, build_owned, owned_histories
+
+pytestmark = pytest.mark.django_db
+LINK = re.compile(r'<a class="drill" href="([^"]+)">([^<]+)</a>')
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(T0 + dt.timedelta(days=30), tick=False):
+        yield
+
+
+@pytest.fixture
+def funnels(rep, teammate, manager):
+    """rep: 2 at E, 3 at C (D on day 1, C on day 5), 1 won; teammate: 2 at B; the manager holds
+    one lead of their own (not in the team page's totals, which add up the reps)."""
+    leads = {"E": [lead_at(rep) for _ in range(2)],
+             "C": [lead_at(rep, path=[("D", day(1)), ("C", day(5))]) for _ in range(3)],
+             "won": [lead_at(rep, path=[("D", day(1)), ("won", day(2))])],
+             "B": [lead_at(teammate, path=[("D", day(1)), ("C", day(2)), ("B", day(3))]) for _ in range(2)],
+             "manager": [lead_at(manager, path=[("D", day(1))])]}
+    return leads
+
+
+def _ids(res) -> set[int]:
+    return {int(x) for x in re.findall(r'<tr data-lead="(\d+)"', res.content.decode())}
+
+
+def _walk(client, url, params=None) -> dict[str, set[int]]:
+    """Open every count on a funnel page; each list is as long as its count. {href: lead ids}."""
+    page = client.get(url, params or {}).content.decode()
+    opened = {}
+    for href, text in LINK.findall(page):
+        href = html.unescape(href)
+        res = client.get(href)
+        assert res.status_code == 200, href
+        assert len(_ids(res)) == int(text), (href, text)
+        assert re.search(rf'<p id="drill-count">{int(text)} customer', res.content.decode()), href
+        opened[href] = _ids(res)
+    return opened
+
+
+def test_every_count_of_a_reps_funnel_opens_its_leads(client, rep, funnels):
+    client.force_login(rep)
+    opened = _walk(client, "/funnel/")
+    assert len(opened) == len(FUNNEL_KEYS)
+    assert opened["/funnel/leads/?grade=C"] == {lead.pk for lead in funnels["C"]}
+    assert opened["/funnel/leads/?grade=won"] == {lead.pk for lead in funnels["won"]}
+    assert opened["/funnel/leads/?grade=E"] == {lead.pk for lead in funnels["E"]}
+
+
+def test_the_counts_as_of_a_past_day_open_the_leads_at_that_grade_then(client, rep, funnels):
+    client.force_login(rep)
+    as_of = day(3).date().isoformat()
+    opened = _walk(client, "/funnel/", {"as_of": as_of})
+    # On day 3 the three C leads were still at D.
+    assert opened[f"/funnel/leads/?grade=D&as_of={as_of}"] == {lead.pk for lead in funnels["C"]}
+    assert opened[f"/funnel/leads/?grade=C&as_of={as_of}"] == set()
+
+
+def test_the_team_page_opens_each_reps_and_the_teams_leads(client, manager, rep, teammate, team, funnels):
+    client.force_login(manager)
+    opened = _walk(client, "/funnel/team/", {"team": team.pk})
+    assert opened[f"/funnel/leads/?grade=B&rep={teammate.pk}"] == {lead.pk for lead in funnels["B"]}
+    page = client.get("/funnel/team/", {"team": team.pk}).content.decode()
+    figure = json.loads(re.search(r'id="team-funnel-chart-figure">(.*?)</script>', page, re.S).group(1))
+    d_bar = figure["data"][0]["customdata"][1]
+    assert d_bar == f"/funnel/leads/?grade=D&team={team.pk}&reps_only=true"
+    # The team's D: the reps' leads at D, not the manager's own.
+    assert client.get(d_bar).status_code == 200 and not _ids(client.get(d_bar))
+    side = json.loads(re.search(r'id="team-chart-figure">(.*?)</script>', page, re.S).group(1))
+    assert f"/funnel/leads/?grade=C&rep={rep.pk}" in side["data"][2]["customdata"]
+
+
+def test_only_the_funnels_the_page_would_show_open(client, rep, teammate, other_manager, team, funnels):
+    client.force_login(rep)
+    assert client.get("/funnel/leads/", {"grade": "C", "rep": teammate.pk}).status_code == 404
+    assert client.get("/funnel/leads/", {"grade": "C", "team": team.pk}).status_code == 404
+    client.force_login(other_manager)
+    assert client.get("/funnel/leads/", {"grade": "C", "team": team.pk}).status_code == 404
+
+
+def test_bad_funnel_parameters_are_refused_naming_them(client, rep, funnels):
+    client.force_login(rep)
+    for params, name in (({"grade": "F"}, "grade"), ({}, "grade"), ({"grade": "C", "as_of": "soon"}, "as_of"),
+                         ({"grade": "C", "rep": "x"}, "rep"), ({"grade": "C", "reps_only": "maybe"}, "reps_only"),
+                         ({"grade": "C", "colour": "red"}, "colour")):
+        res = client.get("/funnel/leads/", params)
+        assert res.status_code == 400 and f"<code>{name}</code>" in res.content.decode(), params
+
+
+def test_a_lead_list_is_paged(client, rep):
+    for _ in range(55):
+        LeadFactory(owner=rep)
+    client.force_login(rep)
+    first, second = (client.get("/funnel/leads/", {"grade": "E", "page": n}) for n in (1, 2))
+    assert "55 customers now" in first.content.decode()
+    assert len(_ids(first)) == 50 and len(_ids(second)) == 5
+
+
+@TWIN_SETTINGS
+@given(histories=owned_histories, scope=st.sampled_from(["company", "one", "two"]), as_of=st.integers(0, 12))
+def test_the_leads_listed_are_as_many_as_each_count_on_random_histories(histories, scope, as_of):
+    """Random grade histories with take-overs and releases: for every count of the funnel as of a
+    past moment (PostgreSQL: the backwards statement), the list (the portable one) is as long."""
+    with transaction.atomic():
+        reps = UserFactory.create_batch(3)
+        build_owned(histories, reps)
+        owner_ids = {"company": None, "one": [reps[0].pk], "two": [reps[0].pk, reps[1].pk]}[scope]
+        moment = day(as_of, hour=13)
+        for when in (moment, None):
+            counts = sum_counts(funnel_counts_by_owner(owner_ids, when).values())
+            for key in FUNNEL_KEYS:
+                listed = funnel_leads(Scope(kind=scope, label="", owner_ids=owner_ids), key, when)
+                assert listed.count() == counts[key], (key, when)
+        transaction.set_rollback(True)
