@@ -74,13 +74,15 @@ def team_figure(rows: list[dict], div_id: str = "team-chart") -> SafeString:
 
 
 def bc_to_a_figure(rows: list[dict], div_id: str = "bc-chart") -> SafeString:
-    """B/C → A conversion per rep (seed 002: 转化BC类客户为A类)."""
+    """B/C → A conversion per rep (seed 002: 转化BC类客户为A类); a bar opens the rep's B/C
+    customers who reached A when the rows carry `bc_to_a_url`."""
     data = [
         {
             "type": "bar", "x": [r["name"] for r in rows],
             "y": [float(r["bc_rate"]) if r["bc_rate"] is not None else 0 for r in rows],
             "text": [f"{r['bc_rate']}%" if r["bc_rate"] is not None else "—" for r in rows],
             "marker": {"color": "#08519c"},
+            **({"customdata": [r["bc_to_a_url"] for r in rows]} if all("bc_to_a_url" in r for r in rows) else {}),
         }
     ]
     return _html(data, {"height": 300, "yaxis": {"title": {"text": "%"}, "rangemode": "tozero"}}, div_id)

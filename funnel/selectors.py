@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -317,22 +317,58 @@ def stage_stats_by_owner(
             stats.at[g] += counts.get(g, 0)
         stats.bc_at += counts.get("B", 0) + counts.get("C", 0)
 
+    then_owner, p1 = _owner_filter("owner_id", owner_ids)
+    now_owner, p2 = _owner_filter("cur_owner", owner_ids)
+    sums = ", ".join(
+        f"SUM(CASE WHEN {_AT[g]} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {_AT[g]} AND max_rank > {RANK[g]} THEN 1 ELSE 0 END)"
+        for g in GRADES
+    )
+    zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
+    states, params = _stage_states_sql(start, end, portable=portable)
+    sql = states + f"""
+        SELECT 1, owner_id, '', {sums},
+               SUM(CASE WHEN {_AT_BC} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {_AT_BC} AND max_rank >= {RANK['A']} THEN 1 ELSE 0 END)
+        FROM st WHERE {then_owner} GROUP BY owner_id
+        UNION ALL
+        SELECT -1, cur_owner, cur_grade, COUNT(*), {zeros}
+        FROM st WHERE cur_status = 'active' AND {now_owner} GROUP BY cur_owner, cur_grade
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, *p1, *p2])
+        for row in cur.fetchall():
+            stats = out.setdefault(row[1], _empty_stats())
+            if row[0] == -1:  # the changed lead was counted at its current grade above: take it back
+                if row[2] in stats.at:
+                    stats.at[row[2]] -= int(row[3])
+                if row[2] in ("B", "C"):
+                    stats.bc_at -= int(row[3])
+                continue
+            for i, g in enumerate(GRADES):
+                stats.at[g] += int(row[3 + 2 * i] or 0)
+                stats.reached[g] += int(row[4 + 2 * i] or 0)
+            stats.bc_at += int(row[-2] or 0)
+            stats.bc_to_a += int(row[-1] or 0)
+    return out
+
+
+# In `st` (_stage_states_sql): was the lead at grade g during the period (at its start, or entering it)?
+_AT = {g: f"(start_grade = '{g}' OR v_{g} = 1)" for g in GRADES}
+_AT_BC = f"({_AT['C']} OR {_AT['B']})"
+
+
+def _stage_states_sql(start: dt.datetime, end: dt.datetime, *, portable: bool = False) -> tuple[str, list]:
+    """`WITH … st(lead_id, cur_owner, cur_grade, cur_status, owner_id, start_grade, max_rank, v_E…v_A)`:
+    each lead graded since `start` (created before `end`) with its owner over the period, its grade
+    when the period began, the highest rank it reached in the period and the grades it entered;
+    and the parameters. Behind stage_stats_by_owner's counts and stage_leads' lists alike."""
     gc, lead = _table(GradeChange), _table(Lead)
     rank = _rank_sql("to_grade", "to_status")
     visited = ", ".join(
         f"MAX(CASE WHEN in_period = 1 AND to_status = 'active' AND to_grade = '{g}' THEN 1 ELSE 0 END) AS v_{g}"
         for g in GRADES
     )
-    then_owner, p1 = _owner_filter("owner_id", owner_ids)
-    now_owner, p2 = _owner_filter("cur_owner", owner_ids)
-    at_expr = {g: f"(start_grade = '{g}' OR v_{g} = 1)" for g in GRADES}
-    sums = ", ".join(
-        f"SUM(CASE WHEN {at_expr[g]} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {at_expr[g]} AND max_rank > {RANK[g]} THEN 1 ELSE 0 END)"
-        for g in GRADES
-    )
-    bc = f"({at_expr['C']} OR {at_expr['B']})"
-    zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
     if connection.vendor == "postgresql" and not portable:
         # One sort of the period's changes by (lead, time, id) feeds both the window functions
         # and the per-lead grouping: no per-group sorts (ordered aggregates), and an estimate low
@@ -355,10 +391,6 @@ def stage_stats_by_owner(
                    {visited}
             FROM pc GROUP BY lead_id
         """
-        # A plain join: the planner picks index lookups for a few changed leads and one hash
-        # join for many (10,000 pkey lookups cost more than a scan of the leads).
-        lead_join = f"JOIN {lead} l ON l.id = a.lead_id"
-        head_params = lambda s, e: [e, e, s]  # noqa: E731
     else:
         pc_agg = f"""
         WITH pc AS (
@@ -377,42 +409,50 @@ def stage_stats_by_owner(
                    {visited}
             FROM pc GROUP BY lead_id
         """
-        lead_join = f"JOIN {lead} l ON l.id = a.lead_id"
-        head_params = lambda s, e: [e, e, s]  # noqa: E731
+    # A plain join: the planner picks index lookups for a few changed leads and one hash join
+    # for many (10,000 pkey lookups cost more than a scan of the leads).
     sql = pc_agg + f"""
         ), st AS (
-            SELECT l.owner_id AS cur_owner, l.grade AS cur_grade, l.status AS cur_status,
+            SELECT a.lead_id, l.owner_id AS cur_owner, l.grade AS cur_grade, l.status AS cur_status,
                    COALESCE(a.last_owner, l.owner_id) AS owner_id,
                    CASE WHEN l.created_at >= %s THEN 'E' ELSE a.first_from END AS start_grade,
                    a.max_rank, {", ".join(f"a.v_{g}" for g in GRADES)}
-            FROM agg a {lead_join}
+            FROM agg a JOIN {lead} l ON l.id = a.lead_id
             WHERE l.created_at < %s
         )
-        SELECT 1, owner_id, '', {sums},
-               SUM(CASE WHEN {bc} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {bc} AND max_rank >= {RANK['A']} THEN 1 ELSE 0 END)
-        FROM st WHERE {then_owner} GROUP BY owner_id
-        UNION ALL
-        SELECT -1, cur_owner, cur_grade, COUNT(*), {zeros}
-        FROM st WHERE cur_status = 'active' AND {now_owner} GROUP BY cur_owner, cur_grade
     """
     s, e = _dt(start), _dt(end)
-    with connection.cursor() as cur:
-        cur.execute(sql, [*head_params(s, e), s, e, *p1, *p2])
-        for row in cur.fetchall():
-            stats = out.setdefault(row[1], _empty_stats())
-            if row[0] == -1:  # the changed lead was counted at its current grade above: take it back
-                if row[2] in stats.at:
-                    stats.at[row[2]] -= int(row[3])
-                if row[2] in ("B", "C"):
-                    stats.bc_at -= int(row[3])
-                continue
-            for i, g in enumerate(GRADES):
-                stats.at[g] += int(row[3 + 2 * i] or 0)
-                stats.reached[g] += int(row[4 + 2 * i] or 0)
-            stats.bc_at += int(row[-2] or 0)
-            stats.bc_to_a += int(row[-1] or 0)
-    return out
+    return sql, [e, e, s, s, e]
+
+
+STAGE_GRADES = (*GRADES, "BC")  # a stage's leads over a period: one grade, or B and C together (B/C → A)
+
+
+def stage_leads(scope: Scope, grade: str, start: dt.datetime, end: dt.datetime, *,
+                reached: bool = False) -> QuerySet[Lead]:
+    """The leads behind one number of stage_stats_by_owner for the scope over [start, end): those
+    at `grade` in the period (`at`), or of those the ones that reached a higher grade in it
+    (`reached`; for A: won). "BC": at B or C, and (reached) got to A or won (bc_at / bc_to_a).
+    Leads graded in the period come from the same statement as the counts; the others are the
+    scope's active leads that stayed at their grade all period."""
+    if grade not in STAGE_GRADES:
+        raise DomainError(f"Unknown stage “{grade}”; use one of {', '.join(STAGE_GRADES)}.")
+    _check_period(start, end)
+    states, params = _stage_states_sql(start, end)
+    then_owner, owner_params = _owner_filter("owner_id", scope.owner_ids)
+    at = _AT_BC if grade == "BC" else _AT[grade]
+    if reached:
+        at += f" AND max_rank >= {RANK['A']}" if grade == "BC" else f" AND max_rank > {RANK[grade]}"
+    graded = RawSQL(f"{states} SELECT lead_id FROM st WHERE {then_owner} AND {at}", [*params, *owner_params])
+    cond = Q(id__in=graded)
+    if not reached:
+        stayed = Lead.objects.filter(owner__isnull=False, status=LeadStatus.ACTIVE, created_at__lt=end,
+                                     grade__in=["B", "C"] if grade == "BC" else [grade])
+        if scope.owner_ids is not None:
+            stayed = stayed.filter(owner_id__in=scope.owner_ids)
+        stayed = stayed.exclude(id__in=RawSQL(f"{states} SELECT lead_id FROM st", params))
+        cond |= Q(id__in=stayed.values("id"))
+    return Lead.objects.filter(cond).select_related("owner", "pool").order_by("id")
 
 
 def sum_stats(rows: Iterable[StageStats]) -> StageStats:

@@ -12,7 +12,18 @@ from django.db import transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from funnel.selectors import FUNNEL_KEYS, Scope, funnel_counts_by_owner, funnel_leads, sum_counts
+from funnel.domain import GRADES
+from funnel.selectors import (
+    FUNNEL_KEYS,
+    STAGE_GRADES,
+    Scope,
+    funnel_counts_by_owner,
+    funnel_leads,
+    stage_leads,
+    stage_stats_by_owner,
+    sum_counts,
+    sum_stats,
+)
 from tests.factories import T0, LeadFactory, UserFactory, day, lead_at
 from tests.funnel.test_twins import TWIN_SETTINGS, build_owned, owned_histories
 
@@ -48,6 +59,9 @@ def _walk(client, url, params=None) -> dict[str, set[int]]:
     opened = {}
     for href, text in LINK.findall(page):
         href = html.unescape(href)
+        if not text.isdigit():  # a rate (B/C → A) opens its numerator's leads
+            assert client.get(href).status_code == 200, href
+            continue
         res = client.get(href)
         assert res.status_code == 200, href
         assert len(_ids(res)) == int(text), (href, text)
@@ -59,7 +73,7 @@ def _walk(client, url, params=None) -> dict[str, set[int]]:
 def test_every_count_of_a_reps_funnel_opens_its_leads(client, rep, funnels):
     client.force_login(rep)
     opened = _walk(client, "/funnel/")
-    assert len(opened) == len(FUNNEL_KEYS)
+    assert len(opened) == len(FUNNEL_KEYS) + 2 * len(GRADES)  # the counts, and each stage's at / reached
     assert opened["/funnel/leads/?grade=C"] == {lead.pk for lead in funnels["C"]}
     assert opened["/funnel/leads/?grade=won"] == {lead.pk for lead in funnels["won"]}
     assert opened["/funnel/leads/?grade=E"] == {lead.pk for lead in funnels["E"]}
@@ -129,4 +143,57 @@ def test_the_leads_listed_are_as_many_as_each_count_on_random_histories(historie
             for key in FUNNEL_KEYS:
                 listed = funnel_leads(Scope(kind=scope, label="", owner_ids=owner_ids), key, when)
                 assert listed.count() == counts[key], (key, when)
+        transaction.set_rollback(True)
+
+
+def test_the_stage_conversion_numbers_open_their_leads(client, rep, funnels):
+    """Over the last 30 days (to T0 + 30): the C leads were at D and moved on; the won lead was
+    at D and moved on (won counts as a higher rank); the E leads stayed at E."""
+    client.force_login(rep)
+    opened = _walk(client, "/funnel/")
+    c_leads, won = {lead.pk for lead in funnels["C"]}, {lead.pk for lead in funnels["won"]}
+    assert opened["/funnel/leads/?grade=D&conversion=at&days=30"] == c_leads | won
+    assert opened["/funnel/leads/?grade=D&conversion=reached&days=30"] == c_leads | won
+    assert opened["/funnel/leads/?grade=E&conversion=at&days=30"] == {lead.pk for lead in funnels["E"]} | c_leads | won
+    assert opened["/funnel/leads/?grade=C&conversion=reached&days=30"] == set()
+    bc = client.get("/funnel/leads/", {"grade": "BC", "conversion": "at", "days": 30})
+    assert _ids(bc) == c_leads
+
+
+def test_stage_and_bc_numbers_on_the_team_page_open_their_leads(client, manager, team, teammate, funnels):
+    client.force_login(manager)
+    opened = _walk(client, "/funnel/team/", {"team": team.pk})
+    assert opened[f"/funnel/leads/?grade=BC&conversion=at&rep={teammate.pk}&days=30"] == {
+        lead.pk for lead in funnels["B"]}
+    assert opened[f"/funnel/leads/?grade=B&conversion=at&team={team.pk}&days=30&reps_only=true"] == {
+        lead.pk for lead in funnels["B"]}
+
+
+def test_conversion_parameters_are_checked(client, rep, funnels):
+    client.force_login(rep)
+    for params, name in (({"grade": "won", "conversion": "at"}, "grade"), ({"grade": "BC"}, "grade"),
+                         ({"grade": "C", "conversion": "left"}, "conversion"),
+                         ({"grade": "C", "conversion": "at", "days": "0"}, "days")):
+        res = client.get("/funnel/leads/", params)
+        assert res.status_code == 400 and f"<code>{name}</code>" in res.content.decode(), params
+
+
+@TWIN_SETTINGS
+@given(histories=owned_histories, scope=st.sampled_from(["company", "one", "two"]), start=st.integers(0, 8),
+       length=st.integers(1, 6))
+def test_the_stage_lists_are_as_long_as_the_stage_numbers_on_random_histories(histories, scope, start, length):
+    with transaction.atomic():
+        reps = UserFactory.create_batch(3)
+        build_owned(histories, reps)
+        owner_ids = {"company": None, "one": [reps[0].pk], "two": [reps[0].pk, reps[1].pk]}[scope]
+        first, last = day(start), day(start + length)
+        stats = sum_stats(stage_stats_by_owner(owner_ids, first, last).values())
+        subject = Scope(kind=scope, label="", owner_ids=owner_ids)
+        for grade in STAGE_GRADES:
+            at = stage_leads(subject, grade, first, last).count()
+            reached = stage_leads(subject, grade, first, last, reached=True).count()
+            if grade == "BC":
+                assert (at, reached) == (stats.bc_at, stats.bc_to_a)
+            else:
+                assert (at, reached) == (stats.at[grade], stats.reached[grade]), grade
         transaction.set_rollback(True)
