@@ -60,7 +60,9 @@ def rep_totals(rep: User, period: Period, current: Counts | None = None) -> Tota
     `current` if the caller has them already."""
     facts = DailyRepKpi.objects.filter(rep=rep)
     base = selectors.counts_for(facts, start=period.base[0], end=period.base[1]) if period.base else None
-    return current or selectors.counts_for(facts, start=period.start, end=period.end), base
+    if current is None:
+        current = selectors.counts_for(facts, start=period.start, end=period.end)
+    return current, base
 
 
 def company_totals(user: User, period: Period) -> Totals:
@@ -413,7 +415,7 @@ def team_what_if(request, team_id: int):
         # htmx swaps only a successful answer: the fragment names each field's problem in place.
         return render(request, template, context, status=200 if request.htmx else 400)
     start, end = form.cleaned_data["from"], form.cleaned_data["to"]
-    name, counts, peers = selectors.what_if_counts(user, start=start, end=end, team_id=team.id)
+    _, counts, peers = selectors.what_if_counts(user, start=start, end=end, team_id=team.id)
     uplifts = form.uplifts()
     sim = domain.simulate(counts, peers, uplifts)
     context.update(

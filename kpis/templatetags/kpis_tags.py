@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from kpis.domain import COUNT, DRIVER_UNITS, MEASURE_UNITS, MONEY, RATE
 
@@ -104,7 +104,7 @@ def change(value, name):
         return f"{sign}{duration(abs(v))}"
     unit = MEASURE_UNITS[name]
     if unit == RATE:
-        return f"{sign}{abs(v) * 100:.1f} pp"
+        return f"{sign}{abs(v) * 100:.1f} {pgettext('percentage points', 'pp')}"
     return f"{sign}{money(abs(v)) if unit == MONEY else count(abs(v))}"
 
 
