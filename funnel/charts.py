@@ -35,13 +35,16 @@ def _html(data: list[dict], layout: dict, div_id: str) -> SafeString:
     return chart({"data": data, "layout": layout}, div_id)
 
 
-def funnel_figure(counts: dict[str, int], rates: dict[str, Fraction | None], div_id: str = "funnel-chart") -> SafeString:
-    """Horizontal bars E (top) → A, with each stage's conversion rate written between the bars."""
+def funnel_figure(counts: dict[str, int], rates: dict[str, Fraction | None], div_id: str = "funnel-chart", *,
+                  links: dict[str, str | None] | None = None) -> SafeString:
+    """Horizontal bars E (top) → A, with each stage's conversion rate written between the bars;
+    `links`: {grade: the address of its leads}, opened by a click on the bar (static/js/charts.js)."""
     data = [
         {
             "type": "bar", "y": [GRADE_LABELS[g] for g in GRADES], "x": [counts.get(g, 0) for g in GRADES],
             "orientation": "h", "marker": {"color": [COLORS[g] for g in GRADES]},
             "text": [str(counts.get(g, 0)) for g in GRADES], "textposition": "auto",
+            **({"customdata": [links.get(g) for g in GRADES]} if links else {}),
         }
     ]
     annotations = []
@@ -59,23 +62,27 @@ def funnel_figure(counts: dict[str, int], rates: dict[str, Fraction | None], div
 
 
 def team_figure(rows: list[dict], div_id: str = "team-chart") -> SafeString:
-    """All reps' funnels side by side: one group of E..A bars per rep."""
+    """All reps' funnels side by side: one group of E..A bars per rep (a bar opens the rep's
+    leads at that grade when the rows carry `links`)."""
     names = [r["name"] for r in rows]
     data = [
-        {"type": "bar", "name": GRADE_LABELS[g], "x": names, "y": [r["counts"][g] for r in rows], "marker": {"color": COLORS[g]}}
+        {"type": "bar", "name": GRADE_LABELS[g], "x": names, "y": [r["counts"][g] for r in rows], "marker": {"color": COLORS[g]},
+         **({"customdata": [r["links"][g] for r in rows]} if all("links" in r for r in rows) else {})}
         for g in GRADES
     ]
     return _html(data, {"barmode": "group", "height": 380, "legend": {"orientation": "h", "y": -0.2}}, div_id)
 
 
 def bc_to_a_figure(rows: list[dict], div_id: str = "bc-chart") -> SafeString:
-    """B/C → A conversion per rep (seed 002: 转化BC类客户为A类)."""
+    """B/C → A conversion per rep (seed 002: 转化BC类客户为A类); a bar opens the rep's B/C
+    customers who reached A when the rows carry `bc_to_a_url`."""
     data = [
         {
             "type": "bar", "x": [r["name"] for r in rows],
             "y": [float(r["bc_rate"]) if r["bc_rate"] is not None else 0 for r in rows],
             "text": [f"{r['bc_rate']}%" if r["bc_rate"] is not None else "—" for r in rows],
             "marker": {"color": "#08519c"},
+            **({"customdata": [r["bc_to_a_url"] for r in rows]} if all("bc_to_a_url" in r for r in rows) else {}),
         }
     ]
     return _html(data, {"height": 300, "yaxis": {"title": {"text": "%"}, "rangemode": "tozero"}}, div_id)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from funnel.domain import GRADES, parse_share
 from funnel.planning import MAX_WEEKS
+from funnel.selectors import FUNNEL_KEYS, STAGE_GRADES
 from leads.models import Grade, LeadStatus, LostReason
 from telesales import params
 
@@ -15,6 +16,32 @@ class FunnelFilterForm(forms.Form):
     team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     as_of = params.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("Conversion over the last N days"), required=False, min_value=1, max_value=730)
+
+
+class FunnelLeadsQueryForm(forms.Form):
+    """The leads behind a number on the funnel pages. A funnel count: ?grade=E…A|won|lost and
+    as_of= (a past day; empty: now). A stage-conversion count: ?conversion=at|reached with
+    grade=E…A|BC and days= (the period ending on as_of, or now). Whose: rep= or team= (or the
+    funnel page's default), reps_only=true for the team page's totals. page= pages the list."""
+
+    grade = forms.ChoiceField(choices=[(k, k) for k in (*FUNNEL_KEYS, "BC")])
+    conversion = forms.ChoiceField(required=False, choices=[("at", "at"), ("reached", "reached")])
+    days = forms.IntegerField(required=False, min_value=1, max_value=730)
+    rep = forms.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)
+    team = forms.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)
+    as_of = params.DateField(required=False)
+    reps_only = params.FlagField(required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
+
+    def clean(self):
+        data = super().clean()
+        params.refuse_unknown(self)
+        grade = data.get("grade")
+        if data.get("conversion") and grade not in (None, *STAGE_GRADES):
+            self.add_error("grade", _("Stage conversion counts a grade E to A, or BC."))
+        if not data.get("conversion") and grade == "BC":
+            self.add_error("grade", _("BC is a stage-conversion count: give conversion=at or reached."))
+        return data
 
 
 class PlanForm(forms.Form):

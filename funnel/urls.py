@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("team/", views.team, name="team"),
     path("plan/", views.plan, name="plan"),
+    path("leads/", views.leads, name="leads"),
     path("lead/<int:lead_id>/grade/", views.grade, name="grade"),
 ]

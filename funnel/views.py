@@ -4,21 +4,32 @@ and the small grade form. Views parse, call selectors/domain, render."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_rep, managed_team_ids, visible_users
 from accounts.models import Role, Team
 from funnel import charts, domain, selectors
-from funnel.forms import CoverageForm, FunnelFilterForm, GradeForm, PlanForm, default_plan_start
+from funnel.forms import (
+    CoverageForm,
+    FunnelFilterForm,
+    FunnelLeadsQueryForm,
+    GradeForm,
+    PlanForm,
+    default_plan_start,
+)
 from funnel.planning import build_plan
 from leads.grading import change_grade
-from leads.selectors import can_work_lead, lead_for
+from leads.selectors import PhoneViewer, can_work_lead, lead_for, readable_leads
 from telesales.errors import DomainError, NotFound
 from telesales.params import bad_query
 
@@ -47,8 +58,32 @@ def _choices(user):
     return list(reps), list(teams)
 
 
-def _stage_rows(stats: selectors.StageStats, days: dict[str, float | None] | None = None) -> list[dict]:
+def _count_links(*, rep: int | None = None, team: int | None = None, as_of: dt.date | None = None,
+                 reps_only: bool = False) -> dict[str, str]:
+    """{E…A, won, lost: the address of the leads behind that count} for one funnel scope, as the
+    page that shows the count was asked for it (the same rep= / team= / as_of=; `reps_only` for
+    the team page's totals, which add up the reps' funnels only)."""
+    base = {"rep": rep, "team": team, "as_of": as_of.isoformat() if as_of else None,
+            "reps_only": "true" if reps_only else None}
+    return {key: f"{reverse('funnel:leads')}?{urlencode({'grade': key, **{k: v for k, v in base.items() if v}})}"
+            for key in selectors.FUNNEL_KEYS}
+
+
+def _stage_links(*, rep: int | None = None, team: int | None = None, as_of: dt.date | None = None, days: int = 30,
+                 reps_only: bool = False) -> dict[tuple[str, str], str]:
+    """{(grade or BC, "at" or "reached"): the address of those leads} for the stage-conversion
+    numbers of one scope over the `days` ending on `as_of` (or now)."""
+    base = {"rep": rep, "team": team, "as_of": as_of.isoformat() if as_of else None, "days": days,
+            "reps_only": "true" if reps_only else None}
+    base = {k: v for k, v in base.items() if v}
+    return {(grade, which): f"{reverse('funnel:leads')}?{urlencode({'grade': grade, 'conversion': which, **base})}"
+            for grade in selectors.STAGE_GRADES for which in ("at", "reached")}
+
+
+def _stage_rows(stats: selectors.StageStats, days: dict[str, float | None] | None = None,
+                links: dict[tuple[str, str], str] | None = None) -> list[dict]:
     rows = []
+    links = links or {}
     for grade in domain.GRADES:
         nxt = "won" if grade == "A" else domain.GRADES[domain.GRADES.index(grade) + 1]
         rows.append(
@@ -56,6 +91,7 @@ def _stage_rows(stats: selectors.StageStats, days: dict[str, float | None] | Non
                 "grade": grade, "name": STAGE_NAMES[grade], "next": nxt, "at": stats.at[grade],
                 "reached": stats.reached[grade], "rate": domain.as_percent(stats.rate(grade)),
                 "days": (days or {}).get(grade),
+                "at_url": links.get((grade, "at")), "reached_url": links.get((grade, "reached")),
             }
         )
     return rows
@@ -81,15 +117,18 @@ def index(request):
     avg_days = selectors.average_days_in_stage(scope, start, end)
     diagnosis = domain.classify_shape(counts)
     reps, teams = _choices(request.user)
+    links = _count_links(rep=data.get("rep"), team=data.get("team"), as_of=data.get("as_of"))
+    stage_links = _stage_links(rep=data.get("rep"), team=data.get("team"), as_of=data.get("as_of"), days=days)
     return render(
         request,
         "funnel/index.html",
         {
             "form": form, "scope": scope, "counts": counts, "diagnosis": diagnosis,
-            "stages": _stage_rows(stats, avg_days), "bc_rate": domain.as_percent(stats.bc_to_a_rate),
+            "stages": _stage_rows(stats, avg_days, stage_links), "bc_rate": domain.as_percent(stats.bc_to_a_rate),
+            "bc_url": stage_links[("BC", "reached")],
             "stats": stats, "days": days, "as_of": data.get("as_of") or timezone.localdate(),
-            "chart": charts.funnel_figure(counts, stats.rates()), "reps": reps, "teams": teams,
-            "is_rep": is_rep(request.user),
+            "chart": charts.funnel_figure(counts, stats.rates(), links=links), "reps": reps, "teams": teams,
+            "is_rep": is_rep(request.user), "links": links,
         },
     )
 
@@ -117,24 +156,32 @@ def team(request):
     rows = []
     for rep in reps:
         c, s = counts[rep.pk], stats[rep.pk]
+        rep_stage_links = _stage_links(rep=rep.pk, as_of=data.get("as_of"), days=days)
         rows.append(
             {
                 "rep": rep, "name": rep.display_name, "counts": c, "shape": domain.classify_shape(c),
+                "links": _count_links(rep=rep.pk, as_of=data.get("as_of")),
+                "bc_at_url": rep_stage_links[("BC", "at")], "bc_to_a_url": rep_stage_links[("BC", "reached")],
                 "bc_at": s.bc_at, "bc_to_a": s.bc_to_a, "bc_rate": domain.as_percent(s.bc_to_a_rate),
                 "rates": {g: domain.as_percent(s.rate(g)) for g in domain.GRADES},
             }
         )
     total = selectors.sum_counts(counts.values())
     total_stats = selectors.sum_stats(stats.values())
+    # The team funnel sums the reps' funnels only (not a manager's own leads).
+    team_links = _count_links(team=data.get("team"), as_of=data.get("as_of"), reps_only=True)
+    team_stage_links = _stage_links(team=data.get("team"), as_of=data.get("as_of"), days=days, reps_only=True)
     _, teams = _choices(request.user)
     return render(
         request,
         "funnel/team.html",
         {
             "form": form, "scope": scope, "rows": rows, "total": total, "diagnosis": domain.classify_shape(total),
-            "stages": _stage_rows(total_stats), "bc_rate": domain.as_percent(total_stats.bc_to_a_rate),
+            "stages": _stage_rows(total_stats, links=team_stage_links),
+            "bc_rate": domain.as_percent(total_stats.bc_to_a_rate), "bc_url": team_stage_links[("BC", "reached")],
             "days": days, "teams": teams,
-            "chart": charts.funnel_figure(total, total_stats.rates(), "team-funnel-chart"),
+            "chart": charts.funnel_figure(total, total_stats.rates(), "team-funnel-chart", links=team_links),
+            "links": team_links,
             "side_by_side": charts.team_figure(rows) if rows else "",
             "bc_chart": charts.bc_to_a_figure(rows) if rows else "",
         },
@@ -237,3 +284,34 @@ def grade(request, lead_id: int):
         request, template,
         {"lead": lead, "form": form, "history": history, "can_edit": can_work_lead(request.user, lead)},
     )
+
+
+@login_required
+def leads(request):
+    """The leads behind a count on the funnel pages: a grade's active customers, or the won or
+    lost ones, of the same scope and day; as many rows as the count."""
+    form = FunnelLeadsQueryForm(request.GET)
+    if not form.is_valid():
+        return bad_query(request, form)
+    data = form.cleaned_data
+    scope = _scope_or_404(request, data.get("rep"), data.get("team"))
+    if data["reps_only"]:  # the team page's totals: its reps' funnels
+        scope = replace(scope, owner_ids=[r.pk for r in scope.reps if is_rep(r)])
+    as_of = selectors.as_of_moment(data.get("as_of"))
+    period = None
+    if data["conversion"]:  # the stage-conversion numbers: the `days` up to as_of (or now), as the pages count them
+        end = as_of or timezone.now()
+        period = (end - dt.timedelta(days=data["days"] or 30), end)
+        leads = selectors.stage_leads(scope, data["grade"], *period, reached=data["conversion"] == "reached")
+    else:
+        leads = selectors.funnel_leads(scope, data["grade"], as_of)
+    page = Paginator(leads, 50).get_page(data["page"] or 1)
+    ids = [lead.pk for lead in page.object_list]
+    viewer = PhoneViewer(request.user)
+    rows = [{"lead": lead, "phone": viewer.phone(lead)} for lead in page.object_list]
+    return render(request, "funnel/leads.html", {
+        "scope": scope, "grade": data["grade"], "name": STAGE_NAMES.get(data["grade"], ""), "page": page,
+        "conversion": data["conversion"], "period": period,
+        "rows": rows, "as_of": data.get("as_of") if as_of else None, "is_rep": is_rep(request.user),
+        "readable": set(readable_leads(request.user).filter(pk__in=ids).values_list("pk", flat=True)),
+    })

@@ -1,7 +1,10 @@
 """plotly figures: DataFrames from kpis.reports in, page fragments out (telesales.charts; plotly.js is vendored).
 
 Figures are built as plain plotly dicts and serialised without validation: plotly's graph_objects
-validation costs ~100 ms per figure, which the dashboards cannot afford."""
+validation costs ~100 ms per figure, which the dashboards cannot afford.
+
+A bar or point that stands for records carries the address of their drill-down in its trace's
+`customdata` (one address per point); static/js/charts.js opens it on click."""
 
 from __future__ import annotations
 
@@ -48,9 +51,18 @@ def to_html(fig: dict, div_id: str) -> SafeString:
     return chart({"data": fig["data"], "layout": layout}, div_id, {"displaylogo": False})
 
 
-def drivers_side_by_side(df: pd.DataFrame, rag: pd.DataFrame | None = None, *, title: str = "") -> dict:
+def _with_links(trace: dict, urls: list[str | None] | None) -> dict:
+    """The trace with one drill-down address per point (customdata), if given."""
+    if urls is not None:
+        trace["customdata"] = list(urls)
+    return trace
+
+
+def drivers_side_by_side(df: pd.DataFrame, rag: pd.DataFrame | None = None, *, title: str = "",
+                         links: dict[str, list[str | None]] | None = None) -> dict:
     """One small bar chart per driver (2 × 3 grid), members side by side, the median as a dashed
-    line; bars coloured red/amber/green against that median."""
+    line; bars coloured red/amber/green against that median. `links`: {driver: an address per
+    row} (the drill-down behind each bar)."""
     data = add_drivers(df)
     labels = _clean(data["label"])
     traces, layout, shapes, annotations = [], {"height": 560, "showlegend": False}, [], []
@@ -63,8 +75,9 @@ def drivers_side_by_side(df: pd.DataFrame, rag: pd.DataFrame | None = None, *, t
         y1 = 1 - row * (height + gap_y)
         values = data[col].astype(float)
         colors = [COLORS[s] for s in rag[col]] if rag is not None and len(rag) == len(data) else "#1f6feb"
-        traces.append({"type": "bar", "x": labels, "y": _clean(values), "name": DRIVER_TITLES[col],
-                       "marker": {"color": colors}, "xaxis": f"x{n}", "yaxis": f"y{n}"})
+        traces.append(_with_links({"type": "bar", "x": labels, "y": _clean(values), "name": DRIVER_TITLES[col],
+                                   "marker": {"color": colors}, "xaxis": f"x{n}", "yaxis": f"y{n}"},
+                                  (links or {}).get(col)))
         layout[f"xaxis{n}"] = {"domain": [x0, x0 + width], "anchor": f"y{n}", "tickangle": -45, "automargin": True}
         layout[f"yaxis{n}"] = {"domain": [y1 - height, y1], "anchor": f"x{n}", "gridcolor": "#eef0f3",
                                **({"tickformat": RATE_FORMAT} if col in RATE_COLUMNS else {})}
@@ -78,16 +91,19 @@ def drivers_side_by_side(df: pd.DataFrame, rag: pd.DataFrame | None = None, *, t
     return {"data": traces, "layout": layout}
 
 
-def trend(df: pd.DataFrame, *, title: str = "") -> dict:
-    """Margin result per period (bars) with the three conversion rates (lines, right axis)."""
+def trend(df: pd.DataFrame, *, title: str = "", links: dict[str, list[str | None]] | None = None) -> dict:
+    """Margin result per period (bars) with the three conversion rates (lines, right axis).
+    `links`: {"margin_amount" or a rate: an address per period} (the drill-down of each point)."""
     data = add_drivers(df)
     x = _clean(data["period"])
-    traces = [{"type": "bar", "x": x, "y": _clean(data["margin_amount"].astype(float)), "name": "利润 Margin",
-               "marker": {"color": "#1f6feb"}}]
+    links = links or {}
+    traces = [_with_links({"type": "bar", "x": x, "y": _clean(data["margin_amount"].astype(float)),
+                           "name": "利润 Margin", "marker": {"color": "#1f6feb"}}, links.get("margin_amount"))]
     for col, name in (("effective_connect_rate", "联通率 Connect"), ("quote_success_rate", "报价率 Quote"),
                       ("sales_success_rate", "成交率 Close")):
-        traces.append({"type": "scatter", "mode": "lines+markers", "x": x, "y": _clean(data[col].astype(float)),
-                       "name": name, "yaxis": "y2"})
+        traces.append(_with_links({"type": "scatter", "mode": "lines+markers", "x": x,
+                                   "y": _clean(data[col].astype(float)), "name": name, "yaxis": "y2"},
+                                  links.get(col)))
     layout = {"height": 360, "title": {"text": title} if title else None, "legend": {"orientation": "h", "y": -0.2},
               "yaxis": {"title": {"text": "Margin"}, "gridcolor": "#eef0f3"},
               "yaxis2": {"overlaying": "y", "side": "right", "tickformat": RATE_FORMAT, "range": [0, 1]}}
@@ -95,8 +111,10 @@ def trend(df: pd.DataFrame, *, title: str = "") -> dict:
 
 
 def rep_against_team(rep_values: dict[str, float | None], medians: dict[str, float | None],
-                     top_quartiles: dict[str, float | None], *, title: str = "") -> dict:
-    """The rep's drivers as % of the team median (100 = median), with the top quartile marked."""
+                     top_quartiles: dict[str, float | None], *, title: str = "",
+                     links: dict[str, str] | None = None) -> dict:
+    """The rep's drivers as % of the team median (100 = median), with the top quartile marked;
+    `links`: {driver: the address of the rep's records behind it}."""
     names = list(DRIVER_TITLES)
 
     def pct(v, m):
@@ -108,7 +126,8 @@ def rep_against_team(rep_values: dict[str, float | None], medians: dict[str, flo
               else COLORS["red"] for p in rep_pct]
     labels = [DRIVER_TITLES[n] for n in names]
     traces = [
-        {"type": "bar", "x": labels, "y": rep_pct, "name": "You (% of team median)", "marker": {"color": colors}},
+        _with_links({"type": "bar", "x": labels, "y": rep_pct, "name": "You (% of team median)",
+                     "marker": {"color": colors}}, [links.get(n) for n in names] if links else None),
         {"type": "scatter", "mode": "markers", "x": labels, "y": top_pct, "name": "Team top quartile",
          "marker": {"symbol": "line-ew-open", "size": 30, "color": "#1d2433"}},
     ]

@@ -8,7 +8,7 @@ the set of leads dialled / reached / quoted / sold on each local day and in each
 covers whole and the day sets of its partial months: at most ~12 + 60 small unions for a year.
 
 The funnel stays monotone per customer over any period because each call's stage already is
-(sold ⇒ quoted ⇒ reached ⇒ dialled, kpis/domain.py) and a union keeps inclusion.
+(sold ⇒ quoted ⇒ reached ⇒ dialled, kpis/domain/drivers.py) and a union keeps inclusion.
 
 This module has no database access: building sets from (lead, stage) rows, union, (de)serializing,
 and splitting a period into months and days. Reads are in kpis/selectors.py, writes in services.

@@ -10,7 +10,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from kpis.domain import DRIVER_UNITS, DRIVERS, RATE, UNIT_PLACES
+from kpis.domain import DRIVER_UNITS, DRIVERS, RATE, UNIT_PLACES, Counts, compare, display_change
 from telesales.exports import safe_frame
 
 COUNT_COLUMNS = ["calls_made", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
@@ -27,7 +27,8 @@ def _ratio(num: pd.Series, den: pd.Series) -> np.ndarray:
 
 
 def add_drivers(df: pd.DataFrame) -> pd.DataFrame:
-    """Driver columns from summed counts (NaN = n/a); same formulas as kpis.domain.decompose.
+    """Driver columns from each row's counts (calls and money summed, customers distinct over the row's
+    period and subject; NaN = n/a); same formulas as kpis.domain.decompose.
     A frame that already has them is returned as is."""
     if "avg_margin_rate" in df.columns:
         return df
@@ -75,6 +76,29 @@ def trend(df: pd.DataFrame) -> pd.DataFrame:
         return add_drivers(df)
     totals = df.groupby("period", as_index=False)[COUNT_COLUMNS].sum()
     return add_drivers(totals).sort_values("period").reset_index(drop=True)
+
+
+COMPARISON_COLUMNS = ["label", "measure", "current", "base", "change", "change_pct"]
+
+
+def comparison_frame(label: str, current: Counts, base: Counts, members: pd.DataFrame | None = None,
+                     base_members: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The comparison export: one row per subject and measure (kpis.domain.COMPARED) with its value
+    now, in the base period, and the exact change (kpis.domain.compare) rounded for people by unit
+    (rates in rate units, 0.025 = 2.5 points; change_pct in percent, n/a when the base is zero).
+    First the subject's total (`label`), then each member row (rep or team) against its base row."""
+    subjects = [(label, current, base)]
+    if members is not None:
+        base_rows = {} if base_members is None else {r["key"]: r for r in base_members.to_dict("records")}
+        for row in members.to_dict("records"):
+            subjects.append((row["label"], Counts.from_mapping(row), Counts.from_mapping(base_rows.get(row["key"], {}))))
+    records = []
+    for name, now, then in subjects:
+        for measure, change in compare(now, then).items():
+            shown = display_change(measure, change)
+            records.append({"label": name, "measure": measure, "current": shown["current"], "base": shown["base"],
+                            "change": shown["absolute"], "change_pct": shown["percent"]})
+    return pd.DataFrame.from_records(records, columns=COMPARISON_COLUMNS)
 
 
 def export_columns(df: pd.DataFrame) -> pd.DataFrame:

@@ -92,8 +92,8 @@ def aggregate_facts(
     return rows
 
 
-def _period_span(period: dt.date | None, grain: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The days of a row's period inside [start, end]."""
+def period_span(period: dt.date | None, grain: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The days of a row's period (its first day at `grain`; None for the total) inside [start, end]."""
     if period is None:
         return start, end
     last = {
@@ -113,7 +113,7 @@ def period_page(start: dt.date, end: dt.date, grain: str) -> tuple[dt.date, dt.d
     period, count = start, 0
     while period <= end:
         count += 1
-        last = _period_span(_period_start(period, grain), grain, start, end)[1]
+        last = period_span(_period_start(period, grain), grain, start, end)[1]
         if count == MAX_PERIODS and last < end:
             return last, last + dt.timedelta(days=1)
         period = last + dt.timedelta(days=1)
@@ -132,13 +132,22 @@ def _period_start(day: dt.date, grain: str) -> dt.date:
 def distinct_customers(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start: dt.date, end: dt.date,
                        grain: str, by: str, whole: bool) -> dict[tuple, dict[str, int]]:
     """{(period, key): distinct customers dialled / reached / quoted / sold} for the rows of
+    aggregate_facts: the sizes of stage_sets."""
+    sets = stage_sets(facts, rows, start=start, end=end, grain=grain, by=by, whole=whole)
+    return {subject: stages.counts() for subject, stages in sets.items()}
+
+
+def stage_sets(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start: dt.date, end: dt.date,
+               grain: str, by: str, whole: bool) -> dict[tuple, Stages]:
+    """{(period, key): the leads dialled / reached / quoted / sold} for the rows of
     aggregate_facts: unions of the stored lead sets (kpis/leadsets.py) of each row's period.
     With `whole`, a team's or the company's own sets; otherwise the sets of the (rep, team)
     pairs present in `facts` (already filtered to the period and the caller's scope), so a
-    manager's or a rep's view counts exactly their reps' customers."""
+    manager's or a rep's view counts exactly their reps' customers. The drill-down
+    (kpis/drill.py) lists these very sets, so a list is as long as the number it opens."""
     if not rows:
         return {}
-    owners = span_owners({(r["period"], *_period_span(r["period"], grain, start, end)) for r in rows})
+    owners = span_owners({(r["period"], *period_span(r["period"], grain, start, end)) for r in rows})
     months = [s for g, s in owners if g == "month"]
     days = [s for g, s in owners if g == "day"]
     spans = Q(grain=LeadSet.Grain.MONTH, start__in=months) | Q(grain=LeadSet.Grain.DAY, start__in=days)
@@ -159,7 +168,7 @@ def distinct_customers(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start:
         if group is ...:
             continue
         sets.setdefault((owners[(grain_, span)], group), []).append(Stages.deserialize(blobs))
-    return {subject: Stages.union(items).counts() for subject, items in sets.items()}
+    return {subject: Stages.union(items) for subject, items in sets.items()}
 
 
 def kpi_frame(user: User, *, start: dt.date, end: dt.date, grain: str = "total", by: str = "rep",
@@ -180,6 +189,9 @@ def kpi_frame(user: User, *, start: dt.date, end: dt.date, grain: str = "total",
 def frame_with_labels(rows: list[dict], *, by: str, ranked: bool = False) -> pd.DataFrame:
     columns = ["period", "key", "label", *(["rank"] if ranked else []), *COUNT_FIELDS]
     df = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=columns)
+    if by in ("rep", "team") and len(df) and df["key"].isna().any():
+        # Facts recorded under no team: pandas would turn the ids into floats and None into NaN.
+        df["key"] = pd.Series([None if pd.isna(k) else int(k) for k in df["key"]], dtype=object, index=df.index)
     if by == "rep":
         names = {u.id: u.display_name for u in User.objects.filter(id__in=set(df["key"]))}
     elif by == "team":

@@ -3,7 +3,7 @@
 Every run is one transaction that first takes the KPI lock row (a second run waits, then sees the
 first one's result), records itself in KpiRun, and writes facts only by
 "DELETE the (rep, day) facts, INSERT … SELECT the recomputed ones", so running twice changes
-nothing. The counting rules are documented in kpis/domain.py.
+nothing. The counting rules are documented in kpis/domain/drivers.py.
 
 - incremental: consumes calls.DirtyRepDay marks (written by every call write/sync). The marks are
   deleted *first* in the run's transaction, so a call written while the run computes marks its day

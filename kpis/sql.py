@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, Round
 from kpis.leadsets import STAGES
 from kpis.models import DailyRepKpi
 
-# Funnel is monotone per call: sold ⇒ quoted ⇒ reached ⇒ dialled (see kpis/domain.py).
+# Funnel is monotone per call: sold ⇒ quoted ⇒ reached ⇒ dialled (see kpis/domain/drivers.py).
 _SOLD = "d.sold"
 _QUOTED = "(d.quoted OR d.sold)"
 _REACHED = "(d.reached OR d.quoted OR d.sold)"

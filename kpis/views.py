@@ -14,26 +14,66 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import is_admin, is_manager, is_rep, managed_team_ids, sees_everything, visible_users
 from accounts.models import Team, User
 from kpis import charts, domain, reports, selectors
 from kpis.domain import DRIVERS, Counts, decompose
-from kpis.forms import PRESETS, Period, PeriodQueryForm
+from kpis.forms import COMPARE_CHOICES, PRESETS, Period, PeriodQueryForm, WhatIfForm
+from kpis.models import DailyRepKpi
+from kpis.views_drill import NO_LINKS, board_links, drill_links, trend_links
 from telesales.errors import DomainError
 from telesales.params import bad_query
 
+MEASURE_LABELS = {
+    "calls_made": _("Calls made"),
+    "talk_seconds": _("Talk time"),
+    "customers_reached": _("Customers reached"),
+    "customers_quoted": _("Customers quoted"),
+    "customers_sold": _("Customers sold"),
+    "premium": _("Premium"),
+    "margin_amount": _("Margin"),
+    **domain.DRIVER_LABELS,
+}
 
-def _fmt_drivers(counts: Counts) -> dict:
+
+def driver_summary(counts: Counts) -> dict:
+    """The drivers card of a subject's counts (also the team what-if's)."""
     d = decompose(counts)
     return {"drivers": d.as_decimals(), "result": d.result, "identity": d.identity_holds, "counts": counts}
 
 
 # ---- table builders (shared by pages and exports) ----------------------------------------------
-def team_tables(user: User, team: Team, period: Period) -> dict[str, pd.DataFrame]:
+Totals = tuple[Counts, Counts | None]  # a subject's counts in the period, and in the base period if compared
+
+
+def team_totals(team: Team, period: Period) -> Totals:
+    base = selectors.team_counts(team, start=period.base[0], end=period.base[1]) if period.base else None
+    return selectors.team_counts(team, start=period.start, end=period.end), base
+
+
+def rep_totals(rep: User, period: Period, current: Counts | None = None) -> Totals:
+    """A rep's counts over all their facts (`rep` is one the user may see: visible_users);
+    `current` if the caller has them already."""
+    facts = DailyRepKpi.objects.filter(rep=rep)
+    base = selectors.counts_for(facts, start=period.base[0], end=period.base[1]) if period.base else None
+    if current is None:
+        current = selectors.counts_for(facts, start=period.start, end=period.end)
+    return current, base
+
+
+def company_totals(user: User, period: Period) -> Totals:
+    facts = selectors.facts_visible_to(user)
+    base = selectors.counts_for(facts, start=period.base[0], end=period.base[1], complete=True) if period.base else None
+    return selectors.counts_for(facts, start=period.start, end=period.end, complete=True), base
+
+
+def team_tables(user: User, team: Team, period: Period, totals: Totals | None = None) -> dict[str, pd.DataFrame]:
     """The team's leaderboards (the one ranking, selectors.rep_ranking), RAG and trend (`team`
-    comes from selectors.team_for, so the user may see it)."""
+    comes from selectors.team_for, so the user may see it); with a comparison, the team's and
+    each rep's measures against the base period (`totals`: team_totals, if known)."""
     facts = selectors.team_facts(user, team.id)
     board = reports.add_drivers(selectors.team_ranking_frame(team, start=period.start, end=period.end))
     rag = reports.rag_frame(board)
@@ -42,32 +82,70 @@ def team_tables(user: User, team: Team, period: Period) -> dict[str, pd.DataFram
     daily.insert(0, "day", latest)
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="team",
                                      facts=facts, complete=True)
-    return {"leaderboard": board, "rag": rag, "daily": daily, "trend": reports.trend(trend_rows)}
+    tables = {"leaderboard": board, "rag": rag, "daily": daily, "trend": reports.trend(trend_rows)}
+    if period.base:
+        tables["base"] = selectors.team_ranking_frame(team, start=period.base[0], end=period.base[1])
+        now, base = totals or team_totals(team, period)
+        tables["comparison"] = reports.comparison_frame(team.name, now, base, board, tables["base"])
+    return tables
 
 
-def rep_tables(user: User, rep: User, period: Period) -> dict[str, pd.DataFrame]:
+def rep_tables(user: User, rep: User, period: Period, totals: Totals | None = None) -> dict[str, pd.DataFrame]:
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="rep",
                                      rep_ids=[rep.id])
-    return {"trend": reports.trend(trend_rows)}
+    tables = {"trend": reports.trend(trend_rows)}
+    if period.base:
+        now, base = totals or rep_totals(rep, period)
+        tables["comparison"] = reports.comparison_frame(rep.display_name, now, base)
+    return tables
 
 
-def company_tables(user: User, period: Period) -> dict[str, pd.DataFrame]:
+def company_tables(user: User, period: Period, totals: Totals | None = None) -> dict[str, pd.DataFrame]:
     per_team = selectors.kpi_frame(user, start=period.start, end=period.end, by="team", ranked=True)
     trend_rows = selectors.kpi_frame(user, start=period.start, end=period.end, grain=period.grain, by="company")
     teams = reports.add_drivers(per_team)
-    return {"teams": teams, "rag": reports.rag_frame(teams), "trend": reports.trend(trend_rows)}
+    tables = {"teams": teams, "rag": reports.rag_frame(teams), "trend": reports.trend(trend_rows)}
+    if period.base:
+        tables["base"] = selectors.kpi_frame(user, start=period.base[0], end=period.base[1], by="team", ranked=True)
+        now, base = totals or company_totals(user, period)
+        tables["comparison"] = reports.comparison_frame(str(_("Company")), now, base, teams, tables["base"])
+    return tables
 
 
-def _rows_with_rag(board: pd.DataFrame, rag: pd.DataFrame) -> list[dict]:
+def _rows_with_rag(board: pd.DataFrame, rag: pd.DataFrame, *, links=None, base: pd.DataFrame | None = None) -> list[dict]:
+    """Table rows with each driver's RAG status, the address of its records (`links(key)`:
+    drill_links of the row's subject) and, against `base` rows, its change."""
     statuses = {row["key"]: row for row in rag.to_dict("records")}
+    base_rows = {} if base is None else {row["key"]: row for row in base.to_dict("records")}
     rows = []
     for row in board.to_dict("records"):
+        urls = links(row["key"]) if links else NO_LINKS
+        changes = {}
+        if base is not None:
+            changes = domain.compare(Counts.from_mapping(row), Counts.from_mapping(base_rows.get(row["key"], {})))
         cells = []
         for name in DRIVERS:
             value = row[name]
-            cells.append({"value": value, "status": statuses.get(row["key"], {}).get(name, "grey"), "name": name})
-        rows.append({**row, "cells": cells})
+            cells.append({"value": value, "status": statuses.get(row["key"], {}).get(name, "grey"), "name": name,
+                          "url": urls.get(name), "change": changes.get(name)})
+        rows.append({**row, "cells": cells, "links": urls, "margin_change": changes.get("margin_amount")})
     return rows
+
+
+def _comparison(period: Period, totals: Totals, *, rep: int | None = None, team: int | None = None) -> dict | None:
+    """The page's comparison card: each measure now and in the base period, with links to the
+    records behind both, and the change (domain.compare)."""
+    current, base = totals
+    if base is None:
+        return None
+    start, end = period.base
+    now_links = drill_links(start=period.start, end=period.end, rep=rep, team=team)
+    base_links = drill_links(start=start, end=end, rep=rep, team=team)
+    measures = []
+    for name, change in domain.compare(current, base).items():
+        measures.append({"name": name, "label": MEASURE_LABELS[name], **domain.display_change(name, change),
+                         "url": now_links.get(name), "base_url": base_links.get(name)})
+    return {"label": COMPARE_CHOICES[period.compare], "start": start, "end": end, "measures": measures}
 
 
 # ---- pages ------------------------------------------------------------------------------------
@@ -95,25 +173,35 @@ def team_dashboard(request, team_id: int):
     if not query.is_valid():
         return bad_query(request, query)
     period = query.cleaned_data["period"]
-    tables = team_tables(user, team, period)
+    totals = team_totals(team, period)
+    tables = team_tables(user, team, period, totals)
     board, trend_df = tables["leaderboard"], tables["trend"]
-    totals = selectors.team_counts(team, start=period.start, end=period.end)
     diagnosis = selectors.team_diagnosis(user, team=team, start=period.start, end=period.end)
     capacity = domain.outbound_capacity(
         daily_hours=team.daily_calling_hours, working_days_per_month=team.working_days_per_month,
         avg_talk_minutes_per_customer=team.avg_talk_minutes_per_customer, avg_calls_per_customer=team.avg_calls_per_customer)
+    rows = _rows_with_rag(board, tables["rag"], base=tables.get("base"),
+                          links=lambda key: drill_links(start=period.start, end=period.end, rep=key, team=team.id))
+    daily_day = tables["daily"]["day"].iloc[0] if len(tables["daily"]) else None
+    daily = [{**r, "links": drill_links(start=daily_day, end=daily_day, rep=r["key"], team=team.id)}
+             for r in tables["daily"].to_dict("records")]
     context = {
-        "team": team, "period": period, "presets": PRESETS,
+        "team": team, "period": period, "presets": PRESETS, "compare_choices": COMPARE_CHOICES,
         "teams": selectors.scope_teams_for(user),
-        "total": _fmt_drivers(totals),
+        "total": driver_summary(totals[0]),
+        "drill": drill_links(start=period.start, end=period.end, team=team.id),
+        "comparison": _comparison(period, totals, team=team.id),
         "capacity": capacity, "capacity_month": None if capacity is None else (capacity / 12).quantize(Decimal(1)),
-        "rows": _rows_with_rag(board, tables["rag"]),
-        "daily": tables["daily"].to_dict("records"),
-        "daily_day": tables["daily"]["day"].iloc[0] if len(tables["daily"]) else None,
+        "rows": rows,
+        "daily": daily,
+        "daily_day": daily_day,
         "diagnosis": diagnosis,
-        "drivers_chart": charts.to_html(charts.drivers_side_by_side(board, tables["rag"]), "chart-drivers") if len(board) else "",
-        "trend_chart": charts.to_html(charts.trend(trend_df), "chart-trend") if len(trend_df) else "",
+        "drivers_chart": charts.to_html(charts.drivers_side_by_side(board, tables["rag"], links=board_links(rows)),
+                                        "chart-drivers") if len(board) else "",
+        "trend_chart": charts.to_html(charts.trend(trend_df, links=trend_links(trend_df, period, team=team.id)),
+                                      "chart-trend") if len(trend_df) else "",
         "export_base": reverse("kpis:export", args=["team", team.id]),
+        "what_if_form": WhatIfForm(initial={"from": period.start, "to": period.end}),
     }
     return render(request, "kpis/team.html", context)
 
@@ -146,8 +234,10 @@ def rep_dashboard(request, rep_id: int):
     if not query.is_valid():
         return bad_query(request, query)
     period = query.cleaned_data["period"]
-    tables = rep_tables(user, rep, period)
     _, own, peers = selectors.what_if_counts(user, start=period.start, end=period.end, rep_id=rep.id)
+    totals = (own, rep_totals(rep, period, current=own)[1])
+    tables = rep_tables(user, rep, period, totals)
+    links = drill_links(start=period.start, end=period.end, rep=rep.id)
     team_ranking = selectors.rep_ranking([rep.team_id], period.start, period.end) if rep.team_id else []
     rank = next((row["rank"] for row in team_ranking if row["rep_id"] == rep.id), None)
     bench = domain.team_benchmarks(peers) if peers else {}
@@ -165,20 +255,24 @@ def rep_dashboard(request, rep_id: int):
     if bench:
         chart = charts.to_html(charts.rep_against_team(
             {n: as_float(v) for n, v in drivers.factors()},
-            {n: as_float(bench[n].median) for n in DRIVERS}, {n: as_float(bench[n].top_quartile) for n in DRIVERS}),
-            "chart-rep")
+            {n: as_float(bench[n].median) for n in DRIVERS}, {n: as_float(bench[n].top_quartile) for n in DRIVERS},
+            links=links), "chart-rep")
+    trend_df = tables["trend"]
     context = {
-        "rep": rep, "period": period, "presets": PRESETS, "total": _fmt_drivers(own), "rank": rank,
+        "rep": rep, "period": period, "presets": PRESETS, "compare_choices": COMPARE_CHOICES,
+        "total": driver_summary(own), "rank": rank, "drill": links,
+        "comparison": _comparison(period, totals, rep=rep.id),
         "team_size": len(team_ranking), "diagnosis": diagnosis,
         "checks": [{"label": domain.DRIVER_LABELS[c.name], "value": c.value, "median": c.median,
-                    "top_quartile": c.top_quartile, "status": c.status, "name": c.name}
+                    "top_quartile": c.top_quartile, "status": c.status, "name": c.name, "url": links.get(c.name)}
                    for c in (diagnosis.checks if diagnosis else [])],
         "whatif": whatif, "uplifts": {n: request.GET.get(f"up_{n}", "") for n in DRIVERS},
         "driver_labels": domain.DRIVER_LABELS,
         "ranking": [{"label": domain.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
                      "gain_at_top_quartile": r.gain_at_top_quartile} for r in ranking],
         "rep_chart": chart,
-        "trend_chart": charts.to_html(charts.trend(tables["trend"]), "chart-trend") if len(tables["trend"]) else "",
+        "trend_chart": charts.to_html(charts.trend(trend_df, links=trend_links(trend_df, period, rep=rep.id)),
+                                      "chart-trend") if len(trend_df) else "",
         "export_base": reverse("kpis:export", args=["rep", rep.id]),
         "Fraction": Fraction,
     }
@@ -194,15 +288,21 @@ def company_dashboard(request):
     if not query.is_valid():
         return bad_query(request, query)
     period = query.cleaned_data["period"]
-    tables = company_tables(user, period)
-    teams = tables["teams"]
-    totals = selectors.counts_for(selectors.facts_visible_to(user), start=period.start, end=period.end,
-                                  complete=True)
+    totals = company_totals(user, period)
+    tables = company_tables(user, period, totals)
+    teams, trend_df = tables["teams"], tables["trend"]
+    # The row of facts recorded under no team has no drill-down: no team's records stand behind it.
+    rows = _rows_with_rag(teams, tables["rag"], base=tables.get("base"),
+                          links=lambda key: drill_links(start=period.start, end=period.end, team=key) if key else NO_LINKS)
     context = {
-        "period": period, "presets": PRESETS, "total": _fmt_drivers(totals),
-        "rows": _rows_with_rag(teams, tables["rag"]),
-        "drivers_chart": charts.to_html(charts.drivers_side_by_side(teams, tables["rag"]), "chart-drivers") if len(teams) else "",
-        "trend_chart": charts.to_html(charts.trend(tables["trend"]), "chart-trend") if len(tables["trend"]) else "",
+        "period": period, "presets": PRESETS, "compare_choices": COMPARE_CHOICES, "total": driver_summary(totals[0]),
+        "drill": drill_links(start=period.start, end=period.end),
+        "comparison": _comparison(period, totals),
+        "rows": rows,
+        "drivers_chart": charts.to_html(charts.drivers_side_by_side(teams, tables["rag"], links=board_links(rows)),
+                                        "chart-drivers") if len(teams) else "",
+        "trend_chart": charts.to_html(charts.trend(trend_df, links=trend_links(trend_df, period)),
+                                      "chart-trend") if len(trend_df) else "",
         "export_base": reverse("kpis:export", args=["company", 0]),
         "last_run": selectors.recent_runs(1).first(),
     }
@@ -234,6 +334,7 @@ def export(request, kind: str, object_id: int):
     else:
         raise Http404("No such dashboard.")
     tables.pop("rag", None)
+    tables.pop("base", None)
     if table not in tables:
         raise Http404(f"Unknown table; choose one of: {', '.join(tables)}.")
     df = tables[table]

@@ -48,6 +48,13 @@ class FlagField(forms.Field):
         return None if value in (None, "") else parse_flag(value)
 
 
+def refuse_unknown(form: forms.Form) -> None:
+    """From a form's clean(): name every query parameter the form has no field for as an error,
+    so a typo is a 400 rather than silently ignored (?stag=sold would list every stage)."""
+    for name in sorted(set(form.data) - set(form.fields)):
+        form.errors[name] = form.error_class([_("Unknown query parameter.")])
+
+
 def bad_query(request, form: forms.Form):
     """The 400 page for a query that cannot be used: each parameter and what is wrong with it."""
     errors = [(name, message) for name, messages in form.errors.items() for message in messages]

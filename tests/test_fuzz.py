@@ -186,9 +186,12 @@ PAGES = [
     ("calls:report", [], ["day", "rep"]),
     ("targets:index", [], ["show", "metric"]),
     ("targets:alerts", [], ["unread"]),
-    ("kpis:team", ["team"], ["range", "from", "to", "grain"]),
-    ("kpis:rep", ["rep"], ["range", "from", "to", "grain", "up_effective_connect_rate"]),
-    ("kpis:company", [], ["range", "from", "to", "grain"]),
+    ("kpis:team", ["team"], ["range", "from", "to", "grain", "compare"]),
+    ("kpis:rep", ["rep"], ["range", "from", "to", "grain", "up_effective_connect_rate", "compare"]),
+    ("kpis:company", [], ["range", "from", "to", "grain", "compare"]),
+    ("kpis:team_what_if", ["team"], ["from", "to", "range", "grain"]),
+    ("kpis:drill", [], ["what", "stage", "rep", "team", "from", "to", "page"]),
+    ("funnel:leads", [], ["grade", "rep", "team", "as_of", "reps_only", "page"]),
     ("kpis:export", ["team-kind", "team"], ["table", "format", "from", "to"]),
     ("leads:index", [], ["grade", "status", "q", "page"]),
     ("leads:pool", [], ["pool", "grade", "q", "region", "page"]),
@@ -207,4 +210,34 @@ def test_pages_that_read_query_parameters_never_answer_a_server_error(client, wo
             response = client.get(f"{url}?{_query_string(parameter, value)}")
             if response.status_code >= 500:
                 failures.append(f"{url}?{parameter}={value[:20]!r}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_drill_down_and_what_if_values_beside_valid_ones_never_answer_a_server_error(client, world):
+    """The drill-down needs what=, from= and to= together, the team what-if a period: each
+    parameter gets every bad value while the others stay valid."""
+    manager = world["manager"]
+    client.force_login(manager)
+    base = {"what": "customers", "stage": "sold", "team": manager.team_id, "from": "2025-03-01", "to": "2025-03-31"}
+    failures = []
+    for name in (*base, "rep", "page"):
+        rest = "&".join(_query_string(k, str(v)) for k, v in base.items() if k != name)
+        for value in BAD_TEXT:
+            response = client.get(f"/kpis/drill/?{rest}&{_query_string(name, value)}")
+            if response.status_code >= 500:
+                failures.append(f"drill {name}={value[:20]!r}: {response.status_code}")
+    period = f"{_query_string('from', '2025-03-01')}&{_query_string('to', '2025-03-31')}"
+    for name in ("up_avg_premium", "from"):
+        for value in BAD_TEXT:
+            response = client.post(f"/kpis/team/{manager.team_id}/what-if/", f"{period}&{_query_string(name, value)}",
+                                   content_type="application/x-www-form-urlencoded")
+            if response.status_code >= 500:
+                failures.append(f"what-if {name}={value[:20]!r}: {response.status_code}")
+    for name in ("grade", "conversion", "days", "as_of", "team"):
+        rest = "&".join(_query_string(k, v) for k, v in {"grade": "C", "conversion": "at", "days": "30"}.items()
+                        if k != name)
+        for value in BAD_TEXT:
+            response = client.get(f"/funnel/leads/?{rest}&{_query_string(name, value)}")
+            if response.status_code >= 500:
+                failures.append(f"funnel leads {name}={value[:20]!r}: {response.status_code}")
     assert not failures, "\n".join(failures)

@@ -108,12 +108,21 @@ GET    /kpis/company/                                           302  302  302  3
 GET    /kpis/export/team/{team_a}/?table=leaderboard            302  404  404  404  200  404  200  302
 GET    /kpis/segments/                                          302  200  200  200  200  200  200  302
 GET    /kpis/segments/?team={team_a}&segment=region             302  200  200  404  200  404  200  302
+GET    /kpis/team/{team_a}/what-if/                             302  404  404  404  200  404  200  302
+POST   /kpis/team/{team_a}/what-if/             team_what_if    302  404  404  404  200  404  200  302
+GET    /kpis/drill/?what=customers&stage=reached&rep={rep}&from=2025-01-01&to=2025-01-31  302  200  404  404  200  404  200  302
+GET    /kpis/drill/?what=calls&rep={rep}&team={team_a}&from=2025-01-01&to=2025-01-31      302  200  404  404  200  404  200  302
+GET    /kpis/drill/?what=calls&team={team_a}&from=2025-01-01&to=2025-01-31               302  404  404  404  200  404  200  302
+GET    /kpis/drill/?what=customers&stage=sold&from=2025-01-01&to=2025-01-31              302  404  404  404  404  404  200  302
 GET    /kpis/runs/                                              302  403  403  403  403  403  200  302
 POST   /kpis/runs/run/                                          302  403  403  403  403  403  302  302
 GET    /funnel/                                                 302  200  200  200  200  200  200  302
 GET    /funnel/team/                                            302  D    D    D    200  200  200  302
 GET    /funnel/team/?team={team_a}                              302  D    D    D    200  404  200  302
 GET    /funnel/plan/                                            302  200  200  200  200  200  200  302
+GET    /funnel/leads/?grade=E                                   302  200  200  200  200  200  200  302
+GET    /funnel/leads/?grade=E&rep={rep}                         302  200  404  404  200  404  200  302
+GET    /funnel/leads/?grade=won&team={team_a}&reps_only=true    302  404  404  404  200  404  200  302
 GET    /funnel/lead/{lead}/grade/                               302  200  404  404  200  404  200  302
 GET    /funnel/lead/{pool_b_lead}/grade/                        302  404  404  404  404  200  200  302
 GET    /targets/                                                302  200  200  200  200  200  200  302
@@ -324,6 +333,7 @@ BODIES = {
     "attribute_edit": lambda w: {"label": "年龄段"},
     "attribute_form": lambda w: {"key": "page_key", "label": "Page attribute", "kind": "text", "active": "on"},
     "attribute_page": lambda w: {"label": "Age", "kind": "choice", "choices": "18-29\n30+", "active": "on"},
+    "team_what_if": lambda w: {"from": day(-7), "to": day(0), "up_avg_premium": "10"},
     "form_lead": lambda w: {"name": "页面客户", "phone": "13912345679", "pool": w["pool_a"]},
 }
 

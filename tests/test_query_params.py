@@ -107,6 +107,10 @@ PAGE_CASES = [
     ("targets:index", {"metric": "bogus"}, "metric"),
     ("targets:alerts", {"unread": "maybe"}, "unread"),
     ("kpis:company", {"to": "0001-01-01"}, "to"),
+    ("kpis:company", {"compare": "yesterday"}, "compare"),
+    ("kpis:drill", {"what": "leads", "from": "2025-03-01", "to": "2025-03-02"}, "what"),
+    ("kpis:drill", {"what": "calls", "from": "2025-03-01", "to": "2025-03-02", "grain": "day"}, "grain"),
+    ("funnel:leads", {"grade": "F"}, "grade"),
     ("leads:pool", {"grade": "Z"}, "grade"),
     ("leads:index", {"status": "bogus"}, "status"),
 ]

@@ -1,5 +1,6 @@
 """The funnel as of any moment: active customers per grade (plus won and lost) for each owner,
-rebuilt from the grade and ownership history for a past moment.
+rebuilt from the grade and ownership history for a past moment; and the leads behind each count
+(funnel_leads), from the same statement.
 
 Attribution: as of a moment, a lead counts for whoever held it then, read from the ownership
 history. Leads in a public pool (no owner) are not in anyone's funnel."""
@@ -11,12 +12,15 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from funnel.domain import GRADES
 from funnel.selectors.scope import Scope
 from funnel.selectors.sql import add_count, bound, empty_counts, owner_filter, table
-from leads.models import GradeChange, Lead, OwnershipEvent
+from leads.models import GradeChange, Lead, LeadStatus, OwnershipEvent
 from telesales.days import local_day, local_midnight
+from telesales.errors import DomainError
 
 
 def as_of_moment(day: dt.date | None) -> dt.datetime | None:
@@ -60,10 +64,24 @@ def _add_current(out: dict[int, dict[str, int]], leads: QuerySet[Lead], owner_id
 
 
 def _counts_as_of_from_history(owner_ids, as_of, out):
-    """Every database: each lead's state at `as_of`, from its last grade change and ownership
-    event at or before it and its first ownership event after it, over the whole history."""
+    """Every database: each lead's state at `as_of` (_states_as_of_sql), counted per owner."""
+    states, params = _states_as_of_sql(as_of)
+    then_owner, owner_params = owner_filter("owner_id", owner_ids)
+    sql = f"{states} SELECT owner_id, grade, status, COUNT(*) FROM st WHERE {then_owner} GROUP BY owner_id, grade, status"
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, *owner_params])
+        for owner_id, grade, status, n in cur.fetchall():
+            add_count(out.setdefault(owner_id, empty_counts()), grade, status, n)
+    return out
+
+
+def _states_as_of_sql(as_of: dt.datetime) -> tuple[str, list]:
+    """`WITH … st(lead_id, owner_id, grade, status)`: every lead that existed at `as_of` with its
+    owner, grade and status then (the rules of funnel_counts_by_owner), and its parameters: its
+    last grade change and ownership event at or before that moment and its first ownership event
+    after it, over the whole history. The portable statement (SQLite and PostgreSQL) behind the
+    counts and the lists of leads (funnel_leads) alike."""
     gc, lead, oe, at_col = table(GradeChange), table(Lead), table(OwnershipEvent), connection.ops.quote_name("at")
-    then_owner, params = owner_filter("owner_id", owner_ids)
 
     def first(source, columns, where, order):
         return (f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY lead_id ORDER BY {order}) "
@@ -74,21 +92,17 @@ def _counts_as_of_from_history(owner_ids, as_of, out):
         o AS ({first(oe, "lead_id, to_owner_id", f"{at_col} <= %s", f"{at_col} DESC, id DESC")}),
         n AS ({first(oe, "lead_id, from_owner_id", f"{at_col} > %s", f"{at_col}, id")}),
         st AS (
-            SELECT CASE WHEN o.lead_id IS NOT NULL THEN o.to_owner_id WHEN g.lead_id IS NOT NULL THEN g.owner_id
+            SELECT l.id AS lead_id,
+                   CASE WHEN o.lead_id IS NOT NULL THEN o.to_owner_id WHEN g.lead_id IS NOT NULL THEN g.owner_id
                         WHEN n.lead_id IS NOT NULL THEN n.from_owner_id ELSE l.owner_id END AS owner_id,
                    COALESCE(g.to_grade, 'E') AS grade, COALESCE(g.to_status, 'active') AS status
             FROM {lead} l LEFT JOIN g ON g.lead_id = l.id LEFT JOIN o ON o.lead_id = l.id
             LEFT JOIN n ON n.lead_id = l.id
             WHERE l.created_at <= %s
         )
-        SELECT owner_id, grade, status, COUNT(*) FROM st WHERE {then_owner} GROUP BY owner_id, grade, status
     """
     at = bound(as_of)
-    with connection.cursor() as cur:
-        cur.execute(sql, [at, at, at, at, *params])
-        for owner_id, grade, status, n in cur.fetchall():
-            add_count(out.setdefault(owner_id, empty_counts()), grade, status, n)
-    return out
+    return sql, [at, at, at, at]
 
 
 def _counts_as_of_backwards(owner_ids, as_of, out):
@@ -148,3 +162,26 @@ def sum_counts(rows: Iterable[dict[str, int]]) -> dict[str, int]:
 def funnel_counts(scope: Scope, as_of: dt.datetime | None = None) -> dict[str, int]:
     """One funnel for the whole scope (a rep, a team, the company)."""
     return sum_counts(funnel_counts_by_owner(scope.owner_ids, as_of).values())
+
+
+FUNNEL_KEYS = (*GRADES, "won", "lost")  # what a funnel count counts: active leads at a grade, or won / lost
+
+
+def funnel_leads(scope: Scope, key: str, as_of: dt.datetime | None = None) -> QuerySet[Lead]:
+    """The leads behind one funnel count of the scope (funnel_counts_by_owner): active at grade
+    `key` (E–A), or won / lost, as of a moment (None: now), by id."""
+    if key not in FUNNEL_KEYS:
+        raise DomainError(f"Unknown funnel count “{key}”; use one of {', '.join(FUNNEL_KEYS)}.")
+    if as_of is None or as_of >= timezone.now():
+        qs = Lead.objects.filter(owner__isnull=False)
+        if scope.owner_ids is not None:
+            qs = qs.filter(owner_id__in=scope.owner_ids)
+        qs = qs.filter(status=key) if key in ("won", "lost") else qs.filter(status=LeadStatus.ACTIVE, grade=key)
+    else:
+        states, params = _states_as_of_sql(as_of)
+        then_owner, owner_params = owner_filter("owner_id", scope.owner_ids)
+        match, match_params = (("status = %s", [key]) if key in ("won", "lost")
+                               else ("status = 'active' AND grade = %s", [key]))
+        sql = f"{states} SELECT lead_id FROM st WHERE {then_owner} AND {match}"
+        qs = Lead.objects.filter(id__in=RawSQL(sql, [*params, *owner_params, *match_params]))
+    return qs.select_related("owner", "pool").order_by("id")

@@ -1,5 +1,6 @@
 """Stage statistics over a period: per owner and grade, the customers at the grade and how many
-of them moved on; time in stage; and the week's actuals the backward plan is corrected with.
+of them moved on, and the leads behind each of those numbers (stage_leads, from the same
+statement); time in stage; and the week's actuals the backward plan is corrected with.
 
 Attribution: a lead belongs to the owner recorded on its grade change (GradeChange.owner is the
 lead's owner at that time); a lead with no change in the window belongs to its current owner.
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from funnel.domain import GRADES, WeekActual
 from funnel.selectors.scope import Scope
@@ -73,10 +75,9 @@ def stage_stats_by_owner(
         for g in GRADES:
             stats.at[g] += counts.get(g, 0)
         stats.bc_at += counts.get("B", 0) + counts.get("C", 0)
-    sql, owner_params = _changed_leads_sql(owner_ids, postgres=connection.vendor == "postgresql" and not portable)
-    s, e = bound(start), bound(end)
+    sql, params = _changed_leads_sql(owner_ids, start, end, postgres=connection.vendor == "postgresql" and not portable)
     with connection.cursor() as cur:
-        cur.execute(sql, [e, e, s, s, e, *owner_params])
+        cur.execute(sql, params)
         _correct_for_changed_leads(out, cur.fetchall())
     return out
 
@@ -92,47 +93,63 @@ def _active_counts_now(owner_ids: list[int] | None, end: dt.datetime) -> dict[in
     return current
 
 
-def _changed_leads_sql(owner_ids: list[int] | None, *, postgres: bool) -> tuple[str, list]:
-    """The statement over the leads graded since the period began, and its owner parameters.
+# In `st` (_stage_states_sql): was the lead at grade g during the period (at its start, or entering it)?
+_AT = {g: f"(start_grade = '{g}' OR v_{g} = 1)" for g in GRADES}
+_AT_BC = f"({_AT['C']} OR {_AT['B']})"
+
+
+def _changed_leads_sql(owner_ids: list[int] | None, start: dt.datetime, end: dt.datetime, *,
+                       postgres: bool) -> tuple[str, list]:
+    """The statement over the leads graded since the period began, and its parameters.
 
     Rows (1, owner, '', at and reached per grade, B/C at, B/C reached A) count each changed lead
     for the owner of its last change in the period; rows (-1, owner now, grade now, n) take back
-    what the current funnel counted for it. Parameters: end, end, start, start, end, owners."""
+    what the current funnel counted for it."""
+    then_owner, p1 = owner_filter("owner_id", owner_ids)
+    now_owner, p2 = owner_filter("cur_owner", owner_ids)
+    sums = ", ".join(
+        f"SUM(CASE WHEN {_AT[g]} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {_AT[g]} AND max_rank > {RANK[g]} THEN 1 ELSE 0 END)"
+        for g in GRADES
+    )
+    zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
+    states, params = _stage_states_sql(start, end, postgres=postgres)
+    sql = states + f"""
+        SELECT 1, owner_id, '', {sums},
+               SUM(CASE WHEN {_AT_BC} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {_AT_BC} AND max_rank >= {RANK['A']} THEN 1 ELSE 0 END)
+        FROM st WHERE {then_owner} GROUP BY owner_id
+        UNION ALL
+        SELECT -1, cur_owner, cur_grade, COUNT(*), {zeros}
+        FROM st WHERE cur_status = 'active' AND {now_owner} GROUP BY cur_owner, cur_grade
+    """
+    return sql, [*params, *p1, *p2]
+
+
+def _stage_states_sql(start: dt.datetime, end: dt.datetime, *, postgres: bool) -> tuple[str, list]:
+    """`WITH … st(lead_id, cur_owner, cur_grade, cur_status, owner_id, start_grade, max_rank, v_E…v_A)`:
+    each lead graded since `start` (created before `end`) with its owner over the period, its grade
+    when the period began, the highest rank it reached in the period and the grades it entered;
+    and the parameters. Behind stage_stats_by_owner's counts and stage_leads' lists alike."""
     rank = rank_sql("to_grade", "to_status")
     visited = ", ".join(
         f"MAX(CASE WHEN in_period = 1 AND to_status = 'active' AND to_grade = '{g}' THEN 1 ELSE 0 END) AS v_{g}"
         for g in GRADES
     )
-    then_owner, p1 = owner_filter("owner_id", owner_ids)
-    now_owner, p2 = owner_filter("cur_owner", owner_ids)
-    at_expr = {g: f"(start_grade = '{g}' OR v_{g} = 1)" for g in GRADES}
-    sums = ", ".join(
-        f"SUM(CASE WHEN {at_expr[g]} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {at_expr[g]} AND max_rank > {RANK[g]} THEN 1 ELSE 0 END)"
-        for g in GRADES
-    )
-    bc = f"({at_expr['C']} OR {at_expr['B']})"
-    zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
     # A plain join to the leads: the planner picks index lookups for a few changed leads and one
     # hash join for many (10,000 pkey lookups cost more than a scan of the leads).
     sql = _per_lead_changes_sql(rank, visited, postgres=postgres) + f"""
         ), st AS (
-            SELECT l.owner_id AS cur_owner, l.grade AS cur_grade, l.status AS cur_status,
+            SELECT a.lead_id, l.owner_id AS cur_owner, l.grade AS cur_grade, l.status AS cur_status,
                    COALESCE(a.last_owner, l.owner_id) AS owner_id,
                    CASE WHEN l.created_at >= %s THEN 'E' ELSE a.first_from END AS start_grade,
                    a.max_rank, {", ".join(f"a.v_{g}" for g in GRADES)}
             FROM agg a JOIN {table(Lead)} l ON l.id = a.lead_id
             WHERE l.created_at < %s
         )
-        SELECT 1, owner_id, '', {sums},
-               SUM(CASE WHEN {bc} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {bc} AND max_rank >= {RANK['A']} THEN 1 ELSE 0 END)
-        FROM st WHERE {then_owner} GROUP BY owner_id
-        UNION ALL
-        SELECT -1, cur_owner, cur_grade, COUNT(*), {zeros}
-        FROM st WHERE cur_status = 'active' AND {now_owner} GROUP BY cur_owner, cur_grade
     """
-    return sql, [*p1, *p2]
+    s, e = bound(start), bound(end)
+    return sql, [e, e, s, s, e]
 
 
 def _per_lead_changes_sql(rank: str, visited: str, *, postgres: bool) -> str:
@@ -203,6 +220,36 @@ def sum_stats(rows: Iterable[StageStats]) -> StageStats:
 
 def stage_stats(scope: Scope, start: dt.datetime, end: dt.datetime) -> StageStats:
     return sum_stats(stage_stats_by_owner(scope.owner_ids, start, end).values())
+
+
+STAGE_GRADES = (*GRADES, "BC")  # a stage's leads over a period: one grade, or B and C together (B/C → A)
+
+
+def stage_leads(scope: Scope, grade: str, start: dt.datetime, end: dt.datetime, *,
+                reached: bool = False) -> QuerySet[Lead]:
+    """The leads behind one number of stage_stats_by_owner for the scope over [start, end): those
+    at `grade` in the period (`at`), or of those the ones that reached a higher grade in it
+    (`reached`; for A: won). "BC": at B or C, and (reached) got to A or won (bc_at / bc_to_a).
+    Leads graded in the period come from the same statement as the counts; the others are the
+    scope's active leads that stayed at their grade all period."""
+    if grade not in STAGE_GRADES:
+        raise DomainError(f"Unknown stage “{grade}”; use one of {', '.join(STAGE_GRADES)}.")
+    _check_period(start, end)
+    states, params = _stage_states_sql(start, end, postgres=connection.vendor == "postgresql")
+    then_owner, owner_params = owner_filter("owner_id", scope.owner_ids)
+    at = _AT_BC if grade == "BC" else _AT[grade]
+    if reached:
+        at += f" AND max_rank >= {RANK['A']}" if grade == "BC" else f" AND max_rank > {RANK[grade]}"
+    graded = RawSQL(f"{states} SELECT lead_id FROM st WHERE {then_owner} AND {at}", [*params, *owner_params])
+    cond = Q(id__in=graded)
+    if not reached:
+        stayed = Lead.objects.filter(owner__isnull=False, status=LeadStatus.ACTIVE, created_at__lt=end,
+                                     grade__in=["B", "C"] if grade == "BC" else [grade])
+        if scope.owner_ids is not None:
+            stayed = stayed.filter(owner_id__in=scope.owner_ids)
+        stayed = stayed.exclude(id__in=RawSQL(f"{states} SELECT lead_id FROM st", params))
+        cond |= Q(id__in=stayed.values("id"))
+    return Lead.objects.filter(cond).select_related("owner", "pool").order_by("id")
 
 
 def average_days_in_stage(scope: Scope, start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:

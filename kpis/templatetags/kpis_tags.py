@@ -5,9 +5,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import pgettext, pgettext_lazy
 
 from kpis import selectors
-from kpis.domain import COUNT, DRIVER_UNITS, MONEY, RATE
+from kpis.domain import COUNT, DRIVER_UNITS, MEASURE_UNITS, MONEY, RATE
 
 register = template.Library()
 
@@ -71,3 +73,67 @@ def figures_as_of():
     """When the KPI figures were last brought up to date (kpis.selectors.figures_as_of), for
     kpis/_as_of.html."""
     return selectors.figures_as_of()
+
+
+STAGE_LABELS = {
+    "dialled": pgettext_lazy("funnel stage", "dialled"),
+    "reached": pgettext_lazy("funnel stage", "reached"),
+    "quoted": pgettext_lazy("funnel stage", "quoted"),
+    "sold": pgettext_lazy("funnel stage", "sold"),
+}
+
+
+@register.filter
+def stage_label(stage):
+    return STAGE_LABELS.get(stage, stage)
+
+
+@register.filter
+def duration(seconds):
+    """Talk time as h:mm:ss."""
+    v = _number(seconds)
+    if v is None:
+        return "n/a"
+    minutes, secs = divmod(int(v), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+@register.filter
+def measure(value, name):
+    """Format any compared measure (kpis.domain.MEASURE_UNITS); talk time as h:mm:ss."""
+    if name == "talk_seconds":
+        return duration(value)
+    return {COUNT: count, MONEY: money, RATE: pct}[MEASURE_UNITS[name]](value)
+
+
+@register.filter
+def change(value, name):
+    """An absolute change with its sign, by the measure's unit: +12, −1,234.00, +2.5 pp (rates in
+    percentage points), or n/a."""
+    v = _number(value)
+    if v is None:
+        return "n/a"
+    sign = "+" if v > 0 else "−" if v < 0 else "±"
+    if name == "talk_seconds":
+        return f"{sign}{duration(abs(v))}"
+    unit = MEASURE_UNITS[name]
+    if unit == RATE:
+        return f"{sign}{abs(v) * 100:.1f} {pgettext('percentage points', 'pp')}"
+    return f"{sign}{money(abs(v)) if unit == MONEY else count(abs(v))}"
+
+
+@register.filter
+def change_pct(value):
+    """A relative change with its sign (+12.5%), or n/a (compared with zero)."""
+    v = _number(value)
+    if v is None:
+        return "n/a"
+    sign = "+" if v > 0 else "−" if v < 0 else "±"
+    return f"{sign}{abs(v):.1f}%"
+
+
+@register.filter
+def linked(value, url):
+    """The value as a link to the records behind it (the drill-down), if there is an address."""
+    return format_html('<a class="drill" href="{}">{}</a>', url, value) if url else value

@@ -1,5 +1,6 @@
 """The PostgreSQL-only funnel statements against the portable ones, on random grade histories:
-funnel counts as of a past moment and the stage statistics of a period must be equal."""
+funnel counts as of a past moment and the stage statistics of a period must be equal; and the
+lists of leads behind the counts (the drill-down) are as long as the counts."""
 
 import datetime as dt
 
@@ -9,7 +10,17 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from funnel.selectors import funnel_counts_by_owner, stage_stats_by_owner
+from funnel.selectors import (
+    FUNNEL_KEYS,
+    STAGE_GRADES,
+    Scope,
+    funnel_counts_by_owner,
+    funnel_leads,
+    stage_leads,
+    stage_stats_by_owner,
+    sum_counts,
+    sum_stats,
+)
 from leads.models import GradeChange, Lead, OwnershipEvent
 from tests.factories import T0, LeadFactory, UserFactory, day
 
@@ -153,3 +164,42 @@ def test_as_of_a_past_day_a_lead_counts_for_whoever_held_it_that_day(both_paths,
     expected = {counted_for: 1} if counted_for is not None else {}
     assert {rep: c["D"] for rep, c in fast.items() if c["D"]} == expected
     assert {rep: c["D"] for rep, c in portable.items() if c["D"]} == expected
+
+
+@TWIN_SETTINGS
+@given(histories=owned_histories, scope=st.sampled_from(["company", "one", "two"]), as_of=st.integers(0, 12))
+def test_the_leads_listed_are_as_many_as_each_count_on_random_histories(histories, scope, as_of):
+    """Random grade histories with take-overs and releases: for every count of the funnel as of a
+    past moment (PostgreSQL: the backwards statement), the list (the portable one) is as long."""
+    with transaction.atomic(), time_machine.travel(T0 + dt.timedelta(days=30), tick=False):
+        reps = UserFactory.create_batch(3)
+        build_owned(histories, reps)
+        owner_ids = {"company": None, "one": [reps[0].pk], "two": [reps[0].pk, reps[1].pk]}[scope]
+        moment = day(as_of, hour=13)
+        for when in (moment, None):
+            counts = sum_counts(funnel_counts_by_owner(owner_ids, when).values())
+            for key in FUNNEL_KEYS:
+                listed = funnel_leads(Scope(kind=scope, label="", owner_ids=owner_ids), key, when)
+                assert listed.count() == counts[key], (key, when)
+        transaction.set_rollback(True)
+
+
+@TWIN_SETTINGS
+@given(histories=owned_histories, scope=st.sampled_from(["company", "one", "two"]), start=st.integers(0, 8),
+       length=st.integers(1, 6))
+def test_the_stage_lists_are_as_long_as_the_stage_numbers_on_random_histories(histories, scope, start, length):
+    with transaction.atomic(), time_machine.travel(T0 + dt.timedelta(days=30), tick=False):
+        reps = UserFactory.create_batch(3)
+        build_owned(histories, reps)
+        owner_ids = {"company": None, "one": [reps[0].pk], "two": [reps[0].pk, reps[1].pk]}[scope]
+        first, last = day(start), day(start + length)
+        stats = sum_stats(stage_stats_by_owner(owner_ids, first, last).values())
+        subject = Scope(kind=scope, label="", owner_ids=owner_ids)
+        for grade in STAGE_GRADES:
+            at = stage_leads(subject, grade, first, last).count()
+            reached = stage_leads(subject, grade, first, last, reached=True).count()
+            if grade == "BC":
+                assert (at, reached) == (stats.bc_at, stats.bc_to_a)
+            else:
+                assert (at, reached) == (stats.at[grade], stats.reached[grade]), grade
+        transaction.set_rollback(True)
