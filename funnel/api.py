@@ -36,6 +36,10 @@ class ScopeQuery(serializers.Serializer):
 
 class CountsQuery(ScopeQuery, QueryParams):
     as_of = DateField(required=False, help_text="End of this local day; default: now.")
+    segment = serializers.CharField(
+        required=False, max_length=80,
+        help_text="also cut the funnel by this lead segment (`by_segment`): source, region, product_interest, pool, "
+                  "import_batch or attr:<key>")
 
 
 class PeriodQuery(ScopeQuery, QueryParams):
@@ -118,11 +122,18 @@ class RepFunnelOut(serializers.Serializer):
     diagnosis = DiagnosisOut()
 
 
+class SegmentFunnelOut(serializers.Serializer):
+    value = serializers.CharField(allow_null=True, help_text="the segment value (null: leads with none)")
+    label = serializers.CharField()
+    counts = CountsOut()
+
+
 class FunnelOut(serializers.Serializer):
     scope = ScopeOut()
     as_of = serializers.DateTimeField()
     counts = CountsOut()
     by_rep = RepFunnelOut(many=True)
+    by_segment = SegmentFunnelOut(many=True, required=False, help_text="with ?segment=: the funnel per segment value")
 
 
 class DiagnosisResponse(serializers.Serializer):
@@ -131,6 +142,7 @@ class DiagnosisResponse(serializers.Serializer):
     counts = CountsOut()
     diagnosis = DiagnosisOut()
     by_rep = RepFunnelOut(many=True)
+    by_segment = SegmentFunnelOut(many=True, required=False, help_text="with ?segment=: the funnel per segment value")
 
 
 class StageOut(serializers.Serializer):
@@ -259,7 +271,10 @@ def _funnel_payload(request, data) -> dict:
         if scope.kind != "company" or pk in names
     ]
     counts = selectors.sum_counts(by_owner.values())
-    return {"scope": _scope_out(scope), "as_of": as_of or timezone.now(), "counts": counts, "by_rep": by_rep}
+    payload = {"scope": _scope_out(scope), "as_of": as_of or timezone.now(), "counts": counts, "by_rep": by_rep}
+    if "segment" in data:
+        payload["by_segment"] = selectors.funnel_counts_by_segment(scope, data["segment"], as_of)
+    return payload
 
 
 # ---- views ----------------------------------------------------------------------------------

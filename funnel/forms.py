@@ -8,7 +8,9 @@ from funnel.domain import GRADES, parse_share
 from funnel.planning import MAX_WEEKS
 from funnel.selectors import FUNNEL_KEYS, STAGE_GRADES
 from leads.models import Grade, LeadStatus, LostReason
+from leads.segments import segment_expression
 from telesales import params
+from telesales.errors import DomainError
 
 
 class FunnelFilterForm(forms.Form):
@@ -16,6 +18,17 @@ class FunnelFilterForm(forms.Form):
     team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     as_of = params.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("Conversion over the last N days"), required=False, min_value=1, max_value=730)
+    segment = forms.CharField(label=_("Segment"), required=False, max_length=80)
+
+    def clean_segment(self):
+        """Empty: no cut; otherwise a segment that exists (leads.segments), else the error names it."""
+        segment = self.cleaned_data["segment"]
+        if segment:
+            try:
+                segment_expression(segment)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return segment
 
 
 class FunnelLeadsQueryForm(forms.Form):

@@ -29,6 +29,7 @@ from funnel.forms import (
 )
 from funnel.planning import build_plan
 from leads.grading import change_grade
+from leads.segments import segments
 from leads.selectors import PhoneViewer, can_work_lead, lead_for, readable_leads
 from telesales.errors import DomainError, NotFound
 from telesales.params import bad_query
@@ -172,10 +173,14 @@ def team(request):
     team_links = _count_links(team=data.get("team"), as_of=data.get("as_of"), reps_only=True)
     team_stage_links = _stage_links(team=data.get("team"), as_of=data.get("as_of"), days=days, reps_only=True)
     _, teams = _choices(request.user)
+    segment = data.get("segment")
+    by_segment = (selectors.funnel_counts_by_segment(replace(scope, owner_ids=owner_ids), segment, as_of)
+                  if segment else [])
     return render(
         request,
         "funnel/team.html",
         {
+            "segment": segment, "segments": segments(), "by_segment": by_segment,
             "form": form, "scope": scope, "rows": rows, "total": total, "diagnosis": domain.classify_shape(total),
             "stages": _stage_rows(total_stats, links=team_stage_links),
             "bc_rate": domain.as_percent(total_stats.bc_to_a_rate), "bc_url": team_stage_links[("BC", "reached")],

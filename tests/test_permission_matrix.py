@@ -119,6 +119,7 @@ POST   /kpis/runs/run/                                          302  403  403  4
 GET    /funnel/                                                 302  200  200  200  200  200  200  302
 GET    /funnel/team/                                            302  D    D    D    200  200  200  302
 GET    /funnel/team/?team={team_a}                              302  D    D    D    200  404  200  302
+GET    /funnel/team/?team={team_a}&segment=region               302  D    D    D    200  404  200  302
 GET    /funnel/plan/                                            302  200  200  200  200  200  200  302
 GET    /funnel/leads/?grade=E                                   302  200  200  200  200  200  200  302
 GET    /funnel/leads/?grade=E&rep={rep}                         302  200  404  404  200  404  200  302
@@ -217,6 +218,7 @@ GET    /api/v1/kpis/live/?team={team_a}                         401  200  200  4
 GET    /api/v1/kpis/live/?rep={rep}                             401  200  404  404  200  404  200  200
 GET    /api/v1/funnel/                                          401  200  200  200  200  200  200  200
 GET    /api/v1/funnel/?team={team_a}                            401  403  403  403  200  403  200  200
+GET    /api/v1/funnel/?team={team_a}&segment=source             401  403  403  403  200  403  200  200
 GET    /api/v1/funnel/conversion/?team={team_a}                 401  403  403  403  200  403  200  200
 GET    /api/v1/funnel/diagnosis/?team={team_a}                  401  403  403  403  200  403  200  200
 POST   /api/v1/funnel/plan/                     funnel_plan     401  403  403  403  200  403  200  200

@@ -14,6 +14,7 @@ from funnel.selectors.counts import (
     sum_counts,
 )
 from funnel.selectors.scope import Scope, resolve_scope
+from funnel.selectors.segments import funnel_counts_by_segment
 from funnel.selectors.stages import (
     STAGE_GRADES,
     StageStats,
@@ -27,6 +28,6 @@ from funnel.selectors.stages import (
 
 __all__ = [
     "FUNNEL_KEYS", "STAGE_GRADES", "Scope", "StageStats", "as_of_moment", "average_days_in_stage", "funnel_counts",
-    "funnel_counts_by_owner", "funnel_leads", "resolve_scope", "stage_leads", "stage_stats", "stage_stats_by_owner",
+    "funnel_counts_by_owner", "funnel_counts_by_segment", "funnel_leads", "resolve_scope", "stage_leads", "stage_stats", "stage_stats_by_owner",
     "sum_counts", "sum_stats", "week_actual",
 ]
