@@ -16,7 +16,8 @@ from calls.forms import CallForm, ReportQueryForm, RepQueryForm
 from leads.models import LeadStatus
 from leads.phones import mask_phone
 from leads.selectors import can_work_lead, lead_for
-from telesales.errors import DomainError, NotFound
+from telesales.errors import DomainError
+from telesales.pages import found
 from telesales.params import bad_query
 
 # The htmx event a page hears when a call was logged on it (the HX-Trigger of the log answer).
@@ -95,24 +96,17 @@ def _panel_context(request, lead, *, form=None, saved=None):
     }
 
 
-def _lead_or_404(request, lead_id):
-    try:
-        return lead_for(actor=request.user, lead_id=lead_id)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 @login_required
 def lead_panel(request, lead_id: int):
     """The call form and timeline fragment that the lead page loads with htmx."""
-    lead = _lead_or_404(request, lead_id)
+    lead = found(lead_for, actor=request.user, lead_id=lead_id)
     return render(request, "calls/_panel.html", _panel_context(request, lead))
 
 
 @login_required
 def lead_page(request, lead_id: int):
     """A full page around the call panel (used until / besides the leads detail page)."""
-    lead = _lead_or_404(request, lead_id)
+    lead = found(lead_for, actor=request.user, lead_id=lead_id)
     return render(request, "calls/lead.html", _panel_context(request, lead))
 
 
@@ -121,7 +115,7 @@ def log(request, lead_id: int):
     """POST the call form; answers the refreshed panel (htmx) — nothing is saved on error."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    lead = _lead_or_404(request, lead_id)
+    lead = found(lead_for, actor=request.user, lead_id=lead_id)
     form = CallForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -136,7 +130,7 @@ def log(request, lead_id: int):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            lead = _lead_or_404(request, lead_id)
+            lead = found(lead_for, actor=request.user, lead_id=lead_id)
             context = _panel_context(request, lead, saved=call)
             if request.headers.get("HX-Request"):
                 response = render(request, "calls/_panel.html", context)

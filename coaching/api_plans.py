@@ -10,8 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import TeamStage
+from accounts.selectors import user_for
 from coaching import domain, selectors, services
-from coaching.api import valid, visible_user
 from coaching.models import (
     ActionItem,
     CheckIn,
@@ -22,7 +22,7 @@ from coaching.models import (
     PlanSource,
     Support,
 )
-from telesales.api import DateField, IdField, IdLookupMixin, path_id
+from telesales.api import DateField, IdField, IdLookupMixin, parse_body, path_id
 from telesales.errors import DomainError, NotFound
 
 
@@ -106,8 +106,8 @@ class PlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModel
 
     @extend_schema(request=ImprovementPlanWriteSerializer, responses={201: ImprovementPlanSerializer})
     def create(self, request, *args, **kwargs):
-        data = valid(ImprovementPlanWriteSerializer, request.data)
-        rep = visible_user(request, data["rep"], "Rep")
+        data = parse_body(request, ImprovementPlanWriteSerializer)
+        rep = user_for(actor=request.user, user_id=data["rep"])
         today = timezone.localdate()
         start = data.get("start_date") or today
         if abs((start - today).days) > 366:
@@ -130,7 +130,7 @@ class PlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModel
     @action(detail=True, methods=["post"], url_path="check-ins")
     def check_ins(self, request, pk=None):
         plan = self.get_object()
-        data = valid(PlanCheckInWriteSerializer, request.data)
+        data = parse_body(request, PlanCheckInWriteSerializer)
         check_in = services.record_check_in(actor=request.user, plan_id=plan.pk, progress_note=data["progress_note"],
                                             date=data.get("date"))
         return Response(PlanCheckInSerializer(check_in).data, status=status.HTTP_201_CREATED)
@@ -139,7 +139,7 @@ class PlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModel
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         plan = self.get_object()
-        data = valid(PlanOutcomeSerializer, request.data)
+        data = parse_body(request, PlanOutcomeSerializer)
         services.record_outcome(actor=request.user, plan_id=plan.pk, outcome=data["outcome"], note=data["note"])
         return Response(ImprovementPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
 
@@ -190,8 +190,8 @@ class NoteViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModel
 
     @extend_schema(request=OneToOneNoteWriteSerializer, responses={201: OneToOneNoteSerializer})
     def create(self, request, *args, **kwargs):
-        data = dict(valid(OneToOneNoteWriteSerializer, request.data))
-        rep = visible_user(request, data.pop("rep"), "Rep")
+        data = dict(parse_body(request, OneToOneNoteWriteSerializer))
+        rep = user_for(actor=request.user, user_id=data.pop("rep"))
         note = services.write_note(actor=request.user, rep=rep, **data)
         return Response(OneToOneNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
@@ -199,7 +199,7 @@ class NoteViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModel
     @action(detail=True, methods=["post"], url_path="action-items")
     def action_items(self, request, pk=None):
         note = self.get_object()
-        data = valid(CoachingActionItemWriteSerializer, request.data)
+        data = parse_body(request, CoachingActionItemWriteSerializer)
         item = services.add_action_item(actor=request.user, note_id=note.pk, description=data["description"],
                                         due_on=data["due_on"])
         return Response(CoachingActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
@@ -262,7 +262,7 @@ class TeamStageViewSet(viewsets.ViewSet):
         team_id = path_id(pk)
         if not selectors.scope_teams_for(request.user).filter(pk=team_id).exists():
             raise NotFound("Team not found.")
-        data = valid(TeamStageWriteSerializer, request.data)
+        data = parse_body(request, TeamStageWriteSerializer)
         team = services.set_team_stage(actor=request.user, team_id=team_id, stage=data["stage"])
         info = domain.stage_for_age(founded_on=team.founded_on, today=timezone.localdate(), override=team.stage_override)
         return Response(TeamStageSerializer(_stage_body(team, info)).data)

@@ -12,8 +12,8 @@ from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
 from accounts.access import visible_users
+from accounts.selectors import user_for
 from coaching import domain, selectors, services
-from coaching.api import valid, visible_user
 from coaching.models import (
     Criterion,
     Review,
@@ -32,6 +32,7 @@ from telesales.api import (
     IdField,
     IdLookupMixin,
     QueryParams,
+    parse_body,
     parse_query,
 )
 from telesales.errors import NotFound
@@ -95,7 +96,7 @@ class ScorecardViewSet(IdLookupMixin, mixins.CreateModelMixin, mixins.UpdateMode
 
     @extend_schema(request=ScorecardWriteSerializer, responses={201: ScorecardSerializer})
     def create(self, request, *args, **kwargs):
-        data = valid(ScorecardWriteSerializer, request.data)
+        data = parse_body(request, ScorecardWriteSerializer)
         team = None
         if data.get("team"):
             team = selectors.scope_teams_for(request.user).filter(pk=data["team"]).first()
@@ -111,7 +112,7 @@ class ScorecardViewSet(IdLookupMixin, mixins.CreateModelMixin, mixins.UpdateMode
     @extend_schema(request=ScorecardWriteSerializer, responses={200: ScorecardSerializer})
     def update(self, request, *args, **kwargs):
         card = self.get_object()
-        data = valid(ScorecardWriteSerializer, request.data)
+        data = parse_body(request, ScorecardWriteSerializer)
         services.edit_scorecard(
             actor=request.user, scorecard_id=card.pk, criteria=[dict(c) for c in data["criteria"]], name=data["name"],
             critical_cap=data["critical_cap"], calibration_threshold=data["calibration_threshold"],
@@ -171,7 +172,7 @@ class SamplingPlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadO
 
     @extend_schema(request=SamplingPlanWriteSerializer, responses={201: SamplingPlanSerializer})
     def create(self, request, *args, **kwargs):
-        data = dict(valid(SamplingPlanWriteSerializer, request.data))
+        data = dict(parse_body(request, SamplingPlanWriteSerializer))
         team = selectors.scope_teams_for(request.user).filter(pk=data.pop("team")).first()
         if team is None:
             raise NotFound("Team not found.")
@@ -189,7 +190,7 @@ class SamplingPlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadO
     @action(detail=True, methods=["post"])
     def run(self, request, pk=None):
         plan = self.get_object()
-        data = valid(SamplingRunRequestSerializer, request.data)
+        data = parse_body(request, SamplingRunRequestSerializer)
         week = data.get("week") or domain.week_start(timezone.localdate()) - dt.timedelta(days=7)
         run, created = services.run_sampling(plan_id=plan.pk, week=week, actor=request.user)
         body = SamplingRunSerializer(run).data
@@ -251,7 +252,7 @@ class SampleViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=SampleCallRequestSerializer, responses={201: SampledCallSerializer})
     def create(self, request, *args, **kwargs):
-        data = valid(SampleCallRequestSerializer, request.data)
+        data = parse_body(request, SampleCallRequestSerializer)
         card = selectors.scorecards_visible_to(request.user).filter(pk=data["scorecard"]).first()
         if card is None:
             raise NotFound("Scorecard not found.")
@@ -262,8 +263,8 @@ class SampleViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         sample = self.get_object()
-        data = valid(AssignReviewerSerializer, request.data)
-        reviewer = visible_user(request, data["reviewer"], "Reviewer")
+        data = parse_body(request, AssignReviewerSerializer)
+        reviewer = user_for(actor=request.user, user_id=data["reviewer"])
         assignment = services.assign_reviewer(actor=request.user, sample_id=sample.pk, reviewer=reviewer)
         return Response(ReviewAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -340,7 +341,7 @@ class ReviewViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMod
 
     @extend_schema(request=SubmitReviewSerializer, responses={201: QaReviewSerializer})
     def create(self, request, *args, **kwargs):
-        data = valid(SubmitReviewSerializer, request.data)
+        data = parse_body(request, SubmitReviewSerializer)
         review = services.submit_review(actor=request.user, assignment_id=data["assignment"], scores=dict(data["scores"]),
                                         comment=data["comment"])
         return Response(QaReviewSerializer(self.scoped_queryset(request.user).get(pk=review.pk)).data,

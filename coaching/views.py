@@ -16,6 +16,7 @@ from accounts.access import can_manage, can_manage_user, is_admin, is_rep, scope
 from accounts.models import Team, TeamStage
 from coaching import charts, domain, forms, selectors, services
 from telesales.errors import DomainError
+from telesales.pages import found
 from telesales.params import bad_query
 
 
@@ -27,14 +28,6 @@ def require_coach(request) -> None:
 def refused(request, form: forms.PageForm) -> None:
     for line in form.error_lines():
         messages.error(request, line)
-
-
-def found(select, **kwargs):
-    """A record the selector lets the viewer see, else the page is not found."""
-    try:
-        return select(**kwargs)
-    except DomainError:
-        raise Http404 from None
 
 
 # ---- hub ----------------------------------------------------------------------------------------

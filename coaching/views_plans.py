@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import can_manage, can_manage_user
 from coaching import domain, forms, selectors, services
 from coaching.models import PlanOutcome, PlanSource, Support
-from coaching.views import found, refused, require_coach
+from coaching.views import refused, require_coach
 from telesales.errors import DomainError
+from telesales.pages import found
 from telesales.params import bad_query
 
 
@@ -169,10 +170,7 @@ def note(request, note_id: int):
 @login_required
 @require_POST
 def action_done(request, item_id: int):
-    try:
-        item = services.complete_action_item(actor=request.user, item_id=item_id)
-    except DomainError:
-        raise Http404 from None
+    item = found(services.complete_action_item, actor=request.user, item_id=item_id)
     messages.success(request, _("Marked done."))
     if request.POST.get("next") == "index":
         return redirect("coaching:index")

@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import scope_wallboards, visible_users
+from accounts.access import scope_wallboards
 from accounts.models import Role, Team, User
+from accounts.selectors import user_for
 from kpis.domain import Counts
 from kpis.leadsets import Stages, stages_from_lists
 from kpis.selectors import rank_rows
@@ -93,9 +94,7 @@ def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = N
         people = {u.id: u for u in User.objects.filter(team=team, role=Role.REP, is_active=True)}
         where, params = "AND u.team_id = %s", [team.id]
     else:
-        rep = visible_users(user).select_related("team").filter(id=rep_id).first()
-        if rep is None:
-            raise NotFound(_("No such rep, or not one you may see."))
+        rep = user_for(actor=user, user_id=rep_id)
         team, people = None, {rep.id: rep}
         where, params = "AND c.rep_id = %s", [rep.id]
     facts, stages = _live_facts(day, where, params)

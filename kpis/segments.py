@@ -7,15 +7,15 @@ import datetime as dt
 
 import pandas as pd
 
-from accounts.access import scope_by_user, visible_users
+from accounts.access import scope_by_user
 from accounts.models import User
+from accounts.selectors import user_for
 from calls.models import Call
 from kpis.domain import Counts
 from kpis.selectors import frame_with_labels, team_for
 from kpis.sql import call_aggregates
 from leads.segments import segment_expression, segment_labels
 from telesales.days import day_bounds
-from telesales.errors import NotFound
 
 
 def segment_cut(user: User, *, segment: str, start: dt.date, end: dt.date, team_id: int | None = None,
@@ -32,9 +32,7 @@ def segment_cut(user: User, *, segment: str, start: dt.date, end: dt.date, team_
     if team_id is not None:
         calls = calls.filter(rep__team=team_for(user, team_id))
     if rep_id is not None:
-        if not visible_users(user).filter(id=rep_id).exists():
-            raise NotFound("No such rep, or not one you may see.")
-        calls = calls.filter(rep_id=rep_id)
+        calls = calls.filter(rep=user_for(actor=user, user_id=rep_id))
     rows = list(calls.annotate(segment=expression).values("segment").annotate(**call_aggregates()).order_by("segment"))
     total = calls.aggregate(**call_aggregates())
     labels = segment_labels(segment, [r["segment"] for r in rows])

@@ -17,14 +17,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import is_admin, is_manager, is_rep, managed_team_ids, sees_everything, visible_users
+from accounts.access import is_admin, is_manager, is_rep, managed_team_ids, sees_everything
 from accounts.models import Team, User
+from accounts.selectors import user_for
 from kpis import charts, domain, reports, selectors
 from kpis.domain import DRIVERS, Counts, decompose
 from kpis.forms import COMPARE_CHOICES, PRESETS, Period, PeriodQueryForm, WhatIfForm
 from kpis.models import DailyRepKpi
 from kpis.views_drill import NO_LINKS, board_links, drill_links, trend_links
-from telesales.errors import DomainError
+from telesales.pages import found
 from telesales.params import bad_query
 
 MEASURE_LABELS = {
@@ -165,10 +166,7 @@ def team_dashboard(request, team_id: int):
     user = request.user
     if is_rep(user):
         return redirect("kpis:index")
-    try:
-        team = selectors.team_for(user, team_id)
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
+    team = found(selectors.team_for, user, team_id)
     query = PeriodQueryForm(request.GET)
     if not query.is_valid():
         return bad_query(request, query)
@@ -227,9 +225,7 @@ def _percent_inputs(request) -> tuple[dict[str, Decimal], list[str]]:
 @login_required
 def rep_dashboard(request, rep_id: int):
     user = request.user
-    rep = visible_users(user).select_related("team").filter(id=rep_id).first()
-    if rep is None:
-        raise Http404("No such rep, or not one you may see.")
+    rep = found(user_for, actor=user, user_id=rep_id)
     query = PeriodQueryForm(request.GET)
     if not query.is_valid():
         return bad_query(request, query)
@@ -319,15 +315,10 @@ def export(request, kind: str, object_id: int):
     period = query.cleaned_data["period"]
     table = request.GET.get("table", "")
     if kind == "team" and not is_rep(user):
-        try:
-            team = selectors.team_for(user, object_id)
-        except DomainError as exc:
-            raise Http404(exc.message) from exc
+        team = found(selectors.team_for, user, object_id)
         tables, name = team_tables(user, team, period), f"team-{team.id}"
     elif kind == "rep":
-        rep = visible_users(user).filter(id=object_id).first()
-        if rep is None:
-            raise Http404("No such rep.")
+        rep = found(user_for, actor=user, user_id=object_id)
         tables, name = rep_tables(user, rep, period), f"rep-{rep.id}"
     elif kind == "company" and sees_everything(user):
         tables, name = company_tables(user, period), "company"

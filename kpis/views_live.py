@@ -6,20 +6,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.access import can_manage_team
 from kpis.live import live_today, wallboard_teams
-from telesales.errors import NotFound
+from telesales.pages import found
 
 
 def _live(request, team_id: int) -> dict:
-    try:
-        live = live_today(request.user, team_id=team_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    live = found(live_today, request.user, team_id=team_id)
     return {"live": live, "team": live.team, "poll_seconds": settings.KPI_LIVE_POLL_SECONDS}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +14,8 @@ from kpis.domain import DRIVERS, decompose
 from kpis.forms import PRESETS, PeriodQueryForm
 from kpis.segments import segment_frame
 from leads.segments import segment_expression, segments
-from telesales.errors import DomainError, NotFound
+from telesales.errors import DomainError
+from telesales.pages import found
 from telesales.params import bad_query
 
 
@@ -41,11 +41,8 @@ def segments_page(request):
         return bad_query(request, query)
     period, segment, team_id = query.cleaned_data["period"], query.cleaned_data["segment"], query.cleaned_data["team"]
     user = request.user
-    try:
-        df, total = segment_frame(user, segment=segment, start=period.start, end=period.end, team_id=team_id,
-                                            rep_id=user.id if is_rep(user) else None)
-    except NotFound as exc:  # a team the user may not see
-        raise Http404(exc.message) from exc
+    df, total = found(segment_frame, user, segment=segment, start=period.start, end=period.end, team_id=team_id,
+                      rep_id=user.id if is_rep(user) else None)  # not found: a team the user may not see
     rows = reports.add_drivers(df).to_dict("records")
     for row in rows:
         row["drivers"] = [(name, row[name]) for name in DRIVERS]

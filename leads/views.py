@@ -40,6 +40,7 @@ from leads.selectors import (
 )
 from telesales.errors import DomainError
 from telesales.exports import safe_rows
+from telesales.pages import found
 from telesales.params import bad_query
 
 
@@ -125,10 +126,7 @@ def claim_next(request):
 def detail(request, lead_id):
     """A lead: data (number masked per role), countdown, ownership and grade history, and the
     calls panel loaded from the calls app (hx-get /calls/lead/<id>/panel/)."""
-    try:
-        lead = lead_for(actor=request.user, lead_id=lead_id)
-    except DomainError:
-        raise Http404 from None
+    lead = found(lead_for, actor=request.user, lead_id=lead_id)
     viewer = PhoneViewer(request.user)
     _annotate([lead], viewer, timezone.now())
     lead.shown_phone2 = viewer.phone2(lead)

@@ -6,7 +6,6 @@ a record the user cannot see is a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Q, When
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +24,8 @@ from targets.forms import (
     TargetsQueryForm,
 )
 from targets.models import AlertRule, OwnerKind, Target
-from telesales.errors import DomainError, NotFound
+from telesales.errors import DomainError
+from telesales.pages import found
 from telesales.params import bad_query
 
 
@@ -98,10 +98,7 @@ def _decompose_context(target: Target, form=None) -> dict:
 def detail(request, pk: int):
     """A target: progress, the funnel plan, its parts, revision history, and (for managers) the
     revise and decompose forms."""
-    try:
-        target = selectors.target_for(actor=request.user, target_id=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    target = found(selectors.target_for, actor=request.user, target_id=pk)
     return _detail(request, target)
 
 
@@ -233,10 +230,7 @@ def create_rule(request):
 
 @login_required
 def alert_detail(request, pk: int):
-    try:
-        alert = services.mark_alert_read(actor=request.user, alert_id=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    alert = found(services.mark_alert_read, actor=request.user, alert_id=pk)
     note = getattr(alert, "root_cause", None) if _has_note(alert) else None
     initial = {f: getattr(note, f) for f in services.ROOT_CAUSE_FIELDS} if note else None
     if request.method == "POST":

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kpis.live import live_today
 from targets import selectors
 from targets.forms import TodayQueryForm
-from telesales.errors import NotFound
+from telesales.pages import found
 from telesales.params import bad_query
 
 TILE_LABELS = {
@@ -32,10 +31,7 @@ def today_tiles(request):
     if not query.is_valid():
         return bad_query(request, query)
     rep_id = query.cleaned_data["rep"]
-    try:
-        live = live_today(request.user, rep_id=rep_id or request.user.pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    live = found(live_today, request.user, rep_id=rep_id or request.user.pk)
     rep = live.rows[0].rep
     targets = selectors.today_targets(request.user, rep=rep, day=live.day)
     tiles = []

@@ -109,6 +109,14 @@ def parse_query(request, serializer_class: type[QueryParams]) -> dict:
     return query.validated_data
 
 
+def parse_body(request, serializer_class: type[serializers.Serializer], **kwargs) -> dict:
+    """The request body as `serializer_class` validates it (`kwargs`: partial=True, context=…);
+    a 400 that names each bad field otherwise."""
+    body = serializer_class(data=request.data, **kwargs)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
 # ---- filters ------------------------------------------------------------------------------
 class FlagFilter(django_filters.BooleanFilter):
     field_class = params.FlagField
