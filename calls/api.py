@@ -20,6 +20,7 @@ from telesales.api import (
     FilterSet,
     QueryParams,
     ScopedQuerysetMixin,
+    parse_body,
     parse_query,
 )
 from telesales.errors import DomainError
@@ -146,9 +147,7 @@ class CallViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     @extend_schema(request=LogCallSerializer, responses={201: CallSerializer})
     def create(self, request):
         """Log one call through the same service as the browser form."""
-        data = LogCallSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_body(request, LogCallSerializer)
         call = services.log_call(
             actor=request.user, lead_id=v["lead"], disposition_id=v["disposition"].pk,
             duration_seconds=v["duration_seconds"], channel=v["channel"], started_at=v.get("started_at"),

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from funnel import domain, selectors
 from funnel.planning import MAX_WEEKS, build_plan
-from telesales.api import DateField, QueryParams, parse_query
+from telesales.api import DateField, QueryParams, parse_body, parse_query
 from telesales.days import local_midnight
 from telesales.errors import DomainError
 
@@ -230,12 +230,6 @@ class CoverageOut(serializers.Serializer):
 
 
 # ---- helpers --------------------------------------------------------------------------------
-def _parse(serializer_cls, data):
-    s = serializer_cls(data=data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
-
-
 def _scope(request, data):
     return selectors.resolve_scope(actor=request.user, rep_id=data.get("rep"), team_id=data.get("team"))
 
@@ -335,7 +329,7 @@ class FunnelPlanView(APIView):
 
     @extend_schema(request=PlanInput, responses=PlanOut)
     def post(self, request):
-        data = _parse(PlanInput, request.data)
+        data = parse_body(request, PlanInput)
         scope = _scope(request, data)
         typed = {g: v for g, v in (data.get("rates") or {}).items() if v is not None}
         try:
@@ -381,7 +375,7 @@ class CoverageView(APIView):
 
     @extend_schema(request=CoverageInput, responses=CoverageOut)
     def post(self, request):
-        data = _parse(CoverageInput, request.data)
+        data = parse_body(request, CoverageInput)
         result = domain.pipeline_coverage(
             cycle_months=data["cycle_months"], win_rate=data["win_rate"],
             new_customers_per_month=data["new_customers_per_month"],

@@ -16,7 +16,7 @@ from accounts.models import Team, User
 from kpis import domain, selectors
 from kpis.domain import DRIVERS, Counts, decompose, fraction_to_decimal
 from kpis.segments import segment_cut
-from telesales.api import DateField, IdField, QueryParams, parse_query
+from telesales.api import DateField, IdField, QueryParams, parse_body, parse_query
 
 MAX_ROWS = 5000
 
@@ -339,9 +339,7 @@ class WhatIfView(APIView):
         responses={200: WhatIfResultSerializer},
     )
     def post(self, request):
-        data = WhatIfInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_body(request, WhatIfInputSerializer)
         body = what_if_body(request.user, start=v["start"], end=v["end"], uplifts=v["uplifts"], percent=v["percent"],
                         rep_id=v.get("rep"), team_id=v.get("team"))
         return Response(WhatIfResultSerializer(body).data)

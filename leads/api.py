@@ -41,6 +41,7 @@ from telesales.api import (
     IdField,
     PagedQueryParams,
     ScopedQuerysetMixin,
+    parse_body,
     parse_query,
     path_id,
 )
@@ -77,6 +78,10 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     def _out(self, lead, code=status.HTTP_200_OK):
         return Response(LeadSerializer(lead, context={"request": self.request}).data, status=code)
 
+    def _out_as_seen(self, lead):
+        """A lead a service changed, read again as the caller now sees it (scope and masking)."""
+        return self._out(lead_for(actor=self.request.user, lead_id=lead.pk))
+
     @extend_schema(parameters=[LeadQuery], responses=LeadSerializer(many=True))
     def list(self, request):
         viewer = PhoneViewer(request.user)
@@ -94,9 +99,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
                                                                "seconds given in Retry-After")})
     def create(self, request):
         """Create a lead; an existing number answers 409 with the existing lead's id and owner."""
-        s = LeadCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = parse_body(request, LeadCreateSerializer)
         lead = services.create_lead(
             actor=request.user, name=d["name"], phone=d["phone"], phone2=d["phone2"], company=d["company"],
             region=d["region"], source=d["source"], tags=d["tags"], product_interest=d["product_interest"],
@@ -108,10 +111,9 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     @extend_schema(request=LeadUpdateSerializer, responses={200: LeadSerializer})
     def partial_update(self, request, pk=None):
         lead = self._lead(pk)
-        s = LeadUpdateSerializer(data=request.data, partial=True)
-        s.is_valid(raise_exception=True)
-        lead = services.update_lead(actor=request.user, lead_id=lead.pk, **s.validated_data)
-        return self._out(lead_for(actor=request.user, lead_id=lead.pk))
+        d = parse_body(request, LeadUpdateSerializer, partial=True)
+        lead = services.update_lead(actor=request.user, lead_id=lead.pk, **d)
+        return self._out_as_seen(lead)
 
     @extend_schema(parameters=[PublicLeadQuery], responses=LeadSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="public")
@@ -128,60 +130,54 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     def claim(self, request, pk=None):
         """Claim one public-pool lead; a lost race answers 409 “already claimed by …”."""
         lead = services.claim_lead(actor=request.user, lead_id=path_id(pk))
-        return self._out(lead_for(actor=request.user, lead_id=lead.pk))
+        return self._out_as_seen(lead)
 
     @extend_schema(request=ClaimBatchSerializer, responses={200: LeadSerializer(many=True)},
                    operation_id="v1_leads_claim_batch")
     @action(detail=False, methods=["post"], url_path="claim", pagination_class=None)
     def claim_batch(self, request):
         """Claim several leads: all of them or none (limits apply to the whole batch)."""
-        s = ClaimBatchSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        leads = services.claim_leads(actor=request.user, lead_ids=s.validated_data["lead_ids"])
+        d = parse_body(request, ClaimBatchSerializer)
+        leads = services.claim_leads(actor=request.user, lead_ids=d["lead_ids"])
         return Response(LeadSerializer(leads, many=True, context={"request": request}).data)
 
     @extend_schema(request=NextLeadSerializer, responses={200: LeadSerializer})
     @action(detail=False, methods=["post"], url_path="next")
     def next_lead(self, request):
         """Be handed the best available public-pool lead."""
-        s = NextLeadSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        lead = services.next_lead(actor=request.user, pool_id=s.validated_data["pool"])
-        return self._out(lead_for(actor=request.user, lead_id=lead.pk))
+        d = parse_body(request, NextLeadSerializer)
+        lead = services.next_lead(actor=request.user, pool_id=d["pool"])
+        return self._out_as_seen(lead)
 
     @extend_schema(request=ReleaseSerializer, responses={200: LeadSerializer})
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
-        s = ReleaseSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        lead = services.release_lead(actor=request.user, lead_id=self._lead(pk).pk, reason=s.validated_data["reason"])
-        return self._out(lead_for(actor=request.user, lead_id=lead.pk))
+        d = parse_body(request, ReleaseSerializer)
+        lead = services.release_lead(actor=request.user, lead_id=self._lead(pk).pk, reason=d["reason"])
+        return self._out_as_seen(lead)
 
     @extend_schema(request=ReassignSerializer, responses={200: LeadSerializer})
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
-        s = ReassignSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        d = parse_body(request, ReassignSerializer)
         lead = services.reassign_lead(actor=request.user, lead_id=self._lead(pk).pk,
-                                      to_user_id=s.validated_data["to_user"], note=s.validated_data["note"])
-        return self._out(lead_for(actor=request.user, lead_id=lead.pk))
+                                      to_user_id=d["to_user"], note=d["note"])
+        return self._out_as_seen(lead)
 
     @extend_schema(request=LockSerializer, responses={200: LeadSerializer})
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
-        s = LockSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        lead = services.set_locked(actor=request.user, lead_id=self._lead(pk).pk, locked=s.validated_data["locked"])
-        return self._out(lead_for(actor=request.user, lead_id=lead.pk))
+        d = parse_body(request, LockSerializer)
+        lead = services.set_locked(actor=request.user, lead_id=self._lead(pk).pk, locked=d["locked"])
+        return self._out_as_seen(lead)
 
     @extend_schema(request=RevealSerializer, responses={200: RevealedSerializer})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """Managers and admins see the full number; every reveal is audited."""
-        s = RevealSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        d = parse_body(request, RevealSerializer)
         lead = self._lead(pk)
-        phone = services.reveal_phone(actor=request.user, lead_id=lead.pk, reason=s.validated_data["reason"])
+        phone = services.reveal_phone(actor=request.user, lead_id=lead.pk, reason=d["reason"])
         return Response({"id": lead.pk, "phone": phone})
 
     @extend_schema(responses={200: OwnershipEventSerializer(many=True)})
@@ -195,9 +191,7 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"])
     def distribute(self, request):
         """Admins bulk-assign public-pool leads: round robin, by region, or by free capacity."""
-        s = DistributeSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = parse_body(request, DistributeSerializer)
         per_rep = services.distribute(actor=request.user, pool_id=d["pool"], rep_ids=d["reps"], mode=d["mode"],
                                       region=d["region"], limit=d["limit"])
         return Response({"assigned": sum(per_rep.values()), "per_rep": {str(k): v for k, v in per_rep.items()}})
@@ -217,9 +211,7 @@ def deactivate_user(request, pk):
     user_id = path_id(pk)
     if request.method == "GET":
         return Response(handover_preview_for(actor=request.user, user_id=user_id))
-    s = DeactivateSerializer(data=request.data)
-    s.is_valid(raise_exception=True)
-    d = s.validated_data
+    d = parse_body(request, DeactivateSerializer)
     summary = services.deactivate_user(actor=request.user, user_id=user_id, mode=d["mode"], to_user_id=d["to_user"],
                                        team_id=d["team"])
     summary["per_rep"] = {str(k): v for k, v in summary["per_rep"].items()}

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from leads import services
 from leads.models import AttributeDefinition, AttributeKind
 from leads.segments import attribute_definitions
-from telesales.api import FilterBackend, ScopedQuerysetMixin, path_id
+from telesales.api import FilterBackend, ScopedQuerysetMixin, parse_body, path_id
 from telesales.errors import NotFound
 
 MAX_POSITION = 1_000_000
@@ -62,9 +62,8 @@ class AttributeDefinitionViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, vie
                    responses={201: AttributeDefinitionSerializer})
     def create(self, request):
         """Define an attribute (admins)."""
-        s = AttributeDefinitionCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        definition = services.create_attribute_definition(actor=request.user, **s.validated_data)
+        d = parse_body(request, AttributeDefinitionCreateSerializer)
+        definition = services.create_attribute_definition(actor=request.user, **d)
         return Response(AttributeDefinitionSerializer(definition).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AttributeDefinitionUpdateSerializer, responses={200: AttributeDefinitionSerializer})
@@ -73,8 +72,7 @@ class AttributeDefinitionViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, vie
         definition = self.get_queryset().filter(pk=path_id(pk)).first()
         if definition is None:
             raise NotFound(gettext("Attribute not found."))
-        s = AttributeDefinitionUpdateSerializer(data=request.data, partial=True)
-        s.is_valid(raise_exception=True)
+        d = parse_body(request, AttributeDefinitionUpdateSerializer, partial=True)
         definition = services.update_attribute_definition(actor=request.user, definition_id=definition.pk,
-                                                          **s.validated_data)
+                                                          **d)
         return Response(AttributeDefinitionSerializer(definition).data)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from leads import imports, services, tasks
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
-from telesales.api import FilterBackend, IdField, IdLookupMixin
+from telesales.api import FilterBackend, IdField, IdLookupMixin, parse_body
 
 
 # ---- serializers ---------------------------------------------------------------------------
@@ -148,9 +148,8 @@ class PoolViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer})
     def partial_update(self, request, pk=None):
         pool = self.get_object()
-        s = PoolSerializer(pool, data=request.data, partial=True)
-        s.is_valid(raise_exception=True)
-        pool = services.update_pool_rules(actor=request.user, pool_id=pool.pk, **s.validated_data)
+        d = parse_body(request, PoolSerializer, instance=pool, partial=True)
+        pool = services.update_pool_rules(actor=request.user, pool_id=pool.pk, **d)
         return Response(PoolSerializer(pool).data)
 
 
@@ -167,19 +166,17 @@ class AppealViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
 
     @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer})
     def create(self, request):
-        s = AppealCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        appeal = services.create_appeal(actor=request.user, lead_id=s.validated_data["lead"],
-                                        reason=s.validated_data["reason"])
+        d = parse_body(request, AppealCreateSerializer)
+        appeal = services.create_appeal(actor=request.user, lead_id=d["lead"],
+                                        reason=d["reason"])
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AppealDecisionSerializer, responses={200: AppealSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        s = AppealDecisionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        appeal = services.decide_appeal(actor=request.user, appeal_id=self.get_object().pk, approve=s.validated_data["approve"],
-                                        note=s.validated_data["note"])
+        d = parse_body(request, AppealDecisionSerializer)
+        appeal = services.decide_appeal(actor=request.user, appeal_id=self.get_object().pk, approve=d["approve"],
+                                        note=d["note"])
         return Response(AppealSerializer(appeal).data)
 
 
@@ -201,9 +198,7 @@ class ImportJobViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def create(self, request):
         """Start an import; answers at once with the job to poll."""
         serializer_class = ImportUploadSerializer if request.FILES else ImportCreateSerializer
-        s = serializer_class(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = parse_body(request, serializer_class)
         job = imports.start_import(actor=request.user, upload=d["file"], pool_id=d.get("pool"), owner_id=d.get("owner"),
                                    source=d["source"], mapping=d["mapping"])
         tasks.run_import_task.delay_on_commit(job.pk)

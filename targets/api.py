@@ -19,7 +19,15 @@ from targets.models import (
     Target,
     TargetRevision,
 )
-from telesales.api import DateField, FilterSet, FlagFilter, QueryParams, ScopedQuerysetMixin, parse_query
+from telesales.api import (
+    DateField,
+    FilterSet,
+    FlagFilter,
+    QueryParams,
+    ScopedQuerysetMixin,
+    parse_body,
+    parse_query,
+)
 from telesales.errors import DomainError
 
 
@@ -223,9 +231,7 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     @extend_schema(request=TargetCreateSerializer, responses={201: TargetSerializer})
     def create(self, request):
-        s = TargetCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = dict(s.validated_data)
+        data = dict(parse_body(request, TargetCreateSerializer))
         parent = data.pop("parent", None)
         if parent is not None:
             parent = self._get(parent.pk)
@@ -235,9 +241,8 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     @extend_schema(request=TargetUpdateSerializer, responses=TargetSerializer)
     def partial_update(self, request, pk=None):
         target = self._get(pk)
-        s = TargetUpdateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        target = services.update_target(actor=request.user, target_id=target.pk, **s.validated_data)
+        d = parse_body(request, TargetUpdateSerializer)
+        target = services.update_target(actor=request.user, target_id=target.pk, **d)
         return Response(TargetSerializer(target).data)
 
     def destroy(self, request, pk=None):
@@ -250,9 +255,7 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def decompose(self, request, pk=None):
         """Split over time (year → quarters → months → weeks) or people (company → teams → reps)."""
         target = self._get(pk)
-        s = DecomposeSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = parse_body(request, DecomposeSerializer)
         if d["dimension"] == "time":
             if d["method"] not in services.TIME_METHODS:
                 raise DomainError(f"Split over time by: {', '.join(services.TIME_METHODS)}.")
@@ -300,9 +303,8 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         target = self._get(pk)
         if request.method == "GET":
             return Response(RevisionSerializer(target.revisions.all(), many=True).data)
-        s = ReviseSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        target = services.revise_target(actor=request.user, target_id=target.pk, **s.validated_data)
+        d = parse_body(request, ReviseSerializer)
+        target = services.revise_target(actor=request.user, target_id=target.pk, **d)
         return Response(TargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
 
@@ -337,7 +339,6 @@ class AlertViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="root-cause")
     def root_cause(self, request, pk=None):
         """Write the five-dimension root-cause note (people, process, customer quality, tools, environment)."""
-        s = RootCauseSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        note = services.save_root_cause(actor=request.user, alert_id=pk, **s.validated_data)
+        d = parse_body(request, RootCauseSerializer)
+        note = services.save_root_cause(actor=request.user, alert_id=pk, **d)
         return Response(RootCauseSerializer(note).data)
