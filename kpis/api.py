@@ -144,11 +144,16 @@ class KpiReportSerializer(serializers.Serializer):
 _with_from(KpiReportSerializer, serializers.DateField())
 
 
+def counts_body(counts: Counts) -> dict:
+    """Counts as CountsSerializer answers them (the KPI report and the live API)."""
+    talk = _dec(domain.talk_per_reached_customer(counts), 1)
+    return {**{f: getattr(counts, f) for f in selectors.COUNT_FIELDS}, "talk_seconds_per_reached_customer": talk}
+
+
 def kpi_numbers(counts: Counts) -> dict:
     d = decompose(counts)
-    talk = _dec(domain.talk_per_reached_customer(counts), 1)
     return {
-        "counts": {**{f: getattr(counts, f) for f in selectors.COUNT_FIELDS}, "talk_seconds_per_reached_customer": talk},
+        "counts": counts_body(counts),
         "drivers": d.as_decimals(),
         "decomposition": {"product_of_drivers": d.result, "measured_margin": counts.margin_amount,
                           "identity_holds": d.identity_holds},

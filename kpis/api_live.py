@@ -11,8 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kpis import selectors
-from kpis.api import CountsSerializer
+from kpis.api import CountsSerializer, counts_body
 from kpis.live import LiveToday, live_today
 from telesales.api import IdField, QueryParams, parse_query
 
@@ -50,15 +49,12 @@ class LiveSerializer(serializers.Serializer):
 
 
 def live_body(live: LiveToday) -> dict:
-    def counts(c) -> dict:
-        return {f: getattr(c, f) for f in selectors.COUNT_FIELDS}
-
     return {
         "day": live.day, "as_of": live.as_of,
         "team": {"id": live.team.id, "name": live.team.name} if live.team else None,
-        "results": [{"rank": row.rank, "id": row.rep.id, "name": row.rep.display_name, "counts": counts(row.counts)}
+        "results": [{"rank": row.rank, "id": row.rep.id, "name": row.rep.display_name, "counts": counts_body(row.counts)}
                     for row in live.rows],
-        "total": counts(live.total),
+        "total": counts_body(live.total),
     }
 
 

@@ -41,7 +41,7 @@ def test_team_answer_has_every_rep_the_team_total_and_as_of(api, manager, team, 
                                                                                                     "300.00")
     total = body["total"]
     assert (total["calls_made"], total["customers_dialled"], total["customers_reached"], total["customers_sold"],
-            total["talk_seconds"]) == (2, 1, 1, 1, 140)
+            total["talk_seconds"], total["talk_seconds_per_reached_customer"]) == (2, 1, 1, 1, 140, "140.0")
 
 
 def test_the_api_answers_what_the_kpi_job_then_writes(api, manager, team, today_calls):
