@@ -33,7 +33,7 @@ from coaching.models import (
     SamplingPlan,
     Scorecard,
 )
-from telesales.errors import NotFound
+from telesales.errors import first_or_not_found
 
 
 # ---- scorecards and plans -----------------------------------------------------------------------
@@ -45,10 +45,7 @@ def scorecards_visible_to(user: User) -> QuerySet[Scorecard]:
 
 
 def scorecard_for(*, actor: User, scorecard_id: int) -> Scorecard:
-    card = scorecards_visible_to(actor).filter(pk=scorecard_id).first()
-    if card is None:
-        raise NotFound("Scorecard not found.")
-    return card
+    return first_or_not_found(scorecards_visible_to(actor).filter(pk=scorecard_id), "Scorecard not found.")
 
 
 def sampling_plans_visible_to(user: User) -> QuerySet[SamplingPlan]:
@@ -57,10 +54,7 @@ def sampling_plans_visible_to(user: User) -> QuerySet[SamplingPlan]:
 
 
 def sampling_plan_for(*, actor: User, plan_id: int) -> SamplingPlan:
-    plan = sampling_plans_visible_to(actor).filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound("Sampling plan not found.")
-    return plan
+    return first_or_not_found(sampling_plans_visible_to(actor).filter(pk=plan_id), "Sampling plan not found.")
 
 
 # ---- samples, assignments, reviews --------------------------------------------------------------
@@ -74,10 +68,7 @@ def samples_visible_to(user: User) -> QuerySet[SampledCall]:
 
 
 def sample_for(*, actor: User, sample_id: int) -> SampledCall:
-    sample = samples_visible_to(actor).filter(pk=sample_id).first()
-    if sample is None:
-        raise NotFound("Sampled call not found.")
-    return sample
+    return first_or_not_found(samples_visible_to(actor).filter(pk=sample_id), "Sampled call not found.")
 
 
 def review_queue(user: User) -> QuerySet[ReviewAssignment]:
@@ -96,14 +87,9 @@ def assignments_for(user: User) -> QuerySet[ReviewAssignment]:
 
 def assignment_for(*, actor: User, assignment_id: int) -> ReviewAssignment:
     """The actor's own assignment (nobody scores on another reviewer's behalf)."""
-    assignment = (
-        ReviewAssignment.objects.filter(pk=assignment_id, reviewer=actor)
-        .select_related("sampled_call__call__lead", "sampled_call__rep", "sampled_call__version")
-        .first()
-    )
-    if assignment is None:
-        raise NotFound("Review assignment not found.")
-    return assignment
+    assignments = ReviewAssignment.objects.filter(pk=assignment_id, reviewer=actor).select_related(
+        "sampled_call__call__lead", "sampled_call__rep", "sampled_call__version")
+    return first_or_not_found(assignments, "Review assignment not found.")
 
 
 def reviews_visible_to(user: User) -> QuerySet[Review]:
@@ -211,10 +197,7 @@ def plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
 
 
 def plan_for(*, actor: User, plan_id: int) -> ImprovementPlan:
-    plan = plans_visible_to(actor).filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound("Improvement plan not found.")
-    return plan
+    return first_or_not_found(plans_visible_to(actor).filter(pk=plan_id), "Improvement plan not found.")
 
 
 def overdue_check_ins(user: User, *, today: dt.date | None = None) -> list[ImprovementPlan]:
@@ -263,10 +246,7 @@ def open_action_items(user: User) -> QuerySet[ActionItem]:
 
 
 def note_for(*, actor: User, note_id: int) -> OneToOneNote:
-    note = notes_visible_to(actor).filter(pk=note_id).first()
-    if note is None:
-        raise NotFound("Note not found.")
-    return note
+    return first_or_not_found(notes_visible_to(actor).filter(pk=note_id), "Note not found.")
 
 
 # ---- team stage ---------------------------------------------------------------------------------

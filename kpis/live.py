@@ -20,7 +20,7 @@ from kpis.leadsets import Stages, stages_from_lists
 from kpis.selectors import rank_rows
 from kpis.sql import FACT_VALUES, day_facts_sql, ts
 from telesales.days import day_bounds, local_day
-from telesales.errors import DomainError, NotFound
+from telesales.errors import DomainError, first_or_not_found
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,10 +50,8 @@ def wallboard_teams(user: User) -> QuerySet[Team]:
 
 
 def wallboard_team_for(user: User, team_id: int) -> Team:
-    team = wallboard_teams(user).filter(id=team_id).first()
-    if team is None:
-        raise NotFound(_("No such team, or not one whose wallboard you may see."))
-    return team
+    teams = wallboard_teams(user).filter(id=team_id)
+    return first_or_not_found(teams, _("No such team, or not one whose wallboard you may see."))
 
 
 _MONEY = ("premium", "margin_amount")

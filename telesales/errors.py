@@ -43,3 +43,12 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after: int, **extra):
         super().__init__(message, **extra)
         self.retry_after = retry_after
+
+
+def first_or_not_found(queryset, message: str):
+    """The first row of a queryset already scoped to the actor (a selector's one record), or
+    NotFound(message) when there is none the actor may see."""
+    row = queryset.first()
+    if row is None:
+        raise NotFound(message)
+    return row
