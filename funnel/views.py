@@ -31,7 +31,8 @@ from funnel.planning import build_plan
 from leads.grading import change_grade
 from leads.segments import segments
 from leads.selectors import PhoneViewer, can_work_lead, lead_for, readable_leads
-from telesales.errors import DomainError, NotFound
+from telesales.errors import DomainError
+from telesales.pages import found
 from telesales.params import bad_query
 
 STAGE_NAMES = {
@@ -263,10 +264,7 @@ def _plan_context(result) -> dict:
 @require_http_methods(["GET", "POST"])
 def grade(request, lead_id: int):
     """Small htmx form: change a lead's grade or end state through the grade service."""
-    try:
-        lead = lead_for(actor=request.user, lead_id=lead_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    lead = found(lead_for, actor=request.user, lead_id=lead_id)
     if request.method == "POST":
         form = GradeForm(request.POST)
         if form.is_valid():

@@ -34,8 +34,9 @@ from django.db.models.functions import Coalesce, Round, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import is_rep, sees_everything, visible_users
+from accounts.access import is_rep, sees_everything
 from accounts.models import User
+from accounts.selectors import user_for
 from calls.models import Call
 from kpis.leadsets import STAGES, Stages
 from kpis.models import DailyRepKpi
@@ -86,9 +87,7 @@ def drill_subject(user: User, *, rep_id: int | None = None, team_id: int | None 
     for anything else."""
     rep = team = None
     if rep_id is not None:
-        rep = visible_users(user).filter(id=rep_id).first()
-        if rep is None:
-            raise NotFound(_("No such rep, or not one you may see."))
+        rep = user_for(actor=user, user_id=rep_id)
     if team_id is not None:
         if rep is None and is_rep(user):
             raise NotFound(_("No such team, or it is not one of yours."))

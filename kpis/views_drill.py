@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,7 @@ from accounts.access import is_rep
 from kpis import drill, selectors
 from kpis.domain import DRILL_BEHIND, DRIVERS, RATE_DRIVERS
 from kpis.forms import DrillQueryForm, Period
-from telesales.errors import NotFound
+from telesales.pages import found
 from telesales.params import bad_query
 
 PER_PAGE = 50
@@ -84,10 +83,7 @@ def drill_down(request):
     if not query.is_valid():
         return bad_query(request, query)
     data = query.cleaned_data
-    try:
-        subject = drill.drill_subject(request.user, rep_id=data["rep"], team_id=data["team"])
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    subject = found(drill.drill_subject, request.user, rep_id=data["rep"], team_id=data["team"])
     start, end, what, stage = data["from"], data["to"], data["what"], data["stage"] or None
     context = {
         "subject": subject, "start": start, "end": end, "what": what, "stage": stage,

@@ -11,7 +11,7 @@ from accounts.access import is_rep
 from kpis import domain, selectors
 from kpis.forms import PeriodQueryForm, WhatIfForm
 from kpis.views import driver_summary
-from telesales.errors import DomainError
+from telesales.pages import found
 from telesales.params import bad_query
 
 
@@ -25,10 +25,7 @@ def team_what_if(request, team_id: int):
     user = request.user
     if is_rep(user):
         raise Http404("The team what-if is for managers.")
-    try:
-        team = selectors.team_for(user, team_id)
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
+    team = found(selectors.team_for, user, team_id)
     template = "kpis/_team_what_if.html" if request.htmx else "kpis/team_what_if.html"
     if request.method == "GET":
         query = PeriodQueryForm(request.GET)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from accounts.access import managed_team_ids, sees_everything, visible_users
+from accounts.access import managed_team_ids, sees_everything
 from accounts.models import Team, User
+from accounts.selectors import user_for
 from telesales.errors import NotFound, PermissionDenied
 
 
@@ -26,9 +27,7 @@ def resolve_scope(*, actor: User, rep_id: int | None = None, team_id: int | None
     A rep sees only their own funnel; a manager any rep or team they manage (default: their
     teams); an admin anyone (default: the whole company)."""
     if rep_id is not None:
-        rep = visible_users(actor).select_related("team").filter(pk=rep_id).first()
-        if rep is None:
-            raise NotFound("No such rep among the people you can see.")
+        rep = user_for(actor=actor, user_id=rep_id)
         return Scope(kind="rep", label=rep.display_name, owner_ids=[rep.pk], rep=rep, reps=[rep])
     if team_id is not None:
         team = Team.objects.filter(pk=team_id).first()
