@@ -12,10 +12,10 @@ from kpis.domain.drivers import (
     COUNT,
     DRIVER_UNITS,
     MONEY,
-    UNIT_PLACES,
     Counts,
     decompose,
     fraction_to_decimal,
+    round_by_unit,
 )
 
 COMPARE_KINDS = ("previous", "last_year")
@@ -121,17 +121,10 @@ def compare(current: Counts, base: Counts) -> dict[str, Change]:
 def display_change(name: str, change: Change) -> dict[str, Decimal | int | None]:
     """A change rounded for people: values and the absolute change by the measure's unit, the
     percent change to two places (half up); None stays None (n/a)."""
-
-    def by_unit(value):
-        if value is None:
-            return None
-        places = UNIT_PLACES[MEASURE_UNITS[name]]
-        rounded = fraction_to_decimal(Fraction(value), places=places)
-        return int(rounded) if places == 0 else rounded
-
+    unit = MEASURE_UNITS[name]
     percent = None if change.percent is None else fraction_to_decimal(change.percent, places=PERCENT_PLACES)
-    return {"current": by_unit(change.current), "base": by_unit(change.base), "absolute": by_unit(change.absolute),
-            "percent": percent}
+    return {"current": round_by_unit(change.current, unit), "base": round_by_unit(change.base, unit),
+            "absolute": round_by_unit(change.absolute, unit), "percent": percent}
 
 
 # Which records stand behind each number on a KPI page (the drill-down): the distinct customers

@@ -165,14 +165,19 @@ def fraction_to_decimal(value: Fraction, *, places: int) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(q, rounding=ROUND_HALF_UP)
 
 
-def display_value(name: str, value: Fraction | Decimal | int | None) -> Decimal | int | None:
-    """A driver value rounded half up by its unit (DRIVER_UNITS): counts whole, money to the
+def round_by_unit(value: Fraction | Decimal | int | None, unit: str) -> Decimal | int | None:
+    """A value rounded half up for people by its unit (UNIT_PLACES): counts whole, money to the
     cent, rates to four places; None (n/a) stays None."""
     if value is None:
         return None
-    places = UNIT_PLACES[DRIVER_UNITS[name]]
+    places = UNIT_PLACES[unit]
     rounded = fraction_to_decimal(Fraction(value), places=places)
     return int(rounded) if places == 0 else rounded
+
+
+def display_value(name: str, value: Fraction | Decimal | int | None) -> Decimal | int | None:
+    """A driver value rounded by its unit (DRIVER_UNITS, round_by_unit)."""
+    return round_by_unit(value, DRIVER_UNITS[name])
 
 
 def decompose(counts: Counts) -> Drivers:
