@@ -17,11 +17,20 @@ and splitting a period into months and days. Reads are in kpis/selectors.py, wri
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from pyroaring import BitMap
+
+
+def bitmap_of(lead_ids: np.ndarray) -> BitMap:
+    """A bitmap of uint32 lead ids, in any order and with repeats (pyroaring copies an
+    array.array in one call; from numpy it would add the ids one by one). Not run-optimized, so
+    it serializes to the same bytes as kpis.bulksets.serialize_groups writes for the same set."""
+    return BitMap(array("I", lead_ids.astype(np.uint32, copy=False).tobytes()), optimize=False)
+
 
 # Stage of a lead for one subject and span: 1 dialled, 2 reached, 3 quoted, 4 sold (the highest).
 STAGES = ("dialled", "reached", "quoted", "sold")
@@ -46,7 +55,7 @@ class Stages:
         """From parallel arrays: lead id and its highest stage (1–4) for one subject and span."""
         lead_ids = np.asarray(lead_ids, dtype=np.uint32)
         stages = np.asarray(stages)
-        return cls(*(BitMap(lead_ids[stages >= level]) for level in range(1, 5)))
+        return cls(*(bitmap_of(lead_ids[stages >= level]) for level in range(1, 5)))
 
     @classmethod
     def union(cls, items: Iterable[Stages]) -> Stages:
@@ -67,12 +76,17 @@ class Stages:
         return {COUNT_OF[stage]: len(getattr(self, stage)) for stage in STAGES}
 
 
-def stages_from_lists(id_lists) -> Stages:
-    """A subject's Stages from the four texts "id,id,…" of the leads at exactly stage 1–4 (or
-    None), as kpis.sql.day_facts_sql answers them: a lead at stage k is in every set up to k."""
-    exact = [np.fromstring(ids, dtype=np.uint32, sep=",") if ids else np.empty(0, dtype=np.uint32)
-             for ids in id_lists]
-    return Stages(*(BitMap(np.concatenate(exact[level - 1:])) for level in range(1, 5)))
+def parse_items(items: str | None) -> np.ndarray:
+    """The numbers of one "item,item,…" text (None: none), as kpis.sql answers a subject's
+    dialled calls: each is lead id × 8 + the call's stage (1 dialled … 4 sold)."""
+    return np.fromstring(items, dtype=np.int64, sep=",") if items else np.empty(0, dtype=np.int64)
+
+
+def stages_from_items(items: str | None) -> Stages:
+    """A subject's Stages from its calls as items (parse_items): a lead is in the set of every
+    stage up to the highest one of its calls."""
+    values = parse_items(items)
+    return Stages.from_leads(values >> 3, values & 7)
 
 
 def month_of(day: dt.date) -> dt.date:

@@ -1,11 +1,10 @@
 """Today, live: a team's or a rep's numbers since local midnight, computed on the fly from the
-calls with the KPI job's own statement (kpis.sql.day_facts_sql): one definition, two schedules."""
+calls with the KPI job's own statement (kpis.sql.rep_day_facts): one definition, two schedules."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from decimal import Decimal
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -15,10 +14,10 @@ from django.utils.translation import gettext as _
 from accounts.access import scope_wallboards, visible_users
 from accounts.models import Role, Team, User
 from kpis.domain import Counts
-from kpis.leadsets import Stages, stages_from_lists
+from kpis.leadsets import Stages, stages_from_items
 from kpis.selectors import rank_rows
-from kpis.sql import FACT_VALUES, day_facts_sql, ts
-from telesales.days import day_bounds, local_day
+from kpis.sql import MONEY, SUMMED, money, rep_day_facts
+from telesales.days import local_day
 from telesales.errors import DomainError, NotFound
 
 
@@ -55,26 +54,22 @@ def wallboard_team_for(user: User, team_id: int) -> Team:
     return team
 
 
-_MONEY = ("premium", "margin_amount")
-CENT = Decimal("0.01")
-
-
 def _live_facts(day: dt.date, where: str, params: list) -> tuple[dict[int, Counts], Stages]:
-    """The KPI job's facts of `day` per rep and the union of the reps' lead sets (one statement,
-    kpis.sql.day_facts_sql, as the job runs it), for the calls `where` selects."""
-    start, end = day_bounds(day)
+    """The KPI job's facts of `day` per rep and the union of the reps' lead sets (its own
+    statement, kpis.sql.rep_day_facts, and its own sets of the calls' items), for the calls
+    `where` selects."""
     with connection.cursor() as cursor:
-        cursor.execute(day_facts_sql(where), [ts(start), ts(end), *params])
-        rows = cursor.fetchall()
-    width = len(FACT_VALUES)
+        rows = rep_day_facts(cursor, day, day, where, params)
     facts: dict[int, Counts] = {}
-    for rep, _team, *values in rows:
-        mapping = dict(zip(FACT_VALUES, values[:width], strict=True))
-        # As the facts' decimal columns keep them (SQLite sums money as floats).
-        for name in _MONEY:
-            mapping[name] = Decimal(str(mapping[name] or 0)).quantize(CENT)
+    sets = []
+    for rep, _team, _day, *summed, items in rows:
+        stages = stages_from_items(items)
+        sets.append(stages)
+        mapping = dict(zip(SUMMED, summed, strict=True)) | stages.counts()
+        for name in MONEY:  # as the facts' decimal columns keep them
+            mapping[name] = money(mapping[name])
         facts[rep] = Counts.from_mapping(mapping)
-    return facts, Stages.union(stages_from_lists(values[width:]) for _rep, _team, *values in rows)
+    return facts, Stages.union(sets)
 
 
 def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = None,

@@ -28,6 +28,25 @@ class DailyRepKpi(models.Model):
         indexes = [models.Index(fields=["team", "day"], name="kpi_team_day"), models.Index(fields=["day"], name="kpi_day")]
 
 
+class TeamDayKpi(models.Model):
+    """The summed facts of a team on one local day: DailyRepKpi's calls, money and talk time added
+    up over the reps whose facts were recorded under the team (`team_key`, 0 for no team). Written
+    only by the KPI job, whenever it writes the day's facts, so a company page adds up teams × days
+    instead of reps × days. Distinct customers are not here: they come from the lead sets."""
+
+    team_key = models.PositiveIntegerField()
+    day = models.DateField()
+    calls_made = models.PositiveIntegerField(default=0)
+    calls_reached = models.PositiveIntegerField(default=0)
+    policies_sold = models.PositiveIntegerField(default=0)
+    premium = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    margin_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    talk_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "team_key"], name="kpi_team_day_sums_unique")]
+
+
 class LeadSet(models.Model):
     """The distinct leads dialled, reached, quoted and sold by one subject over one span, as
     serialized roaring bitmaps of lead ids (kpis/leadsets.py). Written only by the KPI job.

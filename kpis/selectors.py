@@ -29,7 +29,7 @@ from accounts.access import (
 from accounts.models import Role, Team, User
 from kpis.domain import Counts, Diagnosis, diagnose, team_benchmarks
 from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners
-from kpis.models import DailyRepKpi, KpiRun, KpiRunKind, LeadSet
+from kpis.models import DailyRepKpi, KpiRun, KpiRunKind, LeadSet, TeamDayKpi
 from telesales.errors import DomainError, NotFound
 
 COUNT_FIELDS = ("calls_made", "calls_reached", "policies_sold", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
@@ -72,23 +72,40 @@ def aggregate_facts(
 ) -> list[dict]:
     """Rows of {period, key, counts…} for by in rep/team/company: one GROUP BY over the facts for
     the sums, and the exact distinct customers of each row's period (distinct_customers).
-    `complete` says `facts` holds every fact of each team (by=team) or of the company."""
+    `complete` says `facts` holds every fact of each team (by=team) or of the company. Sums of
+    every fact per team or for the company come from the job's team-day sums (TeamDayKpi): the
+    same numbers from teams × days rows instead of reps × days."""
     qs = facts.filter(day__gte=start, day__lte=end)
     if rep_ids is not None:
         qs = qs.filter(rep_id__in=list(rep_ids))
     if team_ids is not None:
         qs = qs.filter(team_id__in=list(team_ids))
-    keys = {"rep": ["rep_id"], "team": ["team_id"], "company": []}[by]
+    if by != "rep" and rep_ids is None and not facts.query.has_filters():  # every fact
+        sums = TeamDayKpi.objects.filter(day__gte=start, day__lte=end)
+        if team_ids is not None:
+            sums = sums.filter(team_key__in=list(team_ids))
+        rows = _summed(sums, grain, ["team_key"] if by == "team" else [])
+        if by == "team":  # no team is 0 there, NULL in the facts
+            for row in rows:
+                row["team_id"] = row["key"] = row.pop("team_key") or None
+            rows.sort(key=lambda r: (r["period"] is None, r["period"] or 0, r["key"] is None, r["key"] or 0))
+    else:
+        rows = _summed(qs, grain, {"rep": ["rep_id"], "team": ["team_id"], "company": []}[by])
+    whole = complete and rep_ids is None and (by == "team" or (by == "company" and team_ids is None))
+    counts = distinct_customers(qs, rows, start=start, end=end, grain=grain, by=by, whole=whole)
+    for row in rows:
+        row.update(counts.get((row["period"], row["key"])) or dict.fromkeys(DISTINCT_FIELDS, 0))
+    return rows
+
+
+def _summed(qs: QuerySet, grain: str, keys: list[str]) -> list[dict]:
+    """Rows {period, *keys, key, SUM_FIELDS} of one GROUP BY over fact rows."""
     grouped = qs.annotate(period=_period_expression(grain)).values("period", *keys)
     rows = list(grouped.annotate(**{f: Sum(f) for f in SUM_FIELDS}).order_by("period", *keys))
     for row in rows:
         row["key"] = row.get(keys[0]) if keys else None
         for f in SUM_FIELDS:
             row[f] = row[f] or 0
-    whole = complete and rep_ids is None and (by == "team" or (by == "company" and team_ids is None))
-    counts = distinct_customers(qs, rows, start=start, end=end, grain=grain, by=by, whole=whole)
-    for row in rows:
-        row.update(counts.get((row["period"], row["key"])) or dict.fromkeys(DISTINCT_FIELDS, 0))
     return rows
 
 

@@ -1,20 +1,20 @@
 """The KPI job: recompute DailyRepKpi facts from calls with set-based SQL.
 
 Every run is one transaction that first takes the KPI lock row (a second run waits, then sees the
-first one's result), records itself in KpiRun, and writes facts only by
-"DELETE the (rep, day) facts, INSERT … SELECT the recomputed ones", so running twice changes
-nothing. The counting rules are documented in kpis/domain.py.
+first one's result), records itself in KpiRun, and writes facts only by "DELETE the (rep, day)
+facts, then write the recomputed ones", so running twice changes nothing. The counting rules are
+documented in kpis/domain.py; the statement that applies them is kpis.sql.rep_day_facts_sql.
 
 - incremental: consumes calls.DirtyRepDay marks (written by every call write/sync). The marks are
   deleted *first* in the run's transaction, so a call written while the run computes marks its day
   again (its writer updates/re-creates the mark) and the next run picks it up; a failed run rolls
-  the marks back.
-- full / since: rebuilds every day (or every day from `since`), one INSERT … SELECT per local day
-  (a day's calls are one index range on started_at; no per-row time-zone conversion).
+  the marks back. One statement per marked day (its reps only).
+- full / since: rebuilds every day (or every day from `since`), one statement per calendar month
+  on PostgreSQL (per day on SQLite), and the month's lead sets at once (kpis/bulksets.py).
 
 Beside the additive facts, every run rewrites the lead sets (kpis/leadsets.py) of the days it
-recomputes: one GROUP BY (rep, lead) per day gives each lead's highest stage, the rep-day sets are
-built from it, and the team-day, company-day and month sets are unions of those.
+recomputes (rep-day sets from the statement's items; team-day, company-day and month sets as
+unions) and the team-day sums (TeamDayKpi) of those days.
 """
 
 from __future__ import annotations
@@ -29,58 +29,73 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from calls.models import Call, DirtyRepDay
-from kpis.leadsets import Stages, month_of, next_month, stages_from_lists
-from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind, LeadSet
-from kpis.sql import FACT_VALUES, LEAD_SET_COLUMNS, copy_rows, day_facts_sql, ts
-from telesales.days import day_bounds, local_day
+from kpis.bulksets import month_sets, stored_subjects
+from kpis.leadsets import Stages, month_of, next_month, stages_from_items
+from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind, LeadSet, TeamDayKpi
+from kpis.sql import (
+    COUNTED,
+    LEAD_SET_COLUMNS,
+    MONEY,
+    SUMMED,
+    bytea_text,
+    copy_rows,
+    money,
+    rep_day_facts,
+)
+from telesales.days import local_day
 
 LOCK_NAME = "recompute"
 REP_CHUNK = 500
+FACT_COLUMNS = ("rep_id", "team_id", "day", *SUMMED, *COUNTED)
+_MONEY_AT = [SUMMED.index(name) for name in MONEY]
+
 
 def _take_lock() -> None:
     """Serialize runs: the row update blocks a second run until this transaction ends."""
     KpiLock.objects.filter(name=LOCK_NAME).update(held_at=timezone.now())
     if connection.vendor == "postgresql":
-        # The per-(rep, day, lead) hash aggregate of a month of calls fits in memory instead of
-        # spilling to disk (only for this transaction).
+        # A month of calls is sorted in memory instead of on disk, and the month statements are
+        # not worth compiling (only for this transaction).
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL jit = off")
 
 
 RepSets = dict[tuple[int, int], Stages]  # (rep id, team id or 0) → the rep's sets for one span
 
 
-def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> tuple[int, RepSets]:
-    """Recompute the facts and rep-day lead sets of one local day, for all reps or only
-    `rep_ids` (after deleting theirs). Returns the fact rows written and the new rep-day sets."""
-    start, end = day_bounds(day)
-    params = [ts(start), ts(end)]
-    chunks = [None] if rep_ids is None else [rep_ids[i : i + REP_CHUNK] for i in range(0, len(rep_ids), REP_CHUNK)]
+def _fact_row(row: tuple, counts) -> tuple:
+    """A DailyRepKpi row for COPY from a row of kpis.sql.rep_day_facts (its items dropped)."""
+    rep, team, day, *summed = row[:-1]
+    if connection.vendor != "postgresql":
+        for i in _MONEY_AT:
+            summed[i] = money(summed[i])
+    return (rep, team, day, *summed, *counts)
+
+
+def _write_facts(cursor, rows: list[tuple]) -> None:
+    copy_rows(cursor, DailyRepKpi._meta.db_table, FACT_COLUMNS, rows)
+
+
+def _rebuild_day(cursor, day: dt.date, rep_ids: list[int]) -> tuple[int, RepSets]:
+    """Recompute the facts and rep-day lead sets of one local day for `rep_ids` (after deleting
+    theirs). Returns the fact rows written and the new rep-day sets."""
     written, sets = 0, {}
-    for chunk in chunks:
-        facts = DailyRepKpi.objects.filter(day=day)
-        old_sets = LeadSet.objects.filter(level=LeadSet.Level.REP, grain=LeadSet.Grain.DAY, start=day)
-        where, extra = "", []
-        if chunk is not None:
-            facts, old_sets = facts.filter(rep_id__in=chunk), old_sets.filter(key__in=chunk)
-            where, extra = f"AND c.rep_id IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
-        facts.delete()
-        old_sets.delete()
-        cursor.execute(day_facts_sql(where), [*params, *extra])
-        rows = cursor.fetchall()
-        width = len(FACT_VALUES)
-        copy_rows(cursor, DailyRepKpi._meta.db_table, ("rep_id", "team_id", "day", *FACT_VALUES),
-                  [(rep, team, day, *values[:width]) for rep, team, *values in rows])
+    for i in range(0, len(rep_ids), REP_CHUNK):
+        chunk = rep_ids[i : i + REP_CHUNK]
+        DailyRepKpi.objects.filter(day=day, rep_id__in=chunk).delete()
+        LeadSet.objects.filter(level=LeadSet.Level.REP, grain=LeadSet.Grain.DAY, start=day, key__in=chunk).delete()
+        rows = rep_day_facts(cursor, day, day, f"AND c.rep_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        stages = [stages_from_items(row[-1]) for row in rows]
+        _write_facts(cursor, [_fact_row(row, s.counts().values()) for row, s in zip(rows, stages, strict=True)])
         written += len(rows)
-        dialled = FACT_VALUES.index("customers_dialled")
-        sets.update({(rep, team or 0): stages_from_lists(values[width:]) for rep, team, *values in rows
-                     if values[dialled]})
+        sets.update({(row[0], row[1] or 0): s for row, s in zip(rows, stages, strict=True) if row[-1]})
     _write_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, day, sets)
     return written, sets
 
 
 def _write_sets(level: str, grain: str, start: dt.date, sets: dict[tuple[int, int], Stages]) -> None:
-    rows = [(level, key, team_key, grain, start, *stages.serialized().values())
+    rows = [(level, key, team_key, grain, start, *(bytea_text(b.hex()) for b in stages.serialized().values()))
             for (key, team_key), stages in sets.items()]
     with connection.cursor() as cursor:
         copy_rows(cursor, LeadSet._meta.db_table, LEAD_SET_COLUMNS, rows)
@@ -115,17 +130,16 @@ class _Unions:
             _write_sets(level, grain, start, {subject: Stages.union(items) for subject, items in groups.items()})
 
 
-def _roll_up_day(day: dt.date, rep_sets: RepSets, *, complete: bool) -> None:
+def _roll_up_day(day: dt.date, rep_sets: RepSets) -> None:
     """Team-day and company-day sets of `day` from all its rep-day sets: `rep_sets` holds the
-    ones just rebuilt, and unless they are `complete` (every rep rebuilt) the others are read back."""
+    ones just rebuilt, the others are read back."""
     unions = _Unions()
     for (key, team_key), stages in rep_sets.items():
         unions.add_rep(key, team_key, stages)
     rebuilt = {key for key, _ in rep_sets}
-    if not complete:
-        for key, team_key, stages in _stored_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, day, day):
-            if key not in rebuilt:
-                unions.add_rep(key, team_key, stages)
+    for key, team_key, stages in _stored_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, day, day):
+        if key not in rebuilt:
+            unions.add_rep(key, team_key, stages)
     LeadSet.objects.filter(level__in=["team", "company"], grain=LeadSet.Grain.DAY, start=day).delete()
     unions.write(LeadSet.Grain.DAY, day, levels=("team", "company"))
 
@@ -147,6 +161,19 @@ def _roll_up_month(month: dt.date, rep_ids: Iterable[int] | None = None) -> None
         stale_reps = stale_reps.filter(key__in=list(rep_ids))
     stale_reps.delete()
     unions.write(LeadSet.Grain.MONTH, month)
+
+
+def _roll_up_team_days(first: dt.date, last: dt.date) -> None:
+    """TeamDayKpi of the days first…last: the stored facts summed per team and day."""
+    TeamDayKpi.objects.filter(day__gte=first, day__lte=last).delete()
+    sums = ", ".join(SUMMED)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TeamDayKpi._meta.db_table} (team_key, day, {sums}) "
+            f"SELECT COALESCE(team_id, 0), day, {', '.join(f'SUM({name})' for name in SUMMED)} "
+            f"FROM {DailyRepKpi._meta.db_table} WHERE day >= %s AND day <= %s GROUP BY 1, 2",
+            [adapt(first), adapt(last)])
 
 
 def _calls_day_range() -> tuple[dt.date, dt.date] | None:
@@ -171,39 +198,37 @@ def _finish_run(run: KpiRun, started: float, *, rows: int = 0, rep_days: int = 0
 
 
 def refresh_roll_ups(*, days: Iterable[dt.date], rep_ids: Iterable[int] | None = None) -> None:
-    """Rebuild the team, company and month sets of `days` from their stored rep-day sets (for
-    `rep_ids`' month sets, all reps' if None). The KPI runs do this for the days they rebuild;
-    it is also how rep-day sets written by other means (test data) become consistent."""
+    """Rebuild the team, company and month sets and the team-day sums of `days` from their stored
+    rep-day sets and facts (month sets of `rep_ids` only, all reps' if None). The KPI runs do
+    this for the days they rebuild; it is also how rep-day sets and facts written by other means
+    (test data) become consistent."""
     days = sorted(set(days))
     with transaction.atomic():
         _take_lock()
         for day in days:
-            _roll_up_day(day, {}, complete=False)
+            _roll_up_day(day, {})
+            _roll_up_team_days(day, day)
         for month in sorted({month_of(day) for day in days}):
             _roll_up_month(month, None if rep_ids is None else sorted(set(rep_ids)))
 
 
-def _rebuild_days(first: dt.date, last: dt.date) -> int:
-    """Facts and every set of the days first…last, all reps; month sets are unions kept in memory
-    while the days run in order (the days of `first`'s month before it are read back)."""
-    rows = 0
-    month, months = month_of(first), _Unions()
-    for key, team_key, stages in _stored_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, month, first - dt.timedelta(days=1)):
-        months.add_rep(key, team_key, stages)
-    with connection.cursor() as cursor:
-        day = first
-        while day <= last:
-            if month_of(day) != month:
-                months.write(LeadSet.Grain.MONTH, month)
-                month, months = month_of(day), _Unions()
-            written, sets = _rebuild_day(cursor, day)
-            rows += written
-            _roll_up_day(day, sets, complete=True)
-            for (key, team_key), stages in sets.items():
-                months.add_rep(key, team_key, stages)
-            day += dt.timedelta(days=1)
-    months.write(LeadSet.Grain.MONTH, month)
-    return rows
+def _rebuild_month(cursor, first: dt.date, last: dt.date) -> int:
+    """Facts, every lead set and the team-day sums of the days first…last of one month, all
+    reps: one statement, then the month's sets at once (the month's stored day sets before
+    `first` join its month sets)."""
+    month = month_of(first)
+    rows = rep_day_facts(cursor, first, last)
+    earlier = {}
+    if first > month:
+        before = first - dt.timedelta(days=1)
+        earlier = stored_subjects((level, key, team_key, stages) for level in ("rep", "team", "company")
+                                  for key, team_key, stages in _stored_sets(level, LeadSet.Grain.DAY, month, before))
+    built = month_sets([(row[0], row[1], row[2], row[-1]) for row in rows], month, earlier)
+    _write_facts(cursor, [_fact_row(row, counts) for row, counts in zip(rows, built.counts.tolist(), strict=True)])
+    copy_rows(cursor, LeadSet._meta.db_table, LEAD_SET_COLUMNS,
+              [(*row[:5], *map(bytea_text, row[5:])) for row in built.rows])
+    _roll_up_team_days(first, last)
+    return len(rows)
 
 
 def recompute_full(*, since: dt.date | None = None) -> KpiRun:
@@ -219,15 +244,22 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
             if since:
                 marks = marks.filter(day__gte=since)
                 DailyRepKpi.objects.filter(day__gte=since).delete()
+                TeamDayKpi.objects.filter(day__gte=since).delete()
                 LeadSet.objects.filter(grain=LeadSet.Grain.DAY, start__gte=since).delete()
                 LeadSet.objects.filter(grain=LeadSet.Grain.MONTH, start__gte=month_of(since)).delete()
             else:
                 DailyRepKpi.objects.all().delete()
+                TeamDayKpi.objects.all().delete()
                 LeadSet.objects.all().delete()
             marks.delete()
             span = _calls_day_range()
             if span and (not since or since <= span[1]):
-                rows = _rebuild_days(max(span[0], since) if since else span[0], span[1])
+                first = max(span[0], since) if since else span[0]
+                with connection.cursor() as cursor:
+                    while first <= span[1]:
+                        last = min(next_month(month_of(first)) - dt.timedelta(days=1), span[1])
+                        rows += _rebuild_month(cursor, first, last)
+                        first = last + dt.timedelta(days=1)
     except Exception as exc:
         _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -236,7 +268,7 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
 
 def recompute_incremental() -> KpiRun:
     """Recompute only the (rep, day) pairs marked dirty by call writes since the last run, then
-    the team, company and month sets those days belong to."""
+    the team, company and month sets and the team-day sums those days belong to."""
     run = _start_run(KpiRunKind.INCREMENTAL, None)
     started = time.monotonic()
     rows = pairs = 0
@@ -256,7 +288,8 @@ def recompute_incremental() -> KpiRun:
                 for day in sorted(by_day):
                     written, sets = _rebuild_day(cursor, day, sorted(by_day[day]))
                     rows += written
-                    _roll_up_day(day, sets, complete=False)
+                    _roll_up_day(day, sets)
+                    _roll_up_team_days(day, day)
                     by_month[month_of(day)] |= by_day[day]
             for month, rep_ids in sorted(by_month.items()):
                 _roll_up_month(month, sorted(rep_ids))
