@@ -3,14 +3,17 @@
 A customer called on five days of a month is one outbound customer of that month, and a lead two
 reps called is one customer of their team. Counts of distinct leads do not add up over days or
 people, but sets do: the KPI job (kpis/services.py) stores, for every rep, team and the company,
-the set of leads dialled / reached / quoted / sold on each local day and in each calendar month
-(models.LeadSet). A period's distinct count is the size of the union of the month sets the period
-covers whole and the day sets of its partial months: at most ~12 + 60 small unions for a year.
+the set of leads dialled / reached / quoted / sold on each local day and in each calendar month.
+A rep's day is kept on its fact row as the job's statement writes it (DailyRepKpi.lead_stages:
+"lead id × 8 + highest stage" per lead, stages_from_items); every other set is a union of those,
+stored as roaring bitmaps (models.LeadSet, built by kpis/bulksets.py). A period's distinct count
+is the size of the union of the month sets the period covers whole and the day sets of its
+partial months: at most ~12 + 60 small unions for a year.
 
 The funnel stays monotone per customer over any period because each call's stage already is
 (sold ⇒ quoted ⇒ reached ⇒ dialled, kpis/domain.py) and a union keeps inclusion.
 
-This module has no database access: building sets from (lead, stage) rows, union, (de)serializing,
+This module has no database access: building sets from (lead, stage) items, union, (de)serializing,
 and splitting a period into months and days. Reads are in kpis/selectors.py, writes in services.
 """
 
@@ -24,17 +27,16 @@ from dataclasses import dataclass
 import numpy as np
 from pyroaring import BitMap
 
+# Stage of a lead for one subject and span: 1 dialled, 2 reached, 3 quoted, 4 sold (the highest).
+STAGES = ("dialled", "reached", "quoted", "sold")
+COUNT_OF = {stage: f"customers_{stage}" for stage in STAGES}
+
 
 def bitmap_of(lead_ids: np.ndarray) -> BitMap:
     """A bitmap of uint32 lead ids, in any order and with repeats (pyroaring copies an
     array.array in one call; from numpy it would add the ids one by one). Not run-optimized, so
-    it serializes to the same bytes as kpis.bulksets.serialize_groups writes for the same set."""
+    a set serializes to the same bytes however it was built."""
     return BitMap(array("I", lead_ids.astype(np.uint32, copy=False).tobytes()), optimize=False)
-
-
-# Stage of a lead for one subject and span: 1 dialled, 2 reached, 3 quoted, 4 sold (the highest).
-STAGES = ("dialled", "reached", "quoted", "sold")
-COUNT_OF = {stage: f"customers_{stage}" for stage in STAGES}
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class Stages:
     def deserialize(cls, blobs: Iterable[bytes | memoryview]) -> Stages:
         return cls(*(BitMap.deserialize(bytes(blob)) for blob in blobs))
 
+    def sets(self) -> tuple[BitMap, BitMap, BitMap, BitMap]:
+        return self.dialled, self.reached, self.quoted, self.sold
+
     def serialized(self) -> dict[str, bytes]:
         return {stage: getattr(self, stage).serialize() for stage in STAGES}
 
@@ -76,16 +81,11 @@ class Stages:
         return {COUNT_OF[stage]: len(getattr(self, stage)) for stage in STAGES}
 
 
-def parse_items(items: str | None) -> np.ndarray:
-    """The numbers of one "item,item,…" text (None: none), as kpis.sql answers a subject's
-    dialled calls: each is lead id × 8 + the call's stage (1 dialled … 4 sold)."""
-    return np.fromstring(items, dtype=np.int64, sep=",") if items else np.empty(0, dtype=np.int64)
-
-
 def stages_from_items(items: str | None) -> Stages:
-    """A subject's Stages from its calls as items (parse_items): a lead is in the set of every
-    stage up to the highest one of its calls."""
-    values = parse_items(items)
+    """A subject's Stages from the text "item,item,…" (or None/"": none) kpis.sql gives for its
+    leads, each item lead id × 8 + the lead's stage (1 dialled … 4 sold): a lead is in the set of
+    every stage up to its own."""
+    values = np.fromstring(items, dtype=np.int64, sep=",") if items else np.empty(0, dtype=np.int64)
     return Stages.from_leads(values >> 3, values & 7)
 
 

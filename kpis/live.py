@@ -16,7 +16,7 @@ from accounts.models import Role, Team, User
 from kpis.domain import Counts
 from kpis.leadsets import Stages, stages_from_items
 from kpis.selectors import rank_rows
-from kpis.sql import MONEY, SUMMED, money, rep_day_facts
+from kpis.sql import FACT_COLUMNS, MONEY, money, rep_day_facts, team_calls_sql
 from telesales.days import local_day
 from telesales.errors import DomainError, NotFound
 
@@ -56,20 +56,16 @@ def wallboard_team_for(user: User, team_id: int) -> Team:
 
 def _live_facts(day: dt.date, where: str, params: list) -> tuple[dict[int, Counts], Stages]:
     """The KPI job's facts of `day` per rep and the union of the reps' lead sets (its own
-    statement, kpis.sql.rep_day_facts, and its own sets of the calls' items), for the calls
-    `where` selects."""
+    statement, kpis.sql.rep_day_facts), for the calls `where` selects."""
     with connection.cursor() as cursor:
         rows = rep_day_facts(cursor, day, day, where, params)
     facts: dict[int, Counts] = {}
-    sets = []
-    for rep, _team, _day, *summed, items in rows:
-        stages = stages_from_items(items)
-        sets.append(stages)
-        mapping = dict(zip(SUMMED, summed, strict=True)) | stages.counts()
+    for row in rows:
+        mapping = dict(zip(FACT_COLUMNS, row, strict=True))
         for name in MONEY:  # as the facts' decimal columns keep them
             mapping[name] = money(mapping[name])
-        facts[rep] = Counts.from_mapping(mapping)
-    return facts, Stages.union(sets)
+        facts[mapping["rep_id"]] = Counts.from_mapping(mapping)
+    return facts, Stages.union(stages_from_items(row[-1]) for row in rows)
 
 
 def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = None,
@@ -86,7 +82,7 @@ def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = N
     if team_id is not None:
         team = wallboard_team_for(user, team_id)
         people = {u.id: u for u in User.objects.filter(team=team, role=Role.REP, is_active=True)}
-        where, params = "AND u.team_id = %s", [team.id]
+        where, params = team_calls_sql(), [team.id]
     else:
         rep = visible_users(user).select_related("team").filter(id=rep_id).first()
         if rep is None:

@@ -7,7 +7,8 @@ from django.db import models
 class DailyRepKpi(models.Model):
     """Raw counts for one rep on one local calendar day. Calls, money and talk time add up over
     any period. 'customers_*' count distinct leads on that one day only: a period's distinct
-    customers come from the lead sets (LeadSet), never from a sum of these columns."""
+    customers come from the lead sets (`lead_stages` here, LeadSet for teams, the company and
+    months), never from a sum of these columns."""
 
     rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -22,6 +23,9 @@ class DailyRepKpi(models.Model):
     premium = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     margin_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     talk_seconds = models.PositiveBigIntegerField(default=0)
+    # The rep-day's lead set: "lead id × 8 + highest stage" (1 dialled … 4 sold) once per lead
+    # dialled that day, comma-separated, as the job's statement gives it (kpis/leadsets.py).
+    lead_stages = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rep", "day"], name="kpi_rep_day_unique")]
@@ -53,9 +57,10 @@ class LeadSet(models.Model):
 
     Subjects: a rep (`key` = rep id, `team_key` = the team the rep's facts were recorded under,
     0 for none), a team (`key` = team id), or the company (`key` = 0). Spans: a local day, or a
-    calendar month (`start` = its first day), the union of that month's day sets. A period's
-    exact distinct count is the size of the union of the month sets it covers whole and the day
-    sets of its partial months."""
+    calendar month (`start` = its first day), the union of that month's day sets. A rep's day set
+    is not here but on its fact row (DailyRepKpi.lead_stages): rep months, team and company days
+    and months are. A period's exact distinct count is the size of the union of the month sets
+    it covers whole and the day sets of its partial months."""
 
     class Level(models.TextChoices):
         REP = "rep", "Rep"

@@ -28,7 +28,7 @@ from accounts.access import (
 )
 from accounts.models import Role, Team, User
 from kpis.domain import Counts, Diagnosis, diagnose, team_benchmarks
-from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners
+from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners, stages_from_items
 from kpis.models import DailyRepKpi, KpiRun, KpiRunKind, LeadSet, TeamDayKpi
 from telesales.errors import DomainError, NotFound
 
@@ -151,8 +151,9 @@ def distinct_customers(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start:
     """{(period, key): distinct customers dialled / reached / quoted / sold} for the rows of
     aggregate_facts: unions of the stored lead sets (kpis/leadsets.py) of each row's period.
     With `whole`, a team's or the company's own sets; otherwise the sets of the (rep, team)
-    pairs present in `facts` (already filtered to the period and the caller's scope), so a
-    manager's or a rep's view counts exactly their reps' customers."""
+    pairs present in `facts` (already filtered to the period and the caller's scope: their day
+    sets are on those fact rows), so a manager's or a rep's view counts exactly their reps'
+    customers."""
     if not rows:
         return {}
     owners = span_owners({(r["period"], *_period_span(r["period"], grain, start, end)) for r in rows})
@@ -169,6 +170,10 @@ def distinct_customers(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start:
         group_of = {(rep, team or 0): {"rep": rep, "team": team, "company": None}[by] for rep, team in pairs}
         keys = {rep for rep, _ in pairs}
     sets: dict[tuple, list[Stages]] = {}
+    if not whole:  # a rep's day sets are on its fact rows, already scoped
+        spans = Q(grain=LeadSet.Grain.MONTH, start__in=months)
+        for rep, team, day, items in facts.filter(day__in=days).values_list("rep_id", "team_id", "day", "lead_stages"):
+            sets.setdefault((owners[("day", day)], group_of[(rep, team or 0)]), []).append(stages_from_items(items))
     stored = LeadSet.objects.filter(spans, level=level, key__in=sorted(keys))
     for key, team_key, grain_, span, *blobs in stored.values_list(
             "key", "team_key", "grain", "start", "dialled", "reached", "quoted", "sold").iterator():

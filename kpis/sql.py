@@ -34,12 +34,9 @@ MEASURES = {
     "talk_seconds": "c.duration_seconds",
 }
 SUMMED = tuple(MEASURES)  # the facts that add up over calls, days and people
-COUNTED = tuple(COUNT_OF[stage] for stage in STAGES)  # distinct customers: sizes of lead sets
+COUNTED = tuple(COUNT_OF[stage] for stage in STAGES)  # distinct customers per stage
 MONEY = ("premium", "margin_amount")
 CENT = Decimal("0.01")
-
-# A dialled call as one number: its lead id × 8 + its stage (kpis.leadsets.stages_from_items).
-_ITEM = f"CASE WHEN {_DIALLED} THEN c.lead_id * 8 + {_STAGE} END"
 
 
 def ts(value: dt.datetime):
@@ -52,52 +49,88 @@ def money(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
-def _items_agg() -> str:
+def _text_agg(expression: str) -> str:
     if connection.vendor == "postgresql":
-        return f"string_agg(CAST({_ITEM} AS text), ',')"
-    return f"group_concat({_ITEM}, ',')"
+        return f"string_agg(CAST({expression} AS text), ',')"
+    return f"group_concat({expression}, ',')"
 
 
 def _user_table() -> str:
     return DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
 
 
-def rep_day_facts_sql(where_sql: str, *, by_local_day: bool) -> str:
-    """The facts of each rep and local day, in one pass over the calls and no DISTINCT: per
-    (rep, team, day) the SUMMED facts and `items`, the rep's dialled calls as "item,item,…"
-    (lead id × 8 + stage, kpis.leadsets) from which the lead sets and the distinct customers
-    (COUNTED) are built. Columns: rep_id, team_id (NULL for none), day (only `by_local_day`:
-    the local day of each call, PostgreSQL), SUMMED, items. Parameters: the time zone (only
-    `by_local_day`), the bounds [start, end) as `ts` values, then those of `where_sql` (an
-    `AND …` on `c`, the calls)."""
-    day = ", (c.started_at AT TIME ZONE %s)::date AS day" if by_local_day else ""
+FACT_COLUMNS = ("rep_id", "team_id", "day", *SUMMED, *COUNTED, "lead_stages")  # rep_day_facts_sql's
+
+
+def rep_day_facts_sql(where_sql: str) -> str:
+    """The facts of each rep and local day (FACT_COLUMNS) in one pass over the calls: each
+    lead's highest stage and sums per (rep, day, lead), then per (rep, day) the SUMMED facts, the
+    distinct customers at each stage (COUNTED) and `lead_stages`, the rep-day's lead set (lead id
+    × 8 + stage, kpis.leadsets), with the rep's team now (NULL for none). Parameters: the day of
+    a call (PostgreSQL: the time zone, for the local day of each call; elsewhere the one day the
+    bounds hold, as stored), the bounds [start, end) as `ts` values, then those of `where_sql`
+    (an `AND …` on `c`, the calls).
+
+    Calls are grouped by rep, day and lead and the team joined to the groups: a rep's calls then
+    come in order from the (rep, started_at) index, and PostgreSQL sorts each rep's calls by day
+    and lead (incremental sort) instead of all calls."""
+    day = "(c.started_at AT TIME ZONE %s)::date" if connection.vendor == "postgresql" else "%s"
     sums = ", ".join(f"SUM({expression}) AS {name}" for name, expression in MEASURES.items())
+    counts = ", ".join(f"SUM(CASE WHEN stage >= {level} THEN 1 ELSE 0 END) AS {name}"
+                       for level, name in enumerate(COUNTED, start=1))
     return f"""
-        SELECT c.rep_id, u.team_id{day}, {sums}, {_items_agg()} AS items
-        FROM calls_call c
-        JOIN calls_disposition d ON d.id = c.disposition_id
-        JOIN {_user_table()} u ON u.id = c.rep_id
-        WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
-        GROUP BY {"1, 2, 3" if by_local_day else "1, 2"}
+        SELECT f.rep_id, u.team_id, f.day, {", ".join(f"f.{name}" for name in (*SUMMED, *COUNTED))},
+               COALESCE(f.lead_stages, '') AS lead_stages
+        FROM (
+            SELECT rep_id, day, {", ".join(f"SUM({name}) AS {name}" for name in SUMMED)}, {counts},
+                   {_text_agg("CASE WHEN stage >= 1 THEN lead_id * 8 + stage END")} AS lead_stages
+            FROM (
+                SELECT c.rep_id, {day} AS day, c.lead_id, MAX({_STAGE}) AS stage, {sums}
+                FROM calls_call c
+                JOIN calls_disposition d ON d.id = c.disposition_id
+                WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
+                GROUP BY 1, 2, 3
+            ) leads
+            GROUP BY 1, 2
+        ) f
+        JOIN {_user_table()} u ON u.id = f.rep_id
     """
 
 
-def rep_day_facts(cursor, first: dt.date, last: dt.date, where_sql: str = "", params=()) -> list[tuple]:
-    """Rows (rep_id, team_id, day, *SUMMED, items) of rep_day_facts_sql for the local days
-    first…last and the calls `where_sql` selects: one statement for the whole span on
-    PostgreSQL (the local day computed per call), one per day elsewhere (SQLite has no time
-    zones; each day is its index range on started_at)."""
-    if connection.vendor == "postgresql":
-        start, end = day_bounds(first, (last - first).days + 1)
-        cursor.execute(rep_day_facts_sql(where_sql, by_local_day=True),
-                       [settings.TIME_ZONE, ts(start), ts(end), *params])
+def reps_sql(column: str, rep_ids) -> str:
+    """`AND <column> IN (%s, …)` for rep_day_facts' `where_sql` (parameters: the ids)."""
+    return f"AND {column} IN ({', '.join(['%s'] * len(rep_ids))})"
+
+
+def team_calls_sql() -> str:
+    """rep_day_facts' `where_sql` for the calls of the reps on a team now (parameter: its id)."""
+    return f"AND c.rep_id IN (SELECT id FROM {_user_table()} WHERE team_id = %s)"
+
+
+def rep_day_facts(cursor, first: dt.date, last: dt.date, where_sql: str = "", params=(), *,
+                  insert: bool = False) -> list[tuple]:
+    """Rows (FACT_COLUMNS) of rep_day_facts_sql for the local days first…last and the calls
+    `where_sql` selects: one statement for the whole span on PostgreSQL (the local day computed
+    per call), one per day elsewhere (SQLite has no time zones; each day is its index range on
+    started_at). With `insert` the rows go straight into DailyRepKpi, in the same statement, and
+    only (rep_id, team_id, day, lead_stages) come back."""
+
+    def run(day: dt.date, days: int) -> list[tuple]:
+        start, end = day_bounds(day, days)
+        statement = rep_day_facts_sql(where_sql)
+        if insert:
+            statement = (f"INSERT INTO {DailyRepKpi._meta.db_table} ({', '.join(FACT_COLUMNS)}) {statement} "
+                         "RETURNING rep_id, team_id, day, lead_stages")
+        day_param = settings.TIME_ZONE if connection.vendor == "postgresql" else connection.ops.adapt_datefield_value(day)
+        cursor.execute(statement, [day_param, ts(start), ts(end), *params])
         return cursor.fetchall()
+
+    if connection.vendor == "postgresql":
+        return run(first, (last - first).days + 1)
     rows = []
     day = first
     while day <= last:
-        start, end = day_bounds(day)
-        cursor.execute(rep_day_facts_sql(where_sql, by_local_day=False), [ts(start), ts(end), *params])
-        rows += [(rep, team, day, *rest) for rep, team, *rest in cursor.fetchall()]
+        rows += [(rep, team, day, *rest) for rep, team, _day, *rest in run(day, 1)]
         day += dt.timedelta(days=1)
     return rows
 
