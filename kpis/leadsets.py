@@ -5,7 +5,7 @@ reps called is one customer of their team. Counts of distinct leads do not add u
 people, but sets do: the KPI job (kpis/services.py) stores, for every rep, team and the company,
 the set of leads dialled / reached / quoted / sold on each local day and in each calendar month.
 A rep's day is kept on its fact row as the job's statement writes it (DailyRepKpi.lead_stages:
-"lead id × 8 + highest stage" per lead, stages_from_items); every other set is a union of those,
+"lead id × 8 + stage" per dialled call, stages_from_items); every other set is a union of those,
 stored as roaring bitmaps (models.LeadSet, built by kpis/bulksets.py). A period's distinct count
 is the size of the union of the month sets the period covers whole and the day sets of its
 partial months: at most ~12 + 60 small unions for a year.
@@ -83,8 +83,8 @@ class Stages:
 
 def stages_from_items(items: str | None) -> Stages:
     """A subject's Stages from the text "item,item,…" (or None/"": none) kpis.sql gives for its
-    leads, each item lead id × 8 + the lead's stage (1 dialled … 4 sold): a lead is in the set of
-    every stage up to its own."""
+    dialled calls, each item lead id × 8 + the call's stage (1 dialled … 4 sold): a lead is in
+    the set of every stage up to the highest of its calls."""
     values = np.fromstring(items, dtype=np.int64, sep=",") if items else np.empty(0, dtype=np.int64)
     return Stages.from_leads(values >> 3, values & 7)
 

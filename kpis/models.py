@@ -23,8 +23,8 @@ class DailyRepKpi(models.Model):
     premium = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     margin_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     talk_seconds = models.PositiveBigIntegerField(default=0)
-    # The rep-day's lead set: "lead id × 8 + highest stage" (1 dialled … 4 sold) once per lead
-    # dialled that day, comma-separated, as the job's statement gives it (kpis/leadsets.py).
+    # The rep-day's lead set: "lead id × 8 + stage" (1 dialled … 4 sold) of each call dialled that
+    # day, comma-separated, as the job's statement writes it (kpis/leadsets.py).
     lead_stages = models.TextField(blank=True, default="")
 
     class Meta:

@@ -24,14 +24,15 @@ _DIALLED = "(d.attempted OR d.reached OR d.quoted OR d.sold)"
 # A call's stage (1 dialled … 4 sold, 0 not an attempt); a lead's stage for a span is the highest.
 _STAGE = "CASE WHEN d.sold THEN 4 WHEN d.quoted THEN 3 WHEN d.reached THEN 2 WHEN d.attempted THEN 1 ELSE 0 END"
 
-# What one call (c, with its disposition d) adds to the facts that are summed over calls.
+# The facts that add up, as aggregates over a group of calls (c, with its disposition d). A
+# filter, not a CASE, so a call that sold nothing adds nothing (no money arithmetic per call).
 MEASURES = {
-    "calls_made": f"CASE WHEN {_DIALLED} THEN 1 ELSE 0 END",
-    "calls_reached": f"CASE WHEN {_REACHED} THEN 1 ELSE 0 END",
-    "policies_sold": f"CASE WHEN {_SOLD} THEN 1 ELSE 0 END",
-    "premium": f"CASE WHEN {_SOLD} THEN COALESCE(c.premium, 0) ELSE 0 END",
-    "margin_amount": f"CASE WHEN {_SOLD} THEN ROUND(COALESCE(c.premium, 0) * COALESCE(c.margin_rate, 0), 2) ELSE 0 END",
-    "talk_seconds": "c.duration_seconds",
+    "calls_made": f"COUNT(*) FILTER (WHERE {_DIALLED})",
+    "calls_reached": f"COUNT(*) FILTER (WHERE {_REACHED})",
+    "policies_sold": f"COUNT(*) FILTER (WHERE {_SOLD})",
+    "premium": f"SUM(c.premium) FILTER (WHERE {_SOLD})",  # no premium: 0
+    "margin_amount": f"SUM(ROUND(c.premium * c.margin_rate, 2)) FILTER (WHERE {_SOLD})",  # either missing: 0
+    "talk_seconds": "SUM(c.duration_seconds)",
 }
 SUMMED = tuple(MEASURES)  # the facts that add up over calls, days and people
 COUNTED = tuple(COUNT_OF[stage] for stage in STAGES)  # distinct customers per stage
@@ -60,37 +61,39 @@ def _user_table() -> str:
 
 
 FACT_COLUMNS = ("rep_id", "team_id", "day", *SUMMED, *COUNTED, "lead_stages")  # rep_day_facts_sql's
+_AT_STAGE = dict(zip(COUNTED, (_DIALLED, _REACHED, _QUOTED, _SOLD), strict=True))  # a call at this stage or later
+# A dialled call as one number: its lead id × 8 + its stage (kpis.leadsets.stages_from_items).
+_ITEM = f"c.lead_id * 8 + {_STAGE}"
 
 
-def rep_day_facts_sql(where_sql: str) -> str:
-    """The facts of each rep and local day (FACT_COLUMNS) in one pass over the calls: each
-    lead's highest stage and sums per (rep, day, lead), then per (rep, day) the SUMMED facts, the
-    distinct customers at each stage (COUNTED) and `lead_stages`, the rep-day's lead set (lead id
-    × 8 + stage, kpis.leadsets), with the rep's team now (NULL for none). Parameters: the day of
-    a call (PostgreSQL: the time zone, for the local day of each call; elsewhere the one day the
-    bounds hold, as stored), the bounds [start, end) as `ts` values, then those of `where_sql`
-    (an `AND …` on `c`, the calls).
+def rep_day_facts_sql(where_sql: str, *, per_day: bool) -> str:
+    """The facts of each rep and local day (FACT_COLUMNS) in one pass over the calls: per
+    (rep, day) the SUMMED facts, the distinct customers at each stage (COUNTED) and
+    `lead_stages`, the rep-day's lead set as its dialled calls (lead id × 8 + the call's stage,
+    a lead called twice twice: kpis.leadsets), with the rep's team now (NULL for none).
+    Parameters: the time zone (the local day of each call) or, `per_day`, the one day the bounds
+    hold (as stored: SQLite has no time zones), the bounds [start, end) as `ts` values, then
+    those of `where_sql` (an `AND …` on `c`, the calls).
 
-    Calls are grouped by rep, day and lead and the team joined to the groups: a rep's calls then
-    come in order from the (rep, started_at) index, and PostgreSQL sorts each rep's calls by day
-    and lead (incremental sort) instead of all calls."""
-    day = "(c.started_at AT TIME ZONE %s)::date" if connection.vendor == "postgresql" else "%s"
-    sums = ", ".join(f"SUM({expression}) AS {name}" for name, expression in MEASURES.items())
-    counts = ", ".join(f"SUM(CASE WHEN stage >= {level} THEN 1 ELSE 0 END) AS {name}"
-                       for level, name in enumerate(COUNTED, start=1))
+    Calls are grouped by rep and day and the team joined to the groups: a rep's calls then come
+    in order from the (rep, started_at) index, and PostgreSQL sorts each rep's calls by day
+    (incremental sort) instead of all calls."""
+    day = "(c.started_at AT TIME ZONE %s)::date"
+    if per_day:
+        day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    sums = ", ".join(f"{aggregate} AS {name}" for name, aggregate in MEASURES.items())
+    counts = ", ".join(f"COUNT(DISTINCT c.lead_id) FILTER (WHERE {condition}) AS {name}"
+                       for name, condition in _AT_STAGE.items())
+    money = ", ".join(f"COALESCE(f.{name}, 0) AS {name}" if name in MONEY else f"f.{name}" for name in SUMMED)
     return f"""
-        SELECT f.rep_id, u.team_id, f.day, {", ".join(f"f.{name}" for name in (*SUMMED, *COUNTED))},
+        SELECT f.rep_id, u.team_id, f.day, {money}, {", ".join(f"f.{name}" for name in COUNTED)},
                COALESCE(f.lead_stages, '') AS lead_stages
         FROM (
-            SELECT rep_id, day, {", ".join(f"SUM({name}) AS {name}" for name in SUMMED)}, {counts},
-                   {_text_agg("CASE WHEN stage >= 1 THEN lead_id * 8 + stage END")} AS lead_stages
-            FROM (
-                SELECT c.rep_id, {day} AS day, c.lead_id, MAX({_STAGE}) AS stage, {sums}
-                FROM calls_call c
-                JOIN calls_disposition d ON d.id = c.disposition_id
-                WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
-                GROUP BY 1, 2, 3
-            ) leads
+            SELECT c.rep_id, {day} AS day, {sums}, {counts},
+                   {_text_agg(_ITEM)} FILTER (WHERE {_DIALLED}) AS lead_stages
+            FROM calls_call c
+            JOIN calls_disposition d ON d.id = c.disposition_id
+            WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
             GROUP BY 1, 2
         ) f
         JOIN {_user_table()} u ON u.id = f.rep_id
@@ -108,29 +111,28 @@ def team_calls_sql() -> str:
 
 
 def rep_day_facts(cursor, first: dt.date, last: dt.date, where_sql: str = "", params=(), *,
-                  insert: bool = False) -> list[tuple]:
+                  insert: bool = False, per_day: bool | None = None) -> list[tuple]:
     """Rows (FACT_COLUMNS) of rep_day_facts_sql for the local days first…last and the calls
-    `where_sql` selects: one statement for the whole span on PostgreSQL (the local day computed
-    per call), one per day elsewhere (SQLite has no time zones; each day is its index range on
-    started_at). With `insert` the rows go straight into DailyRepKpi, in the same statement, and
-    only (rep_id, team_id, day, lead_stages) come back."""
-
-    def run(day: dt.date, days: int) -> list[tuple]:
-        start, end = day_bounds(day, days)
-        statement = rep_day_facts_sql(where_sql)
-        if insert:
-            statement = (f"INSERT INTO {DailyRepKpi._meta.db_table} ({', '.join(FACT_COLUMNS)}) {statement} "
-                         "RETURNING rep_id, team_id, day, lead_stages")
-        day_param = settings.TIME_ZONE if connection.vendor == "postgresql" else connection.ops.adapt_datefield_value(day)
-        cursor.execute(statement, [day_param, ts(start), ts(end), *params])
+    `where_sql` selects: one statement for the whole span, the local day computed per call
+    (PostgreSQL), or one per day (`per_day`, the default elsewhere: SQLite has no time zones;
+    each day is its index range on started_at). With `insert` the rows go straight into
+    DailyRepKpi, in the same statement, and only (rep_id, team_id, day, lead_stages) come back."""
+    if per_day is None:
+        per_day = connection.vendor != "postgresql"
+    statement = rep_day_facts_sql(where_sql, per_day=per_day)
+    if insert:
+        statement = (f"INSERT INTO {DailyRepKpi._meta.db_table} ({', '.join(FACT_COLUMNS)}) {statement} "
+                     "RETURNING rep_id, team_id, day, lead_stages")
+    if not per_day:
+        start, end = day_bounds(first, (last - first).days + 1)
+        cursor.execute(statement, [settings.TIME_ZONE, ts(start), ts(end), *params])
         return cursor.fetchall()
-
-    if connection.vendor == "postgresql":
-        return run(first, (last - first).days + 1)
     rows = []
     day = first
     while day <= last:
-        rows += [(rep, team, day, *rest) for rep, team, _day, *rest in run(day, 1)]
+        start, end = day_bounds(day)
+        cursor.execute(statement, [connection.ops.adapt_datefield_value(day), ts(start), ts(end), *params])
+        rows += [(rep, team, day, *rest) for rep, team, _day, *rest in cursor.fetchall()]
         day += dt.timedelta(days=1)
     return rows
 
@@ -143,9 +145,9 @@ def segment_facts_sql(calls_sql: str, leads_sql: str) -> str:
     (COUNTED) of the calls `calls_sql` selects (columns CALL_COLUMNS), in one pass and no DISTINCT: each lead's highest stage and
     sums first, then per value of its segment (`leads_sql`: columns id, segment). A lead has one
     value, so the values split the customers: the total of a cut is the sum of its rows."""
-    sums = ", ".join(f"SUM({expression}) AS {name}" for name, expression in MEASURES.items())
-    outer = ", ".join([*(f"SUM(x.{name}) AS {name}" for name in SUMMED),
-                       *(f"SUM(CASE WHEN x.stage >= {level} THEN 1 ELSE 0 END) AS {name}"
+    sums = ", ".join(f"{aggregate} AS {name}" for name, aggregate in MEASURES.items())
+    outer = ", ".join([*(f"COALESCE(SUM(x.{name}), 0) AS {name}" for name in SUMMED),
+                       *(f"COUNT(*) FILTER (WHERE x.stage >= {level}) AS {name}"
                          for level, name in enumerate(COUNTED, start=1))])
     return f"""
         SELECT s.segment, {outer}
