@@ -76,7 +76,11 @@ class Call(models.Model):
         ]
         indexes = [
             models.Index(fields=["lead", "started_at"], name="call_lead_started"),
-            models.Index(fields=["rep", "started_at"], name="call_rep_started"),
+            # Covering: a team's or a rep's calls over a period (KPI segment cuts, today's live
+            # numbers, the KPI job's marked days) are read from the index alone, not from a heap
+            # page per call. INCLUDE is PostgreSQL's; SQLite builds the plain index.
+            models.Index(fields=["rep", "started_at"], name="call_rep_started_cover",
+                         include=["lead", "disposition", "duration_seconds", "premium", "margin_rate"]),
         ]
 
     def __str__(self) -> str:

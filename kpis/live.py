@@ -1,11 +1,10 @@
 """Today, live: a team's or a rep's numbers since local midnight, computed on the fly from the
-calls with the KPI job's own statement (kpis.sql.day_facts_sql): one definition, two schedules."""
+calls with the KPI job's own statement (kpis.sql.rep_day_facts): one definition, two schedules."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from decimal import Decimal
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -16,10 +15,10 @@ from accounts.access import scope_wallboards
 from accounts.models import Role, Team, User
 from accounts.selectors import user_for
 from kpis.domain import Counts
-from kpis.leadsets import Stages, stages_from_lists
+from kpis.leadsets import Stages, stages_from_items
 from kpis.selectors import rank_rows
-from kpis.sql import FACT_VALUES, day_facts_sql, ts
-from telesales.days import day_bounds, local_day
+from kpis.sql import FACT_COLUMNS, MONEY, money, rep_day_facts, team_calls_sql
+from telesales.days import local_day
 from telesales.errors import DomainError, first_or_not_found
 
 
@@ -54,26 +53,18 @@ def wallboard_team_for(user: User, team_id: int) -> Team:
     return first_or_not_found(teams, _("No such team, or not one whose wallboard you may see."))
 
 
-_MONEY = ("premium", "margin_amount")
-CENT = Decimal("0.01")
-
-
 def _live_facts(day: dt.date, where: str, params: list) -> tuple[dict[int, Counts], Stages]:
-    """The KPI job's facts of `day` per rep and the union of the reps' lead sets (one statement,
-    kpis.sql.day_facts_sql, as the job runs it), for the calls `where` selects."""
-    start, end = day_bounds(day)
+    """The KPI job's facts of `day` per rep and the union of the reps' lead sets (its own
+    statement, kpis.sql.rep_day_facts), for the calls `where` selects."""
     with connection.cursor() as cursor:
-        cursor.execute(day_facts_sql(where), [ts(start), ts(end), *params])
-        rows = cursor.fetchall()
-    width = len(FACT_VALUES)
+        rows = rep_day_facts(cursor, day, day, where, params)
     facts: dict[int, Counts] = {}
-    for rep, _team, *values in rows:
-        mapping = dict(zip(FACT_VALUES, values[:width], strict=True))
-        # As the facts' decimal columns keep them (SQLite sums money as floats).
-        for name in _MONEY:
-            mapping[name] = Decimal(str(mapping[name] or 0)).quantize(CENT)
-        facts[rep] = Counts.from_mapping(mapping)
-    return facts, Stages.union(stages_from_lists(values[width:]) for _rep, _team, *values in rows)
+    for row in rows:
+        mapping = dict(zip(FACT_COLUMNS, row, strict=True))
+        for name in MONEY:  # as the facts' decimal columns keep them
+            mapping[name] = money(mapping[name])
+        facts[mapping["rep_id"]] = Counts.from_mapping(mapping)
+    return facts, Stages.union(stages_from_items(row[-1]) for row in rows)
 
 
 def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = None,
@@ -90,7 +81,7 @@ def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = N
     if team_id is not None:
         team = wallboard_team_for(user, team_id)
         people = {u.id: u for u in User.objects.filter(team=team, role=Role.REP, is_active=True)}
-        where, params = "AND u.team_id = %s", [team.id]
+        where, params = team_calls_sql(), [team.id]
     else:
         rep = user_for(actor=user, user_id=rep_id)
         team, people = None, {rep.id: rep}

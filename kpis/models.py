@@ -7,7 +7,8 @@ from django.db import models
 class DailyRepKpi(models.Model):
     """Raw counts for one rep on one local calendar day. Calls, money and talk time add up over
     any period. 'customers_*' count distinct leads on that one day only: a period's distinct
-    customers come from the lead sets (LeadSet), never from a sum of these columns."""
+    customers come from the lead sets (`lead_stages` here, LeadSet for teams, the company and
+    months), never from a sum of these columns."""
 
     rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -22,10 +23,32 @@ class DailyRepKpi(models.Model):
     premium = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     margin_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     talk_seconds = models.PositiveBigIntegerField(default=0)
+    # The rep-day's lead set: "lead id × 8 + stage" (1 dialled … 4 sold) of each call dialled that
+    # day, comma-separated, as the job's statement writes it (kpis/leadsets.py).
+    lead_stages = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rep", "day"], name="kpi_rep_day_unique")]
         indexes = [models.Index(fields=["team", "day"], name="kpi_team_day"), models.Index(fields=["day"], name="kpi_day")]
+
+
+class TeamDayKpi(models.Model):
+    """The summed facts of a team on one local day: DailyRepKpi's calls, money and talk time added
+    up over the reps whose facts were recorded under the team (`team_key`, 0 for no team). Written
+    only by the KPI job, whenever it writes the day's facts, so a company page adds up teams × days
+    instead of reps × days. Distinct customers are not here: they come from the lead sets."""
+
+    team_key = models.PositiveIntegerField()
+    day = models.DateField()
+    calls_made = models.PositiveIntegerField(default=0)
+    calls_reached = models.PositiveIntegerField(default=0)
+    policies_sold = models.PositiveIntegerField(default=0)
+    premium = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    margin_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    talk_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "team_key"], name="kpi_team_day_sums_unique")]
 
 
 class LeadSet(models.Model):
@@ -34,9 +57,10 @@ class LeadSet(models.Model):
 
     Subjects: a rep (`key` = rep id, `team_key` = the team the rep's facts were recorded under,
     0 for none), a team (`key` = team id), or the company (`key` = 0). Spans: a local day, or a
-    calendar month (`start` = its first day), the union of that month's day sets. A period's
-    exact distinct count is the size of the union of the month sets it covers whole and the day
-    sets of its partial months."""
+    calendar month (`start` = its first day), the union of that month's day sets. A rep's day set
+    is not here but on its fact row (DailyRepKpi.lead_stages): rep months, team and company days
+    and months are. A period's exact distinct count is the size of the union of the month sets
+    it covers whole and the day sets of its partial months."""
 
     class Level(models.TextChoices):
         REP = "rep", "Rep"

@@ -28,8 +28,8 @@ from accounts.access import (
 )
 from accounts.models import Role, Team, User
 from kpis.domain import Counts, Diagnosis, diagnose, team_benchmarks
-from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners
-from kpis.models import DailyRepKpi, KpiRun, KpiRunKind, LeadSet
+from kpis.leadsets import COUNT_OF, Stages, next_month, span_owners, stages_from_items
+from kpis.models import DailyRepKpi, KpiRun, KpiRunKind, LeadSet, TeamDayKpi
 from telesales.errors import DomainError, NotFound
 
 COUNT_FIELDS = ("calls_made", "calls_reached", "policies_sold", "customers_dialled", "customers_reached", "customers_quoted", "customers_sold",
@@ -72,23 +72,40 @@ def aggregate_facts(
 ) -> list[dict]:
     """Rows of {period, key, counts…} for by in rep/team/company: one GROUP BY over the facts for
     the sums, and the exact distinct customers of each row's period (distinct_customers).
-    `complete` says `facts` holds every fact of each team (by=team) or of the company."""
+    `complete` says `facts` holds every fact of each team (by=team) or of the company. Sums of
+    every fact per team or for the company come from the job's team-day sums (TeamDayKpi): the
+    same numbers from teams × days rows instead of reps × days."""
     qs = facts.filter(day__gte=start, day__lte=end)
     if rep_ids is not None:
         qs = qs.filter(rep_id__in=list(rep_ids))
     if team_ids is not None:
         qs = qs.filter(team_id__in=list(team_ids))
-    keys = {"rep": ["rep_id"], "team": ["team_id"], "company": []}[by]
+    if by != "rep" and rep_ids is None and not facts.query.has_filters():  # every fact
+        sums = TeamDayKpi.objects.filter(day__gte=start, day__lte=end)
+        if team_ids is not None:
+            sums = sums.filter(team_key__in=list(team_ids))
+        rows = _summed(sums, grain, ["team_key"] if by == "team" else [])
+        if by == "team":  # no team is 0 there, NULL in the facts
+            for row in rows:
+                row["team_id"] = row["key"] = row.pop("team_key") or None
+            rows.sort(key=lambda r: (r["period"] is None, r["period"] or 0, r["key"] is None, r["key"] or 0))
+    else:
+        rows = _summed(qs, grain, {"rep": ["rep_id"], "team": ["team_id"], "company": []}[by])
+    whole = complete and rep_ids is None and (by == "team" or (by == "company" and team_ids is None))
+    counts = distinct_customers(qs, rows, start=start, end=end, grain=grain, by=by, whole=whole)
+    for row in rows:
+        row.update(counts.get((row["period"], row["key"])) or dict.fromkeys(DISTINCT_FIELDS, 0))
+    return rows
+
+
+def _summed(qs: QuerySet, grain: str, keys: list[str]) -> list[dict]:
+    """Rows {period, *keys, key, SUM_FIELDS} of one GROUP BY over fact rows."""
     grouped = qs.annotate(period=_period_expression(grain)).values("period", *keys)
     rows = list(grouped.annotate(**{f: Sum(f) for f in SUM_FIELDS}).order_by("period", *keys))
     for row in rows:
         row["key"] = row.get(keys[0]) if keys else None
         for f in SUM_FIELDS:
             row[f] = row[f] or 0
-    whole = complete and rep_ids is None and (by == "team" or (by == "company" and team_ids is None))
-    counts = distinct_customers(qs, rows, start=start, end=end, grain=grain, by=by, whole=whole)
-    for row in rows:
-        row.update(counts.get((row["period"], row["key"])) or dict.fromkeys(DISTINCT_FIELDS, 0))
     return rows
 
 
@@ -142,9 +159,10 @@ def stage_sets(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start: dt.date
     """{(period, key): the leads dialled / reached / quoted / sold} for the rows of
     aggregate_facts: unions of the stored lead sets (kpis/leadsets.py) of each row's period.
     With `whole`, a team's or the company's own sets; otherwise the sets of the (rep, team)
-    pairs present in `facts` (already filtered to the period and the caller's scope), so a
-    manager's or a rep's view counts exactly their reps' customers. The drill-down
-    (kpis/drill.py) lists these very sets, so a list is as long as the number it opens."""
+    pairs present in `facts` (already filtered to the period and the caller's scope: their day
+    sets are on those fact rows), so a manager's or a rep's view counts exactly their reps'
+    customers. The drill-down (kpis/drill.py) lists these very sets, so a list is as long as the
+    number it opens."""
     if not rows:
         return {}
     owners = span_owners({(r["period"], *period_span(r["period"], grain, start, end)) for r in rows})
@@ -161,6 +179,10 @@ def stage_sets(facts: QuerySet[DailyRepKpi], rows: list[dict], *, start: dt.date
         group_of = {(rep, team or 0): {"rep": rep, "team": team, "company": None}[by] for rep, team in pairs}
         keys = {rep for rep, _ in pairs}
     sets: dict[tuple, list[Stages]] = {}
+    if not whole:  # a rep's day sets are on its fact rows, already scoped
+        spans = Q(grain=LeadSet.Grain.MONTH, start__in=months)
+        for rep, team, day, items in facts.filter(day__in=days).values_list("rep_id", "team_id", "day", "lead_stages"):
+            sets.setdefault((owners[("day", day)], group_of[(rep, team or 0)]), []).append(stages_from_items(items))
     stored = LeadSet.objects.filter(spans, level=level, key__in=sorted(keys))
     for key, team_key, grain_, span, *blobs in stored.values_list(
             "key", "team_key", "grain", "start", "dialled", "reached", "quoted", "sold").iterator():

@@ -1,20 +1,20 @@
 """The KPI job: recompute DailyRepKpi facts from calls with set-based SQL.
 
 Every run is one transaction that first takes the KPI lock row (a second run waits, then sees the
-first one's result), records itself in KpiRun, and writes facts only by
-"DELETE the (rep, day) facts, INSERT … SELECT the recomputed ones", so running twice changes
-nothing. The counting rules are documented in kpis/domain/drivers.py.
+first one's result), records itself in KpiRun, and writes facts only by "DELETE the (rep, day)
+facts, then write the recomputed ones", so running twice changes nothing. The counting rules are
+documented in kpis/domain/drivers.py; the statement that applies them is kpis.sql.rep_day_facts_sql.
 
 - incremental: consumes calls.DirtyRepDay marks (written by every call write/sync). The marks are
   deleted *first* in the run's transaction, so a call written while the run computes marks its day
   again (its writer updates/re-creates the mark) and the next run picks it up; a failed run rolls
-  the marks back.
-- full / since: rebuilds every day (or every day from `since`), one INSERT … SELECT per local day
-  (a day's calls are one index range on started_at; no per-row time-zone conversion).
+  the marks back. One statement per marked day (its reps only).
+- full / since: rebuilds every day (or every day from `since`): on PostgreSQL one statement per
+  chunk of reps over the whole span, on SQLite one per day.
 
-Beside the additive facts, every run rewrites the lead sets (kpis/leadsets.py) of the days it
-recomputes: one GROUP BY (rep, lead) per day gives each lead's highest stage, the rep-day sets are
-built from it, and the team-day, company-day and month sets are unions of those.
+The statement writes the facts and each rep-day's lead set (DailyRepKpi.lead_stages) itself;
+every run then rewrites the team-day, company-day and month lead sets (unions of those,
+kpis/bulksets.py) and the team-day sums (TeamDayKpi) of the days it recomputed.
 """
 
 from __future__ import annotations
@@ -28,125 +28,97 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from accounts.models import User
 from calls.models import Call, DirtyRepDay
-from kpis.leadsets import Stages, month_of, next_month, stages_from_lists
-from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind, LeadSet
-from kpis.sql import FACT_VALUES, LEAD_SET_COLUMNS, copy_rows, day_facts_sql, ts
-from telesales.days import day_bounds, local_day
+from kpis.bulksets import SetBuilder
+from kpis.leadsets import Stages, month_of, next_month
+from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind, LeadSet, TeamDayKpi
+from kpis.sql import LEAD_SET_COLUMNS, SUMMED, bytea_text, copy_rows, rep_day_facts, reps_sql
+from telesales.days import local_day
 
 LOCK_NAME = "recompute"
-REP_CHUNK = 500
+REP_CHUNK = 250  # reps per statement of a rebuild (PostgreSQL): each is one range of the (rep, started_at) index
+
 
 def _take_lock() -> None:
     """Serialize runs: the row update blocks a second run until this transaction ends."""
     KpiLock.objects.filter(name=LOCK_NAME).update(held_at=timezone.now())
     if connection.vendor == "postgresql":
-        # The per-(rep, day, lead) hash aggregate of a month of calls fits in memory instead of
-        # spilling to disk (only for this transaction).
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '256MB'")
+        with connection.cursor() as cursor:  # the statements are long but simple (this transaction only)
+            cursor.execute("SET LOCAL jit = off")
 
 
-RepSets = dict[tuple[int, int], Stages]  # (rep id, team id or 0) → the rep's sets for one span
+def _rebuild_day(cursor, day: dt.date, rep_ids: list[int]) -> int:
+    """Recompute the facts (with their rep-day lead sets) of one local day for `rep_ids`, after
+    deleting theirs. Returns the fact rows written."""
+    written = 0
+    for i in range(0, len(rep_ids), REP_CHUNK):
+        chunk = rep_ids[i : i + REP_CHUNK]
+        DailyRepKpi.objects.filter(day=day, rep_id__in=chunk).delete()
+        written += len(rep_day_facts(cursor, day, day, reps_sql("c.rep_id", chunk), chunk, insert=True))
+    return written
 
 
-def _rebuild_day(cursor, day: dt.date, rep_ids: list[int] | None = None) -> tuple[int, RepSets]:
-    """Recompute the facts and rep-day lead sets of one local day, for all reps or only
-    `rep_ids` (after deleting theirs). Returns the fact rows written and the new rep-day sets."""
-    start, end = day_bounds(day)
-    params = [ts(start), ts(end)]
-    chunks = [None] if rep_ids is None else [rep_ids[i : i + REP_CHUNK] for i in range(0, len(rep_ids), REP_CHUNK)]
-    written, sets = 0, {}
-    for chunk in chunks:
-        facts = DailyRepKpi.objects.filter(day=day)
-        old_sets = LeadSet.objects.filter(level=LeadSet.Level.REP, grain=LeadSet.Grain.DAY, start=day)
-        where, extra = "", []
-        if chunk is not None:
-            facts, old_sets = facts.filter(rep_id__in=chunk), old_sets.filter(key__in=chunk)
-            where, extra = f"AND c.rep_id IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
-        facts.delete()
-        old_sets.delete()
-        cursor.execute(day_facts_sql(where), [*params, *extra])
-        rows = cursor.fetchall()
-        width = len(FACT_VALUES)
-        copy_rows(cursor, DailyRepKpi._meta.db_table, ("rep_id", "team_id", "day", *FACT_VALUES),
-                  [(rep, team, day, *values[:width]) for rep, team, *values in rows])
-        written += len(rows)
-        dialled = FACT_VALUES.index("customers_dialled")
-        sets.update({(rep, team or 0): stages_from_lists(values[width:]) for rep, team, *values in rows
-                     if values[dialled]})
-    _write_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, day, sets)
-    return written, sets
-
-
-def _write_sets(level: str, grain: str, start: dt.date, sets: dict[tuple[int, int], Stages]) -> None:
-    rows = [(level, key, team_key, grain, start, *stages.serialized().values())
-            for (key, team_key), stages in sets.items()]
+def _write_sets(rows: list[tuple]) -> None:
+    """kpis_leadset rows (sets as bytes) in one COPY."""
     with connection.cursor() as cursor:
-        copy_rows(cursor, LeadSet._meta.db_table, LEAD_SET_COLUMNS, rows)
+        copy_rows(cursor, LeadSet._meta.db_table, LEAD_SET_COLUMNS,
+                  [(*row[:5], *(bytea_text(blob.hex()) for blob in row[5:])) for row in rows])
 
 
-def _stored_sets(level: str, grain: str, start: dt.date, end: dt.date,
-                 keys: Iterable[int] | None = None) -> Iterable[tuple[int, int, Stages]]:
+def _fact_rows(facts) -> Iterable[tuple]:
+    """(rep_id, team_id, day, lead_stages) of fact rows: their rep-day lead sets."""
+    return facts.values_list("rep_id", "team_id", "day", "lead_stages").iterator(chunk_size=5000)
+
+
+def _stored_sets(level: str, grain: str, start: dt.date, end: dt.date) -> Iterable[tuple[int, int, Stages]]:
     rows = LeadSet.objects.filter(level=level, grain=grain, start__gte=start, start__lte=end)
-    if keys is not None:
-        rows = rows.filter(key__in=list(keys))
     for key, team_key, *blobs in rows.values_list("key", "team_key", "dialled", "reached", "quoted", "sold").iterator():
         yield key, team_key, Stages.deserialize(blobs)
 
 
-class _Unions:
-    """Unions of rep sets into team and company sets (and of day sets into month sets)."""
-
-    def __init__(self) -> None:
-        self.rep: dict[tuple[int, int], list[Stages]] = defaultdict(list)
-        self.team: dict[tuple[int, int], list[Stages]] = defaultdict(list)
-        self.company: dict[tuple[int, int], list[Stages]] = defaultdict(list)
-
-    def add_rep(self, key: int, team_key: int, stages: Stages) -> None:
-        self.rep[(key, team_key)].append(stages)
-        if team_key:
-            self.team[(team_key, 0)].append(stages)
-        self.company[(0, 0)].append(stages)
-
-    def write(self, grain: str, start: dt.date, *, levels=("rep", "team", "company")) -> None:
-        for level in levels:
-            groups = getattr(self, level)
-            _write_sets(level, grain, start, {subject: Stages.union(items) for subject, items in groups.items()})
-
-
-def _roll_up_day(day: dt.date, rep_sets: RepSets, *, complete: bool) -> None:
-    """Team-day and company-day sets of `day` from all its rep-day sets: `rep_sets` holds the
-    ones just rebuilt, and unless they are `complete` (every rep rebuilt) the others are read back."""
-    unions = _Unions()
-    for (key, team_key), stages in rep_sets.items():
-        unions.add_rep(key, team_key, stages)
-    rebuilt = {key for key, _ in rep_sets}
-    if not complete:
-        for key, team_key, stages in _stored_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, day, day):
-            if key not in rebuilt:
-                unions.add_rep(key, team_key, stages)
+def _roll_up_day(day: dt.date) -> None:
+    """Team-day and company-day sets and team-day sums of `day` from all its stored facts."""
+    sets = SetBuilder()
+    sets.add(_fact_rows(DailyRepKpi.objects.filter(day=day)))
     LeadSet.objects.filter(level__in=["team", "company"], grain=LeadSet.Grain.DAY, start=day).delete()
-    unions.write(LeadSet.Grain.DAY, day, levels=("team", "company"))
+    _write_sets(sets.day_rows())
+    _roll_up_team_days(day, day)
 
 
 def _roll_up_month(month: dt.date, rep_ids: Iterable[int] | None = None) -> None:
-    """Month sets as unions of the month's stored day sets: the given reps' (all if None), and
-    every team's and the company's."""
+    """Month sets of the given reps (all if None) from their stored facts, and every team's and
+    the company's as unions of the month's stored team and company day sets."""
     last = next_month(month) - dt.timedelta(days=1)
-    unions = _Unions()
-    for key, team_key, stages in _stored_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, month, last, rep_ids):
-        unions.rep[(key, team_key)].append(stages)
-    for level in ("team", "company"):
-        for key, team_key, stages in _stored_sets(level, LeadSet.Grain.DAY, month, last):
-            getattr(unions, level)[(key, team_key)].append(stages)
+    facts = DailyRepKpi.objects.filter(day__gte=month, day__lte=last)
     stale = LeadSet.objects.filter(grain=LeadSet.Grain.MONTH, start=month)
     stale.exclude(level=LeadSet.Level.REP).delete()
-    stale_reps = stale.filter(level=LeadSet.Level.REP)
     if rep_ids is not None:
-        stale_reps = stale_reps.filter(key__in=list(rep_ids))
-    stale_reps.delete()
-    unions.write(LeadSet.Grain.MONTH, month)
+        rep_ids = list(rep_ids)
+        facts, stale = facts.filter(rep_id__in=rep_ids), stale.filter(key__in=rep_ids)
+    stale.filter(level=LeadSet.Level.REP).delete()
+    sets = SetBuilder()
+    sets.add(_fact_rows(facts))
+    unions: dict[tuple[str, int], list[Stages]] = defaultdict(list)
+    for level in ("team", "company"):
+        for key, _team_key, stages in _stored_sets(level, LeadSet.Grain.DAY, month, last):
+            unions[(level, key)].append(stages)
+    _write_sets([*sets.rep_month_rows(),
+                 *((level, key, 0, "month", month, *Stages.union(days).serialized().values())
+                   for (level, key), days in unions.items())])
+
+
+def _roll_up_team_days(first: dt.date, last: dt.date) -> None:
+    """TeamDayKpi of the days first…last: the stored facts summed per team and day."""
+    TeamDayKpi.objects.filter(day__gte=first, day__lte=last).delete()
+    sums = ", ".join(SUMMED)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TeamDayKpi._meta.db_table} (team_key, day, {sums}) "
+            f"SELECT COALESCE(team_id, 0), day, {', '.join(f'SUM({name})' for name in SUMMED)} "
+            f"FROM {DailyRepKpi._meta.db_table} WHERE day >= %s AND day <= %s GROUP BY 1, 2",
+            [adapt(first), adapt(last)])
 
 
 def _calls_day_range() -> tuple[dt.date, dt.date] | None:
@@ -171,39 +143,39 @@ def _finish_run(run: KpiRun, started: float, *, rows: int = 0, rep_days: int = 0
 
 
 def refresh_roll_ups(*, days: Iterable[dt.date], rep_ids: Iterable[int] | None = None) -> None:
-    """Rebuild the team, company and month sets of `days` from their stored rep-day sets (for
-    `rep_ids`' month sets, all reps' if None). The KPI runs do this for the days they rebuild;
-    it is also how rep-day sets written by other means (test data) become consistent."""
+    """Rebuild the team, company and month sets and the team-day sums of `days` from their stored
+    facts (month sets of `rep_ids` only, all reps' if None). The KPI runs do this for the days
+    they rebuild; it is also how facts written by other means (test data) become consistent."""
     days = sorted(set(days))
     with transaction.atomic():
         _take_lock()
         for day in days:
-            _roll_up_day(day, {}, complete=False)
+            _roll_up_day(day)
         for month in sorted({month_of(day) for day in days}):
             _roll_up_month(month, None if rep_ids is None else sorted(set(rep_ids)))
 
 
-def _rebuild_days(first: dt.date, last: dt.date) -> int:
-    """Facts and every set of the days first…last, all reps; month sets are unions kept in memory
-    while the days run in order (the days of `first`'s month before it are read back)."""
-    rows = 0
-    month, months = month_of(first), _Unions()
-    for key, team_key, stages in _stored_sets(LeadSet.Level.REP, LeadSet.Grain.DAY, month, first - dt.timedelta(days=1)):
-        months.add_rep(key, team_key, stages)
+def _rebuild(first: dt.date, last: dt.date) -> int:
+    """Facts, lead sets and team-day sums of the days first…last (every earlier fact already
+    deleted): per chunk of reps one statement writes the facts (kpis.sql.rep_day_facts) and
+    answers the rep-day sets, of which the team, company and month sets are unions (the facts
+    of `first`'s month before it join its month sets). Returns the fact rows written."""
+    sets = SetBuilder()
+    sets.add(_fact_rows(DailyRepKpi.objects.filter(day__gte=month_of(first), day__lt=first)))
+    rep_ids = sorted(User.objects.values_list("id", flat=True))
+    chunks = [rep_ids[i : i + REP_CHUNK] for i in range(0, len(rep_ids), REP_CHUNK)]
+    if connection.vendor != "postgresql":
+        chunks = [None]  # one statement per day for all reps
+    written = 0
     with connection.cursor() as cursor:
-        day = first
-        while day <= last:
-            if month_of(day) != month:
-                months.write(LeadSet.Grain.MONTH, month)
-                month, months = month_of(day), _Unions()
-            written, sets = _rebuild_day(cursor, day)
-            rows += written
-            _roll_up_day(day, sets, complete=True)
-            for (key, team_key), stages in sets.items():
-                months.add_rep(key, team_key, stages)
-            day += dt.timedelta(days=1)
-    months.write(LeadSet.Grain.MONTH, month)
-    return rows
+        for chunk in chunks:
+            where, params = ("", []) if chunk is None else (reps_sql("c.rep_id", chunk), chunk)
+            rows = rep_day_facts(cursor, first, last, where, params, insert=True)
+            sets.add(rows)
+            written += len(rows)
+    _write_sets([*sets.day_rows(days_from=first), *sets.rep_month_rows(), *sets.team_month_rows()])
+    _roll_up_team_days(first, last)
+    return written
 
 
 def recompute_full(*, since: dt.date | None = None) -> KpiRun:
@@ -219,15 +191,17 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
             if since:
                 marks = marks.filter(day__gte=since)
                 DailyRepKpi.objects.filter(day__gte=since).delete()
+                TeamDayKpi.objects.filter(day__gte=since).delete()
                 LeadSet.objects.filter(grain=LeadSet.Grain.DAY, start__gte=since).delete()
                 LeadSet.objects.filter(grain=LeadSet.Grain.MONTH, start__gte=month_of(since)).delete()
             else:
                 DailyRepKpi.objects.all().delete()
+                TeamDayKpi.objects.all().delete()
                 LeadSet.objects.all().delete()
             marks.delete()
             span = _calls_day_range()
             if span and (not since or since <= span[1]):
-                rows = _rebuild_days(max(span[0], since) if since else span[0], span[1])
+                rows = _rebuild(max(span[0], since) if since else span[0], span[1])
     except Exception as exc:
         _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -236,7 +210,7 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
 
 def recompute_incremental() -> KpiRun:
     """Recompute only the (rep, day) pairs marked dirty by call writes since the last run, then
-    the team, company and month sets those days belong to."""
+    the team, company and month sets and the team-day sums those days belong to."""
     run = _start_run(KpiRunKind.INCREMENTAL, None)
     started = time.monotonic()
     rows = pairs = 0
@@ -253,11 +227,10 @@ def recompute_incremental() -> KpiRun:
             pairs = sum(len(reps) for reps in by_day.values())
             by_month: dict[dt.date, set[int]] = defaultdict(set)
             with connection.cursor() as cursor:
-                for day in sorted(by_day):
-                    written, sets = _rebuild_day(cursor, day, sorted(by_day[day]))
-                    rows += written
-                    _roll_up_day(day, sets, complete=False)
-                    by_month[month_of(day)] |= by_day[day]
+                for day, reps in sorted(by_day.items()):
+                    rows += _rebuild_day(cursor, day, sorted(reps))
+                    _roll_up_day(day)
+                    by_month[month_of(day)] |= reps
             for month, rep_ids in sorted(by_month.items()):
                 _roll_up_month(month, sorted(rep_ids))
     except Exception as exc:

@@ -15,8 +15,7 @@ from calls.models import Call, Channel, Disposition
 from coaching import services as coaching_services
 from coaching.models import SampledCall, SamplingPlan
 from kpis import services as kpi_services
-from kpis.leadsets import Stages
-from kpis.models import DailyRepKpi, LeadSet
+from kpis.models import DailyRepKpi
 from leads.models import AttributeDefinition, GradeChange, Lead, LostReason, Pool
 from targets.models import AlertRule, Target
 
@@ -226,10 +225,9 @@ def lead_sets_for(facts: list[DailyRepKpi]) -> list[DailyRepKpi]:
     for fact in facts:
         first = next(_synthetic_leads)
         bounds = [fact.customers_dialled, fact.customers_reached, fact.customers_quoted, fact.customers_sold]
-        stages = Stages.from_leads([first + i for i in range(bounds[0])],
-                                   [1 + sum(i < b for b in bounds[1:]) for i in range(bounds[0])])
-        LeadSet.objects.create(level=LeadSet.Level.REP, key=fact.rep_id, team_key=fact.team_id or 0,
-                               grain=LeadSet.Grain.DAY, start=fact.day, **stages.serialized())
+        # lead × 8 + its stage (1 dialled … 4 sold), as the job's statement writes a rep-day's set
+        fact.lead_stages = ",".join(str((first + i) * 8 + 1 + sum(i < b for b in bounds[1:])) for i in range(bounds[0]))
+    DailyRepKpi.objects.bulk_update(facts, ["lead_stages"])
     kpi_services.refresh_roll_ups(days={fact.day for fact in facts})
     return facts
 

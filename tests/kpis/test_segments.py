@@ -95,8 +95,8 @@ def test_segment_cut_equals_pandas_from_raw_calls(team, other_team, log_call):
         log_call(rng.choice(reps), rng.choice(leads), outcome, local(D + dt.timedelta(days=rng.randrange(40)),
                                                                        rng.randrange(8, 20)),
                  premium="100.00" if outcome == "sold" else None, margin_rate="0.1000" if outcome == "sold" else None)
-    rows, _ = segments.segment_cut(AdminFactory(), segment="region", start=D + dt.timedelta(days=5),
-                                    end=D + dt.timedelta(days=30))
+    rows, total = segments.segment_cut(AdminFactory(), segment="region", start=D + dt.timedelta(days=5),
+                                        end=D + dt.timedelta(days=30))
     engine = {r["key"]: (r["customers_dialled"], r["customers_reached"], r["customers_quoted"], r["customers_sold"])
               for r in rows}
 
@@ -115,6 +115,10 @@ def test_segment_cut_equals_pandas_from_raw_calls(team, other_team, log_call):
         key = None if pd.isna(region) else region
         expected[key] = tuple(int(part.loc[part[s], "lead_id"].nunique()) for s in ("dialled", "reached", "quoted", "sold"))
     assert engine == expected
+    # The total counts each customer once over all values (a lead has one value).
+    assert tuple(total[f"customers_{s}"] for s in ("dialled", "reached", "quoted", "sold")) == tuple(
+        int(df.loc[df[s], "lead_id"].nunique()) for s in ("dialled", "reached", "quoted", "sold"))
+    assert total["calls_made"] == int(df["dialled"].sum())
 
 
 def test_the_segment_page_shows_a_row_per_value_and_a_rep_only_their_calls(segmented, client):
