@@ -202,6 +202,8 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
             span = _calls_day_range()
             if span and (not since or since <= span[1]):
                 rows = _rebuild(max(span[0], since) if since else span[0], span[1])
+            elif since:  # no calls from `since` on: the month's earlier days keep their month sets
+                _roll_up_month(month_of(since))
     except Exception as exc:
         _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
         raise

@@ -66,3 +66,13 @@ def test_team_and_company_totals_from_the_team_day_sums_equal_the_facts(team, ot
         assert rolled
     company = selectors.aggregate_facts(every_fact, start=DAYS[0], end=DAYS[-1], by="company", complete=True)[0]
     assert company["calls_made"] == sum(DailyRepKpi.objects.values_list("calls_made", flat=True))  # no-team rep included
+
+
+def test_a_rebuild_since_a_day_after_the_last_call_keeps_the_month_whole(team, log_call):
+    rep = UserFactory(team=team)
+    log_call(rep, LeadFactory(), "sold", local(DAYS[5]), premium="10.00", margin_rate="0.5000")
+    services.recompute_full()
+    services.recompute_full(since=DAYS[7])
+    month = selectors.aggregate_facts(DailyRepKpi.objects.all(), start=dt.date(2025, 2, 1),
+                                      end=dt.date(2025, 2, 28), by="team", complete=True)  # the month's own sets
+    assert [(r["key"], r["customers_dialled"], r["customers_sold"]) for r in month] == [(team.id, 1, 1)]
