@@ -45,7 +45,9 @@ beat: install
 	$(BIN)/celery -A telesales beat -l info
 
 bench: install
+	@rm -f bench/out/results.jsonl
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@$(BIN)/python bench/summary.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

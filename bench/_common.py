@@ -98,3 +98,29 @@ def timed(label: str, fn):
     result = fn()
     print(f"{label:<62} {time.perf_counter() - t0:8.2f} s")
     return result
+
+
+RESULTS = ROOT / "bench" / "out" / "results.jsonl"
+
+
+def record(work: str, product: float, raw: float | None, unit: str, goal: str = "", *,
+           higher_is_better: bool = False) -> None:
+    """Print one figure next to the raw PostgreSQL figure of the same run, the ratio and the load
+    average, and append it to bench/out/results.jsonl for the summary `make bench` prints.
+
+    `unit` is e.g. "ms" or "rows/s"; the ratio is always product / raw, so for a rate
+    (`higher_is_better`) 1.0 is PostgreSQL's own speed and for a time 1.0 is its own time;
+    `goal` is the goal as text, e.g. "≥ 0.8" or "< 300 ms"."""
+    import json
+
+    load = os.getloadavg()[0]
+    ratio = product / raw if raw else None
+    raw_text = f"{raw:,.1f} {unit}" if raw is not None else "—"
+    ratio_text = f"{ratio:.2f}" if ratio is not None else "—"
+    print(f"{work}: product {product:,.1f} {unit}, raw PostgreSQL {raw_text}, ratio {ratio_text}, "
+          f"load {load:.1f}" + (f" (goal {goal})" if goal else ""), flush=True)
+    RESULTS.parent.mkdir(exist_ok=True)
+    with RESULTS.open("a") as out:
+        out.write(json.dumps({"script": Path(sys.argv[0]).name, "work": work, "product": product,
+                              "raw": raw, "unit": unit, "ratio": ratio, "goal": goal,
+                              "higher_is_better": higher_is_better, "load": load}) + "\n")
