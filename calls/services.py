@@ -5,12 +5,17 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from calls import locks
+from calls.lead_facts import (  # noqa: F401 (REAL_CONTACT_SECONDS re-exported)
+    REAL_CONTACT_SECONDS,
+    add_calls_to_lead_facts,
+    refresh_lead_call_facts,
+)
 from calls.models import (
     Call,
     Channel,
@@ -27,8 +32,6 @@ from telesales.days import local_day
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 from telesales.numbers import parse_decimal
 
-# A call this long counts as real contact even when the disposition does not say "reached".
-REAL_CONTACT_SECONDS = 60
 # After this many unanswered phone attempts in a row a lead is flagged for recycling.
 MAX_UNANSWERED_ATTEMPTS = 8
 VOICE_CHANNELS = (Channel.PHONE, Channel.SMS)
@@ -68,61 +71,6 @@ def calling_hours_problem(*, team, channel: str, at: dt.datetime) -> str | None:
         f"Outside calling hours ({start:%H:%M}–{end:%H:%M}): no calls or SMS in customers' private time. "
         "Schedule a follow-up instead."
     )
-
-
-def refresh_lead_call_facts(lead_ids: Iterable[int]) -> None:
-    """Recompute each lead's call-derived fields from its calls and open follow-ups (set-based).
-
-    last_contacted_at, last_real_contact_at (reached, or at least as long as the pool's
-    real_contact_min_seconds), unanswered_attempts (phone attempts since the last reach),
-    has_open_quote (the latest quote/sale/refusal is a quote) and next_follow_up_at (earliest
-    open follow-up). One statement per 1,000 leads, so the fields never drift from the
-    records and a batch of a thousand calls costs one round trip."""
-    ids = sorted({int(i) for i in lead_ids if i})
-    if not ids:
-        return
-    for chunk_start in range(0, len(ids), 1000):
-        chunk = ids[chunk_start:chunk_start + 1000]
-        marks = ",".join(["%s"] * len(chunk))
-        sql = f"""
-        UPDATE leads_lead SET
-          last_contacted_at = f.last_contact, last_real_contact_at = f.last_real,
-          unanswered_attempts = COALESCE(f.unanswered, 0),
-          has_open_quote = CASE WHEN f.last_quote IS NOT NULL AND f.last_quote >= f.last_quote_event
-                                THEN TRUE ELSE FALSE END,
-          next_follow_up_at = f.next_due
-        FROM (
-          SELECT l.id AS lead_id, a.last_contact, a.last_real, a.unanswered, a.last_quote, a.last_quote_event,
-                 fu.next_due
-          FROM leads_lead l
-          LEFT JOIN (
-            SELECT c.lead_id, MAX(c.started_at) AS last_contact,
-                   MAX(CASE WHEN c.reached OR c.duration_seconds >= c.threshold THEN c.started_at END) AS last_real,
-                   SUM(CASE WHEN c.channel = 'phone' AND NOT c.reached
-                             AND (c.last_reach IS NULL OR c.started_at > c.last_reach) THEN 1 ELSE 0 END) AS unanswered,
-                   MAX(CASE WHEN c.quoted AND NOT c.sold AND NOT c.refused THEN c.started_at END) AS last_quote,
-                   MAX(CASE WHEN c.quoted OR c.sold OR c.refused THEN c.started_at END) AS last_quote_event
-            FROM (
-              SELECT c.lead_id, c.started_at, c.channel, c.duration_seconds, d.reached, d.quoted, d.sold, d.refused,
-                     COALESCE(p.real_contact_min_seconds, {REAL_CONTACT_SECONDS}) AS threshold,
-                     MAX(CASE WHEN d.reached THEN c.started_at END) OVER (PARTITION BY c.lead_id) AS last_reach
-              FROM calls_call c
-              JOIN calls_disposition d ON d.id = c.disposition_id
-              JOIN leads_lead l ON l.id = c.lead_id
-              LEFT JOIN leads_pool p ON p.id = l.pool_id
-              WHERE c.lead_id IN ({marks})
-            ) c GROUP BY c.lead_id
-          ) a ON a.lead_id = l.id
-          LEFT JOIN (
-            SELECT lead_id, MIN(due_at) AS next_due FROM calls_followup
-            WHERE done_at IS NULL AND lead_id IN ({marks}) GROUP BY lead_id
-          ) fu ON fu.lead_id = l.id
-          WHERE l.id IN ({marks})
-        ) f
-        WHERE leads_lead.id = f.lead_id
-        """
-        with connection.cursor() as cur:
-            cur.execute(sql, [*chunk, *chunk, *chunk])
 
 
 def validate_amounts(*, disposition: Disposition, premium, margin_rate, quote_amount):
@@ -256,7 +204,7 @@ def _apply_call_outcome(call: Call, *, actor: User, new_grade: str | None) -> No
         lead.status = LeadStatus.DNC
         lead.save(update_fields=["status", "updated_at"])
         add_do_not_call(actor=actor, phone=lead.phone, reason=f"Customer asked (call {call.pk})")
-    refresh_lead_call_facts([lead.pk])
+    add_calls_to_lead_facts([call.pk])
     if disposition.sold or (new_grade and new_grade != lead.grade):
         from leads.grading import change_grade
 

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from accounts.access import scope_by_user, sees_everything, visible_users
 from accounts.models import User
+from calls.lead_facts import add_calls_to_lead_facts, refresh_lead_call_facts
 from calls.models import Call, Disposition, FollowUp
-from calls.services import mark_rep_days, refresh_lead_call_facts, validate_amounts
+from calls.services import mark_rep_days, validate_amounts
 from calls.sync_rows import Row, parse_row
 from leads.grading import win_leads
 from leads.models import Lead, LeadStatus
@@ -226,7 +227,7 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
     missing = {(r.source, r.external_id) for r in to_write} - returned.keys()
     missed = _stored(missing) if missing else {}
     writable |= ctx.writable_calls(missed) if missed else set()
-    dirty, lead_ids, affected_ids = set(), set(), []
+    dirty, lead_ids, affected_ids, recompute = set(), set(), [], set()
     for r in to_write:
         key = (r.source, r.external_id)
         old = existing.get(key)
@@ -242,12 +243,16 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
         affected_ids.append(call_id)
         dirty.add((r.values["rep_id"], local_day(r.values["started_at"])))
         lead_ids.add(r.values["lead_id"])
+        if r.status == "updated":  # an edited call: its old values leave the facts, so they are recomputed
+            recompute.add(r.values["lead_id"])
         if old is not None:
             dirty.add((old["rep_id"], local_day(old["started_at"])))
             lead_ids.add(old["lead_id"])
+            recompute.add(old["lead_id"])
     if not affected_ids:
         return
-    _apply_consequences(ctx, [r for r in to_write if r.status in ("created", "updated")], affected_ids, lead_ids)
+    _apply_consequences(ctx, [r for r in to_write if r.status in ("created", "updated")], affected_ids, lead_ids,
+                        recompute)
     mark_rep_days(dirty)
 
 
@@ -295,8 +300,10 @@ def _upsert(rows: list[Row], guard: tuple[str, list], *, portable: bool = False)
     return {(f[1], f[2]): (f[0], f[3] if pg else None) for f in fetched}
 
 
-def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], lead_ids: set[int]) -> None:
-    """Follow-ups, do-not-call, won status and the lead's call facts for the written rows."""
+def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], lead_ids: set[int],
+                        recompute: set[int]) -> None:
+    """Follow-ups, do-not-call, won status and the lead's call facts for the written rows: new calls
+    are folded into the stored facts; leads with an edited call (`recompute`) are recomputed."""
     ordered = sorted(lead_ids)
     # Lock the leads in id order so two batches touching the same leads never deadlock.
     list(Lead.objects.filter(pk__in=ordered).order_by("pk").select_for_update().values_list("pk", flat=True))
@@ -321,4 +328,6 @@ def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], 
         sales.setdefault(r.values["lead_id"], (r.call_id, r.values["started_at"]))
     if sales:
         win_leads(actor=ctx.actor, sales=sales)
-    refresh_lead_call_facts(ordered)
+    add_calls_to_lead_facts([r.call_id for r in rows if r.status == "created" and r.values["lead_id"] not in recompute],
+                            portable=ctx.portable)
+    refresh_lead_call_facts(recompute)

@@ -186,6 +186,10 @@ class Lead(models.Model):
     unanswered_attempts = models.PositiveIntegerField(default=0)
     # Maintained by call logging: a quote was given and neither sold nor refused since.
     has_open_quote = models.BooleanField(default=False)
+    # Marks that let a dialer batch update the facts above from its own calls (calls.lead_facts):
+    # the last call that reached the customer, and the last quote, sale or refusal.
+    last_reached_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_quote_event_at = models.DateTimeField(null=True, blank=True, editable=False)
     # {key: value} for keys of AttributeDefinition only, normalised by services.clean_attributes:
     # text, number (a Decimal as a string), date (ISO) and choice as strings, yes/no as true/false.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)

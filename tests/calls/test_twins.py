@@ -8,6 +8,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calls.lead_facts import FACT_FIELDS
 from calls.models import Call, DirtyRepDay, FollowUp
 from calls.sync import sync_calls
 from leads.models import DoNotCallNumber, GradeChange, Lead
@@ -53,7 +54,7 @@ def state(leads) -> dict:
                                          "disposition__code", "premium", "margin_rate", "notes", "updated_at")
         ),
         "leads": sorted(Lead.objects.filter(pk__in=phone).values_list(
-            "phone", "status", "last_contacted_at", "last_real_contact_at", "unanswered_attempts", "updated_at")),
+            "phone", "status", "updated_at", *FACT_FIELDS)),
         "grade_changes": sorted(GradeChange.objects.values_list("lead__phone", "to_status", "changed_at")),
         "dirty": sorted(DirtyRepDay.objects.values_list("rep__username", "day")),
         "follow_ups_done": sorted(FollowUp.objects.filter(done_at__isnull=False).values_list("lead__phone", "done_at")),
