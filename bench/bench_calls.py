@@ -1,8 +1,11 @@
 """Calls benchmark on PostgreSQL.
 
 1. Sync of 200,000 calls through the HTTP API (POST /api/v1/calls/sync, batches of 1,000)
-   against a real gunicorn process (goal ≥ 5,000 calls/s), then a full re-send of the same data
-   (at least as fast, changing nothing).
+   against a real gunicorn process, on top of BENCH_SYNC_HISTORY older calls (default: the
+   1,000,000 of part 2 less the synced ones), then a full re-send of the same data (changing
+   nothing). Each is printed next to its raw twin in the same run: batched `INSERT … ON CONFLICT
+   DO NOTHING` (1,000 rows a batch, one client) of the same rows into a table of the same shape
+   holding the same history (goals: new calls ≥ 0.8, re-send — every row conflicts — ≥ 0.9).
 2. The lead call panel with 300 past calls and 1,000,000 calls in the database: constant query
    count and server time (goal < 50 ms).
 
@@ -12,7 +15,7 @@
 Uses its own database (default postgres://postgres@127.0.0.1:5432/ts_calls_bench, recreated each
 run; override with BENCH_DATABASE_URL). BENCH_WORKERS gunicorn workers (default 3),
 BENCH_CLIENTS parallel client connections (default 4). BENCH_PANEL_ONLY=1 re-times only the
-lead panel on the database a previous full run left."""
+lead panel on the database a previous full run left; BENCH_SYNC_ONLY=1 stops after the sync."""
 
 import datetime as dt
 import http.client
@@ -25,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import ROOT, configure, recreate_database  # noqa: E402 (bench/ is on sys.path)
+from _common import ROOT, configure, record, recreate_database  # noqa: E402 (bench/ is on sys.path)
 
 DB_URL = configure("ts_calls_bench")
 os.environ["CONN_MAX_AGE"] = "600"  # keep one connection, as a production worker does
@@ -40,6 +43,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", 3))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 4))
 PORT = int(os.environ.get("BENCH_PORT", 8791))
 RUNS = int(os.environ.get("BENCH_RUNS", 20))
+SYNC_HISTORY = int(os.environ.get("BENCH_SYNC_HISTORY", max(0, TOTAL_CALLS - SYNC_CALLS)))
+SYNC_START = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC)  # the synced calls start here; history is older
 
 
 def setup():
@@ -69,7 +74,7 @@ def setup():
 
 def make_rows(first_lead_id: int):
     codes = ["no_answer"] * 6 + ["busy", "wrong_person", "reached", "callback"]
-    start = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC)
+    start = SYNC_START
     rows = []
     for i in range(SYNC_CALLS):
         code = codes[i % len(codes)]
@@ -139,25 +144,69 @@ def send_all(key: str, rows: list) -> tuple[float, dict]:
     return elapsed, totals
 
 
-def fill_to_total(rep_ids_sql: str):
-    """Generated calls up to TOTAL_CALLS (set-based), spread over the leads."""
+def fill_to_total(total: int = TOTAL_CALLS):
+    """Generated calls up to `total` (set-based), spread over the leads, in the 700 hours before
+    the synced ones; every fourth reached the customer."""
     from django.db import connection
 
     from calls.models import Call, Disposition
 
     have = Call.objects.count()
-    missing = max(0, TOTAL_CALLS - have)
+    missing = max(0, total - have)
     dispo = Disposition.objects.get(code="no_answer").pk
+    reached = Disposition.objects.get(code="reached").pk
     with connection.cursor() as cur:
         cur.execute(
             """INSERT INTO calls_call (lead_id, rep_id, channel, started_at, duration_seconds, disposition_id, notes,
                    recording_url, source, created_at, updated_at)
-               SELECT l.id, l.owner_id, 'phone', now() - (g %% 700) * interval '1 hour', g %% 200, %s, '', '', 'gen',
-                      now(), now()
+               SELECT l.id, l.owner_id, 'phone', %s::timestamptz - (1 + g %% 700) * interval '1 hour', g %% 200,
+                      CASE WHEN g %% 4 = 0 THEN %s ELSE %s END, '', '', 'gen', now(), now()
                FROM generate_series(1, %s) g JOIN leads_lead l ON l.id = (SELECT min(id) FROM leads_lead) + g %% %s""",
-            [dispo, missing, N_LEADS],
+            [SYNC_START, reached, dispo, missing, N_LEADS],
         )
         cur.execute("ANALYZE calls_call")
+
+
+def raw_twin_table() -> None:
+    """bench_raw_call: the shape of calls_call (columns, defaults, indexes, the unique key) and its history."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_raw_call")
+        cur.execute("CREATE TABLE bench_raw_call (LIKE calls_call INCLUDING ALL)")
+        cur.execute("INSERT INTO bench_raw_call SELECT * FROM calls_call")
+        cur.execute("SELECT setval(pg_get_serial_sequence('bench_raw_call', 'id'), COALESCE(MAX(id), 0) + 1) "
+                    "FROM bench_raw_call")
+        cur.execute("ANALYZE bench_raw_call")
+
+
+def raw_insert(rows: list) -> float:
+    """Raw PostgreSQL: the same rows as batched INSERT … ON CONFLICT DO NOTHING, 1,000 a batch, one
+    client, one commit a batch; returns rows/s."""
+    import psycopg2
+    from psycopg2.extras import execute_values
+
+    from calls.models import Disposition
+    from leads.models import Lead
+
+    owner = dict(Lead.objects.values_list("id", "owner_id"))
+    dispo = dict(Disposition.objects.values_list("code", "id"))
+    now = dt.datetime.now(dt.UTC)
+    values = [(r["lead_id"], owner[r["lead_id"]], "phone", r["started_at"], r["duration_seconds"],
+               dispo[r["disposition"]], None, None, None, r["notes"], "", r["source"], r["external_id"], now, now)
+              for r in rows]
+    sql = ("INSERT INTO bench_raw_call (lead_id, rep_id, channel, started_at, duration_seconds, disposition_id, "
+           "premium, margin_rate, quote_amount, notes, recording_url, source, external_id, created_at, updated_at) "
+           "VALUES %s ON CONFLICT (source, external_id) WHERE external_id IS NOT NULL DO NOTHING")
+    conn = psycopg2.connect(DB_URL)
+    t0 = time.perf_counter()
+    with conn.cursor() as cur:
+        for i in range(0, len(values), BATCH):
+            execute_values(cur, sql, values[i:i + BATCH], page_size=BATCH)
+            conn.commit()
+    elapsed = time.perf_counter() - t0
+    conn.close()
+    return len(rows) / elapsed
 
 
 def panel_timing(admin):
@@ -223,25 +272,36 @@ def main():
     admin, key = setup()
     first = Lead.objects.order_by("id").values_list("id", flat=True).first()
     rows = make_rows(first)
+    fill_to_total(SYNC_HISTORY)
+    raw_twin_table()
     proc = serve()
     try:
         print(f"PostgreSQL {connection.pg_version // 10000}, gunicorn {WORKERS} workers, {CLIENTS} client connections, "
-              f"{os.cpu_count()} CPU cores")
+              f"{os.cpu_count()} CPU cores, {Call.objects.count():,} calls before the sync")
+        raw_new = raw_insert(rows)
         elapsed, totals = send_all(key, rows)
-        print(f"sync {SYNC_CALLS:,} new calls in batches of {BATCH:,}: {elapsed:.1f} s = "
-              f"{SYNC_CALLS / elapsed:,.0f} calls/s  {totals}")
+        print(f"sync {SYNC_CALLS:,} new calls in batches of {BATCH:,}: {elapsed:.1f} s  {totals}")
+        record(f"call sync, {SYNC_CALLS:,} new calls over HTTP", SYNC_CALLS / elapsed, raw_new, "calls/s", "≥ 0.8",
+               higher_is_better=True)
         stamp = Call.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
         count = Call.objects.count()
+        raw_again = raw_insert(rows)
         elapsed2, totals2 = send_all(key, rows)
         unchanged = Call.objects.count() == count and \
             Call.objects.order_by("-updated_at").values_list("updated_at", flat=True).first() == stamp
-        print(f"re-send the same {SYNC_CALLS:,} calls: {elapsed2:.1f} s = {SYNC_CALLS / elapsed2:,.0f} calls/s  "
-              f"{totals2}  database unchanged: {unchanged}")
+        print(f"re-send the same {SYNC_CALLS:,} calls: {elapsed2:.1f} s  {totals2}  database unchanged: {unchanged}")
+        record(f"call sync, re-send of the same {SYNC_CALLS:,} calls", SYNC_CALLS / elapsed2, raw_again, "calls/s",
+               "≥ 0.9", higher_is_better=True)
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    if os.environ.get("BENCH_SYNC_ONLY"):
+        return
     t0 = time.perf_counter()
-    fill_to_total("")
+    fill_to_total()
     print(f"filled calls table to {Call.objects.count():,} rows in {time.perf_counter() - t0:.1f} s")
     for label, (queries, median, low, high) in panel_timing(admin).items():
         print(f"lead call panel, {label:15s}: {queries:2d} queries, {median:6.1f} ms median ({low:.1f} / {high:.1f})")

@@ -57,6 +57,9 @@ class Call(models.Model):
     recording_url = models.URLField(max_length=500, blank=True, validators=[recording_url_validator])
     source = models.CharField(max_length=50, default="web")
     external_id = models.CharField(max_length=100, null=True, blank=True)
+    # Hash of the dialer row that last wrote the call (calls.sync_unchanged); cleared by a trigger on
+    # PostgreSQL whenever anything else updates the call.
+    sync_digest = models.CharField(max_length=32, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -24,6 +24,7 @@ from calls.lead_facts import add_calls_to_lead_facts, refresh_lead_call_facts
 from calls.models import Call, Disposition, FollowUp
 from calls.services import mark_rep_days, validate_amounts
 from calls.sync_rows import Row, parse_row
+from calls.sync_unchanged import row_digest, unchanged_rows
 from leads.grading import win_leads
 from leads.models import Lead, LeadStatus
 from leads.phones import normalize_phone
@@ -37,7 +38,7 @@ CHUNK = 1000
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 COMPARED = ["lead_id", "rep_id", "channel", "started_at", "duration_seconds", "disposition_id", "premium",
             "margin_rate", "quote_amount", "notes", "recording_url"]
-COLUMNS = [*COMPARED, "source", "external_id", "created_at", "updated_at"]
+COLUMNS = [*COMPARED, "source", "external_id", "created_at", "updated_at", "sync_digest"]
 # Says nothing about the call that holds the key: not whose it is, nor its lead.
 KEY_TAKEN = "This source and external_id belong to a call you may not change; use another external_id."
 
@@ -93,21 +94,29 @@ def sync_calls(*, actor: User, rows: list, source_default: str | None = None, po
     also runs, even on PostgreSQL (tests run both and compare them)."""
     if len(rows) > MAX_BATCH:
         raise DomainError(f"A batch holds at most {MAX_BATCH} calls; split it.")
+    rows = [{**raw, "source": source_default} if source_default and isinstance(raw, dict) and not raw.get("source")
+            else raw for raw in rows]
+    digests = [row_digest(raw) if isinstance(raw, dict) else None for raw in rows]
+    ctx = SyncContext(actor, portable=portable)
+    # Re-sent rows are recognised in one statement; the PostgreSQL path only (the portable one reads every row).
+    known = unchanged_rows(ctx, rows, digests) if connection.vendor == "postgresql" and not portable else {}
     parsed = []
     seen: dict[tuple[str, str], int] = {}
     for index, raw in enumerate(rows):
-        if source_default and isinstance(raw, dict) and not raw.get("source"):
-            raw = {**raw, "source": source_default}
-        row = parse_row(index, raw)
-        if row.status is None:
+        if index in known:
+            row = Row(index=index, source=raw["source"], external_id=raw["external_id"], status="unchanged",
+                      call_id=known[index], rejected_early=True)
+        else:
+            row = parse_row(index, raw)
+            row.digest = digests[index]
+        if row.status is None or index in known:
             key = (row.source, row.external_id)
             if key in seen:
                 row.fail(f"Duplicate of row {seen[key]} in this batch.")
-                row.rejected_early = True
+                row.call_id, row.rejected_early = None, True
             else:
                 seen[key] = row.index
         parsed.append(row)
-    ctx = SyncContext(actor, portable=portable)
     for start in range(0, len(parsed), CHUNK):
         _sync_chunk_with_retry(ctx, parsed[start:start + CHUNK])
     return [r.result() for r in parsed]
@@ -272,12 +281,12 @@ def _upsert(rows: list[Row], guard: tuple[str, list], *, portable: bool = False)
             v["duration_seconds"], v["disposition_id"],
             ops.adapt_decimalfield_value(v["premium"], 14, 2), ops.adapt_decimalfield_value(v["margin_rate"], 6, 4),
             ops.adapt_decimalfield_value(v["quote_amount"], 14, 2), v["notes"], v["recording_url"],
-            r.source, r.external_id, ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(now),
+            r.source, r.external_id, ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(now), r.digest,
         ])
     if pg:
         # One array per column (UNNEST): PostgreSQL parses 15 parameters instead of 15 per row.
         types = ["bigint", "bigint", "varchar", "timestamptz", "integer", "bigint", "numeric", "numeric", "numeric",
-                 "text", "varchar", "varchar", "varchar", "timestamptz", "timestamptz"]
+                 "text", "varchar", "varchar", "varchar", "timestamptz", "timestamptz", "varchar"]
         width = len(COLUMNS)
         params = [params[i::width] for i in range(width)]
         source_sql = "SELECT * FROM UNNEST(" + ", ".join(f"%s::{t}[]" for t in types) + ")"
@@ -287,7 +296,7 @@ def _upsert(rows: list[Row], guard: tuple[str, list], *, portable: bool = False)
         source_sql = "VALUES " + ", ".join([row_sql] * len(rows))
         returning = "id, source, external_id"
     differs = " OR ".join(f"calls_call.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in COMPARED)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*COMPARED, "updated_at"])
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*COMPARED, "updated_at", "sync_digest"])
     guard_sql, guard_params = guard
     sql = (
         f"INSERT INTO calls_call ({', '.join(COLUMNS)}) {source_sql} "

@@ -50,7 +50,8 @@ class Row:
     phone: str | None = None
     rep_id: int | None = None
     disposition: object = None
-    rejected_early: bool = False  # shape error or duplicate: never retried
+    rejected_early: bool = False  # shape error, duplicate or recognised re-send: never retried
+    digest: str | None = None  # of the row as sent (calls.sync_unchanged)
 
     def fail(self, message: str, code: str = "invalid") -> None:
         self.error, self.code, self.status = message, code, "error"
