@@ -10,6 +10,11 @@
     .venv/bin/python bench/bench_leads.py
     BENCH_IMPORT_ROWS=20000 .venv/bin/python bench/bench_leads.py   # smaller
 
+Each figure is printed next to its raw PostgreSQL twin of the same run (bench/_common.py record()):
+the import next to COPY of the same file into a temporary staging table plus one
+`INSERT … ON CONFLICT (phone) DO NOTHING RETURNING` with an audit row per new lead (goal ≥ 0.25);
+the claims next to pgbench, 8 clients, a conditional UPDATE + audit INSERT per transaction (goal ≥ 0.5).
+
 Uses its own database (default postgres://postgres@127.0.0.1:5432/ts_leads_bench, recreated each
 run; override with BENCH_DATABASE_URL). BENCH_SYNCHRONOUS_COMMIT=off runs the same with PostgreSQL's
 asynchronous commit, to separate the disk's flush latency from the application's cost."""
@@ -17,9 +22,12 @@ asynchronous commit, to separate the disk's flush latency from the application's
 import multiprocessing as mp
 import os
 import random
+import re
+import subprocess
+import tempfile
 import time
 
-from _common import configure, recreate_database  # noqa: E402 (bench/ is on sys.path)
+from _common import configure, record, recreate_database  # noqa: E402 (bench/ is on sys.path)
 
 DB_URL = configure("ts_leads_bench")
 os.environ["DEBUG"] = "false"
@@ -66,14 +74,51 @@ def bench_import(admin, pool):
             phone = numbers[i]
         lines.append(f"客户{i},{phone},公司{i % 997},上海")
     data = ("\n".join(lines) + "\n").encode()
+    raw = raw_import(data, existing)
     t = time.perf_counter()
     job = imports.start_import(actor=admin, upload=SimpleUploadedFile("bench.csv", data), pool_id=pool.pk)
     job = imports.run_import(job_id=job.pk)
     elapsed = time.perf_counter() - t
     assert job.status == "done", job.error
-    print(f"import: {IMPORT_ROWS:,} rows in {elapsed:.2f} s = {IMPORT_ROWS / elapsed:,.0f} rows/s "
+    print(f"import: {IMPORT_ROWS:,} rows in {elapsed:.2f} s "
           f"(created {job.created_count:,}, collisions {job.collision_count:,}, errors {job.error_count:,}; "
-          f"audit rows {OwnershipEvent.objects.filter(reason='import').count():,})  goal ≥ 10,000 rows/s")
+          f"audit rows {OwnershipEvent.objects.filter(reason='import').count():,})")
+    record(f"lead import, {IMPORT_ROWS:,} rows", IMPORT_ROWS / elapsed, raw, "rows/s", "≥ 0.25", higher_is_better=True)
+
+
+def raw_import(data: bytes, existing: list[str]) -> float:
+    """Raw PostgreSQL: COPY the same file into a temporary staging table, then one INSERT … ON CONFLICT
+    (phone) DO NOTHING RETURNING into a table shaped like leads_lead (holding the same existing
+    numbers) with one audit row per new lead; returns rows/s."""
+    import io
+
+    import psycopg2
+
+    conn = psycopg2.connect(DB_URL)
+    with conn.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_raw_lead, bench_raw_event")
+        cur.execute("CREATE TABLE bench_raw_lead (LIKE leads_lead INCLUDING ALL)")
+        cur.execute("CREATE TABLE bench_raw_event (LIKE leads_ownershipevent INCLUDING ALL)")
+        cur.execute("INSERT INTO bench_raw_lead SELECT * FROM leads_lead")
+        cur.execute("SELECT setval(pg_get_serial_sequence('bench_raw_lead', 'id'), COALESCE(MAX(id), 0) + 1) "
+                    "FROM bench_raw_lead")
+        conn.commit()
+        t = time.perf_counter()
+        cur.execute("CREATE TEMP TABLE staging (name text, phone text, company text, region text) ON COMMIT DROP")
+        cur.copy_expert("COPY staging FROM STDIN WITH (FORMAT csv, HEADER true)", io.BytesIO(data))
+        cur.execute("""
+            WITH ins AS (
+                INSERT INTO bench_raw_lead (name, phone, phone2, company, region, source, tags, product_interest, grade,
+                    status, attributes, locked, unanswered_attempts, has_open_quote, created_at, updated_at)
+                SELECT DISTINCT ON (phone) name, '+86' || phone, '', company, region, '', '[]', '', 'E', 'active', '{}',
+                       false, 0, false, now(), now()
+                FROM staging WHERE phone ~ '^1[3-9][0-9]{9}$'
+                ON CONFLICT (phone) DO NOTHING RETURNING id)
+            INSERT INTO bench_raw_event (lead_id, reason, note, at) SELECT id, 'import', 'raw', now() FROM ins""")
+        conn.commit()
+        elapsed = time.perf_counter() - t
+    conn.close()
+    return IMPORT_ROWS / elapsed
 
 
 def _claimer(args):
@@ -120,6 +165,7 @@ def bench_claims(team):
             slices[i + 1] = slices[i + 1][:50] + slices[i][:50] + slices[i + 1][50:]
     from django.db import connections
 
+    raw = raw_claims(pool.pk, reps[0].pk)
     connections.close_all()
     ctx = mp.get_context("fork")
     with ctx.Manager() as manager:
@@ -133,8 +179,48 @@ def bench_claims(team):
     longest = max(r[2] for r in results)
     owned = Lead.objects.filter(pool=pool, owner__isnull=False).count()
     print(f"claims: {CLIENTS} concurrent clients made {ok:,} claims ({lost} lost races answered) in {longest:.2f} s "
-          f"= {ok / longest:,.0f} claims/s (wall incl. process start {wall:.2f} s); owned rows {owned:,}  "
-          "goal ≥ 1,000/s")
+          f"(wall incl. process start {wall:.2f} s); owned rows {owned:,}")
+    record(f"claims, {CLIENTS} clients", ok / longest, raw, "claims/s", "≥ 0.5", higher_is_better=True)
+
+
+def raw_claims(pool_id: int, rep_id: int) -> float:
+    """pgbench, CLIENTS clients: per transaction a conditional UPDATE … WHERE owner_id IS NULL of one
+    lead of a table shaped like leads_lead (a copy of the claim pool, ten times over so few draws
+    repeat) and its audit INSERT; returns transactions/s."""
+    import psycopg2
+
+    conn = psycopg2.connect(DB_URL)
+    with conn.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_raw_claim, bench_raw_claim_event")
+        cur.execute("CREATE TABLE bench_raw_claim (LIKE leads_lead INCLUDING ALL)")
+        cur.execute("CREATE TABLE bench_raw_claim_event (LIKE leads_ownershipevent INCLUDING ALL)")
+        cur.execute("""INSERT INTO bench_raw_claim (name, phone, phone2, company, region, source, tags, product_interest,
+                           grade, status, attributes, locked, unanswered_attempts, has_open_quote, pool_id, created_at,
+                           updated_at)
+                       SELECT l.name, l.phone || '-' || g, '', '', '', '', '[]', '', 'E', 'active', '{}', false, 0, false,
+                              l.pool_id, now(), now()
+                       FROM leads_lead l, generate_series(1, 10) g WHERE l.pool_id = %s""", [pool_id])
+        cur.execute("SELECT min(id), count(*) FROM bench_raw_claim")
+        first, n = cur.fetchone()
+        conn.commit()
+    conn.close()
+    script = (
+        f"\\set id random({first}, {first + n - 1})\n"
+        "BEGIN;\n"
+        f"WITH u AS (UPDATE bench_raw_claim SET owner_id = {rep_id}, claimed_at = now(), locked = false, updated_at = now() "
+        "WHERE id = :id AND owner_id IS NULL AND status = 'active' RETURNING id) "
+        "INSERT INTO bench_raw_claim_event (lead_id, from_owner_id, to_owner_id, actor_id, reason, note, at) "
+        f"SELECT id, NULL, {rep_id}, {rep_id}, 'claim', '', now() FROM u;\n"
+        "END;\n"
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
+        fh.write(script)
+    host, port, dbname = re.match(r"postgres://[^@]*@([^:/]+):?(\d*)/(.+)$", DB_URL).groups()
+    out = subprocess.run(["pgbench", "-n", "-h", host, "-p", port or "5432", "-U", "postgres", "-c", str(CLIENTS),
+                          "-j", str(min(CLIENTS, 2)), "-t", str(CLAIMS_PER_CLIENT), "-f", fh.name, dbname],
+                         capture_output=True, text=True, check=True).stdout
+    os.unlink(fh.name)
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
 
 
 def bench_handover(admin, team):
