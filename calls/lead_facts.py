@@ -86,7 +86,7 @@ WITH n AS (
   JOIN calls_disposition d ON d.id = c.disposition_id
   JOIN leads_lead l ON l.id = c.lead_id
   LEFT JOIN leads_pool p ON p.id = l.pool_id
-  WHERE c.id = ANY(%s)
+  WHERE c.id = ANY(%(calls)s) AND l.id = ANY(%(leads)s)
 ), a AS (
   SELECT lead_id, MAX(started_at) AS last_contact, MAX(started_at) FILTER (WHERE real) AS last_real,
          MAX(started_at) FILTER (WHERE reached) AS last_reach, MAX(reach) AS reach,
@@ -109,22 +109,26 @@ UPDATE leads_lead l SET
     WHEN a.last_event = l.last_quote_event_at THEN l.has_open_quote OR a.last_quote IS NOT DISTINCT FROM a.last_event
     ELSE a.last_quote IS NOT DISTINCT FROM a.last_event END,
   next_follow_up_at = (SELECT MIN(f.due_at) FROM calls_followup f WHERE f.lead_id = l.id AND f.done_at IS NULL)
-FROM a WHERE l.id = a.lead_id
+FROM a WHERE l.id = a.lead_id AND l.id = ANY(%(leads)s)
 """
 
 
-def add_calls_to_lead_facts(call_ids: Iterable[int], *, portable: bool = False) -> None:
+def add_calls_to_lead_facts(call_ids: Iterable[int], *, lead_ids: Iterable[int] | None = None,
+                            portable: bool = False) -> None:
     """Fold newly inserted calls into their leads' stored call facts (the leads locked by the caller).
 
     Equal to `refresh_lead_call_facts` for the same leads as long as the calls were inserted,
     not edited or deleted, since the facts were last computed (late calls included). `portable`
-    runs the same fold in Python with the ORM, as SQLite does."""
+    runs the same fold in Python with the ORM, as SQLite does. `lead_ids` (the calls' leads, when
+    the caller knows them) lets PostgreSQL read just those leads by key."""
     ids = sorted({int(i) for i in call_ids})
     if not ids:
         return
     if connection.vendor == "postgresql" and not portable:
+        if lead_ids is None:
+            lead_ids = Call.objects.filter(pk__in=ids).values_list("lead_id", flat=True)
         with connection.cursor() as cur:
-            cur.execute(_ADD_SQL, [ids])
+            cur.execute(_ADD_SQL, {"calls": ids, "leads": sorted(set(lead_ids))})
         return
     _add_calls_portable(ids)
 

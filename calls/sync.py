@@ -13,6 +13,7 @@ bounded whatever the batch size."""
 
 import re
 import time
+from collections import namedtuple
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -99,7 +100,8 @@ def sync_calls(*, actor: User, rows: list, source_default: str | None = None, po
     digests = [row_digest(raw) if isinstance(raw, dict) else None for raw in rows]
     ctx = SyncContext(actor, portable=portable)
     # Re-sent rows are recognised in one statement; the PostgreSQL path only (the portable one reads every row).
-    known = unchanged_rows(ctx, rows, digests) if connection.vendor == "postgresql" and not portable else {}
+    known, absent = unchanged_rows(ctx, rows, digests) if connection.vendor == "postgresql" and not portable \
+        else ({}, set())
     parsed = []
     seen: dict[tuple[str, str], int] = {}
     for index, raw in enumerate(rows):
@@ -108,7 +110,7 @@ def sync_calls(*, actor: User, rows: list, source_default: str | None = None, po
                       call_id=known[index], rejected_early=True)
         else:
             row = parse_row(index, raw)
-            row.digest = digests[index]
+            row.digest, row.known_new = digests[index], index in absent
         if row.status is None or index in known:
             key = (row.source, row.external_id)
             if key in seen:
@@ -141,6 +143,9 @@ def _sync_chunk_with_retry(ctx: SyncContext, rows: list[Row], attempts: int = 4)
             row.fail("The records were busy; send this row again.", "busy")
 
 
+_Lead = namedtuple("_Lead", "pk phone owner_id status")
+
+
 def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
     """Leads, reps, dispositions and amounts for the live rows (a few queries per chunk)."""
     live = [r for r in rows if r.status is None]
@@ -156,7 +161,7 @@ def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
     leads_qs = Lead.objects.filter(Q(pk__in=ids) | Q(phone__in=set(phones.values())))
     if not ctx.all_access:
         leads_qs = scope_by_user(leads_qs, ctx.actor, "owner")
-    leads = list(leads_qs.only("id", "phone", "owner_id", "status"))
+    leads = [_Lead(*v) for v in leads_qs.values_list("id", "phone", "owner_id", "status")]
     by_id = {lead.pk: lead for lead in leads}
     by_phone = {lead.phone: lead for lead in leads}
     blocked = do_not_call_numbers([lead.phone for lead in leads])
@@ -215,7 +220,8 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
     live = [r for r in rows if r.status is None]
     if not live:
         return
-    existing = _stored({(r.source, r.external_id) for r in live})
+    keys = {(r.source, r.external_id) for r in live if not r.known_new}
+    existing = _stored(keys) if keys else {}
     writable = ctx.writable_calls(existing) if existing else set()
     to_write = []
     for r in live:
@@ -337,6 +343,6 @@ def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], 
         sales.setdefault(r.values["lead_id"], (r.call_id, r.values["started_at"]))
     if sales:
         win_leads(actor=ctx.actor, sales=sales)
-    add_calls_to_lead_facts([r.call_id for r in rows if r.status == "created" and r.values["lead_id"] not in recompute],
-                            portable=ctx.portable)
+    new = [r for r in rows if r.status == "created" and r.values["lead_id"] not in recompute]
+    add_calls_to_lead_facts([r.call_id for r in new], lead_ids={r.values["lead_id"] for r in new}, portable=ctx.portable)
     refresh_lead_call_facts(recompute)

@@ -52,6 +52,7 @@ class Row:
     disposition: object = None
     rejected_early: bool = False  # shape error, duplicate or recognised re-send: never retried
     digest: str | None = None  # of the row as sent (calls.sync_unchanged)
+    known_new: bool = False  # no call held its key when the batch began (calls.sync_unchanged)
 
     def fail(self, message: str, code: str = "invalid") -> None:
         self.error, self.code, self.status = message, code, "error"

@@ -30,15 +30,16 @@ def _eligible(raw: dict) -> bool:
             and type(lead_id) is int and 0 < lead_id < 2**63 and (rep_id is None or type(rep_id) is int and 0 < rep_id < 2**63))
 
 
-def unchanged_rows(ctx, rows: list, digests: list) -> dict[int, int]:
-    """{row index: call id} of the rows that are re-sends of what is stored (see the module)."""
+def unchanged_rows(ctx, rows: list, digests: list) -> tuple[dict[int, int], set[int]]:
+    """({row index: call id} of the rows that are re-sends of what is stored (see the module),
+    {row index} of the rows whose key no call holds yet)."""
     keys: dict[tuple, list[int]] = {}
     for i, raw in enumerate(rows):
         if digests[i] is not None and _eligible(raw):
             keys.setdefault((raw["source"], raw["external_id"]), []).append(i)
     picked = [ix[0] for ix in keys.values() if len(ix) == 1]  # a key sent twice: the full path says so
     if not picked:
-        return {}
+        return {}, set()
     columns = ([rows[i]["source"] for i in picked], [rows[i]["external_id"] for i in picked],
                [digests[i] for i in picked], [rows[i]["lead_id"] for i in picked],
                [rows[i].get("rep_id") for i in picked], picked)
@@ -50,16 +51,16 @@ def unchanged_rows(ctx, rows: list, digests: list) -> dict[int, int]:
         scope_sql = f" AND c.rep_id IN ({users}) AND c.lead_id IN ({leads})"
         scope_params = [*user_params, *lead_params]
     sql = f"""
-    SELECT s.n, c.id
+    SELECT s.n, c.id, COALESCE(c.sync_digest = s.digest AND c.lead_id = s.lead_id AND d.active AND u.is_active
+      AND CASE WHEN s.rep_id IS NULL THEN c.rep_id = l.owner_id ELSE c.rep_id = s.rep_id END{scope_sql}, false)
     FROM UNNEST(%s::varchar[], %s::varchar[], %s::varchar[], %s::bigint[], %s::bigint[], %s::int[])
          AS s(source, external_id, digest, lead_id, rep_id, n)
-    JOIN calls_call c ON c.source = s.source AND c.external_id = s.external_id AND c.external_id IS NOT NULL
-    JOIN calls_disposition d ON d.id = c.disposition_id
-    JOIN leads_lead l ON l.id = c.lead_id
-    JOIN accounts_user u ON u.id = c.rep_id
-    WHERE c.sync_digest = s.digest AND c.lead_id = s.lead_id AND d.active AND u.is_active
-      AND CASE WHEN s.rep_id IS NULL THEN c.rep_id = l.owner_id ELSE c.rep_id = s.rep_id END{scope_sql}
+    LEFT JOIN calls_call c ON c.source = s.source AND c.external_id = s.external_id AND c.external_id IS NOT NULL
+    LEFT JOIN calls_disposition d ON d.id = c.disposition_id
+    LEFT JOIN leads_lead l ON l.id = c.lead_id
+    LEFT JOIN accounts_user u ON u.id = c.rep_id
     """
     with connection.cursor() as cur:
-        cur.execute(sql, [*columns, *scope_params])
-        return dict(cur.fetchall())
+        cur.execute(sql, [*scope_params, *columns])
+        found = cur.fetchall()
+    return {n: call_id for n, call_id, same in found if same}, {n for n, call_id, _ in found if call_id is None}
