@@ -40,27 +40,37 @@ def unchanged_rows(ctx, rows: list, digests: list) -> tuple[dict[int, int], set[
     picked = [ix[0] for ix in keys.values() if len(ix) == 1]  # a key sent twice: the full path says so
     if not picked:
         return {}, set()
-    columns = ([rows[i]["source"] for i in picked], [rows[i]["external_id"] for i in picked],
-               [digests[i] for i in picked], [rows[i]["lead_id"] for i in picked],
-               [rows[i].get("rep_id") for i in picked], picked)
-    scope_sql, scope_params = "", []
+    scope_sql, scope_params = "true", []
     if not ctx.all_access:
         users, user_params = visible_users(ctx.actor).order_by().values("pk").query.sql_with_params()
         leads, lead_params = scope_by_user(Lead.objects.order_by(), ctx.actor, "owner").values("pk") \
             .query.sql_with_params()
-        scope_sql = f" AND c.rep_id IN ({users}) AND c.lead_id IN ({leads})"
+        scope_sql = f"c.rep_id IN ({users}) AND c.lead_id IN ({leads})"
         scope_params = [*user_params, *lead_params]
+    # Constant key lists: an index scan on (source, external_id) whatever the table's statistics say.
     sql = f"""
-    SELECT s.n, c.id, COALESCE(c.sync_digest = s.digest AND c.lead_id = s.lead_id AND d.active AND u.is_active
-      AND CASE WHEN s.rep_id IS NULL THEN c.rep_id = l.owner_id ELSE c.rep_id = s.rep_id END{scope_sql}, false)
-    FROM UNNEST(%s::varchar[], %s::varchar[], %s::varchar[], %s::bigint[], %s::bigint[], %s::int[])
-         AS s(source, external_id, digest, lead_id, rep_id, n)
-    LEFT JOIN calls_call c ON c.source = s.source AND c.external_id = s.external_id AND c.external_id IS NOT NULL
-    LEFT JOIN calls_disposition d ON d.id = c.disposition_id
-    LEFT JOIN leads_lead l ON l.id = c.lead_id
-    LEFT JOIN accounts_user u ON u.id = c.rep_id
+    SELECT c.source, c.external_id, c.id, c.sync_digest, c.lead_id, c.rep_id,
+           d.active AND u.is_active AND ({scope_sql}) AND c.rep_id IS NOT DISTINCT FROM l.owner_id,
+           d.active AND u.is_active AND ({scope_sql})
+    FROM calls_call c
+    JOIN calls_disposition d ON d.id = c.disposition_id
+    JOIN leads_lead l ON l.id = c.lead_id
+    JOIN accounts_user u ON u.id = c.rep_id
+    WHERE c.source = ANY(%s::varchar[]) AND c.external_id = ANY(%s::varchar[]) AND c.external_id IS NOT NULL
     """
     with connection.cursor() as cur:
-        cur.execute(sql, [*scope_params, *columns])
-        found = cur.fetchall()
-    return {n: call_id for n, call_id, same in found if same}, {n for n, call_id, _ in found if call_id is None}
+        cur.execute(sql, [*scope_params, *scope_params, sorted({rows[i]["source"] for i in picked}),
+                          [rows[i]["external_id"] for i in picked]])
+        stored = {(f[0], f[1]): f[2:] for f in cur.fetchall()}
+    known, absent = {}, set()
+    for i in picked:
+        raw = rows[i]
+        found = stored.get((raw["source"], raw["external_id"]))
+        if found is None:
+            absent.add(i)
+            continue
+        call_id, digest, lead_id, rep_id, ok_as_owner, ok = found
+        rep_ok = ok_as_owner if raw.get("rep_id") is None else ok and rep_id == raw["rep_id"]
+        if digest == digests[i] and lead_id == raw["lead_id"] and rep_ok:
+            known[i] = call_id
+    return known, absent
