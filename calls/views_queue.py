@@ -87,7 +87,10 @@ def _logged_summary(request, call) -> dict:
 @require_POST
 def skip(request, lead_id: int):
     """Skip this customer for today (with a reason); the next one is swapped in."""
+    found(lead_for, actor=request.user, lead_id=lead_id)
     form = SkipForm(request.POST)
+    if not form.is_valid() and "reason" in form.errors:
+        return bad_query(request, form)  # not one of the offered reasons: a 400 naming it
     if not form.is_valid():
         return _fragment(request, queue.current_item(actor=request.user), skip_form=form)
     try:
