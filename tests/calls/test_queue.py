@@ -83,7 +83,7 @@ def test_the_place_in_the_queue_survives_a_reload_and_another_device(client, dja
     phone = Client()
     phone.force_login(rep)
     html = phone.get("/calls/queue/").content.decode()
-    assert 'data-lead="%d"' % world["later"].pk in html  # so does another device
+    assert f'data-lead="{world["later"].pk}"' in html  # so does another device
     assert QueueState.objects.get(rep=rep).current_lead == world["later"]
 
 
@@ -97,7 +97,7 @@ def test_save_and_next_logs_the_call_and_answers_the_next_customer(client, rep, 
     )
     html = response.content.decode()
     assert response.status_code == 200 and response["HX-Trigger"] == "call-logged"
-    assert 'data-lead="%d"' % world["later"].pk in html  # the next customer
+    assert f'data-lead="{world["later"].pk}"' in html  # the next customer
     assert "Logged 早到期" in html and "grade B" in html
     early = world["early"]
     early.refresh_from_db()
@@ -111,7 +111,7 @@ def test_a_refused_call_keeps_the_customer_on_screen_with_the_message(client, re
     client.force_login(rep)
     client.get("/calls/queue/")
     html = client.post(f"/calls/queue/{world['early'].pk}/log/", {"disposition": dispo["sold"].pk}, **HX).content.decode()
-    assert "A sale needs the premium" in html and 'data-lead="%d"' % world["early"].pk in html
+    assert "A sale needs the premium" in html and f'data-lead="{world["early"].pk}"' in html
     assert not Call.objects.filter(lead=world["early"]).exists()
 
 
@@ -133,7 +133,7 @@ def test_pause_keeps_the_customer_and_resume_returns_to_it(client, rep, world):
     assert 'id="queue-paused"' in paused
     assert 'id="queue-paused"' in client.get("/calls/queue/").content.decode()  # still paused after a reload
     resumed = client.post("/calls/queue/pause/", {"paused": "0"}, **HX).content.decode()
-    assert 'data-lead="%d"' % world["early"].pk in resumed
+    assert f'data-lead="{world["early"].pk}"' in resumed
     assert client.post("/calls/queue/pause/", {"paused": "maybe"}, **HX).status_code == 400
 
 
@@ -145,7 +145,7 @@ def test_an_empty_queue_offers_the_pool_and_takes_a_lead_on_request(client, rep,
     assert public.owner is None  # looking never claims
     html = client.post("/calls/queue/next/", **HX).content.decode()
     public.refresh_from_db()
-    assert public.owner == rep and 'data-lead="%d"' % public.pk in html
+    assert public.owner == rep and f'data-lead="{public.pk}"' in html
 
 
 def test_the_queue_shows_a_tel_link_to_the_owner_and_the_teams_dialer_when_set(client, rep, world, team):
