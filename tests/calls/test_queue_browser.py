@@ -129,7 +129,7 @@ def test_dialling_starts_the_timer_skip_and_pause_are_one_key_and_esc_cancels(si
     page.keyboard.press("7")  # a sale shows the money fields…
     assert page.locator("#call-form [name=premium]").is_visible()
     page.keyboard.press("Escape")  # …Esc cancels the whole entry
-    assert not page.locator("#call-form [name=premium]").is_visible()
+    page.locator("#call-form [name=premium]").wait_for(state="hidden")
     assert page.locator("#call-form input[name=disposition]:checked").count() == 0
     page.keyboard.press("p")
     page.locator("#queue-paused").wait_for()
