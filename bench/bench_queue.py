@@ -15,6 +15,7 @@ transaction), so the ratio is what Django, the templates and Python add.
 
     .venv/bin/python bench/bench_queue.py
     BENCH_TOTAL_CALLS=100000 .venv/bin/python bench/bench_queue.py      # smaller
+    BENCH_REUSE=1 .venv/bin/python bench/bench_queue.py                  # time again, same data
 
 Own database: postgres://postgres@127.0.0.1:5432/ts_bench_queue (recreated; BENCH_DATABASE_URL
 overrides). BENCH_RUNS timings per figure (median)."""
@@ -116,18 +117,24 @@ def measure(work: str, request, *, replay: bool = True) -> None:
 
 
 def main():
-    recreate_database(DB_URL)
+    if not os.environ.get("BENCH_REUSE"):  # BENCH_REUSE=1: time again on the data a previous run left
+        recreate_database(DB_URL)
     import django
 
     django.setup()
     from django.test import Client
 
+    from accounts.models import User
     from calls import queue
     from calls.models import Call, Disposition, QueueState
 
     t0 = time.perf_counter()
-    rep, busy = setup()
-    print(f"set up {Call.objects.count():,} calls in {time.perf_counter() - t0:.0f} s")
+    if os.environ.get("BENCH_REUSE"):
+        rep = User.objects.get(username="bench-rep00")
+        busy = Call.objects.filter(disposition__code="reached").select_related("lead").first().lead
+    else:
+        rep, busy = setup()
+    print(f"{Call.objects.count():,} calls in the database ({time.perf_counter() - t0:.0f} s to set up)")
     client = Client()
     client.force_login(rep)
     no_answer = Disposition.objects.get(code="no_answer").pk
@@ -136,7 +143,7 @@ def main():
     def queue_page():
         assert client.get("/calls/queue/").status_code == 200
 
-    current = [QueueState.objects.get(rep=rep).current_lead_id]
+    current = [0]
 
     def log_call():
         response = client.post(f"/calls/queue/{current[0]}/log/", {"disposition": no_answer}, **hx)

@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from calls import services
 from calls.models import Call, FollowUp, QueueSkip, QueueState
-from calls.selectors import _not_blocked, latest_call_of_lead, ordered_follow_ups
+from calls.selectors import _not_blocked, ordered_follow_ups
 from leads.models import Lead, LeadStatus
 from leads.selectors import can_work_lead
 from leads.services import next_lead
@@ -52,12 +52,13 @@ def _mine(rep: User) -> Q:
     return mine
 
 
-def due_follow_ups(rep: User, *, now: dt.datetime, handled=()) -> QuerySet[FollowUp]:
+def due_follow_ups(rep: User, *, now: dt.datetime, handled=(), ordered: bool = True) -> QuerySet[FollowUp]:
     """The rep's open follow-ups due by `now`, in queue order (the call plan's order too)."""
     qs = FollowUp.objects.filter(_mine(rep), done_at__isnull=True, due_at__lte=now, lead__status=LeadStatus.ACTIVE)
     if handled:
         qs = qs.exclude(lead_id__in=list(handled))
-    return ordered_follow_ups(_not_blocked(qs, "lead__"))
+    qs = _not_blocked(qs, "lead__")
+    return ordered_follow_ups(qs) if ordered else qs
 
 
 def callbacks(rep: User, handled=()) -> QuerySet[Lead]:
@@ -66,8 +67,11 @@ def callbacks(rep: User, handled=()) -> QuerySet[Lead]:
                              last_contacted_at__isnull=False)
     if handled:
         qs = qs.exclude(pk__in=list(handled))
-    qs = qs.annotate(latest_callback=Subquery(latest_call_of_lead().values("disposition__callback")[:1]))
-    return _not_blocked(qs.filter(latest_callback=True)).order_by("last_contacted_at", "id")
+    # The latest call is the one at last_contacted_at (kept by refresh_lead_call_facts): an exact
+    # probe of index call_lead_started per lead, not a sort of each lead's calls.
+    latest_is_callback = Exists(Call.objects.filter(lead=OuterRef("pk"), started_at=OuterRef("last_contacted_at"),
+                                                    disposition__callback=True))
+    return _not_blocked(qs.filter(latest_is_callback)).order_by("last_contacted_at", "id")
 
 
 def fresh_leads(rep: User, handled=()) -> QuerySet[Lead]:
@@ -120,16 +124,15 @@ def _pick(rep: User, state: QueueState, *, now: dt.datetime, claim: bool) -> tup
 
 
 def _left(rep: User, state: QueueState, now: dt.datetime) -> dict:
-    """How many customers are left in each part of the queue (one query)."""
+    """How many customers are left in each part of the queue (three indexed counts)."""
     handled = list(state.handled)
-    follow_ups = due_follow_ups(rep, now=now, handled=handled).order_by().values("lead_id").distinct()
-    counts = Lead.objects.aggregate(
-        follow_ups=Count("pk", filter=Q(pk__in=follow_ups)),
-        callbacks=Count("pk", filter=Q(pk__in=callbacks(rep, handled).order_by().values("pk"))),
-        fresh=Count("pk", filter=Q(pk__in=fresh_leads(rep, handled).order_by().values("pk"))),
-    )
-    counts["done"] = len(handled)
-    return counts
+    return {
+        "follow_ups": due_follow_ups(rep, now=now, handled=handled, ordered=False)
+        .values("lead_id").distinct().count(),
+        "callbacks": callbacks(rep, handled).count(),
+        "fresh": fresh_leads(rep, handled).count(),
+        "done": len(handled),
+    }
 
 
 def _item(rep: User, state: QueueState, now: dt.datetime, problem: str = "") -> QueueItem:
