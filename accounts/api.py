@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from accounts import services
 from accounts.access import can_manage_api_tokens, scope_teams, visible_users
 from accounts.models import ApiToken, Team, User
-from telesales.api import ScopedQuerysetMixin
+from telesales.api import ScopedQuerysetMixin, parse_body, refuse_unknown
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -17,7 +17,21 @@ class TeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "managers", "founded_on"]
+        fields = ["id", "name", "managers", "founded_on", "dialer_url_template"]
+        read_only_fields = fields
+
+
+class TeamDialerSerializer(serializers.Serializer):
+    """PATCH body of a team: its click-to-dial URL template (the one setting edited here)."""
+
+    dialer_url_template = serializers.CharField(
+        max_length=300, allow_blank=True,
+        help_text="Empty for tel: links; else a tel:/sip:/sips:/callto:/http(s): URL with {e164} or {digits}.",
+    )
+
+    def to_internal_value(self, data):
+        refuse_unknown(data, self.fields)
+        return super().to_internal_value(data)
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -84,13 +98,24 @@ class UserViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         return visible_users(user).order_by("id")
 
 
-class TeamViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class TeamViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Teams the caller may see; their managers and admins set the click-to-dial URL template."""
+
     serializer_class = TeamSerializer
+    http_method_names = ["get", "patch", "head", "options"]
 
     model = Team
 
     def scoped_queryset(self, user):
         return scope_teams(Team.objects.prefetch_related("managers"), user).order_by("id")
+
+    @extend_schema(request=TeamDialerSerializer, responses={200: TeamSerializer})
+    def partial_update(self, request, pk=None):
+        team = self.get_object()
+        d = parse_body(request, TeamDialerSerializer)
+        team = services.set_dialer_url_template(actor=request.user, team_id=team.pk,
+                                                template=d["dialer_url_template"])
+        return Response(TeamSerializer(team).data)
 
 
 class ApiTokenViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -5,9 +5,31 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+DIALER_SCHEMES = ("tel", "sip", "sips", "callto", "http", "https")
+DIALER_PLACEHOLDERS = ("{e164}", "{digits}")
+
+
+def validate_dialer_template(value: str) -> None:
+    """A click-to-dial URL template: a known scheme, one of {e164}/{digits}, no other braces."""
+    text = (value or "").strip()
+    if not text:
+        return
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    if scheme not in DIALER_SCHEMES:
+        raise ValidationError(_("Start the dialer URL with one of: %(schemes)s.") % {"schemes": ", ".join(
+            f"{s}:" for s in DIALER_SCHEMES)})
+    if not any(p in text for p in DIALER_PLACEHOLDERS):
+        raise ValidationError(_("Put {e164} (or {digits}) where the phone number goes."))
+    rest = text
+    for placeholder in DIALER_PLACEHOLDERS:
+        rest = rest.replace(placeholder, "")
+    if "{" in rest or "}" in rest or any(c.isspace() or ord(c) < 32 for c in text):
+        raise ValidationError(_("Only {e164} and {digits} may appear in braces, and no spaces."))
 
 
 class Role(models.TextChoices):
@@ -54,6 +76,12 @@ class Team(models.Model):
     # calls: customers' private time; no calls or SMS outside these local hours.
     calling_hours_start = models.TimeField(default="09:00")
     calling_hours_end = models.TimeField(default="20:00")
+    # calls: click-to-dial. Empty: a plain tel: link. Else a URL with {e164} (and/or {digits}),
+    # e.g. "sip:{e164}" or "https://dialer.example/call?n={e164}" (checked by validate_dialer_template).
+    dialer_url_template = models.CharField(
+        _("dialer URL template"), max_length=300, blank=True, validators=[validate_dialer_template],
+        help_text=_("Empty for tel: links; else e.g. sip:{e164} or https://dialer.example/call?n={e164}."),
+    )
 
     class Meta:
         ordering = ["name"]

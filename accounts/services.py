@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import is_admin
-from accounts.models import ApiToken, User
+from accounts.access import can_manage_team, is_admin
+from accounts.models import ApiToken, Team, User, validate_dialer_template
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -65,3 +66,23 @@ def reactivate_user(*, actor: User, user: User) -> User:
     User.objects.filter(pk=user.pk).update(is_active=True, deactivated_at=None)
     user.refresh_from_db()
     return user
+
+
+@transaction.atomic
+def set_dialer_url_template(*, actor: User, team_id: int, template: str) -> Team:
+    """Set the team's click-to-dial URL template (empty: tel: links); its managers and admins may."""
+    team = Team.objects.select_for_update().filter(pk=team_id).first()
+    if team is None:
+        raise NotFound(_("No such team."))
+    if not can_manage_team(actor, team.pk):
+        raise PermissionDenied(_("Only the team's managers and admins set its dialer."))
+    template = (template or "").strip()
+    try:
+        validate_dialer_template(template)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), details={"dialer_url_template": exc.messages}) from exc
+    if len(template) > Team._meta.get_field("dialer_url_template").max_length:
+        raise DomainError(_("The dialer URL template is at most 300 characters."))
+    team.dialer_url_template = template
+    team.save(update_fields=["dialer_url_template"])
+    return team

@@ -1,13 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.access import can_manage_api_tokens, is_manager, is_rep, scope_teams, visible_users
+from accounts.access import (
+    can_manage_api_tokens,
+    can_manage_team,
+    is_manager,
+    is_rep,
+    scope_teams,
+    visible_users,
+)
 from accounts.forms import ApiTokenForm
 from accounts.models import ApiToken, Role, Team
 from telesales.errors import DomainError
@@ -30,9 +38,29 @@ def home(request):
 @login_required
 def team(request):
     """Teams and members the user may see."""
-    teams = scope_teams(Team.objects.prefetch_related("managers"), request.user)
+    teams = list(scope_teams(Team.objects.prefetch_related("managers"), request.user))
+    for t in teams:
+        t.can_edit = can_manage_team(request.user, t.pk)
     members = visible_users(request.user).select_related("team").filter(role=Role.REP).order_by("team__name", "username")
     return render(request, "accounts/team.html", {"teams": teams, "members": members})
+
+
+@login_required
+@require_POST
+def team_dialer(request, team_id: int):
+    """Set a team's click-to-dial URL template (its managers and admins)."""
+    if not scope_teams(Team.objects.filter(pk=team_id), request.user).exists():
+        raise Http404
+    if not can_manage_team(request.user, team_id):
+        raise HttpForbidden("Only the team's managers and admins set its dialer.")
+    try:
+        team = services.set_dialer_url_template(actor=request.user, team_id=team_id,
+                                                template=request.POST.get("dialer_url_template", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Dialer of “%(team)s” saved.") % {"team": team.name})
+    return redirect("accounts:team")
 
 
 def _require_admin(user) -> None:

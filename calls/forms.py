@@ -72,7 +72,7 @@ class CallForm(forms.Form):
 
     disposition = DispositionField(
         label=_("Outcome"), queryset=Disposition.objects.filter(active=True), empty_label=_("— outcome —"),
-        widget=forms.Select(attrs={"autofocus": True, "accesskey": "o"}),
+        widget=forms.RadioSelect,
     )
     duration = forms.CharField(
         label=_("Duration"), required=False,
@@ -115,9 +115,58 @@ class CallForm(forms.Form):
         data["channel"] = data.get("channel") or Channel.PHONE
         data["follow_up_scope"] = data.get("follow_up_scope") or FollowUpScope.MINE
         if data.get("next_follow_up_at") and not (data.get("follow_up_purpose") or "").strip():
-            # 为下次电话跟进做好铺垫: a follow-up without a purpose usually fails.
-            self.add_error("follow_up_purpose", _("Say what the next call is for."))
+            # 为下次电话跟进做好铺垫: a follow-up without a purpose usually fails. The call's note
+            # says it when the rep wrote one (one field to type, not two).
+            data["follow_up_purpose"] = (data.get("notes") or "").strip()[:300]
+            if not data["follow_up_purpose"]:
+                self.add_error("follow_up_purpose", _("Say what the next call is for (or write a note)."))
         return data
+
+
+# Keys for the outcome buttons, in the dispositions' order (one keypress each).
+OUTCOME_KEYS = "1234567890"
+
+
+def outcome_buttons(dispositions) -> list[dict]:
+    """The outcome buttons of the call form: key, disposition, and which money fields it needs."""
+    buttons = []
+    for position, disposition in enumerate(dispositions):
+        money = "sale" if disposition.sold else "quote" if disposition.quoted else ""
+        key = OUTCOME_KEYS[position] if position < len(OUTCOME_KEYS) else ""
+        buttons.append({"key": key, "disposition": disposition, "money": money})
+    return buttons
+
+
+SKIP_REASONS = [
+    ("later", _("Not a good time for this customer")),
+    ("info", _("Need information first")),
+    ("colleague", _("A colleague should call")),
+    ("other", _("Other (say why in the note)")),
+]
+
+
+class SkipForm(forms.Form):
+    """Skip the customer on the queue screen, saying why."""
+
+    reason = forms.ChoiceField(label=_("Why skip?"), choices=SKIP_REASONS, initial="later")
+    note = forms.CharField(label=_("Note"), max_length=150, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == "other" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say why you skip this customer."))
+        return data
+
+    def reason_text(self) -> str:
+        label = dict(SKIP_REASONS)[self.cleaned_data["reason"]]
+        note = (self.cleaned_data.get("note") or "").strip()
+        return f"{label}: {note}" if note else str(label)
+
+
+class PauseForm(forms.Form):
+    """paused=1 pauses the queue, paused=0 resumes it."""
+
+    paused = forms.ChoiceField(choices=[("1", "1"), ("0", "0")], required=False)
 
 
 class RepQueryForm(forms.Form):

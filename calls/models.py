@@ -125,3 +125,29 @@ class DirtyRepDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rep", "day"], name="dirty_rep_day_unique")]
+
+
+class QueueState(models.Model):
+    """A rep's place in the work queue (“start calling”), kept on the server so it survives a
+    reload and continues on another device. `handled` lists the leads done or skipped in this
+    local day's run, so they are not served again that day."""
+
+    rep = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queue_state")
+    day = models.DateField()
+    current_lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    current_kind = models.CharField(max_length=20, blank=True)
+    handled = models.JSONField(default=list, blank=True)
+    paused = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class QueueSkip(models.Model):
+    """A lead the rep skipped in the work queue, and why (for the manager and the rep's report)."""
+
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+    skipped_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["rep", "skipped_at"], name="queueskip_rep_at")]

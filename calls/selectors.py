@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.utils import timezone
 
 from accounts.access import scope_by_user
@@ -45,9 +45,30 @@ def _not_blocked(qs: QuerySet, lead_path: str = "") -> QuerySet:
     return qs.exclude(Exists(DoNotCallNumber.objects.filter(phone=OuterRef(f"{lead_path}phone"))))
 
 
+def latest_call_of_lead(lead_ref: str = "pk") -> QuerySet[Call]:
+    """The latest call of the lead `lead_ref` points at (for a Subquery; index call_lead_started)."""
+    return Call.objects.filter(lead=OuterRef(lead_ref)).order_by("-started_at", "-id")
+
+
+def ordered_follow_ups(qs: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
+    """Follow-ups in calling order, each with the latest outcome of its lead (`latest_outcome`).
+
+    Not yet tried since scheduled first: by due time, then fewer unanswered attempts, then the
+    oldest last attempt. Then the ones tried since (a “no answer” on an overdue follow-up),
+    the least recently tried first, so a customer who did not answer twice is not first again."""
+    tried = Case(When(lead__last_contacted_at__gt=F("created_at"), then=F("lead__last_contacted_at")), default=None)
+    return qs.annotate(
+        tried_at=tried,
+        latest_outcome=Subquery(latest_call_of_lead("lead_id").values("disposition__name")[:1]),
+    ).order_by(
+        F("tried_at").asc(nulls_first=True), "due_at", "lead__unanswered_attempts",
+        F("lead__last_contacted_at").asc(nulls_first=True), "id",
+    )
+
+
 @dataclass
 class DailyPlan:
-    """每日电话计划表: due follow-ups first, then fresh leads."""
+    """每日电话计划表: due follow-ups first (in calling order), then fresh leads."""
 
     rep: User
     overdue: list = field(default_factory=list)
@@ -64,15 +85,15 @@ def daily_plan(rep: User, *, now: dt.datetime | None = None) -> DailyPlan:
     if rep.team_id:
         # Team callbacks: on the rep's own leads, or on leads back in the pool that the team may claim.
         mine |= Q(assigned_to__isnull=True, team_id=rep.team_id) & (Q(lead__owner=rep) | Q(lead__owner__isnull=True))
-    due = _not_blocked(
-        FollowUp.objects.filter(mine, done_at__isnull=True, due_at__lt=end_of_day).select_related("lead", "call__disposition"),
+    due = ordered_follow_ups(_not_blocked(
+        FollowUp.objects.filter(mine, done_at__isnull=True, due_at__lt=end_of_day).select_related("lead__owner"),
         "lead__",
-    ).order_by("due_at")[:300]
+    ))[:300]
     plan = DailyPlan(rep=rep)
     for follow_up in due:
         (plan.overdue if follow_up.due_at < now else plan.today).append(follow_up)
     fresh = _not_blocked(Lead.objects.filter(owner=rep, status=LeadStatus.ACTIVE, last_contacted_at__isnull=True))
-    plan.fresh = list(fresh.order_by("claimed_at", "id")[:FRESH_LIMIT])
+    plan.fresh = list(fresh.select_related("owner").order_by("claimed_at", "id")[:FRESH_LIMIT])
     plan.exhausted = list(
         _not_blocked(Lead.objects.filter(owner=rep, status=LeadStatus.ACTIVE, unanswered_attempts__gte=MAX_UNANSWERED_ATTEMPTS))
         .order_by("-unanswered_attempts")[:20]

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from accounts.access import can_manage_user, is_rep, visible_users
 from accounts.models import Role, User
 from calls import locks, selectors, services
-from calls.forms import CallForm, ReportQueryForm, RepQueryForm
+from calls.forms import CallForm, ReportQueryForm, RepQueryForm, outcome_buttons
+from calls.models import Disposition
 from leads.models import LeadStatus
 from leads.phones import mask_phone
-from leads.selectors import can_work_lead, lead_for
+from leads.sections import lead_sections
+from leads.selectors import PhoneViewer, can_work_lead, lead_for
 from telesales.errors import DomainError
 from telesales.pages import found
 from telesales.params import bad_query
@@ -61,11 +63,19 @@ def index(request):
         problem = services.calling_hours_problem(team=team, channel="phone", at=now)
         hours_note = problem
     reps = [] if is_rep(request.user) else _team_reps(request.user)
+    viewer = PhoneViewer(request.user)
+    for lead in [*(f.lead for f in [*plan.overdue, *plan.today]), *plan.fresh]:
+        lead.shown_phone, lead.full_phone = viewer.phone(lead), viewer.sees_full(lead)
     return render(request, "calls/index.html", {
         "plan": plan, "rep": rep, "team": team, "hours_note": hours_note, "reps": reps, "lead_url": lead_url,
         "links": {f.lead_id: lead_url(f.lead_id) for f in [*plan.overdue, *plan.today]}
         | {lead.pk: lead_url(lead.pk) for lead in [*plan.fresh, *plan.exhausted]},
     })
+
+
+def outcomes() -> list[dict]:
+    """The outcome buttons (one query)."""
+    return outcome_buttons(Disposition.objects.filter(active=True))
 
 
 def _panel_context(request, lead, *, form=None, saved=None):
@@ -85,6 +95,7 @@ def _panel_context(request, lead, *, form=None, saved=None):
         "blocked": blocked,
         "holder": holder,
         "form": form or CallForm(),
+        "outcomes": outcomes(),
         "calls": calls,
         "more_calls": more,
         "follow_ups": selectors.open_follow_ups(lead),
@@ -107,7 +118,7 @@ def lead_panel(request, lead_id: int):
 def lead_page(request, lead_id: int):
     """A full page around the call panel (used until / besides the leads detail page)."""
     lead = found(lead_for, actor=request.user, lead_id=lead_id)
-    return render(request, "calls/lead.html", _panel_context(request, lead))
+    return render(request, "calls/lead.html", {**_panel_context(request, lead), **lead_sections(request.user, lead)})
 
 
 @login_required
@@ -133,14 +144,18 @@ def log(request, lead_id: int):
             lead = found(lead_for, actor=request.user, lead_id=lead_id)
             context = _panel_context(request, lead, saved=call)
             if request.headers.get("HX-Request"):
+                # Every part of the lead page that shows what the call changed, swapped out of band.
+                context["sections"] = lead_sections(request.user, lead)
                 response = render(request, "calls/_panel.html", context)
                 # Anything on the screen showing today's numbers (the today tiles) listens for it.
                 response["HX-Trigger"] = CALL_LOGGED
                 return response
             messages.success(request, _("Call logged."))
-            return render(request, "calls/lead.html", context)
-    template = "calls/_panel.html" if request.headers.get("HX-Request") else "calls/lead.html"
-    return render(request, template, _panel_context(request, lead, form=form))
+            return render(request, "calls/lead.html", {**context, **lead_sections(request.user, lead)})
+    if request.headers.get("HX-Request"):
+        return render(request, "calls/_panel.html", _panel_context(request, lead, form=form))
+    return render(request, "calls/lead.html", {**_panel_context(request, lead, form=form),
+                                               **lead_sections(request.user, lead)})
 
 
 @login_required

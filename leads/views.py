@@ -17,44 +17,26 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_edit_pool_rules, can_manage, is_admin, sees_everything, visible_users
 from accounts.models import Role, User
-from leads import domain, imports, services, tasks
+from leads import imports, services, tasks
 from leads.forms import HandoverForm, ImportForm, LeadForm, LeadsQueryForm, PoolQueryForm, PoolRulesForm
 from leads.models import GRADE_ORDER, ImportJob, LeadStatus, Pool
-from leads.segments import active_attribute_definitions, attribute_rows
+from leads.sections import annotate_leads, lead_sections
+from leads.segments import active_attribute_definitions
 from leads.selectors import (
     PhoneViewer,
     accessible_pools,
     can_import,
-    can_reveal,
-    can_work_lead,
     export_rows,
     filter_leads,
-    grade_history,
     handover_preview_for,
     lead_for,
     leads_visible_to,
-    ownership_history,
     public_pool_leads,
-    return_due_for,
-    rules_for,
 )
 from telesales.errors import DomainError
 from telesales.exports import safe_rows
 from telesales.pages import found
 from telesales.params import bad_query
-
-
-def _annotate(leads, viewer: PhoneViewer, now):
-    """Attach the masked/full phone and the auto-return countdown to each lead for templates."""
-    for lead in leads:
-        lead.shown_phone = viewer.phone(lead)
-        due, why = return_due_for(lead)
-        lead.returns_at, lead.return_reason = due, why
-        lead.returns_in_days = domain.days_left(due, now)
-        warn = rules_for(lead.pool).warn_days
-        lead.return_warning = lead.returns_in_days is not None and lead.returns_in_days < warn
-        lead.overdue = bool(lead.next_follow_up_at and lead.next_follow_up_at < now)
-    return leads
 
 
 @login_required
@@ -69,7 +51,7 @@ def index(request):
     qs = qs.order_by(F("next_follow_up_at").asc(nulls_last=True), "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
-    _annotate(page.object_list, viewer, now)
+    annotate_leads(page.object_list, viewer, now)
     return render(request, "leads/index.html", {"page": page, "grades": GRADE_ORDER, "q": request.GET.get("q", ""),
                                                 "is_admin": is_admin(request.user)})
 
@@ -127,15 +109,8 @@ def detail(request, lead_id):
     """A lead: data (number masked per role), countdown, ownership and grade history, and the
     calls panel loaded from the calls app (hx-get /calls/lead/<id>/panel/)."""
     lead = found(lead_for, actor=request.user, lead_id=lead_id)
-    viewer = PhoneViewer(request.user)
-    _annotate([lead], viewer, timezone.now())
-    lead.shown_phone2 = viewer.phone2(lead)
     return render(request, "leads/detail.html", {
-        "lead": lead, "history": ownership_history(lead), "grades": grade_history(lead),
-        "attributes": attribute_rows(lead, active_attribute_definitions()),
-        "can_work": can_work_lead(request.user, lead), "is_owner": lead.owner_id == request.user.pk,
-        "masked": not viewer.sees_full(lead),
-        "can_reveal": not viewer.sees_full(lead) and can_reveal(request.user, lead),
+        **lead_sections(request.user, lead),
         "reassign_to": visible_users(request.user).filter(role=Role.REP, is_active=True).order_by("username")
         if can_manage(request.user) else [],
     })

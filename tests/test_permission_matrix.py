@@ -56,6 +56,7 @@ POST   /i18n/setlang/                                           302  302  302  3
 GET    /password/                                               302  200  200  200  200  200  200  302
 GET    /password/done/                                          302  200  200  200  200  200  200  302
 GET    /accounts/team/                                          302  200  200  200  200  200  200  302
+POST   /accounts/team/{team_a}/dialer/          dialer          302  403  403  404  302  404  302  302
 GET    /accounts/tokens/                                        302  403  403  403  403  403  200  302
 POST   /accounts/tokens/                        new_token       302  403  403  403  403  403  200  302
 POST   /accounts/tokens/{token}/revoke/                         302  403  403  403  403  403  302  302
@@ -98,6 +99,12 @@ GET    /calls/lead/{lead}/                                      302  200  404  4
 GET    /calls/lead/{pool_b_lead}/                               302  404  404  404  404  200  200  302
 GET    /calls/lead/{lead}/panel/                                302  200  404  404  200  404  200  302
 POST   /calls/lead/{lead}/log/                  call            302  200  404  404  200  404  200  302
+GET    /calls/queue/                                            302  200  200  200  200  200  200  302
+POST   /calls/queue/next/                                       302  200  200  200  200  200  200  302
+POST   /calls/queue/pause/                      paused          302  200  200  200  200  200  200  302
+POST   /calls/queue/{lead}/log/                 call            302  200  404  404  200  404  200  302
+POST   /calls/queue/{lead}/skip/                skip            302  200  404  404  200  404  200  302
+POST   /calls/queue/{pool_b_lead}/skip/         skip            302  404  404  404  404  200  200  302
 GET    /kpis/                                                   302  200  200  200  200  200  200  302
 GET    /kpis/team/{team_a}/                                     302  302  302  302  200  404  200  302
 GET    /kpis/rep/{rep}/                                         302  200  404  404  200  404  200  302
@@ -162,6 +169,8 @@ GET    /api/v1/users/                                           401  200  200  2
 GET    /api/v1/users/{rep}/                                     401  200  404  404  200  404  200  200
 GET    /api/v1/teams/                                           401  200  200  200  200  200  200  200
 GET    /api/v1/teams/{team_a}/                                  401  200  200  404  200  404  200  200
+PATCH  /api/v1/teams/{team_a}/                  dialer          401  403  403  404  200  404  200  403
+PUT    /api/v1/teams/{team_a}/                  dialer          401  405  405  405  405  405  405  405
 GET    /api/v1/api-tokens/                                      401  403  403  403  403  403  200  403
 POST   /api/v1/api-tokens/                      new_token       401  403  403  403  403  403  201  403
 POST   /api/v1/api-tokens/{token}/revoke/                       401  403  403  403  403  403  200  403
@@ -290,6 +299,9 @@ BODIES = {
     "new_token": lambda w: {"name": "new integration", "user": w["integration"]},
     "lead": lambda w: {"name": "矩阵客户", "phone": "13912345678", "pool": w["pool_a"]},
     "lead_edit": lambda w: {"company": "改名公司"},
+    "dialer": lambda w: {"dialer_url_template": "sip:{e164}"},
+    "paused": lambda w: {"paused": "1"},
+    "skip": lambda w: {"reason": "later"},
     "lead_ids_a": lambda w: {"lead_ids": [w["pool_a_lead"]]},
     "lead_ids_b": lambda w: {"lead_ids": [w["pool_b_lead"]]},
     "pool_a": lambda w: {"pool": w["pool_a"]},

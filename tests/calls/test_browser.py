@@ -14,22 +14,18 @@ def test_rep_logs_a_call_from_the_plan_with_the_keyboard_and_sees_it_in_the_time
     plan = page.locator("#plan-fresh")
     assert "孙女士" in plan.inner_text()
     plan.get_by_role("link", name="Call & log").first.click()
-    outcome = page.locator("#call-form select[name=disposition]")
-    outcome.wait_for()
-    if not outcome.evaluate("el => el === document.activeElement"):
-        page.keyboard.press("Alt+o")
-    assert outcome.evaluate("el => el === document.activeElement")
-    page.keyboard.type("Call back")  # type-ahead picks “Call back later”
-    page.keyboard.press("Tab")
-    page.keyboard.type("3:05")
-    page.keyboard.press("Tab")  # channel: phone
-    page.keyboard.press("Tab")
+    page.locator("#call-form input[name=disposition]").first.wait_for()
+    page.keyboard.press("9")  # the key shown on “Call back later”
+    page.keyboard.press("n")  # note
     page.keyboard.type("想比较两家方案")
-    for _ in range(5):  # grade, quote, premium, margin → next follow-up
-        page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # grade: keep
+    page.keyboard.press("Tab")
     page.keyboard.type("+1d 10:00")
     page.keyboard.press("Tab")
     page.keyboard.type("发对比方案")
+    page.keyboard.press("Tab")  # for: me
+    page.keyboard.press("Tab")
+    page.keyboard.type("3:05")  # talk time, typed over the timer
     page.keyboard.press("Enter")
     page.locator("#saved-note").wait_for()
     first_row = page.locator("#call-timeline tbody tr").first
@@ -40,7 +36,7 @@ def test_rep_logs_a_call_from_the_plan_with_the_keyboard_and_sees_it_in_the_time
     follow_up = FollowUp.objects.get(lead=lead, done_at__isnull=True)
     assert timezone.localtime(follow_up.due_at).hour == 10
     # the form is ready for the next call, focus back on the outcome
-    assert page.locator("#call-form select[name=disposition]").evaluate("el => el === document.activeElement")
+    assert page.locator("#call-form input[name=disposition]").first.evaluate("el => el === document.activeElement")
 
 
 def test_manager_picks_a_rep_on_the_call_plan_and_the_page_follows_without_a_button(sign_in, manager, rep,
