@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0005_rep_started_covering_index'),
+        ('calls', '0007_call_sync_digest'),
         ('leads', '0006_lead_attributes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
