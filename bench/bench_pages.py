@@ -9,6 +9,7 @@ The raw twin of a load time is a trivial static HTML page opened the same way in
 
     .venv/bin/python bench/bench_pages.py
     BENCH_SMALL=1 .venv/bin/python bench/bench_pages.py     # the small demo company (faster set-up)
+    BENCH_PAGES=/kpis/,/funnel/ .venv/bin/python bench/bench_pages.py   # some pages only
 
 Uses its own database (default postgres://postgres@127.0.0.1:5432/ts_bench_pages, kept between
 runs; override with BENCH_DATABASE_URL). CHROMIUM_PATH chooses the browser (/usr/bin/chromium)."""
@@ -68,22 +69,24 @@ def a_lead_of_rep01() -> int:
     return lead.pk
 
 
-def load(browser, url: str, cookies: list) -> tuple[float, int]:
-    """(ms to the load event, bytes of every response) for one cold page load."""
+def load(browser, url: str, cookies: list) -> tuple[float, int, float]:
+    """(ms to the load event, bytes of every response, ms until the server's first byte) for one
+    cold page load."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     context.add_cookies(cookies)
     page = context.new_page()
     finished = []
-    page.on("requestfinished", finished.append)
+    page.on("requestfinished", lambda request: finished.append(request))
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")  # htmx fragments requested at load count as bytes
-    ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventStart")
+    ms, server = page.evaluate("(e => [e.loadEventStart, e.responseStart - e.requestStart])"
+                               "(performance.getEntriesByType('navigation')[0])")
     size = 0
     for request in finished:
         sizes = request.sizes()
         size += sizes["responseBodySize"] + sizes["responseHeadersSize"]
     context.close()
-    return ms, size
+    return ms, size, server
 
 
 def sign_in(browser, base: str) -> list:
@@ -116,13 +119,16 @@ def main() -> None:
             cookies = sign_in(browser, base)
             trivial = Path(tmp) / "trivial.html"
             trivial.write_text("<!doctype html><title>t</title><p>trivial</p>")
-            for path in REP_PAGES:
+            wanted = os.environ.get("BENCH_PAGES", "")
+            for path in [p for p in REP_PAGES if not wanted or p in wanted.split(",")]:
                 path = path.format(lead=lead)
                 raw = statistics.median(load(browser, trivial.as_uri(), [])[0] for _ in range(RUNS))
                 runs = [load(browser, base + path, cookies) for _ in range(RUNS)]
                 ms = statistics.median(r[0] for r in runs)
                 record(f"rep page {path} load event (390×844, cold cache)", ms, raw, "ms", "< 1000 ms")
                 record(f"rep page {path} bytes transferred", max(r[1] for r in runs) / 1024, None, "KB")
+                record(f"rep page {path} server answered (first byte)", statistics.median(r[2] for r in runs),
+                       None, "ms")
             browser.close()
     finally:
         server.terminate()
