@@ -3,8 +3,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from leads.models import GRADE_ORDER, AttributeDefinition, AttributeKind, LeadStatus, Pool
+from leads.models import GRADE_ORDER, AppealStatus, AttributeDefinition, AttributeKind, LeadStatus, Pool
 from leads.services import HANDOVER_MODES, MAX_RETURN_DAYS, POOL_RULES
+from telesales import params
 
 ATTRIBUTE_PREFIX = "attr_"
 
@@ -183,3 +184,21 @@ class LeadsQueryForm(forms.Form):
     grade = forms.ChoiceField(required=False, choices=[("", "")] + [(g, g) for g in GRADE_ORDER])
     status = forms.ChoiceField(required=False, choices=[("", "")] + LeadStatus.choices)
     q = forms.CharField(required=False, max_length=100)
+
+
+class AppealsQueryForm(forms.Form):
+    """Filters of the appeals page (?status=&page=); anything else is a 400 naming it."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "")] + AppealStatus.choices)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
+
+    def clean(self):
+        params.refuse_unknown(self)
+        return super().clean()
+
+
+class AppealDecisionForm(forms.Form):
+    """A manager's decision on an appeal, with an optional note."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(required=False, max_length=500)

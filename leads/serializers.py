@@ -23,6 +23,7 @@ class CollisionErrorSerializer(serializers.Serializer):
             "lead_id": serializers.IntegerField(),
             "owner": serializers.IntegerField(allow_null=True),
             "owner_name": serializers.CharField(allow_null=True),
+            "page": serializers.CharField(help_text="The page where the caller sees the lead masked and appeals for it"),
         },
     )
 

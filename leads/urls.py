@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leads import views, views_attributes
+from leads import views, views_appeals, views_attributes
 
 app_name = "leads"
 urlpatterns = [
@@ -15,7 +15,10 @@ urlpatterns = [
     path("<int:lead_id>/reassign/", views.reassign, name="reassign"),
     path("<int:lead_id>/lock/", views.lock, name="lock"),
     path("<int:lead_id>/reveal/", views.reveal, name="reveal"),
-    path("<int:lead_id>/appeal/", views.appeal, name="appeal"),
+    path("<int:lead_id>/appeal/", views_appeals.appeal, name="appeal"),
+    path("collision/<str:token>/", views_appeals.collision, name="collision"),
+    path("appeals/", views_appeals.appeals, name="appeals"),
+    path("appeals/<int:appeal_id>/decide/", views_appeals.decide, name="decide_appeal"),
     path("pools/", views.pools, name="pools"),
     path("pools/<int:pool_id>/", views.pool_rules, name="pool_rules"),
     path("staff/", views.staff, name="staff"),

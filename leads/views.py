@@ -169,17 +169,6 @@ def reveal(request, lead_id):
 
 
 @login_required
-@require_POST
-def appeal(request, lead_id):
-    try:
-        services.create_appeal(actor=request.user, lead_id=lead_id, reason=request.POST.get("reason", ""))
-        messages.success(request, _("Your appeal was sent to a manager."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("leads:index")
-
-
-@login_required
 def new(request):
     """Create a lead by hand; a known number is refused naming who holds it."""
     form = LeadForm(request.POST or None, definitions=list(active_attribute_definitions()))
@@ -194,8 +183,7 @@ def new(request):
                 pool_id=d["pool"].pk if d["pool"] else None, attributes=form.attributes(),
             )
         except services.LeadCollision as exc:
-            collision = exc
-            messages.error(request, exc.message)
+            collision = exc  # shown once, in the page's collision card (not also as a message)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

@@ -219,7 +219,8 @@ def console_errors(page) -> list[str]:
 @pytest.fixture
 def open_charts(page, console_errors):
     """Open a page and wait until plotly has drawn each chart named by its container id; every chart
-    container on the page is drawn, and nothing was refused by the Content-Security-Policy."""
+    container on the page is drawn, nothing was refused by the Content-Security-Policy, and every
+    trace is of a type the vendored plotly bundle has (the basic bundle knows bar, pie, scatter)."""
 
     def do(url: str, *chart_ids: str):
         page.goto(url)
@@ -228,6 +229,12 @@ def open_charts(page, console_errors):
         assert page.locator("[data-figure]").count() == len(chart_ids)
         assert page.locator("[data-figure]:not(.js-plotly-plot)").count() == 0
         assert console_errors == []
+        missing = page.evaluate("""() => {
+            const known = Object.keys(Plotly.PlotSchema.get().traces);
+            return Array.from(document.querySelectorAll(".js-plotly-plot"))
+                .flatMap(gd => gd.data.map(t => t.type || "scatter")).filter(t => !known.includes(t));
+        }""")
+        assert missing == [], f"trace types not in the plotly bundle: {missing}"
         return page
 
     return do

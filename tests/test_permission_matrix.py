@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from coaching import services as coaching
+from leads.collisions import collision_pass
 from leads.models import Appeal, AttributeDefinition, ImportJob
 from targets import services as targets
 from targets.models import Alert
@@ -79,6 +80,9 @@ POST   /leads/{lead}/lock/                      locked          302  302  302  3
 POST   /leads/{lead}/reveal/                    reason          302  200  200  200  200  200  200  302
 POST   /leads/{pool_b_lead}/reveal/             reason          302  200  200  200  200  200  200  302
 POST   /leads/{mate_lead}/appeal/               reason          302  302  302  302  302  302  302  302
+GET    /leads/collision/{collision}/                            302  200  404  404  404  404  404  302
+GET    /leads/appeals/                                          302  200  200  200  200  200  200  302
+POST   /leads/appeals/{appeal}/decide/          decide_page     302  302  302  302  302  302  302  302
 GET    /leads/pools/                                            302  D    D    D    D    D    200  302
 GET    /leads/pools/{pool_a}/                                   302  D    D    D    D    D    200  302
 POST   /leads/pools/{pool_a}/                   pool_rules      302  D    D    D    D    D    200  302
@@ -348,6 +352,7 @@ BODIES = {
     "attribute_form": lambda w: {"key": "page_key", "label": "Page attribute", "kind": "text", "active": "on"},
     "attribute_page": lambda w: {"label": "Age", "kind": "choice", "choices": "18-29\n30+", "active": "on"},
     "team_what_if": lambda w: {"from": day(-7), "to": day(0), "up_avg_premium": "10"},
+    "decide_page": lambda w: {"decision": "reject", "note": "holder keeps it"},
     "form_lead": lambda w: {"name": "页面客户", "phone": "13912345679", "pool": w["pool_a"]},
 }
 
@@ -421,7 +426,9 @@ def build_world() -> dict:
     api_token_for(spare_key_owner, actor=admin, name="spare")
     token = spare_key_owner.api_tokens.get()
     objects = locals()
-    return {name: obj.pk for name, obj in objects.items() if hasattr(obj, "pk")}
+    # The pass a collision answer gives the rep who typed the number of the teammate's lead.
+    collision = collision_pass(lead_id=held_lead.pk, user_id=rep.pk)
+    return {"collision": collision} | {name: obj.pk for name, obj in objects.items() if hasattr(obj, "pk")}
 
 
 @pytest.fixture(scope="module")

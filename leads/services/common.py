@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 from accounts.access import can_hold_leads
 from accounts.models import User
+from leads.collisions import collision_page
 from leads.models import Lead, OwnershipEvent, Pool
 from leads.selectors import holder_text
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied, RateLimited
@@ -77,6 +78,8 @@ def collision_error(lead: Lead, *, actor: User) -> DomainError:
         lead_id=lead.pk,
         owner=lead.owner_id,
         owner_name=lead.owner.display_name if lead.owner_id else None,
+        # Where the rep can see the lead masked and appeal for it (leads.collisions).
+        page=collision_page(lead_id=lead.pk, user_id=actor.pk),
     )
 
 
