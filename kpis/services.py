@@ -255,7 +255,8 @@ def fail_stalled_runs(*, now: dt.datetime | None = None) -> int:
         return 0
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            if not KpiLock.objects.select_for_update(skip_locked=True).filter(name=LOCK_NAME).exists():
+            lock = KpiLock.objects.filter(name=LOCK_NAME)
+            if lock.exists() and not lock.select_for_update(skip_locked=True).exists():
                 return 0  # a run holds the lock now: it is alive
         else:  # no row locks to ask: only runs past the hard time limit are surely dead
             unfinished = unfinished.filter(started_at__lt=cutoff - dt.timedelta(seconds=settings.LONG_TASK_TIME_LIMIT))

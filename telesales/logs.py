@@ -8,6 +8,8 @@ printing them a second time, runserver's access line is replaced by the request 
 signals. Production writes JSON (`LOG_JSON`, structlog's ProcessorFormatter); development writes
 `key=value` text."""
 
+import logging
+
 import structlog
 
 CONTEXT = ("request_id", "task_id", "task")
@@ -31,6 +33,14 @@ def _drop_color_message(_, __, event_dict):
     # uvicorn/celery put a second copy of the message here; one copy per line is enough.
     event_dict.pop("color_message", None)
     return event_dict
+
+
+class ServerErrorsOnly(logging.Filter):
+    """django.request logs every 4xx and 5xx answer; the request line already says those. Its
+    lines that add something are the crashes (500, with the traceback)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", 500) == 500
 
 
 def logging_config(*, json: bool, level: str = "WARNING") -> dict:
@@ -58,6 +68,7 @@ def logging_config(*, json: bool, level: str = "WARNING") -> dict:
                 "processors": [*final, renderer],
             },
         },
+        "filters": {"server_errors_only": {"()": ServerErrorsOnly}},
         "handlers": {
             "console": {"class": "logging.StreamHandler", "formatter": "line"},
             "null": {"class": "logging.NullHandler"},
@@ -67,7 +78,7 @@ def logging_config(*, json: bool, level: str = "WARNING") -> dict:
             # Configured here without handlers, so their records reach the root handler once.
             "django": {"handlers": [], "level": "INFO", "propagate": True},
             # 4xx lines are the request line's business; 5xx keep their traceback here.
-            "django.request": {"handlers": [], "level": "ERROR", "propagate": True},
+            "django.request": {"handlers": [], "level": "ERROR", "propagate": True, "filters": ["server_errors_only"]},
             "django.server": {"handlers": ["null"], "propagate": False},
             "celery": {"handlers": [], "level": "INFO", "propagate": True},
         },
