@@ -93,7 +93,7 @@ def test_kpi_sweeper_leaves_a_run_that_holds_the_lock(settings, run_concurrently
 
     settings.JOB_STALE_AFTER_SECONDS = 1
     KpiLock.objects.get_or_create(name=kpi_services.LOCK_NAME)
-    run = KpiRun.objects.create(kind="full", started_at=timezone.now() - dt.timedelta(minutes=5))
+    KpiRun.objects.create(kind="full", started_at=timezone.now() - dt.timedelta(minutes=5))
     taken, release = threading.Event(), threading.Event()
 
     def hold(i):
