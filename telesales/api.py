@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from telesales import params
-from telesales.errors import DomainError, NotFound, RateLimited, error_body
+from telesales.errors import DomainError, NotFound, RateLimited, ServiceUnavailable, error_body
 
 UNKNOWN_PARAMETER = _("Unknown query parameter.")
 EMPTY_PARAMETER = _("Give a value or leave the parameter out.")
@@ -269,7 +269,7 @@ def _printable(value):
 
 def exception_handler(exc, context):
     """Map domain, Django and DRF errors to the single error body."""
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | ServiceUnavailable):
         return Response(error_body(**exc.as_dict()), status=exc.status_code,
                         headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):

@@ -17,6 +17,10 @@ import time
 from celery import Celery, shared_task, signals
 from celery.contrib.django.task import DjangoTask
 from django.db.utils import InterfaceError, OperationalError
+from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from telesales.errors import ServiceUnavailable
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telesales.settings")
 logger = logging.getLogger(__name__)
@@ -30,7 +34,12 @@ class AppTask(DjangoTask):
 
         if jobs.in_background():
             return jobs.submit(self, args, kwargs)
-        return super().apply_async(args, kwargs, task_id=task_id, **options)
+        try:
+            return super().apply_async(args, kwargs, task_id=task_id, **options)
+        except KombuOperationalError as exc:
+            logger.exception("could not queue %s: the broker is not reachable", self.name)
+            raise ServiceUnavailable(_("The job queue is not reachable right now. Try again in a minute."),
+                                     code="queue_unavailable") from exc
 
 
 app = Celery("telesales", task_cls=AppTask)

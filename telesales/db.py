@@ -104,7 +104,13 @@ def unavailable_response(request, exc: BaseException):
                else _("The database is not reachable right now. Try again shortly."))
     if request.path.startswith("/api/") or request.path.startswith("/healthz"):
         response = JsonResponse(error_body("database_busy" if busy else "database_unavailable", message), status=503)
-    else:
-        response = HttpResponse(render_to_string("busy.html", {"message": message}), status=503)
+        response["Retry-After"] = str(seconds)
+        return response
+    return unavailable_page(message, seconds)
+
+
+def unavailable_page(message, seconds: int) -> HttpResponse:
+    """The short 503 page (no base template: it must not need the database)."""
+    response = HttpResponse(render_to_string("busy.html", {"message": message}), status=503)
     response["Retry-After"] = str(seconds)
     return response

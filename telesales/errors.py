@@ -58,6 +58,14 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
+class ServiceUnavailable(DomainError):
+    """A service the action needs is down (the job queue); the API adds `Retry-After`."""
+
+    status_code = 503
+    code = "unavailable"
+    retry_after = 30
+
+
 def first_or_not_found(queryset, message: str):
     """The first row of a queryset already scoped to the actor (a selector's one record), or
     NotFound(message) when there is none the actor may see."""

@@ -6,6 +6,7 @@ import time
 import uuid
 
 from telesales import db, logs
+from telesales.errors import ServiceUnavailable
 
 logger = logging.getLogger("telesales.requests")
 # An id a proxy or client sent is kept when it is short and plain; otherwise we make one.
@@ -51,4 +52,6 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if db.is_unavailable(exception):
             return db.unavailable_response(request, exception)
+        if isinstance(exception, ServiceUnavailable) and not request.path.startswith("/api/"):
+            return db.unavailable_page(exception.message, exception.retry_after)
         return None

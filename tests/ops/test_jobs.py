@@ -177,3 +177,32 @@ def test_import_report_error_names_a_file_that_is_no_table(admin_user):
     assert job.status == "failed" and job.error.startswith("The file could not be read as a .csv or .xlsx table")
     assert import_jobs.stale_pending() == []
     assert connection.vendor in ("postgresql", "sqlite")
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks are sent for real, and the broker refuses them (Redis stopped)."""
+    from celery import current_app
+    from kombu.exceptions import OperationalError
+
+    def refused(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(current_app.conf, "task_always_eager", False)
+    monkeypatch.setattr(current_app.amqp, "send_task_message", refused)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_queuing_answers_503_and_the_import_waits_for_the_sweeper(api, admin_user, broker_down):
+    response = api.as_user(admin_user).post("/api/v1/lead-imports/", {
+        "file": SimpleUploadedFile("x.csv", csv_file(3)), "pool": PoolFactory().pk}, format="multipart")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert response.json()["error"]["code"] == "queue_unavailable"
+    assert ImportJob.objects.get().status == "pending"  # queued again by the sweeper once the broker is back
+
+
+def test_with_the_broker_down_a_page_that_queues_shows_a_short_503_page(client, admin_user, broker_down):
+    client.force_login(admin_user)
+    response = client.post("/kpis/runs/run/", {"kind": "incremental"})
+    assert response.status_code == 503 and b"job queue is not reachable" in response.content
+    assert client.get("/kpis/runs/").status_code == 200  # pages still render
