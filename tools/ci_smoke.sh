@@ -8,7 +8,7 @@ BIN=${BIN:-.venv/bin}
 DB=${SMOKE_DB:-telesales_smoke}
 PORT=${SMOKE_PORT:-8765}
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" REDIS_URL=${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/14}
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" REDIS_URL=${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/13}
 "$BIN/python" manage.py migrate --noinput -v 0
 "$BIN/python" manage.py seed_demo --small >/dev/null
 log=$(mktemp)

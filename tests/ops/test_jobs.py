@@ -206,3 +206,15 @@ def test_with_the_broker_down_a_page_that_queues_shows_a_short_503_page(client, 
     response = client.post("/kpis/runs/run/", {"kind": "incremental"})
     assert response.status_code == 503 and b"job queue is not reachable" in response.content
     assert client.get("/kpis/runs/").status_code == 200  # pages still render
+
+
+def test_an_alert_mail_the_server_refuses_is_logged_with_its_traceback(monkeypatch, caplog):
+    from targets.services import alerts
+
+    def refused(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(alerts, "send_mail", refused)
+    alerts._send_alert_mail(7, "subject", "body", ["m@example.com"])
+    record = next(r for r in caplog.records if r.name == "targets.services.alerts")
+    assert record.exc_info and "alert 7" in record.getMessage()
