@@ -162,7 +162,7 @@ def test_without_a_broker_an_import_runs_on_a_job_thread_not_in_the_request(api,
     try:
         response = api.as_user(admin).post("/api/v1/lead-imports/", {
             "file": SimpleUploadedFile("x.csv", csv_file(20)), "pool": pool.pk}, format="multipart")
-        assert response.status_code == 202 and response.json()["status"] == "pending"
+        assert response.status_code == 202 and response.json()["status"] in ("pending", "running")
     finally:
         jobs.wait_idle()
     job = ImportJob.objects.get()
@@ -183,6 +183,10 @@ def test_import_report_error_names_a_file_that_is_no_table(admin_user):
 def broker_down(monkeypatch):
     """Tasks are sent for real, and the broker refuses them (Redis stopped)."""
     from celery import current_app
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs a broker (REDIS_URL) to send tasks to")
     from kombu.exceptions import OperationalError
 
     def refused(*args, **kwargs):
