@@ -3,21 +3,30 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 
-.PHONY: run serve-prod test install lint bench worker beat clean
+.PHONY: run serve-prod prod-stack smoke test install install-run lint bench worker beat clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is required ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# `make run` installs only what running needs; `make test` adds the test toolchain.
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $(RUN_STAMP)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e ".[test]"
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
+install-run: $(RUN_STAMP)
 install: $(STAMP)
 
-run: install
+# Without REDIS_URL, imports and KPI runs started from a page run on background threads of this
+# process (telesales/jobs.py), never in the request.
+run: install-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
@@ -26,10 +35,18 @@ run: install
 # Production settings on this machine (needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS in the environment):
 # collects the hashed static files first, which those settings serve.
 serve-prod: export DJANGO_SETTINGS_MODULE = telesales.settings_production
-serve-prod: install
+serve-prod: install-run
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn telesales.wsgi:application --bind 127.0.0.1:8000 --workers 3
+
+# The compose stack without Docker (needs DATABASE_URL, REDIS_URL, SECRET_KEY): static files,
+# migrate, then gunicorn + Celery worker + beat from the Procfile (honcho). `make smoke` checks it.
+prod-stack: install
+	BIN=$(BIN) tools/prod_stack.sh
+
+smoke: install
+	$(BIN)/python tools/smoke.py $${SMOKE_URL:-http://127.0.0.1:8000}
 
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -38,10 +55,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
-worker: install
+worker: install-run
 	$(BIN)/celery -A telesales worker -l info
 
-beat: install
+beat: install-run
 	$(BIN)/celery -A telesales beat -l info
 
 bench: install

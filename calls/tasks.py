@@ -1,9 +1,8 @@
-from celery import shared_task
-
 from calls import services
+from telesales.celery import job
 
 
-@shared_task(name="calls.recycle_exhausted_leads")
+@job("calls.recycle_exhausted_leads", idempotent=True)
 def recycle_exhausted_leads() -> int:
     """Daily: leads with too many unanswered attempts in a row go back to the public pool."""
     return services.recycle_exhausted_leads()

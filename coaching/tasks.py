@@ -2,21 +2,21 @@
 
 import datetime as dt
 
-from celery import shared_task
 from django.utils import timezone
 
 from coaching import domain, services
 from coaching.models import SamplingPlan
+from telesales.celery import job
 
 
-@shared_task
+@job("coaching.tasks.run_plan_sampling", idempotent=True)
 def run_plan_sampling(plan_id: int, week_iso: str) -> int:
     """Sample one plan's week; returns the number of calls picked (0 when it already ran)."""
     run, created = services.run_sampling(plan_id=plan_id, week=dt.date.fromisoformat(week_iso))
     return run.sampled if created else 0
 
 
-@shared_task
+@job("coaching.tasks.run_weekly_sampling", idempotent=True)
 def run_weekly_sampling(week_iso: str | None = None) -> int:
     """Sample last week (Monday to Sunday) for every active plan."""
     week = dt.date.fromisoformat(week_iso) if week_iso else domain.week_start(timezone.localdate()) - dt.timedelta(days=7)

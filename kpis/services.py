@@ -20,10 +20,12 @@ kpis/bulksets.py) and the team-day sums (TeamDayKpi) of the days it recomputed.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -37,6 +39,7 @@ from kpis.sql import LEAD_SET_COLUMNS, SUMMED, bytea_text, copy_rows, rep_day_fa
 from telesales.days import local_day
 
 LOCK_NAME = "recompute"
+logger = logging.getLogger(__name__)
 REP_CHUNK = 250  # reps per statement of a rebuild (PostgreSQL): each is one range of the (rep, started_at) index
 
 
@@ -239,3 +242,27 @@ def recompute_incremental() -> KpiRun:
         _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
         raise
     return _finish_run(run, started, rows=rows, rep_days=pairs)
+
+
+def fail_stalled_runs(*, now: dt.datetime | None = None) -> int:
+    """Close KPI runs whose worker died (the sweeper, telesales/jobs.py). A run is one
+    transaction holding the KPI lock row, so an unfinished run while nobody holds the lock
+    wrote nothing: it is marked failed and the next run does its work. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    unfinished = KpiRun.objects.filter(finished_at__isnull=True, started_at__lt=cutoff)
+    if not unfinished.exists():
+        return 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            lock = KpiLock.objects.filter(name=LOCK_NAME)
+            if lock.exists() and not lock.select_for_update(skip_locked=True).exists():
+                return 0  # a run holds the lock now: it is alive
+        else:  # no row locks to ask: only runs past the hard time limit are surely dead
+            unfinished = unfinished.filter(started_at__lt=cutoff - dt.timedelta(seconds=settings.LONG_TASK_TIME_LIMIT))
+        count = unfinished.update(finished_at=now, error=(
+            "The worker stopped before this run finished; it wrote nothing (a run is one transaction) "
+            "and the next run does its work."))
+    if count:
+        logger.warning("%s KPI run(s) failed by the sweeper: their worker stopped", count)
+    return count

@@ -2,7 +2,9 @@
 against the database and inside the file, set-based inserts, a per-row report.
 
 A bad row never blocks the good ones; each chunk of good rows lands in one statement (with a
-per-row fallback if another writer took a number in the meantime)."""
+per-row fallback if another writer took a number in the meantime). A chunk lands whole or not at
+all, together with the job's progress and heartbeat, so a job that stops (an error, a time limit,
+a worker that died: leads/import_jobs.py) says exactly which rows were imported."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from django.utils import timezone
 
 from accounts.access import can_manage_user, can_work_pool
 from accounts.models import User
-from leads.import_table import FIELDS, read_table, resolve_mapping
+from leads import import_jobs
+from leads.import_table import FIELDS, resolve_mapping
 from leads.models import (
     GRADE_ORDER,
     ImportJob,
@@ -92,24 +95,28 @@ def start_import(
 
 # ---- running -------------------------------------------------------------------------------
 def run_import(*, job_id: int) -> ImportJob | None:
-    """Process an import job. Safe to run twice: only a pending job is started."""
-    if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(status=ImportStatus.RUNNING):
+    """Process an import job. Safe to run twice: only a pending job is started. A failure keeps
+    the chunks already imported and the job says which (import_jobs.stopped_message)."""
+    started = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, heartbeat_at=timezone.now())
+    if not started:
         return ImportJob.objects.filter(pk=job_id).first()
     job = ImportJob.objects.select_related("pool", "owner", "created_by").get(pk=job_id)
     try:
-        with job.file.open("rb") as fh:
-            data = fh.read()
-        header, rows = read_table(data, os.path.splitext(job.file.name)[1].lower())
+        header, rows = import_jobs.read_file(job)
         cols = resolve_mapping(header, job.mapping)
         # Columns that map to no lead field are kept as attributes (new text ones defined).
         attrs, kept = import_attribute_columns(actor=job.created_by, header=header, used=set(cols.values()),
                                                rows=rows, note=f"import #{job.pk}")
         ImportJob.objects.filter(pk=job.pk).update(attribute_columns=kept)
         import_rows(job, rows, cols, attrs=attrs)
-    except Exception as exc:  # noqa: BLE001 - any failure is shown on the job, not lost in a worker log
-        message = exc.message if isinstance(exc, DomainError) else f"The file could not be read ({exc.__class__.__name__}: {exc})."
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=message[:2000],
-                                                   finished_at=timezone.now())
+    except Exception as exc:  # noqa: BLE001 - any failure is shown on the job and logged
+        if isinstance(exc, DomainError):
+            logger.warning("import job %s refused: %s", job.pk, exc.message, exc_info=exc.__cause__ is not None)
+            import_jobs.fail(job.pk, exc.message, refused=True)
+        else:
+            logger.exception("import job %s failed", job.pk)
+            import_jobs.fail(job.pk, import_jobs.failure_reason(exc))
     job.refresh_from_db()
     return job
 
@@ -154,10 +161,12 @@ def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, 
     for start in range(0, len(rows), CHUNK):
         good = _read_chunk(rows[start:start + CHUNK], start + 2, read, seen, tally)  # the header is row 1
         to_insert, collided, room = _sort_out(good, job, room, tally)
-        collided += _insert_and_count(to_insert, job, tally, portable=portable)
-        tally.report += _collision_rows(job, collided)
-        tally.collisions += len(collided)
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=min(start + CHUNK, len(rows)), **tally.counts())
+        with transaction.atomic():  # the chunk's leads, their audit rows and the progress: all or none
+            collided += _insert_and_count(to_insert, job, tally, portable=portable)
+            tally.report += _collision_rows(job, collided)
+            tally.collisions += len(collided)
+            ImportJob.objects.filter(pk=job.pk).update(processed_rows=min(start + CHUNK, len(rows)),
+                                                       heartbeat_at=timezone.now(), **tally.counts())
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "result", "reason", "current_owner"])

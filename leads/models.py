@@ -360,6 +360,9 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     report = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written when the job starts and with every chunk; a running job whose heartbeat stopped is
+    # failed by the sweeper (leads/import_jobs.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

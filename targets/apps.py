@@ -6,6 +6,11 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from accounts.panels import register_home_panel, register_team_panel
+        from kpis.tasks import run_after_nightly
+        from targets.tasks import evaluate_alert_rules
+
+        # Alert rules read the night's KPIs: they run once the nightly KPI run succeeded.
+        run_after_nightly(evaluate_alert_rules.name)
 
         # Today's calls, customers reached and sales against today's targets, live, on top of the
         # call plan; progress against this month's targets on the rep's home page and the team page.

@@ -1,15 +1,7 @@
-"""Beat entries for targets: alert rules run after the nightly KPI job (01:00), at
-TARGET_ALERTS_HOUR:TARGET_ALERTS_MINUTE local time (default 02:00)."""
-
-from celery.schedules import crontab
+"""Beat entries for targets: none. The alert rules run right after the nightly KPI run has
+succeeded (targets/apps.py registers them with kpis.tasks.run_after_nightly), never on a
+clock that assumes the KPI run finished."""
 
 
 def beat(env) -> dict:
-    hour = env.int("TARGET_ALERTS_HOUR", default=2)
-    minute = env.int("TARGET_ALERTS_MINUTE", default=0)
-    return {
-        "targets-evaluate-alert-rules": {
-            "task": "targets.evaluate_alert_rules",
-            "schedule": crontab(hour=hour, minute=minute),
-        }
-    }
+    return {}

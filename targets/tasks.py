@@ -2,12 +2,13 @@
 
 import datetime as dt
 
-from celery import shared_task
+from telesales.celery import job
 
 
-@shared_task(name="targets.evaluate_alert_rules")
+@job("targets.evaluate_alert_rules", idempotent=True)
 def evaluate_alert_rules(as_of: str | None = None) -> dict:
-    """Nightly, after the KPI run: open/extend alerts for below-pace streaks (idempotent)."""
+    """Nightly, chained after the KPI run succeeded (kpis.tasks.run_after_nightly): open/extend
+    alerts for below-pace streaks (idempotent)."""
     from targets import services
 
     day = dt.date.fromisoformat(as_of) if as_of else None

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from telesales import params
-from telesales.errors import DomainError, NotFound, RateLimited
+from telesales.errors import DomainError, NotFound, RateLimited, ServiceUnavailable, error_body
 
 UNKNOWN_PARAMETER = _("Unknown query parameter.")
 EMPTY_PARAMETER = _("Give a value or leave the parameter out.")
@@ -269,10 +269,11 @@ def _printable(value):
 
 def exception_handler(exc, context):
     """Map domain, Django and DRF errors to the single error body."""
-    if isinstance(exc, RateLimited):
-        return Response({"error": exc.as_dict()}, status=exc.status_code, headers={"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, RateLimited | ServiceUnavailable):
+        return Response(error_body(**exc.as_dict()), status=exc.status_code,
+                        headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):
-        return Response({"error": exc.as_dict()}, status=exc.status_code)
+        return Response(error_body(**exc.as_dict()), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
@@ -289,5 +290,5 @@ def exception_handler(exc, context):
     body = {"code": code, "message": _first_message(detail)}
     if isinstance(detail, dict | list) and not (isinstance(detail, dict) and set(detail) == {"detail"}):
         body["details"] = detail
-    response.data = {"error": _printable(body)}
+    response.data = error_body(**_printable(body))
     return response

@@ -2,9 +2,14 @@
 answered itself (a path no route matches, such as `/api/v1/calls/1.5/`, or a crash) is the API's
 one error body, as every other API error is (telesales.api)."""
 
+import sys
+
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
+
+from telesales import db
+from telesales.errors import error_body
 
 API_PREFIX = "/api/"
 
@@ -12,7 +17,7 @@ API_PREFIX = "/api/"
 def _api_error(request, status: int, code: str, message) -> JsonResponse | None:
     if not request.path.startswith(API_PREFIX):
         return None
-    return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
+    return JsonResponse(error_body(code, message), status=status)
 
 
 def bad_request(request, exception):
@@ -30,4 +35,9 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # A database that could not serve (lock or statement timeout, a restart) is a 503 to retry,
+    # also when it failed outside a view (in a middleware).
+    exc = sys.exc_info()[1]
+    if db.is_unavailable(exc):
+        return db.unavailable_response(request, exc)
     return _api_error(request, 500, "server_error", _("A server error occurred.")) or defaults.server_error(request)

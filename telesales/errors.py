@@ -1,5 +1,18 @@
 """Domain errors raised by services; pages and the API map them to messages and status codes
-in one place (telesales.api.exception_handler, accounts.views for pages)."""
+in one place (telesales.api.exception_handler, accounts.views for pages). `error_body` builds
+the API's one error body, which names the request (`request_id`, also the `X-Request-ID`
+header and in every log line of the request), so a user's report finds its log lines."""
+
+from telesales import logs
+
+
+def error_body(code: str, message, **extra) -> dict:
+    """`{"error": {"code", "message", …extra, "request_id"}}` (request_id when serving a request)."""
+    body = {"code": code, "message": str(message), **extra}
+    request_id = logs.current("request_id")
+    if request_id:
+        body["request_id"] = request_id
+    return {"error": body}
 
 
 class DomainError(Exception):
@@ -43,6 +56,14 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after: int, **extra):
         super().__init__(message, **extra)
         self.retry_after = retry_after
+
+
+class ServiceUnavailable(DomainError):
+    """A service the action needs is down (the job queue); the API adds `Retry-After`."""
+
+    status_code = 503
+    code = "unavailable"
+    retry_after = 30
 
 
 def first_or_not_found(queryset, message: str):

@@ -7,7 +7,8 @@ APPS = ["accounts", "leads", "calls", "kpis", "funnel", "targets", "coaching"]
 
 def beat_schedule(env) -> dict:
     """Collect every app's periodic tasks (hours come from the environment)."""
-    schedule: dict = {}
+    # Every minute: jobs whose worker died are failed or queued again (telesales/jobs.py).
+    schedule: dict = {"jobs-sweep": {"task": "telesales.sweep_jobs", "schedule": 60.0, "options": {"expires": 60}}}
     for app in APPS:
         try:
             module = importlib.import_module(f"{app}.schedule")

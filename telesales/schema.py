@@ -13,6 +13,7 @@ ERROR = {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
                 "details": {"description": "Per-field or per-parameter messages, when there are any."},
+                "request_id": {"type": "string", "description": "The request's id (also its X-Request-ID header)"},
             },
             "required": ["code", "message"],
         },

@@ -8,6 +8,8 @@ import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
+from telesales.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -43,11 +45,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: names the request for the logs, error bodies and the X-Request-ID header.
+    "telesales.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "telesales.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -79,7 +84,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections, checked before each request reuses one (a restarted server is noticed).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL session limits (telesales/db.py): web requests never wait long on a row lock or a
+# runaway statement (503 + Retry-After instead); jobs get longer ones; commands none.
+DB_WEB_STATEMENT_TIMEOUT_MS = env.int("DB_WEB_STATEMENT_TIMEOUT_MS", default=30_000)
+DB_WEB_LOCK_TIMEOUT_MS = env.int("DB_WEB_LOCK_TIMEOUT_MS", default=5_000)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL and a busy timeout let the in-process demo serve while tasks write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -141,8 +152,10 @@ TODAY_TILES_POLL_SECONDS = env.int("TODAY_TILES_POLL_SECONDS", default=30)
 # file uploads are not counted here.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=25 * 1024 * 1024)
 
-# Redis: broker, result backend and cache when set; otherwise tasks run eagerly in-process.
+# Redis: broker, result backend and cache when set. Otherwise tasks queued by a request run in a
+# small pool of background threads in the web process (telesales/jobs.py), never in the request.
 REDIS_URL = env.str("REDIS_URL", default="")
+TASKS_IN_BACKGROUND_THREADS = not REDIS_URL
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -154,8 +167,31 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True
+# Time limits (seconds): every task has the short ones unless it declares itself long
+# (telesales/celery.py: KPI rebuilds, imports). The broker redelivers an unacknowledged task
+# after the visibility timeout, so that is longer than the longest task may run.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+LONG_TASK_SOFT_TIME_LIMIT = env.int("LONG_TASK_SOFT_TIME_LIMIT", default=3300)
+LONG_TASK_TIME_LIMIT = LONG_TASK_SOFT_TIME_LIMIT + 300
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": LONG_TASK_TIME_LIMIT * 2}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+CELERY_RESULT_EXPIRES = dt.timedelta(days=1)
+# Acknowledged on receipt by default; idempotent tasks opt in to acks_late (telesales/celery.py).
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# Jobs' database limits: a job may wait for the KPI lock or run a long statement, never forever.
+DB_JOB_STATEMENT_TIMEOUT_MS = env.int("DB_JOB_STATEMENT_TIMEOUT_MS", default=LONG_TASK_TIME_LIMIT * 1000)
+DB_JOB_LOCK_TIMEOUT_MS = env.int("DB_JOB_LOCK_TIMEOUT_MS", default=LONG_TASK_TIME_LIMIT * 1000)
+# A running job whose heartbeat is older than this is taken for dead (its worker stopped) and
+# failed by the sweeper (telesales/jobs.py, every minute on beat).
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=300)
+# /healthz: the Celery worker's heartbeat and the last good KPI run may be at most this old.
+HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=120)
+_kpi_refresh = env.int("KPI_REFRESH_MINUTES", default=10)
+HEALTH_KPI_MAX_AGE_MINUTES = env.int("HEALTH_KPI_MAX_AGE_MINUTES", default=3 * _kpi_refresh if _kpi_refresh else 26 * 60)
 # Each app adds its periodic jobs here (see <app>/schedule.py in the README).
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -231,12 +267,8 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="crm@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+# One line per event with the request or task id; JSON with LOG_JSON=true (production's default).
+LOGGING = logging_config(json=env.bool("LOG_JSON", default=False), level=env.str("LOG_LEVEL", default="WARNING"))
 
 from telesales.schedule import beat_schedule  # noqa: E402
 

@@ -4,6 +4,10 @@ import os
 
 from telesales.settings import *  # noqa: F403
 
+# Tasks run where they are queued, so a test sees their effect (tests of telesales/jobs.py turn
+# the background job threads on themselves).
+TASKS_IN_BACKGROUND_THREADS = False
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Django's test client signs in without a request, which django-axes refuses; the lockout tests

@@ -47,11 +47,15 @@ ROLES = ("anon", "rep", "teammate", "other_rep", "manager", "other_manager", "ad
 DENIED = "D"
 
 # ---- the table ------------------------------------------------------------------------------
+# /healthz is public and the same for everyone: 503 here, as the world has no worker heartbeat
+# (what it checks and that it leaks nothing: tests/ops/test_health.py).
 # method, path (placeholders are ids in the world), body, then one status per role in ROLES order:
 #                                                           anon  rep  mate orep mgr  omgr adm  intg
 MATRIX = """
 GET    /                                                        302  302  302  302  302  302  302  302
 GET    /login/                                                  200  302  302  302  302  302  302  200
+GET    /healthz                                                 503  503  503  503  503  503  503  503
+GET    /healthz/live                                            200  200  200  200  200  200  200  200
 POST   /logout/                                                 302  302  302  302  302  302  302  302
 POST   /i18n/setlang/                                           302  302  302  302  302  302  302  302
 GET    /password/                                               302  200  200  200  200  200  200  302

@@ -81,4 +81,5 @@ def test_a_record_outside_the_callers_scope_is_not_found_by_name_in_every_api(
     }
     for url, message in expected.items():
         res = api.as_user(rep).get(url)
-        assert (res.status_code, res.json()["error"]) == (404, {"code": "not_found", "message": message}), url
+        assert (res.status_code, res.json()["error"]) == (
+            404, {"code": "not_found", "message": message, "request_id": res["X-Request-ID"]}), url

@@ -2,6 +2,7 @@
 themselves, reading and acknowledging an alert, and its root-cause note."""
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from targets import domain, selectors
 from targets.models import Alert, AlertRule, Metric, OwnerKind, PeriodKind, RootCauseNote, Target
 from targets.services.common import as_decimal
 from telesales.errors import Conflict, DomainError, PermissionDenied
+
+logger = logging.getLogger(__name__)
 
 
 def evaluate_alert_rules(*, as_of: dt.date | None = None) -> dict:
@@ -139,9 +142,15 @@ def _email_managers(alert: Alert) -> None:
     if not emails:
         return
     subject, body = f"[CRM] Target alert: {alert.target.owner_label}", alert.message
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True)
-    )
+    transaction.on_commit(lambda: _send_alert_mail(alert.pk, subject, body, emails))
+
+
+def _send_alert_mail(alert_id: int, subject: str, body: str, emails: list[str]) -> None:
+    """Send after commit; a mail server that refuses is logged (the alert stays in the app)."""
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails)
+    except Exception:
+        logger.exception("alert %s: the e-mail to %s manager(s) could not be sent", alert_id, len(emails))
 
 
 def mark_alert_read(*, actor: User, alert_id: int) -> Alert:
