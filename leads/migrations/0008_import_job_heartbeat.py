@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0006_lead_attributes'),
+        ('leads', '0007_lead_call_fact_marks'),
     ]
 
     operations = [
