@@ -204,7 +204,7 @@ def _apply_call_outcome(call: Call, *, actor: User, new_grade: str | None) -> No
         lead.status = LeadStatus.DNC
         lead.save(update_fields=["status", "updated_at"])
         add_do_not_call(actor=actor, phone=lead.phone, reason=f"Customer asked (call {call.pk})")
-    add_calls_to_lead_facts([call.pk])
+    add_calls_to_lead_facts([call.pk], lead_ids=[call.lead_id])
     if disposition.sold or (new_grade and new_grade != lead.grade):
         from leads.grading import change_grade
 
