@@ -18,7 +18,7 @@ from django.utils import timezone
 from funnel.domain import GRADES
 from funnel.selectors import snapshots
 from funnel.selectors.scope import Scope
-from funnel.selectors.sql import add_count, bound, empty_counts, owner_filter, table
+from funnel.selectors.sql import add_count, bound, empty_counts, heavy_read, owner_filter, table
 from leads.models import GradeChange, Lead, LeadStatus, OwnershipEvent
 from telesales.days import local_day, local_midnight
 from telesales.errors import DomainError
@@ -149,7 +149,7 @@ def _counts_as_of_backwards(owner_ids, as_of, out):
         GROUP BY cur_owner, cur_grade, cur_status
     """
     at = bound(as_of)
-    with connection.cursor() as cur:
+    with heavy_read(), connection.cursor() as cur:
         cur.execute(sql, [at, at, at, at, at, *p1, *p2])
         for sign, owner_id, grade, status, n in cur.fetchall():
             add_count(out.setdefault(owner_id, empty_counts()), grade, status, sign * n)

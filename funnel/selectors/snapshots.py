@@ -16,7 +16,7 @@ import datetime as dt
 from django.db import connection
 
 from funnel.models import FunnelSnapshot, FunnelSnapshotCount
-from funnel.selectors.sql import add_count, bound, empty_counts, owner_filter, table
+from funnel.selectors.sql import add_count, bound, empty_counts, heavy_read, owner_filter, table
 from leads.models import GradeChange, Lead, OwnershipEvent
 
 
@@ -52,7 +52,7 @@ def counts_from_snapshot(owner_ids: list[int] | None, as_of: dt.datetime, snapsh
         add_count(out.setdefault(owner_id, empty_counts()), grade, status, n)
     if moment != as_of:
         sql, params = _moved_sql(owner_ids, moment, as_of)
-        with connection.cursor() as cur:
+        with heavy_read(), connection.cursor() as cur:
             cur.execute(sql, params)
             for sign, owner_id, grade, status, n in cur.fetchall():
                 add_count(out.setdefault(owner_id, empty_counts()), grade, status, sign * n)
