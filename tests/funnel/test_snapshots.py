@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection, transaction
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from funnel import services
@@ -17,12 +17,14 @@ from funnel.selectors import as_of_moment, funnel_counts_by_owner
 from funnel.selectors import snapshots as snapshot_reads
 from leads.models import GradeChange, Lead
 from telesales.days import local_day
-from tests.factories import T0, LeadFactory, UserFactory, day
-from tests.funnel.test_twins import SCOPES, TWIN_SETTINGS, build_owned, owned_histories
+from tests.factories import T0, LeadFactory, UserFactory, build_owned, day, owned_histories
 
 pytestmark = pytest.mark.django_db
 
 NOW = T0 + dt.timedelta(days=30)
+TWIN_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
+                         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SCOPES = st.sampled_from(["company", "one", "two"])
 
 
 @pytest.fixture(autouse=True)
