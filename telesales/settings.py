@@ -145,6 +145,9 @@ LEAD_COLLISION_LIMIT_PER_HOUR = env.int("LEAD_COLLISION_LIMIT_PER_HOUR", default
 # KPI_REFRESH_MINUTES (kpis/schedule.py).
 KPI_LIVE_POLL_SECONDS = env.int("KPI_LIVE_POLL_SECONDS", default=15)
 TODAY_TILES_POLL_SECONDS = env.int("TODAY_TILES_POLL_SECONDS", default=30)
+# The funnel snapshot job (funnel/schedule.py) keeps one snapshot per local day for this many
+# days back; a funnel as of an older day starts from the oldest one.
+FUNNEL_SNAPSHOT_DAYS = env.int("FUNNEL_SNAPSHOT_DAYS", default=400)
 
 # Largest request body read into memory. The biggest is a call sync batch: 5,000 rows × about
 # 5 KB for a row at every field's maximum (notes 4,000 + recording link 500 + keys, phone and

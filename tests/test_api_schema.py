@@ -9,8 +9,11 @@ Two deterministic passes (FUZZING and COVERAGE in conftest.py) keep the run to a
   filter lists costs minutes; their parameters and fields get the hostile values of
   tests/test_fuzz.py instead."""
 
+import json
+
 import pytest
 import schemathesis
+import yaml
 
 from accounts.services import create_api_token
 from tests.conftest import COVERAGE, FUZZING, takes_input
@@ -73,3 +76,22 @@ def test_every_error_answer_is_documented_with_the_one_error_body(client):
     create_lead = schema["paths"]["/api/v1/leads/"]["post"]["responses"]
     assert "collision" in create_lead["429"]["description"]
     assert create_lead["429"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_the_schema_is_generated_once_per_process_and_answers_the_same_document(client, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from telesales.schema_view import CachedSchemaView
+
+    monkeypatch.setattr(CachedSchemaView, "_documents", {})
+    fresh = SchemaGenerator().get_schema(request=None, public=True)
+    calls = []
+    original = SchemaGenerator.get_schema
+    monkeypatch.setattr(SchemaGenerator, "get_schema", lambda self, **kw: calls.append(1) or original(self, **kw))
+    first = client.get("/api/schema/?format=json")
+    second = client.get("/api/schema/?format=json")
+    yaml_answer = client.get("/api/schema/")
+    assert first.status_code == second.status_code == yaml_answer.status_code == 200
+    assert first.json() == second.json() == json.loads(json.dumps(fresh, default=str))
+    assert yaml.safe_load(yaml_answer.content) == first.json()
+    assert len(calls) == 1

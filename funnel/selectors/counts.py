@@ -16,8 +16,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from funnel.domain import GRADES
+from funnel.selectors import snapshots
 from funnel.selectors.scope import Scope
-from funnel.selectors.sql import add_count, bound, empty_counts, owner_filter, table
+from funnel.selectors.sql import add_count, bound, empty_counts, heavy_read, owner_filter, table
 from leads.models import GradeChange, Lead, LeadStatus, OwnershipEvent
 from telesales.days import local_day, local_midnight
 from telesales.errors import DomainError
@@ -43,6 +44,8 @@ def funnel_counts_by_owner(
     that moment gave it to (none: released, so nobody's); with no such event, the owner recorded
     on that last grade change, or else the owner it was created with (the previous owner on its
     first ownership event, or its current owner if it never changed hands).
+    On PostgreSQL a past moment starts from the nearest funnel snapshot (funnel.selectors.snapshots)
+    or from the current funnel, whichever is nearer, and corrects only the leads changed in between.
     `portable` runs the statement SQLite also runs, even on PostgreSQL (tests compare both)."""
     out: dict[int, dict[str, int]] = {}
     if owner_ids is not None:
@@ -50,6 +53,10 @@ def funnel_counts_by_owner(
     if as_of is None or as_of >= timezone.now():
         return _add_current(out, Lead.objects.filter(owner__isnull=False), owner_ids)
     if connection.vendor == "postgresql" and not portable:
+        # From the nearest snapshot, or backwards from the current funnel when now is nearer.
+        snapshot = snapshots.nearest_snapshot(as_of)
+        if snapshot is not None and abs(snapshot[1] - as_of) < timezone.now() - as_of:
+            return snapshots.counts_from_snapshot(owner_ids, as_of, snapshot, out)
         return _counts_as_of_backwards(owner_ids, as_of, out)
     return _counts_as_of_from_history(owner_ids, as_of, out)
 
@@ -142,7 +149,7 @@ def _counts_as_of_backwards(owner_ids, as_of, out):
         GROUP BY cur_owner, cur_grade, cur_status
     """
     at = bound(as_of)
-    with connection.cursor() as cur:
+    with heavy_read(), connection.cursor() as cur:
         cur.execute(sql, [at, at, at, at, at, *p1, *p2])
         for sign, owner_id, grade, status, n in cur.fetchall():
             add_count(out.setdefault(owner_id, empty_counts()), grade, status, sign * n)

@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 
 from funnel.domain import GRADES, WeekActual
 from funnel.selectors.scope import Scope
-from funnel.selectors.sql import RANK, bound, owner_filter, rank_sql, table
+from funnel.selectors.sql import RANK, bound, heavy_read, owner_filter, rank_sql, table
 from leads.models import GradeChange, Lead, LeadStatus
 from telesales.errors import DomainError
 
@@ -76,7 +76,7 @@ def stage_stats_by_owner(
             stats.at[g] += counts.get(g, 0)
         stats.bc_at += counts.get("B", 0) + counts.get("C", 0)
     sql, params = _changed_leads_sql(owner_ids, start, end, postgres=connection.vendor == "postgresql" and not portable)
-    with connection.cursor() as cur:
+    with heavy_read(), connection.cursor() as cur:
         cur.execute(sql, params)
         _correct_for_changed_leads(out, cur.fetchall())
     return out

@@ -21,12 +21,11 @@ from funnel.selectors import (
     sum_counts,
     sum_stats,
 )
-from leads.models import GradeChange, Lead, OwnershipEvent
-from tests.factories import T0, LeadFactory, UserFactory, day
+from leads.models import GradeChange, Lead
+from tests.factories import STEPS, T0, LeadFactory, UserFactory, build_owned, day, owned_histories
 
 pytestmark = pytest.mark.django_db
 
-STEPS = ["E", "D", "C", "B", "A", "won", "lost"]
 # (created on day, current owner, [(step, hours after the previous change, owner at the change)])
 histories = st.lists(
     st.tuples(
@@ -57,51 +56,6 @@ def build(histories, reps, *, owner_kept=False):
             lead.owner = changes[-1].owner
         Lead.objects.filter(pk=lead.pk).update(created_at=day(created_day), grade=grade, status=status,
                                                owner=lead.owner)
-
-
-MOVES = ["to 0", "to 1", "to 2", "release"]
-# (created on day, owner at creation, creation recorded, [(grade step or move, hours after the previous step)])
-owned_histories = st.lists(
-    st.tuples(
-        st.integers(0, 6),
-        st.sampled_from([0, 1, 2, None]),
-        st.booleans(),
-        st.lists(st.tuples(st.sampled_from(STEPS + MOVES), st.integers(0, 60)), max_size=6),
-    ),
-    max_size=12,
-)
-
-
-def build_owned(histories, reps):
-    """Leads as the services leave them: each grade change records the owner of the moment,
-    each take-over or release (also after the last grade change) is an ownership event, and the
-    lead's owner is the last one. The creation is recorded only sometimes (leads older than the
-    ownership history, or with none at all)."""
-    for created_day, owner, recorded, steps in histories:
-        lead = LeadFactory(owner=None)
-        when, grade, status = day(created_day), "E", "active"
-        holder = reps[owner] if owner is not None else None
-        changes, events = [], []
-        if recorded:
-            events.append(OwnershipEvent(lead=lead, to_owner=holder, reason="create", at=when))
-        for step, hours in steps:
-            when += dt.timedelta(hours=hours)
-            if step in MOVES:
-                to = None if step == "release" else reps[int(step[-1])]
-                events.append(OwnershipEvent(lead=lead, from_owner=holder, to_owner=to, reason="reassign", at=when))
-                holder = to
-            elif status == "active":
-                new_grade, status = (grade, step) if step in ("won", "lost") else (step, "active")
-                changes.append(GradeChange(lead=lead, from_grade=grade, to_grade=new_grade, to_status=status,
-                                           owner=holder, changed_at=when))
-                grade = new_grade
-        GradeChange.objects.bulk_create(changes)
-        ats = [e.at for e in events]
-        OwnershipEvent.objects.bulk_create(events)  # `at` is set on insert: put the history's times back
-        for event, at in zip(events, ats, strict=True):
-            event.at = at
-        OwnershipEvent.objects.bulk_update(events, ["at"])
-        Lead.objects.filter(pk=lead.pk).update(created_at=day(created_day), grade=grade, status=status, owner=holder)
 
 
 TWIN_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
