@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
+from telesales import pages
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -17,6 +18,8 @@ api_v1 = [
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (JSON, the API docs).
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
