@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from funnel import domain, selectors
+from funnel import domain, labels, selectors
 from funnel.planning import MAX_WEEKS, build_plan
 from telesales.api import DateField, QueryParams, parse_body, parse_query
 from telesales.days import local_midnight
@@ -109,10 +109,8 @@ class CountsOut(serializers.Serializer):
 class DiagnosisOut(serializers.Serializer):
     shape = serializers.CharField()
     reason = serializers.CharField()
-    title_en = serializers.CharField()
-    title_zh = serializers.CharField()
-    advice_en = serializers.CharField()
-    advice_zh = serializers.CharField()
+    title = serializers.CharField(help_text="In the language of the request (Accept-Language).")
+    advice = serializers.CharField(help_text="In the language of the request (Accept-Language).")
 
 
 class RepFunnelOut(serializers.Serializer):
@@ -243,7 +241,8 @@ def _scope_out(scope) -> dict:
 
 def _diag(counts) -> dict:
     d = domain.classify_shape(counts)
-    return {k: getattr(d, k) for k in ("shape", "reason", "title_en", "title_zh", "advice_en", "advice_zh")}
+    return {"shape": d.shape, "reason": d.reason, "title": labels.shape_title(d.shape),
+            "advice": labels.shape_advice(d.shape)}
 
 
 def _grades(values: dict) -> dict:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import is_admin, is_manager, is_rep, managed_team_ids, sees_everything
 from accounts.models import Team, User
 from accounts.selectors import user_for
-from kpis import charts, domain, reports, selectors
+from kpis import charts, domain, labels, reports, selectors
 from kpis.domain import DRIVERS, Counts, decompose
 from kpis.forms import COMPARE_CHOICES, PRESETS, Period, PeriodQueryForm, WhatIfForm
 from kpis.models import DailyRepKpi
@@ -36,7 +36,7 @@ MEASURE_LABELS = {
     "customers_sold": _("Customers sold"),
     "premium": _("Premium"),
     "margin_amount": _("Margin"),
-    **domain.DRIVER_LABELS,
+    **labels.DRIVER_LABELS,
 }
 
 
@@ -213,10 +213,10 @@ def _percent_inputs(request) -> tuple[dict[str, Decimal], list[str]]:
         try:
             value = Decimal(raw)
         except InvalidOperation:
-            errors.append(f"{domain.DRIVER_LABELS[name]}: enter a percentage such as 10.")
+            errors.append(_("%(driver)s: enter a percentage such as 10.") % {"driver": labels.DRIVER_LABELS[name]})
             continue
         if not Decimal(-100) <= value <= Decimal(1000):
-            errors.append(f"{domain.DRIVER_LABELS[name]}: between -100 and 1000 percent.")
+            errors.append(_("%(driver)s: between -100 and 1000 percent.") % {"driver": labels.DRIVER_LABELS[name]})
             continue
         uplifts[name] = value
     return uplifts, errors
@@ -259,12 +259,12 @@ def rep_dashboard(request, rep_id: int):
         "total": driver_summary(own), "rank": rank, "drill": links,
         "comparison": _comparison(period, totals, rep=rep.id),
         "team_size": len(team_ranking), "diagnosis": diagnosis,
-        "checks": [{"label": domain.DRIVER_LABELS[c.name], "value": c.value, "median": c.median,
+        "checks": [{"label": labels.DRIVER_LABELS[c.name], "value": c.value, "median": c.median,
                     "top_quartile": c.top_quartile, "status": c.status, "name": c.name, "url": links.get(c.name)}
                    for c in (diagnosis.checks if diagnosis else [])],
         "whatif": whatif, "uplifts": {n: request.GET.get(f"up_{n}", "") for n in DRIVERS},
-        "driver_labels": domain.DRIVER_LABELS,
-        "ranking": [{"label": domain.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
+        "driver_labels": labels.DRIVER_LABELS,
+        "ranking": [{"label": labels.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
                      "gain_at_top_quartile": r.gain_at_top_quartile} for r in ranking],
         "rep_chart": chart,
         "trend_chart": charts.to_html(charts.trend(trend_df, links=trend_links(trend_df, period, rep=rep.id)),

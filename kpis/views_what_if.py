@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_rep
-from kpis import domain, selectors
+from kpis import domain, labels, selectors
 from kpis.forms import PeriodQueryForm, WhatIfForm
 from kpis.views import driver_summary
 from telesales.pages import found
@@ -45,9 +45,9 @@ def team_what_if(request, team_id: int):
     sim = domain.simulate(counts, peers, uplifts)
     context.update(
         start=start, end=end, total=driver_summary(counts), whatif=sim.what_if if uplifts else None,
-        ranking=[{"label": domain.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
+        ranking=[{"label": labels.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
                   "gain_at_top_quartile": r.gain_at_top_quartile} for r in sim.ranking],
-        new_values=[{"label": domain.DRIVER_LABELS[n], "name": n, "before": v, "after": sim.what_if.new_values[n]}
+        new_values=[{"label": labels.DRIVER_LABELS[n], "name": n, "before": v, "after": sim.what_if.new_values[n]}
                     for n, v in sim.drivers.factors()],
     )
     return render(request, template, context)

@@ -12,15 +12,18 @@ from rest_framework.response import Response
 from leads import imports, services, tasks
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
-from telesales.api import FilterBackend, IdField, IdLookupMixin, parse_body
+from telesales.api import FilterBackend, IdField, IdLookupMixin, LabelsField, LocalizedField, parse_body
 
 
 # ---- serializers ---------------------------------------------------------------------------
 class PoolSerializer(serializers.ModelSerializer):
+    name_i18n = LabelsField()
+    label = LocalizedField()
+
     class Meta:
         model = Pool
         fields = [
-            "id", "name", "team", "region", "max_held", "won_counts_toward_max", "max_claims_per_day",
+            "id", "name", "name_i18n", "label", "team", "region", "max_held", "won_counts_toward_max", "max_claims_per_day",
             "reclaim_cooldown_days", "max_locked", "return_days_by_grade", "real_contact_min_seconds",
             "no_progress_days", "fresh_claim_hours", "exempt_won", "exempt_open_quote", "warn_days",
             "browsing_enabled",

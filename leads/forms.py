@@ -145,7 +145,7 @@ class ImportForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=100, required=False)
     mapping = forms.CharField(
         label=_("Column mapping (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_('JSON, field → column header, e.g. {"phone": "手机", "name": "姓名"}. Common headers are found automatically.'),
+        help_text=_('JSON, field → column header, e.g. <code>{"phone": "手机", "name": "姓名"}</code>. Common headers are found automatically.'),
     )
 
     def __init__(self, *args, owners, pools, **kwargs):

@@ -9,6 +9,7 @@ from leads import services
 from leads.models import GRADE_ORDER, Lead, OwnershipEvent
 from leads.selectors import PhoneViewer, return_due_for
 from telesales.api import DateTimeField, IdField
+from telesales.i18n import localized
 
 
 class CollisionErrorSerializer(serializers.Serializer):
@@ -104,7 +105,7 @@ class LeadSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_pool_name(self, lead):
-        return lead.pool.name if lead.pool_id else None
+        return localized(lead.pool) if lead.pool_id else None
 
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_returns_at(self, lead):

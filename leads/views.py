@@ -40,6 +40,7 @@ from leads.selectors import (
 )
 from telesales.errors import DomainError
 from telesales.exports import safe_rows
+from telesales.i18n import translated as translated_reason
 from telesales.pages import found
 from telesales.params import bad_query
 
@@ -49,7 +50,7 @@ def _annotate(leads, viewer: PhoneViewer, now):
     for lead in leads:
         lead.shown_phone = viewer.phone(lead)
         due, why = return_due_for(lead)
-        lead.returns_at, lead.return_reason = due, why
+        lead.returns_at, lead.return_reason = due, translated_reason(why)
         lead.returns_in_days = domain.days_left(due, now)
         warn = rules_for(lead.pool).warn_days
         lead.return_warning = lead.returns_in_days is not None and lead.returns_in_days < warn

@@ -56,7 +56,7 @@ def path_id(value) -> int:
     bits) names no record: a 404."""
     value = str(value)
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return int(value)
 
 
@@ -291,3 +291,38 @@ def exception_handler(exc, context):
         body["details"] = detail
     response.data = {"error": _printable(body)}
     return response
+
+
+class LabelsField(serializers.JSONField):
+    """A label in other languages, {"zh-hans": "…", "zh-hant": "…"} (telesales.i18n): unknown
+    language codes and non-text labels are a 400 naming them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", 'Labels in other languages, e.g. {"zh-hans": "…", "zh-hant": "…"}.')
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        from telesales.i18n import clean_labels
+
+        try:
+            return clean_labels(super().to_internal_value(data))
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+class LocalizedField(serializers.Field):
+    """The `name` of the object (or of `source`) in the language of the request (Accept-Language
+    or the user's choice), falling back to the default name (telesales.i18n.localized)."""
+
+    def __init__(self, field: str = "name", **kwargs):
+        self.label_field = field
+        kwargs["read_only"] = True
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("help_text", "The name in the language of the request.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        from telesales.i18n import localized
+
+        return localized(value, self.label_field)

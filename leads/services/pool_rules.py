@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.access import (
     can_edit_pool_rules,
@@ -26,10 +27,10 @@ MAX_RETURN_DAYS = 3650
 def _return_days(pool: Pool, value) -> dict[str, int]:
     """The pool's days per grade with `value` ({grade: days}, some or all grades) applied."""
     if not isinstance(value, dict) or set(value) - set(GRADE_ORDER):
-        raise DomainError("Give return days per grade (E, D, C, B, A), e.g. {\"E\": 7, \"A\": 30}.")
+        raise DomainError(gettext("Give return days per grade (E, D, C, B, A), e.g. {\"E\": 7, \"A\": 30}."))
     for grade, days in value.items():
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_RETURN_DAYS:
-            raise DomainError(f"Return days for grade {grade} must be a whole number from 0 to {MAX_RETURN_DAYS}.")
+            raise DomainError(gettext("Return days for grade %(grade)s must be a whole number from 0 to %(max_return_days)s.") % {"grade": grade, "max_return_days": MAX_RETURN_DAYS})
     return {g: value.get(g, pool.return_days_for(g)) for g in GRADE_ORDER}
 
 
@@ -39,12 +40,12 @@ def update_pool_rules(*, actor: User, pool_id: int, **changes) -> Pool:
     rules before and after, in the same transaction."""
     pool = Pool.objects.select_for_update().filter(pk=pool_id).first()
     if pool is None:
-        raise NotFound("Pool not found.")
+        raise NotFound(gettext("Pool not found."))
     if not can_edit_pool_rules(actor, pool):
-        raise PermissionDenied("Only admins and the pool's admins can change its rules.")
+        raise PermissionDenied(gettext("Only admins and the pool's admins can change its rules."))
     unknown = sorted(set(changes) - set(POOL_RULES))
     if unknown:
-        raise DomainError(f"“{unknown[0]}” is not a pool rule.")
+        raise DomainError(gettext("“%(unknown)s” is not a pool rule.") % {"unknown": unknown[0]})
     if "return_days_by_grade" in changes:
         changes["return_days_by_grade"] = _return_days(pool, changes["return_days_by_grade"])
     before, after = {}, {}
