@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -30,7 +31,7 @@ class ScopeQuery(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("rep") and attrs.get("team"):
-            raise serializers.ValidationError("Give either rep or team, not both.")
+            raise serializers.ValidationError(gettext("Give either rep or team, not both."))
         return attrs
 
 
@@ -51,9 +52,9 @@ class PeriodQuery(ScopeQuery, QueryParams):
         end = attrs.get("end") or timezone.localdate()
         start = attrs.get("start") or end - dt.timedelta(days=29)
         if end < start:
-            raise serializers.ValidationError("end must not be before start.")
+            raise serializers.ValidationError(gettext("end must not be before start."))
         if (end - start).days > MAX_PERIOD_DAYS:
-            raise serializers.ValidationError("The period can be at most ten years.")
+            raise serializers.ValidationError(gettext("The period can be at most ten years."))
         attrs["start"], attrs["end"] = start, end
         return attrs
 
@@ -84,7 +85,7 @@ class CoverageInput(serializers.Serializer):
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
         if not Fraction(1, 10_000) <= share <= 1:
-            raise serializers.ValidationError("The win rate must be between 0.01% and 100%.")
+            raise serializers.ValidationError(gettext("The win rate must be between 0.01% and 100%."))
         return share
 
 

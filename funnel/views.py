@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_rep, managed_team_ids, visible_users
@@ -137,7 +138,7 @@ def team(request):
         return bad_query(request, form)
     data = form.cleaned_data
     if is_rep(request.user):
-        raise Http404("The team view is for managers.")
+        raise Http404(gettext("The team view is for managers."))
     scope = _scope_or_404(request, None, data.get("team"))
     as_of = selectors.as_of_moment(data.get("as_of"))
     days = data.get("days") or 30

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -282,7 +283,7 @@ class WhatIfInputSerializer(PeriodQuerySerializer):
     def validate_uplifts(self, value):
         unknown = sorted(set(value) - set(DRIVERS))
         if unknown:
-            raise serializers.ValidationError(f"Unknown driver(s): {', '.join(unknown)}. Use: {', '.join(DRIVERS)}.")
+            raise serializers.ValidationError(gettext("Unknown driver(s): %(join)s. Use: %(join2)s.") % {"join": ', '.join(unknown), "join2": ', '.join(DRIVERS)})
         return value
 
     def validate(self, attrs):

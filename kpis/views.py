@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -323,11 +324,11 @@ def export(request, kind: str, object_id: int):
     elif kind == "company" and sees_everything(user):
         tables, name = company_tables(user, period), "company"
     else:
-        raise Http404("No such dashboard.")
+        raise Http404(gettext("No such dashboard."))
     tables.pop("rag", None)
     tables.pop("base", None)
     if table not in tables:
-        raise Http404(f"Unknown table; choose one of: {', '.join(tables)}.")
+        raise Http404(gettext("Unknown table; choose one of: %(join)s.") % {"join": ', '.join(tables)})
     df = tables[table]
     filename = f"kpis-{name}-{table}-{period.start.isoformat()}-{period.end.isoformat()}"
     if query.cleaned_data["format"] == "xlsx":
@@ -356,5 +357,5 @@ def run_now(request):
     from kpis.tasks import recompute_kpis
 
     recompute_kpis.delay(full=request.POST.get("kind") == "full")
-    messages.success(request, "KPI recompute started; refresh to see it in the list.")
+    messages.success(request, gettext("KPI recompute started; refresh to see it in the list."))
     return redirect("kpis:runs")

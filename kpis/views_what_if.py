@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_rep
@@ -24,7 +25,7 @@ def team_what_if(request, team_id: int):
     htmx and swaps the card; without JavaScript this is a page of its own."""
     user = request.user
     if is_rep(user):
-        raise Http404("The team what-if is for managers.")
+        raise Http404(gettext("The team what-if is for managers."))
     team = found(selectors.team_for, user, team_id)
     template = "kpis/_team_what_if.html" if request.htmx else "kpis/team_what_if.html"
     if request.method == "GET":

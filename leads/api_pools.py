@@ -3,6 +3,7 @@
 Views parse input, call a service or selector and shape output."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -99,12 +100,12 @@ class _ImportOptions(serializers.Serializer):
         try:
             value = json.loads(value)
         except ValueError:
-            raise serializers.ValidationError("Mapping must be a JSON object.") from None
+            raise serializers.ValidationError(gettext("Mapping must be a JSON object.")) from None
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            raise serializers.ValidationError("Mapping is an object of field -> column header.")
+            raise serializers.ValidationError(gettext("Mapping is an object of field -> column header."))
         unknown = set(value) - set(imports.FIELDS)
         if unknown:
-            raise serializers.ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+            raise serializers.ValidationError(gettext("Unknown fields: %(join)s.") % {"join": ', '.join(sorted(unknown))})
         return value
 
 

@@ -53,7 +53,7 @@ class AttributeDefinitionForm(forms.Form):
     changes, choices still in use)."""
 
     key = forms.CharField(label=_("Key"), max_length=50,
-                          help_text=_("e.g. age_band: lower-case letters, digits and underscores; it cannot change."))
+                          help_text=_("e.g. <code>age_band</code>: lower-case letters, digits and underscores; it cannot change."))
     label = forms.CharField(label=_("Label"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=AttributeKind.choices, initial=AttributeKind.TEXT)
     choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 4}),

@@ -1,6 +1,7 @@
 """Serializers of the leads API: request bodies, answers, and the collision 409's body in the
 schema (views in api.py and api_pools.py; every other error body is telesales.schema's)."""
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -47,7 +48,7 @@ class AttributesField(serializers.DictField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if len(value) > MAX_ATTRIBUTES:
-            raise serializers.ValidationError(f"At most {MAX_ATTRIBUTES} attributes.")
+            raise serializers.ValidationError(gettext("At most %(max_attributes)s attributes.") % {"max_attributes": MAX_ATTRIBUTES})
         return value
 
 

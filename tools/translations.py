@@ -6,8 +6,9 @@
 
 - A fuzzy entry (makemessages' guess for a changed msgid) is never kept: its guess is dropped.
 - An empty zh_Hans entry takes its text from tools/zh_glossary.py (HANS).
-- An empty zh_Hant entry takes the reviewed text in HANT, else the zh_Hans text converted with
-  OpenCC s2tw (tests/test_translations.py keeps every zh_Hant text in Traditional script).
+- An empty zh_Hant entry (and every entry of the glossary, so a fixed Simplified text carries
+  over) takes the reviewed text in HANT, else the zh_Hans text converted with OpenCC s2tw and
+  the Taiwan wording in TW_WORDS (tests/test_translations.py keeps zh_Hant in Traditional script).
 - A msgid with a bare % that is not a Python format gets `no-python-format`, so msgfmt does not
   check it as one; obsolete entries are removed.
 Prints what is still untranslated; exits 1 if anything is."""
@@ -23,6 +24,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from zh_glossary import HANS, HANT  # noqa: E402
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
+# Words s2tw converts character by character where Taiwan says something else (the catalogue's
+# existing wording: 使用者, 欄位 …).
+TW_WORDS = {"用戶": "使用者", "添加": "新增", "創建": "建立", "字段": "欄位", "刷新": "重新整理", "支持方式": "支援方式",
+            "工具支持": "工具支援", "數據": "資料", "賬號": "帳號", "信息": "資訊",
+            "系統集成": "系統整合"}
+
+
+def to_traditional(converter, text: str) -> str:
+    text = converter.convert(text)
+    for word, taiwan in TW_WORDS.items():
+        text = text.replace(word, taiwan)
+    return text
 
 
 def key(entry: polib.POEntry) -> tuple[str | None, str]:
@@ -69,16 +82,16 @@ def main() -> int:
             fill(entry, HANS[key(entry)])
     simplified = {key(e): e for e in hans}
     for entry in hant:
-        if is_translated(entry):
+        if is_translated(entry) and key(entry) not in HANS:
             continue
         if key(entry) in HANT:
             fill(entry, HANT[key(entry)])
         elif key(entry) in simplified and is_translated(simplified[key(entry)]):
             source = simplified[key(entry)]
             if entry.msgid_plural:
-                entry.msgstr_plural = {i: s2tw.convert(t) for i, t in source.msgstr_plural.items()}
+                entry.msgstr_plural = {i: to_traditional(s2tw, t) for i, t in source.msgstr_plural.items()}
             else:
-                entry.msgstr = s2tw.convert(source.msgstr)
+                entry.msgstr = to_traditional(s2tw, source.msgstr)
     missing = 0
     for name, po in (("zh_Hans", hans), ("zh_Hant", hant)):
         po.save()

@@ -387,3 +387,27 @@ HANS[(None, 'JSON, field → column header, e.g. <code>{"phone": "手机", "name
       'automatically.')] = 'JSON 格式，字段 → 列标题，例如 <code>{"phone": "手机", "name": "姓名"}</code>。常见列标题会自动识别。'
 HANT[(None, 'JSON, field → column header, e.g. <code>{"phone": "手机", "name": "姓名"}</code>. Common headers are found '
       'automatically.')] = 'JSON 格式，欄位 → 欄位標題，例如 <code>{"phone": "手機", "name": "姓名"}</code>。常見標題會自動辨識。'
+
+HANS.update({(None, msgid): text for msgid, text in {
+    "The token's user is deactivated.": "该令牌的用户已停用。",
+    "Give either rep or team, not both.": "请指定业务员或团队，不能同时指定。",
+    "end must not be before start.": "结束日期不能早于开始日期。",
+    "The period can be at most ten years.": "周期最长为十年。",
+    "The win rate must be between 0.01% and 100%.": "成交率须在 0.01% 到 100% 之间。",
+    "The team view is for managers.": "团队视图仅供主管使用。",
+    "Unknown driver(s): %(join)s. Use: %(join2)s.": "未知驱动因素：%(join)s。可用：%(join2)s。",
+    "No such dashboard.": "没有这个看板。",
+    "Unknown table; choose one of: %(join)s.": "未知表格；请选择以下之一：%(join)s。",
+    "KPI recompute started; refresh to see it in the list.": "已开始重新计算业绩指标；刷新页面即可在列表中看到。",
+    "The team what-if is for managers.": "团队模拟销售仅供主管使用。",
+    "Mapping is an object of field -> column header.": "映射须为“字段 → 列标题”的对象。",
+    "At most %(max_attributes)s attributes.": "最多 %(max_attributes)s 个属性。",
+}.items()})
+
+HANS[(None, "e.g. <code>age_band</code>: lower-case letters, digits and underscores; it cannot change.")] = \
+    "例如 <code>age_band</code>：小写字母、数字和下划线；创建后不能更改。"
+HANS[(None, "running…")] = "运行中…"
+HANS[(None, "%(ms)s ms")] = "%(ms)s 毫秒"
+HANS[(None, "Full rebuild")] = "全量重算"
+HANS[(None, "Rebuild since a day")] = "从某日起重算"
+HANS[(None, "Incremental")] = "增量计算"
