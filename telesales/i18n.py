@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 FALLBACKS = {"zh-hant": ("zh-hant", "zh-hans"), "zh-hans": ("zh-hans", "zh-hant")}
 
@@ -17,14 +18,15 @@ def clean_labels(labels) -> dict[str, str]:
     if labels in (None, ""):
         return {}
     if not isinstance(labels, dict):
-        raise ValueError("a JSON object of language code → label")
+        raise ValueError(gettext("Give a JSON object of language code → label."))
     out = {}
     for code, text in labels.items():
         languages = [c for c, _name in settings.LANGUAGES]
         if code not in languages:
-            raise ValueError(f"unknown language {code!r} (one of {', '.join(languages)})")
+            raise ValueError(gettext("Unknown language “%(code)s”; use one of %(languages)s.") % {
+                "code": code, "languages": ", ".join(languages)})
         if not isinstance(text, str):
-            raise ValueError(f"the label for {code} must be text")
+            raise ValueError(gettext("The label for %(code)s must be text.") % {"code": code})
         if text.strip():
             out[code] = text.strip()
     return out

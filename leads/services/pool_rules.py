@@ -15,6 +15,7 @@ from leads.models import (
     PoolRuleChange,
 )
 from telesales.errors import DomainError, NotFound, PermissionDenied
+from telesales.i18n import clean_labels
 
 POOL_RULES = (
     "max_held", "won_counts_toward_max", "max_claims_per_day", "reclaim_cooldown_days", "max_locked",
@@ -36,16 +37,21 @@ def _return_days(pool: Pool, value) -> dict[str, int]:
 
 @transaction.atomic
 def update_pool_rules(*, actor: User, pool_id: int, **changes) -> Pool:
-    """Change a pool's rules (admins and the pool's own admins); the change is audited with the
-    rules before and after, in the same transaction."""
+    """Change a pool's rules or its name in other languages (admins and the pool's own admins);
+    the change is audited with the values before and after, in the same transaction."""
     pool = Pool.objects.select_for_update().filter(pk=pool_id).first()
     if pool is None:
         raise NotFound(gettext("Pool not found."))
     if not can_edit_pool_rules(actor, pool):
         raise PermissionDenied(gettext("Only admins and the pool's admins can change its rules."))
-    unknown = sorted(set(changes) - set(POOL_RULES))
+    unknown = sorted(set(changes) - set(POOL_RULES) - {"name_i18n"})
     if unknown:
         raise DomainError(gettext("“%(unknown)s” is not a pool rule.") % {"unknown": unknown[0]})
+    if "name_i18n" in changes:  # the pool's name in other languages (telesales.i18n)
+        try:
+            changes["name_i18n"] = clean_labels(changes["name_i18n"])
+        except ValueError as exc:
+            raise DomainError(str(exc)) from None
     if "return_days_by_grade" in changes:
         changes["return_days_by_grade"] = _return_days(pool, changes["return_days_by_grade"])
     before, after = {}, {}
