@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, filters, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -293,6 +294,7 @@ def exception_handler(exc, context):
     return response
 
 
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
 class LabelsField(serializers.JSONField):
     """A label in other languages, {"zh-hans": "…", "zh-hant": "…"} (telesales.i18n): unknown
     language codes and non-text labels are a 400 naming them."""
@@ -311,6 +313,7 @@ class LabelsField(serializers.JSONField):
             raise serializers.ValidationError(str(exc)) from None
 
 
+@extend_schema_field({"type": "string", "readOnly": True})
 class LocalizedField(serializers.Field):
     """The `name` of the object (or of `source`) in the language of the request (Accept-Language
     or the user's choice), falling back to the default name (telesales.i18n.localized)."""
