@@ -1,5 +1,6 @@
 """REST endpoints for the signed-in user, users, teams and integration tokens."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
@@ -60,7 +61,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     def validate_user(self, user):
         if not user.is_active:
-            raise serializers.ValidationError("The token's user is deactivated.")
+            raise serializers.ValidationError(gettext("The token's user is deactivated."))
         return user
 
 

@@ -41,10 +41,10 @@ class Role(models.TextChoices):
 
 
 class TeamStage(models.TextChoices):
-    FORMING = "forming", _("Forming (磨合期)")
-    STORMING = "storming", _("Storming (动荡期)")
-    NORMING = "norming", _("Norming (稳定期)")
-    PERFORMING = "performing", _("Performing (成熟期)")
+    FORMING = "forming", _("Forming")
+    STORMING = "storming", _("Storming")
+    NORMING = "norming", _("Norming")
+    PERFORMING = "performing", _("Performing")
 
 
 class Team(models.Model):

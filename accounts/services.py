@@ -22,7 +22,7 @@ def create_api_token(
     if expires_at is not None and expires_at <= timezone.now():
         raise DomainError(_("The expiry must be in the future."), details={"expires_at": ["in the past"]})
     if ApiToken.objects.filter(name=name).exists():
-        raise DomainError(f"A token named “{name}” already exists; revoke it or pick another name.")
+        raise DomainError(_("A token named “%(name)s” already exists; revoke it or pick another name.") % {"name": name})
     key = ApiToken.generate_key()
     token = ApiToken.objects.create(
         name=name, user=user, key_prefix=key[:8], key_hash=ApiToken.hash_key(key), created_by=actor,

@@ -4,6 +4,7 @@ their action items, and team stages."""
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -94,7 +95,7 @@ class PlanOutcomeSerializer(serializers.Serializer):
 
 
 class PlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Improvement plans (绩效改进计划): a rep sees their own, a manager their teams'."""
+    """Improvement plans: a rep sees their own, a manager their teams'."""
 
     not_found = "Improvement plan not found."
     serializer_class = ImprovementPlanSerializer
@@ -111,7 +112,7 @@ class PlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModel
         today = timezone.localdate()
         start = data.get("start_date") or today
         if abs((start - today).days) > 366:
-            raise DomainError("Start the plan within a year of today.")
+            raise DomainError(gettext("Start the plan within a year of today."))
         plan = services.start_plan(
             actor=request.user, rep=rep, title=data["title"], items=[dict(i) for i in data["items"]],
             support=data["support"], source_kind=data["source_kind"], source_ref=data["source_ref"],
@@ -228,7 +229,7 @@ class TeamStageSerializer(serializers.Serializer):
     name = serializers.CharField()
     founded_on = serializers.DateField()
     stage = serializers.CharField()
-    chinese = serializers.CharField()
+    label = serializers.CharField(help_text="The stage's name in the language of the request.")
     months = serializers.CharField()
     overridden = serializers.BooleanField()
     signs = serializers.CharField()
@@ -241,12 +242,12 @@ class TeamStageWriteSerializer(serializers.Serializer):
 
 def _stage_body(team, info) -> dict:
     return {"team": team.pk, "name": team.name, "founded_on": team.founded_on, "stage": info.stage,
-            "chinese": info.chinese, "months": info.months, "overridden": bool(team.stage_override),
-            "signs": info.signs, "focus": list(info.focus)}
+            "label": TeamStage(info.stage).label, "months": info.months, "overridden": bool(team.stage_override),
+            "signs": gettext(info.signs), "focus": [gettext(f) for f in info.focus]}
 
 
 class TeamStageViewSet(viewsets.ViewSet):
-    """Each visible team's stage (forming 磨合期 / storming 动荡期 / norming 稳定期 / performing 成熟期)
+    """Each visible team's stage (forming / storming / norming / performing)
     from its age or a manager's override, with the management focus for that stage."""
 
     lookup_value_regex = "[^/]+"
@@ -261,7 +262,7 @@ class TeamStageViewSet(viewsets.ViewSet):
     def partial_update(self, request, pk=None):
         team_id = path_id(pk)
         if not selectors.scope_teams_for(request.user).filter(pk=team_id).exists():
-            raise NotFound("Team not found.")
+            raise NotFound(gettext("Team not found."))
         data = parse_body(request, TeamStageWriteSerializer)
         team = services.set_team_stage(actor=request.user, team_id=team_id, stage=data["stage"])
         info = domain.stage_for_age(founded_on=team.founded_on, today=timezone.localdate(), override=team.stage_override)

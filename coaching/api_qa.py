@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import django_filters
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
@@ -31,6 +32,8 @@ from telesales.api import (
     FlagFilter,
     IdField,
     IdLookupMixin,
+    LabelsField,
+    LocalizedField,
     QueryParams,
     parse_body,
     parse_query,
@@ -47,10 +50,12 @@ class QaCriterionSerializer(serializers.ModelSerializer):
     critical = serializers.BooleanField(default=False)
     pass_score = serializers.IntegerField(min_value=0, max_value=100, default=1)
     description = serializers.CharField(max_length=300, default="", allow_blank=True)
+    name_i18n = LabelsField(default=dict)
+    label = LocalizedField()
 
     class Meta:
         model = Criterion
-        fields = ["key", "name", "description", "weight", "scale_max", "critical", "pass_score"]
+        fields = ["key", "name", "name_i18n", "label", "description", "weight", "scale_max", "critical", "pass_score"]
 
 
 class ScorecardVersionSerializer(serializers.ModelSerializer):
@@ -63,10 +68,11 @@ class ScorecardVersionSerializer(serializers.ModelSerializer):
 
 class ScorecardSerializer(serializers.ModelSerializer):
     current_version = serializers.SerializerMethodField()
+    label = LocalizedField()
 
     class Meta:
         model = Scorecard
-        fields = ["id", "name", "team", "active", "created_at", "current_version"]
+        fields = ["id", "name", "name_i18n", "label", "team", "active", "created_at", "current_version"]
 
     @extend_schema_field(ScorecardVersionSerializer(allow_null=True))
     def get_current_version(self, obj):
@@ -76,6 +82,7 @@ class ScorecardSerializer(serializers.ModelSerializer):
 
 class ScorecardWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
+    name_i18n = LabelsField(default=dict)
     team = IdField(required=False, allow_null=True)
     criteria = QaCriterionSerializer(many=True, allow_empty=False)
     critical_cap = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=100, default=0)
@@ -101,9 +108,10 @@ class ScorecardViewSet(IdLookupMixin, mixins.CreateModelMixin, mixins.UpdateMode
         if data.get("team"):
             team = selectors.scope_teams_for(request.user).filter(pk=data["team"]).first()
             if team is None:
-                raise NotFound("Team not found.")
+                raise NotFound(gettext("Team not found."))
         card = services.create_scorecard(
-            actor=request.user, name=data["name"], team=team, criteria=[dict(c) for c in data["criteria"]],
+            actor=request.user, name=data["name"], name_i18n=data["name_i18n"], team=team,
+            criteria=[dict(c) for c in data["criteria"]],
             critical_cap=data["critical_cap"], calibration_threshold=data["calibration_threshold"],
         )
         card = selectors.scorecards_visible_to(request.user).get(pk=card.pk)
@@ -115,7 +123,7 @@ class ScorecardViewSet(IdLookupMixin, mixins.CreateModelMixin, mixins.UpdateMode
         data = parse_body(request, ScorecardWriteSerializer)
         services.edit_scorecard(
             actor=request.user, scorecard_id=card.pk, criteria=[dict(c) for c in data["criteria"]], name=data["name"],
-            critical_cap=data["critical_cap"], calibration_threshold=data["calibration_threshold"],
+            name_i18n=data["name_i18n"], critical_cap=data["critical_cap"], calibration_threshold=data["calibration_threshold"],
         )
         return Response(ScorecardSerializer(selectors.scorecards_visible_to(request.user).get(pk=card.pk)).data)
 
@@ -175,14 +183,14 @@ class SamplingPlanViewSet(IdLookupMixin, mixins.CreateModelMixin, viewsets.ReadO
         data = dict(parse_body(request, SamplingPlanWriteSerializer))
         team = selectors.scope_teams_for(request.user).filter(pk=data.pop("team")).first()
         if team is None:
-            raise NotFound("Team not found.")
+            raise NotFound(gettext("Team not found."))
         card = selectors.scorecards_visible_to(request.user).filter(pk=data.pop("scorecard")).first()
         if card is None:
-            raise NotFound("Scorecard not found.")
+            raise NotFound(gettext("Scorecard not found."))
         reviewer_ids = data.pop("reviewers")
         reviewers = list(visible_users(request.user).filter(pk__in=reviewer_ids))
         if len(reviewers) != len(set(reviewer_ids)):
-            raise NotFound("Reviewer not found.")
+            raise NotFound(gettext("Reviewer not found."))
         plan = services.create_sampling_plan(actor=request.user, team=team, scorecard=card, reviewers=reviewers, **data)
         return Response(SamplingPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
@@ -255,7 +263,7 @@ class SampleViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
         data = parse_body(request, SampleCallRequestSerializer)
         card = selectors.scorecards_visible_to(request.user).filter(pk=data["scorecard"]).first()
         if card is None:
-            raise NotFound("Scorecard not found.")
+            raise NotFound(gettext("Scorecard not found."))
         sample = services.sample_call(actor=request.user, call_id=data["call"], scorecard_id=card.pk)
         return Response(SampledCallSerializer(self.get_queryset().get(pk=sample.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -296,6 +304,7 @@ class AssignmentViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
 class QaReviewScoreSerializer(serializers.Serializer):
     criterion = serializers.CharField(source="criterion.key")
     name = serializers.CharField(source="criterion.name")
+    label = LocalizedField(source="criterion")
     score = serializers.IntegerField()
     scale_max = serializers.IntegerField(source="criterion.scale_max")
     lost_points = serializers.DecimalField(max_digits=5, decimal_places=1)

@@ -11,13 +11,20 @@ from calls.models import Call
 from coaching import domain, services
 from coaching.models import ReviewAssignment, SampledCall
 
+
+def _names(hans: str, hant: str) -> dict:
+    return {"zh-hans": hans, "zh-hant": hant}
+
+
+# Shipped with a name per language (telesales.i18n): the default name, then Simplified and Traditional.
 CRITERIA = [
-    {"key": "script", "name": "话术规范 Script compliance", "weight": 15},
-    {"key": "attitude", "name": "服务态度 Service attitude", "weight": 15},
-    {"key": "needs", "name": "需求挖掘 Needs discovery", "weight": 20},
-    {"key": "objections", "name": "异议处理 Objection handling", "weight": 20},
-    {"key": "closing", "name": "促成 Closing", "weight": 20},
-    {"key": "compliance", "name": "合规 Compliance", "weight": 10, "scale_max": 1, "critical": True},
+    {"key": "script", "name": "Script compliance", "name_i18n": _names("话术规范", "話術規範"), "weight": 15},
+    {"key": "attitude", "name": "Service attitude", "name_i18n": _names("服务态度", "服務態度"), "weight": 15},
+    {"key": "needs", "name": "Needs discovery", "name_i18n": _names("需求挖掘", "需求挖掘"), "weight": 20},
+    {"key": "objections", "name": "Objection handling", "name_i18n": _names("异议处理", "異議處理"), "weight": 20},
+    {"key": "closing", "name": "Closing", "name_i18n": _names("促成", "促成"), "weight": 20},
+    {"key": "compliance", "name": "Compliance", "name_i18n": _names("合规", "合規"), "weight": 10, "scale_max": 1,
+     "critical": True},
 ]
 # Typical weak spots: objections and closing cost most points (so the Pareto has a story).
 SKILL = {"script": 4.3, "attitude": 4.5, "needs": 3.6, "objections": 2.8, "closing": 3.0}
@@ -33,7 +40,8 @@ def seed(rng: random.Random, ctx: dict) -> None:
     admin, teams, managers = ctx.get("admin"), ctx.get("teams") or [], ctx.get("managers") or []
     if not admin or not teams or not Call.objects.exists():
         return
-    card = services.create_scorecard(actor=admin, name="通话质检 Call QA", criteria=CRITERIA)
+    card = services.create_scorecard(actor=admin, name="Call QA", name_i18n=_names("通话质检", "通話質檢"),
+                                     criteria=CRITERIA)
     today = timezone.localdate()
     weeks = [domain.week_start(today) - dt.timedelta(days=7 * n) for n in (4, 3, 2, 1)]
     for team, manager in zip(teams, managers, strict=False):
@@ -61,26 +69,26 @@ def seed(rng: random.Random, ctx: dict) -> None:
     if weakest is not None and managers:
         start = today - dt.timedelta(days=12)
         plan = services.start_plan_from_qa(
-            actor=managers[0], sample=weakest, title="提升异议处理与促成 Objection handling and closing",
+            actor=managers[0], sample=weakest, title="提升异议处理与促成",
             support=["training", "side_by_side", "mentor"], start_date=start,
             items=[
-                {"what": "每天练习3个价格异议应对 Practise 3 price-objection answers a day", "measure": "QA objection score",
+                {"what": "每天练习3个价格异议应对", "measure": "质检异议处理得分",
                  "target": "≥ 4/5", "due": start + dt.timedelta(days=21)},
-                {"what": "每通有效通话至少一次试探成交 One trial close per reached call", "measure": "quote rate",
+                {"what": "每通有效通话至少一次试探成交", "measure": "报价成功率",
                  "target": "≥ 30%", "due": start + dt.timedelta(days=28)},
-                {"what": "每周跟听优秀录音2条 Listen to 2 top calls a week", "measure": "calls listened",
+                {"what": "每周跟听优秀录音2条", "measure": "跟听录音条数",
                  "target": "8", "due": start + dt.timedelta(days=30)},
             ],
         )
         services.record_check_in(actor=managers[0], plan_id=plan.pk, date=start + dt.timedelta(days=4),
-                                 progress_note="跟听两条录音，异议应对有进步 Listened to two calls; objections improving")
+                                 progress_note="跟听两条录音，异议应对有进步")
         note = services.write_note(
             actor=managers[0], rep=weakest.rep, held_on=today - dt.timedelta(days=5),
-            situation="周二下午与客户的报价电话 Tuesday's quote call",
-            behaviour="客户提出价格太高时直接降价 Dropped the price at the first objection",
-            impact="利润率下降且客户仍未决定 Lower margin and the customer still undecided",
-            agreed_actions="先确认需求价值再谈价格 Restate value before discussing price",
+            situation="周二下午与客户的报价电话",
+            behaviour="客户提出价格太高时直接降价",
+            impact="利润率下降且客户仍未决定",
+            agreed_actions="先确认需求价值再谈价格",
         )
         services.add_action_item(actor=managers[0], note_id=note.pk, due_on=today + dt.timedelta(days=5),
-                                 description="整理3条价值陈述话术 Write three value statements")
+                                 description="整理3条价值陈述话术")
     ctx["coaching_scorecard"] = card

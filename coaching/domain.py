@@ -218,54 +218,58 @@ FORMING, STORMING, NORMING, PERFORMING = "forming", "storming", "norming", "perf
 @dataclass(frozen=True)
 class StageInfo:
     stage: str
-    chinese: str
     months: str
     signs: str
     focus: tuple[str, ...] = field(default_factory=tuple)
 
 
-# From the training deck (团队发展的规律 / 表现及对策).
+def gettext_noop(text: str) -> str:
+    """Marks a text for the catalogues (makemessages); coaching pages translate it where shown."""
+    return text
+
+
+# From the training deck (how teams develop: the signs of each stage and what to do).
 STAGES: dict[str, StageInfo] = {
     FORMING: StageInfo(
-        FORMING, "磨合期", "1–2",
-        "Excited and nervous, unsure of their role, new to the product and the selling skills.",
+        FORMING, "1–2",
+        gettext_noop("Excited and nervous, unsure of their role, new to the product and the selling skills."),
         (
-            "Manage the process: control daily working behaviour closely (以过程管理为主、严格控制).",
-            "Give clear direction and targets; state what you expect of the team and of each rep.",
-            "Help the team get to know each other quickly.",
-            "Train product knowledge, phone scripts, selling skills and the workflow; set the rules.",
-            "Build your authority and spot the promising reps.",
+            gettext_noop("Manage the process: control daily working behaviour closely."),
+            gettext_noop("Give clear direction and targets; state what you expect of the team and of each rep."),
+            gettext_noop("Help the team get to know each other quickly."),
+            gettext_noop("Train product knowledge, phone scripts, selling skills and the workflow; set the rules."),
+            gettext_noop("Build your authority and spot the promising reps."),
         ),
     ),
     STORMING: StageInfo(
-        STORMING, "动荡期", "2–4",
-        "Hidden problems surface: reps stop prospecting, results swing, doubts about the target.",
+        STORMING, "2–4",
+        gettext_noop("Hidden problems surface: reps stop prospecting, results swing, doubts about the target."),
         (
-            "Talk with reps a lot; let them voice disagreements and take part in decisions.",
-            "Pick core members, delegate step by step with clearer responsibilities.",
-            "Set role models and form groups for internal competition.",
-            "Build cooperation, e.g. swap undecided prospects so reps feel the benefit of helping each other.",
-            "Training, role-play drills and sharing of sales stories are essential now.",
+            gettext_noop("Talk with reps a lot; let them voice disagreements and take part in decisions."),
+            gettext_noop("Pick core members, delegate step by step with clearer responsibilities."),
+            gettext_noop("Set role models and form groups for internal competition."),
+            gettext_noop("Build cooperation, e.g. swap undecided prospects so reps feel the benefit of helping each other."),
+            gettext_noop("Training, role-play drills and sharing of sales stories are essential now."),
         ),
     ),
     NORMING: StageInfo(
-        NORMING, "稳定期", "4–6",
-        "Open atmosphere, targets agreed together, skills up, pipeline growing, results steadier.",
+        NORMING, "4–6",
+        gettext_noop("Open atmosphere, targets agreed together, skills up, pipeline growing, results steadier."),
         (
-            "Build the team culture and let it shape the members.",
-            "Strengthen team spirit, cohesion and cooperation (team activities, outdoor training).",
-            "Care more for your reps; help with problems at work and in life.",
-            "Be the team's coordinator and servant: happy work, happy life.",
+            gettext_noop("Build the team culture and let it shape the members."),
+            gettext_noop("Strengthen team spirit, cohesion and cooperation (team activities, outdoor training)."),
+            gettext_noop("Care more for your reps; help with problems at work and in life."),
+            gettext_noop("Be the team's coordinator and servant: happy work, happy life."),
         ),
     ),
     PERFORMING: StageInfo(
-        PERFORMING, "成熟期", "6+",
-        "Stable results, strong belonging, skilled and confident reps who solve problems together.",
+        PERFORMING, "6+",
+        gettext_noop("Stable results, strong belonging, skilled and confident reps who solve problems together."),
         (
-            "Pace change and refresh your methods; run the team on a shared vision and commitment, not control.",
-            "Adjust targets and guide reps to set challenging goals of their own.",
-            "Monitor progress and coach rather than direct.",
-            "Develop outstanding reps into the next leaders.",
+            gettext_noop("Pace change and refresh your methods; run the team on a shared vision and commitment, not control."),
+            gettext_noop("Adjust targets and guide reps to set challenging goals of their own."),
+            gettext_noop("Monitor progress and coach rather than direct."),
+            gettext_noop("Develop outstanding reps into the next leaders."),
         ),
     ),
 }

@@ -10,11 +10,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from telesales.i18n import labels_field, localized
+
 
 class Scorecard(models.Model):
     """A named QA form; its criteria live in versions so old reviews keep the form they used."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_i18n = labels_field()
     # Empty team: usable by every team.
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -25,7 +28,7 @@ class Scorecard(models.Model):
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self)
 
 
 class ScorecardVersion(models.Model):
@@ -48,13 +51,14 @@ class ScorecardVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scorecard.name} v{self.number}"
+        return f"{localized(self.scorecard)} v{self.number}"
 
 
 class Criterion(models.Model):
     version = models.ForeignKey(ScorecardVersion, on_delete=models.CASCADE, related_name="criteria")
     key = models.SlugField(max_length=40)
     name = models.CharField(max_length=100)
+    name_i18n = labels_field()
     description = models.CharField(max_length=300, blank=True)
     weight = models.DecimalField(max_digits=6, decimal_places=2)
     scale_max = models.PositiveSmallIntegerField(default=5)
@@ -73,7 +77,7 @@ class Criterion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self)
 
 
 class Cohort(models.TextChoices):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pandas as pd
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.access import (
     is_admin,
@@ -34,6 +35,7 @@ from coaching.models import (
     Scorecard,
 )
 from telesales.errors import first_or_not_found
+from telesales.i18n import pick
 
 
 # ---- scorecards and plans -----------------------------------------------------------------------
@@ -45,7 +47,7 @@ def scorecards_visible_to(user: User) -> QuerySet[Scorecard]:
 
 
 def scorecard_for(*, actor: User, scorecard_id: int) -> Scorecard:
-    return first_or_not_found(scorecards_visible_to(actor).filter(pk=scorecard_id), "Scorecard not found.")
+    return first_or_not_found(scorecards_visible_to(actor).filter(pk=scorecard_id), gettext("Scorecard not found."))
 
 
 def sampling_plans_visible_to(user: User) -> QuerySet[SamplingPlan]:
@@ -54,7 +56,7 @@ def sampling_plans_visible_to(user: User) -> QuerySet[SamplingPlan]:
 
 
 def sampling_plan_for(*, actor: User, plan_id: int) -> SamplingPlan:
-    return first_or_not_found(sampling_plans_visible_to(actor).filter(pk=plan_id), "Sampling plan not found.")
+    return first_or_not_found(sampling_plans_visible_to(actor).filter(pk=plan_id), gettext("Sampling plan not found."))
 
 
 # ---- samples, assignments, reviews --------------------------------------------------------------
@@ -68,7 +70,7 @@ def samples_visible_to(user: User) -> QuerySet[SampledCall]:
 
 
 def sample_for(*, actor: User, sample_id: int) -> SampledCall:
-    return first_or_not_found(samples_visible_to(actor).filter(pk=sample_id), "Sampled call not found.")
+    return first_or_not_found(samples_visible_to(actor).filter(pk=sample_id), gettext("Sampled call not found."))
 
 
 def review_queue(user: User) -> QuerySet[ReviewAssignment]:
@@ -89,7 +91,7 @@ def assignment_for(*, actor: User, assignment_id: int) -> ReviewAssignment:
     """The actor's own assignment (nobody scores on another reviewer's behalf)."""
     assignments = ReviewAssignment.objects.filter(pk=assignment_id, reviewer=actor).select_related(
         "sampled_call__call__lead", "sampled_call__rep", "sampled_call__version")
-    return first_or_not_found(assignments, "Review assignment not found.")
+    return first_or_not_found(assignments, gettext("Review assignment not found."))
 
 
 def reviews_visible_to(user: User) -> QuerySet[Review]:
@@ -132,6 +134,7 @@ def criterion_scores(samples: QuerySet[SampledCall]) -> QuerySet[ReviewScore]:
         "review__assignment__sampled_call__rep_id",
         "criterion__key",
         "criterion__name",
+        "criterion__name_i18n",
         "criterion__scale_max",
         "score",
         "lost_points",
@@ -143,7 +146,7 @@ def pareto_for(samples: QuerySet[SampledCall]) -> list[domain.ParetoRow]:
     names: dict[str, str] = {}
     per_review: list[dict[str, Decimal]] = []
     for r in rows:
-        names[r["criterion__key"]] = r["criterion__name"]
+        names[r["criterion__key"]] = pick(r["criterion__name"], r["criterion__name_i18n"])
         per_review.append({r["criterion__key"]: r["lost_points"]})
     return [domain.ParetoRow(key=names.get(p.key, p.key), lost=p.lost, share=p.share, cumulative=p.cumulative)
             for p in domain.pareto(per_review)]
@@ -183,7 +186,7 @@ def qa_report(user: User, *, weeks: int, rep_id: int | None = None, team_id: int
     ])
     crit = [
         {"week": r["review__assignment__sampled_call__week"], "rep_id": r["review__assignment__sampled_call__rep_id"],
-         "criterion": r["criterion__name"], "score": r["score"], "scale_max": r["criterion__scale_max"]}
+         "criterion": pick(r["criterion__name"], r["criterion__name_i18n"]), "score": r["score"], "scale_max": r["criterion__scale_max"]}
         for r in criterion_scores(qs)
     ]
     return QaReport(totals=totals, by_week=reports.weekly_by_rep(totals), by_criterion=reports.criterion_weekly(crit),
@@ -197,7 +200,7 @@ def plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
 
 
 def plan_for(*, actor: User, plan_id: int) -> ImprovementPlan:
-    return first_or_not_found(plans_visible_to(actor).filter(pk=plan_id), "Improvement plan not found.")
+    return first_or_not_found(plans_visible_to(actor).filter(pk=plan_id), gettext("Improvement plan not found."))
 
 
 def overdue_check_ins(user: User, *, today: dt.date | None = None) -> list[ImprovementPlan]:
@@ -246,7 +249,7 @@ def open_action_items(user: User) -> QuerySet[ActionItem]:
 
 
 def note_for(*, actor: User, note_id: int) -> OneToOneNote:
-    return first_or_not_found(notes_visible_to(actor).filter(pk=note_id), "Note not found.")
+    return first_or_not_found(notes_visible_to(actor).filter(pk=note_id), gettext("Note not found."))
 
 
 # ---- team stage ---------------------------------------------------------------------------------

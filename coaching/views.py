@@ -48,7 +48,7 @@ def index(request):
         ctx["calibration"] = list(
             selectors.samples_visible_to(user).filter(needs_calibration=True).order_by("-completed_at")[:20]
         )
-        ctx["stages"] = selectors.team_stages(user)
+        ctx["stages"] = [(team, info, TeamStage(info.stage).label) for team, info in selectors.team_stages(user)]
         ctx["stage_choices"] = TeamStage.choices
     return render(request, "coaching/index.html", ctx)
 

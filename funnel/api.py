@@ -7,12 +7,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from funnel import domain, selectors
+from funnel import domain, labels, selectors
 from funnel.planning import MAX_WEEKS, build_plan
 from telesales.api import DateField, QueryParams, parse_body, parse_query
 from telesales.days import local_midnight
@@ -30,7 +31,7 @@ class ScopeQuery(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("rep") and attrs.get("team"):
-            raise serializers.ValidationError("Give either rep or team, not both.")
+            raise serializers.ValidationError(gettext("Give either rep or team, not both."))
         return attrs
 
 
@@ -51,9 +52,9 @@ class PeriodQuery(ScopeQuery, QueryParams):
         end = attrs.get("end") or timezone.localdate()
         start = attrs.get("start") or end - dt.timedelta(days=29)
         if end < start:
-            raise serializers.ValidationError("end must not be before start.")
+            raise serializers.ValidationError(gettext("end must not be before start."))
         if (end - start).days > MAX_PERIOD_DAYS:
-            raise serializers.ValidationError("The period can be at most ten years.")
+            raise serializers.ValidationError(gettext("The period can be at most ten years."))
         attrs["start"], attrs["end"] = start, end
         return attrs
 
@@ -84,7 +85,7 @@ class CoverageInput(serializers.Serializer):
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
         if not Fraction(1, 10_000) <= share <= 1:
-            raise serializers.ValidationError("The win rate must be between 0.01% and 100%.")
+            raise serializers.ValidationError(gettext("The win rate must be between 0.01% and 100%."))
         return share
 
 
@@ -109,10 +110,8 @@ class CountsOut(serializers.Serializer):
 class DiagnosisOut(serializers.Serializer):
     shape = serializers.CharField()
     reason = serializers.CharField()
-    title_en = serializers.CharField()
-    title_zh = serializers.CharField()
-    advice_en = serializers.CharField()
-    advice_zh = serializers.CharField()
+    title = serializers.CharField(help_text="In the language of the request (Accept-Language).")
+    advice = serializers.CharField(help_text="In the language of the request (Accept-Language).")
 
 
 class RepFunnelOut(serializers.Serializer):
@@ -243,7 +242,8 @@ def _scope_out(scope) -> dict:
 
 def _diag(counts) -> dict:
     d = domain.classify_shape(counts)
-    return {k: getattr(d, k) for k in ("shape", "reason", "title_en", "title_zh", "advice_en", "advice_zh")}
+    return {"shape": d.shape, "reason": d.reason, "title": labels.shape_title(d.shape),
+            "advice": labels.shape_advice(d.shape)}
 
 
 def _grades(values: dict) -> dict:

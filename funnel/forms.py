@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from funnel.domain import GRADES, parse_share
 from funnel.planning import MAX_WEEKS
@@ -58,7 +59,7 @@ class FunnelLeadsQueryForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    target = forms.IntegerField(label=_("Sales target (出单数)"), min_value=0, max_value=1_000_000)
+    target = forms.IntegerField(label=_("Sales target (policies sold)"), min_value=0, max_value=1_000_000)
     start = params.DateField(label=_("Period starts"), widget=forms.DateInput(attrs={"type": "date"}))
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=MAX_WEEKS, initial=4)
     rep = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -67,7 +68,7 @@ class PlanForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for grade in GRADES:
-            nxt = "won" if grade == "A" else GRADES[GRADES.index(grade) + 1]
+            nxt = pgettext_lazy("funnel", "won") if grade == "A" else GRADES[GRADES.index(grade) + 1]
             self.fields[f"rate_{grade}"] = forms.DecimalField(
                 label=f"{grade}→{nxt} %", required=False, min_value=Decimal("0.1"), max_value=100, decimal_places=2,
                 help_text=_("empty: from history"),
@@ -99,7 +100,7 @@ class CoverageForm(forms.Form):
 
 
 class GradeForm(forms.Form):
-    STATUS_CHOICES = [(LeadStatus.ACTIVE, _("Active")), (LeadStatus.WON, _("Won (出单)")), (LeadStatus.LOST, _("Lost"))]
+    STATUS_CHOICES = [(LeadStatus.ACTIVE, _("Active")), (LeadStatus.WON, pgettext_lazy("lead status", "Won")), (LeadStatus.LOST, _("Lost"))]
     grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES)
     lost_reason = forms.ModelChoiceField(

@@ -14,11 +14,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_rep, managed_team_ids, visible_users
 from accounts.models import Role, Team
-from funnel import charts, domain, selectors
+from funnel import charts, domain, labels, selectors
 from funnel.forms import (
     CoverageForm,
     FunnelFilterForm,
@@ -35,13 +36,7 @@ from telesales.errors import DomainError
 from telesales.pages import found
 from telesales.params import bad_query
 
-STAGE_NAMES = {
-    "E": "潜在客户 potential",
-    "D": "联系客户 contacted",
-    "C": "认同客户 agreeing",
-    "B": "意向客户 intent",
-    "A": "准备购买 ready to buy",
-}
+STAGE_NAMES = labels.GRADE_NAMES
 
 
 def _scope_or_404(request, rep_id, team_id):
@@ -87,7 +82,7 @@ def _stage_rows(stats: selectors.StageStats, days: dict[str, float | None] | Non
     rows = []
     links = links or {}
     for grade in domain.GRADES:
-        nxt = "won" if grade == "A" else domain.GRADES[domain.GRADES.index(grade) + 1]
+        nxt = labels.GRADE_NAMES["won"] if grade == "A" else domain.GRADES[domain.GRADES.index(grade) + 1]
         rows.append(
             {
                 "grade": grade, "name": STAGE_NAMES[grade], "next": nxt, "at": stats.at[grade],
@@ -143,7 +138,7 @@ def team(request):
         return bad_query(request, form)
     data = form.cleaned_data
     if is_rep(request.user):
-        raise Http404("The team view is for managers.")
+        raise Http404(gettext("The team view is for managers."))
     scope = _scope_or_404(request, None, data.get("team"))
     as_of = selectors.as_of_moment(data.get("as_of"))
     days = data.get("days") or 30
@@ -238,7 +233,7 @@ def _plan_context(result) -> dict:
                 "share": domain.as_percent(row.share) if row else None, "replanned": replanned,
             }
         )
-    labels = [f"W{i + 1}" for i in range(result.weeks)]
+    week_labels = [f"W{i + 1}" for i in range(result.weeks)]
     actual_sales = [w["actual"].won if w["actual"] else None for w in weeks]
     replan_rates = result.replan.rates if result.replan else None
     grades = []
@@ -247,15 +242,15 @@ def _plan_context(result) -> dict:
             {
                 "grade": g, "name": STAGE_NAMES[g], "current": plan.current[g], "needed": plan.needed[g],
                 "new": plan.new_needed[g], "scratch": plan.from_scratch[g],
-                "rate": domain.as_percent(result.rates[g]), "source": result.rate_sources[g],
+                "rate": domain.as_percent(result.rates[g]), "source": labels.rate_source(result.rate_sources[g]),
                 "replan_rate": domain.as_percent(replan_rates[g]) if replan_rates else None,
-                "replan_source": result.replan.rate_sources[g] if result.replan else None,
+                "replan_source": labels.rate_source(result.replan.rate_sources[g]) if result.replan else None,
                 "avg_rate": domain.as_percent(result.report.average_rates[g]),
             }
         )
     return {
         "result": result, "plan_weeks": weeks, "plan_grades": grades,
-        "plan_chart": charts.plan_figure(plan.weekly_sales, actual_sales, labels),
+        "plan_chart": charts.plan_figure(plan.weekly_sales, actual_sales, week_labels),
         "share_of_target": domain.as_percent(result.report.share_of_target),
     }
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Team, User
-from kpis import domain, selectors
+from kpis import domain, labels, selectors
 from kpis.domain import DRIVERS, Counts, decompose, fraction_to_decimal
 from kpis.segments import segment_cut
 from telesales.api import DateField, IdField, QueryParams, parse_body, parse_query
@@ -247,9 +248,9 @@ def diagnosis_body(user: User, *, team: Team, start: dt.date, end: dt.date, rep_
     reps = []
     for rep, result in selectors.team_diagnosis(user, team=team, start=start, end=end, rep_id=rep_id):
         reps.append({
-            "rep_id": rep.id, "name": rep.display_name, "weakest": result.weakest, "problem": result.problem,
-            "remedy": result.remedy,
-            "checks": [{"driver": c.name, "label": domain.DRIVER_LABELS[c.name],
+            "rep_id": rep.id, "name": rep.display_name, "weakest": result.weakest,
+            "problem": labels.translated(result.problem), "remedy": labels.translated(result.remedy),
+            "checks": [{"driver": c.name, "label": labels.DRIVER_LABELS[c.name],
                         "value": domain.display_value(c.name, c.value), "median": _dec(c.median),
                         "top_quartile": _dec(c.top_quartile), "status": c.status} for c in result.checks],
         })
@@ -282,7 +283,7 @@ class WhatIfInputSerializer(PeriodQuerySerializer):
     def validate_uplifts(self, value):
         unknown = sorted(set(value) - set(DRIVERS))
         if unknown:
-            raise serializers.ValidationError(f"Unknown driver(s): {', '.join(unknown)}. Use: {', '.join(DRIVERS)}.")
+            raise serializers.ValidationError(gettext("Unknown driver(s): %(join)s. Use: %(join2)s.") % {"join": ', '.join(unknown), "join2": ', '.join(DRIVERS)})
         return value
 
     def validate(self, attrs):
@@ -330,7 +331,7 @@ def what_if_body(user: User, *, start: dt.date, end: dt.date, uplifts: dict, per
         "new_result": _dec(sim.what_if.new_result, 2),
         "change": _dec(sim.what_if.change, 2),
         "change_percent": _dec(sim.what_if.change_percent, 2),
-        "ranking": [{"driver": r.name, "label": domain.DRIVER_LABELS[r.name], "gain_at_uplift": _dec(r.gain_at_uplift, 2),
+        "ranking": [{"driver": r.name, "label": labels.DRIVER_LABELS[r.name], "gain_at_uplift": _dec(r.gain_at_uplift, 2),
                      "top_quartile": _dec(r.target_value), "gain_at_top_quartile": _dec(r.gain_at_top_quartile, 2)}
                     for r in sim.ranking],
     }

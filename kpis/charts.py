@@ -13,21 +13,23 @@ import math
 import pandas as pd
 from django.utils.safestring import SafeString
 
+from kpis import labels
 from kpis.reports import RATE_COLUMNS, add_drivers
-from telesales.charts import chart
+from telesales.charts import axis, chart, hover
 
-DRIVER_TITLES = {
-    "outbound_customers": "呼出客户数 Outbound customers",
-    "effective_connect_rate": "有效联通率 Connect rate",
-    "quote_success_rate": "报价成功率 Quote rate",
-    "sales_success_rate": "销售成功率 Close rate",
-    "avg_premium": "客均保费 Avg premium",
-    "avg_margin_rate": "平均利润率 Margin rate",
-}
-RATE_FORMAT = ".0%"
 COLORS = {"green": "#12b76a", "amber": "#f79009", "red": "#d92d20", "grey": "#98a2b3"}
 BASE_LAYOUT = {"margin": {"l": 50, "r": 20, "t": 50, "b": 40}, "plot_bgcolor": "#fff",
                "paper_bgcolor": "#fff", "font": {"size": 12}}
+
+
+def _kind(col: str) -> str:
+    """How a driver's values are shown (telesales.formats): a rate, money or a count."""
+    return "rate" if col in RATE_COLUMNS else "money" if col == "avg_premium" else "count"
+
+
+def _dates(x: list) -> bool:
+    """True when the x values are dates (ISO strings), so the axis takes the date format."""
+    return bool(x) and isinstance(x[0], str) and len(x[0]) >= 10 and x[0][4:5] == "-" and x[0][7:8] == "-"
 
 
 def _clean(values) -> list:
@@ -64,24 +66,26 @@ def drivers_side_by_side(df: pd.DataFrame, rag: pd.DataFrame | None = None, *, t
     line; bars coloured red/amber/green against that median. `links`: {driver: an address per
     row} (the drill-down behind each bar)."""
     data = add_drivers(df)
-    labels = _clean(data["label"])
+    members = _clean(data["label"])
     traces, layout, shapes, annotations = [], {"height": 560, "showlegend": False}, [], []
     gap_x, gap_y = 0.06, 0.16
     width, height = (1 - 2 * gap_x) / 3, (1 - gap_y) / 2
-    for i, col in enumerate(DRIVER_TITLES):
+    for i, col in enumerate(labels.DRIVER_TITLES):
+        heading = str(labels.DRIVER_TITLES[col])
         row, c = divmod(i, 3)
         n = "" if i == 0 else str(i + 1)
         x0 = c * (width + gap_x)
         y1 = 1 - row * (height + gap_y)
         values = data[col].astype(float)
         colors = [COLORS[s] for s in rag[col]] if rag is not None and len(rag) == len(data) else "#1f6feb"
-        traces.append(_with_links({"type": "bar", "x": labels, "y": _clean(values), "name": DRIVER_TITLES[col],
-                                   "marker": {"color": colors}, "xaxis": f"x{n}", "yaxis": f"y{n}"},
+        traces.append(_with_links({"type": "bar", "x": members, "y": _clean(values), "name": heading,
+                                   "marker": {"color": colors}, "xaxis": f"x{n}", "yaxis": f"y{n}",
+                                   "hovertemplate": f"%{{x}}: {hover(_kind(col))}<extra></extra>"},
                                   (links or {}).get(col)))
         layout[f"xaxis{n}"] = {"domain": [x0, x0 + width], "anchor": f"y{n}", "tickangle": -45, "automargin": True}
         layout[f"yaxis{n}"] = {"domain": [y1 - height, y1], "anchor": f"x{n}", "gridcolor": "#eef0f3",
-                               **({"tickformat": RATE_FORMAT} if col in RATE_COLUMNS else {})}
-        annotations.append({"text": DRIVER_TITLES[col], "xref": "paper", "yref": "paper", "x": x0 + width / 2,
+                               **axis(_kind(col))}
+        annotations.append({"text": heading, "xref": "paper", "yref": "paper", "x": x0 + width / 2,
                             "y": y1 + 0.02, "showarrow": False, "xanchor": "center", "yanchor": "bottom"})
         median = values.median()
         if pd.notna(median):
@@ -98,15 +102,16 @@ def trend(df: pd.DataFrame, *, title: str = "", links: dict[str, list[str | None
     x = _clean(data["period"])
     links = links or {}
     traces = [_with_links({"type": "bar", "x": x, "y": _clean(data["margin_amount"].astype(float)),
-                           "name": "利润 Margin", "marker": {"color": "#1f6feb"}}, links.get("margin_amount"))]
-    for col, name in (("effective_connect_rate", "联通率 Connect"), ("quote_success_rate", "报价率 Quote"),
-                      ("sales_success_rate", "成交率 Close")):
+                           "name": str(labels.MARGIN), "marker": {"color": "#1f6feb"}}, links.get("margin_amount"))]
+    for col in ("effective_connect_rate", "quote_success_rate", "sales_success_rate"):
         traces.append(_with_links({"type": "scatter", "mode": "lines+markers", "x": x,
-                                   "y": _clean(data[col].astype(float)), "name": name, "yaxis": "y2"},
+                                   "y": _clean(data[col].astype(float)), "name": str(labels.DRIVER_TITLES[col]),
+                                   "yaxis": "y2", "hovertemplate": f"%{{x}}: {hover('rate')}"},
                                   links.get(col)))
     layout = {"height": 360, "title": {"text": title} if title else None, "legend": {"orientation": "h", "y": -0.2},
-              "yaxis": {"title": {"text": "Margin"}, "gridcolor": "#eef0f3"},
-              "yaxis2": {"overlaying": "y", "side": "right", "tickformat": RATE_FORMAT, "range": [0, 1]}}
+              "xaxis": axis("date") if _dates(x) else {},
+              "yaxis": {"title": {"text": str(labels.MARGIN)}, "gridcolor": "#eef0f3", **axis("money")},
+              "yaxis2": {"overlaying": "y", "side": "right", **axis("rate"), "range": [0, 1]}}
     return {"data": traces, "layout": layout}
 
 
@@ -115,7 +120,7 @@ def rep_against_team(rep_values: dict[str, float | None], medians: dict[str, flo
                      links: dict[str, str] | None = None) -> dict:
     """The rep's drivers as % of the team median (100 = median), with the top quartile marked;
     `links`: {driver: the address of the rep's records behind it}."""
-    names = list(DRIVER_TITLES)
+    names = list(labels.DRIVER_TITLES)
 
     def pct(v, m):
         return None if v is None or m in (None, 0) or pd.isna(v) or pd.isna(m) else 100 * v / m
@@ -124,15 +129,17 @@ def rep_against_team(rep_values: dict[str, float | None], medians: dict[str, flo
     top_pct = [pct(top_quartiles.get(n), medians.get(n)) for n in names]
     colors = [COLORS["grey"] if p is None else COLORS["green"] if p >= 100 else COLORS["amber"] if p >= 80
               else COLORS["red"] for p in rep_pct]
-    labels = [DRIVER_TITLES[n] for n in names]
+    titles = [str(labels.DRIVER_TITLES[n]) for n in names]
     traces = [
-        _with_links({"type": "bar", "x": labels, "y": rep_pct, "name": "You (% of team median)",
+        _with_links({"type": "bar", "x": titles, "y": rep_pct, "name": str(labels.YOU_VS_MEDIAN),
+                     "hovertemplate": f"%{{x}}: {hover('percent')}<extra></extra>",
                      "marker": {"color": colors}}, [links.get(n) for n in names] if links else None),
-        {"type": "scatter", "mode": "markers", "x": labels, "y": top_pct, "name": "Team top quartile",
+        {"type": "scatter", "mode": "markers", "x": titles, "y": top_pct, "name": str(labels.TOP_QUARTILE),
+         "hovertemplate": f"%{{x}}: {hover('percent')}",
          "marker": {"symbol": "line-ew-open", "size": 30, "color": "#1d2433"}},
     ]
     layout = {"height": 360, "title": {"text": title} if title else None, "legend": {"orientation": "h", "y": -0.3},
-              "yaxis": {"title": {"text": "% of team median"}, "gridcolor": "#eef0f3"},
+              "yaxis": {"title": {"text": str(labels.PCT_OF_MEDIAN)}, "gridcolor": "#eef0f3", **axis("percent")},
               "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 100, "y1": 100,
                           "line": {"dash": "dash", "color": "#667085"}}]}
     return {"data": traces, "layout": layout}

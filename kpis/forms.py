@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kpis import domain, selectors
+from kpis import domain, labels, selectors
 from kpis.drill import WHATS
 from kpis.leadsets import STAGES
 from telesales import params
@@ -116,7 +116,7 @@ class WhatIfForm(forms.Form):
         self.fields["from"] = params.DateField()
         for name in domain.DRIVERS:
             self.fields[f"up_{name}"] = forms.DecimalField(
-                label=domain.DRIVER_LABELS[name], required=False, min_value=-100, max_value=1000, max_digits=8,
+                label=labels.DRIVER_LABELS[name], required=False, min_value=-100, max_value=1000, max_digits=8,
                 decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.1", "class": "percent"}),
             )
 

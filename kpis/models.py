@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DailyRepKpi(models.Model):
@@ -89,9 +90,9 @@ class LeadSet(models.Model):
 
 
 class KpiRunKind(models.TextChoices):
-    FULL = "full", "Full rebuild"
-    SINCE = "since", "Rebuild since a day"
-    INCREMENTAL = "incremental", "Incremental"
+    FULL = "full", _("Full rebuild")
+    SINCE = "since", _("Rebuild since a day")
+    INCREMENTAL = "incremental", _("Incremental")
 
 
 class KpiRun(models.Model):

@@ -1,42 +1,56 @@
-"""The seeds' remedy for each weak driver (下属不能完成目标的对策), as data for kpis.domain.diagnose.
+"""The seeds' remedy for each weak driver (what to do when a rep misses the target), as data for
+kpis.domain.diagnose.
 
-Seed 000, "下属不能完成目标的表现及对策" lists the causes; the remedies come from the same deck's
-"思考1–5" slides (正解) and the bottleneck-period slide; margin control from seeds 001/003."""
+Seed 000 lists the causes; the remedies come from the same deck's "thinking 1–5" slides and the
+bottleneck-period slide; margin control from seeds 001/003. English here (pure Python, no
+Django); the Chinese wording of the seeds is in the catalogues, and pages and the API translate
+the text where they show it (kpis.labels.translated)."""
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a text for the catalogues (makemessages); translated where it is shown."""
+    return text
+
 
 REMEDIES: dict[str, dict[str, str]] = {
     "outbound_customers": {
-        "problem": "Too few calls (客户呼出量不够)",
-        "remedy": "少做与呼出无关的闲事；降低客均通话时长、减少客均通话次数（前提是销售技巧的提升）。"
-        " Spend less time on work unrelated to calling; shorten talk time and calls per customer by improving sales skills.",
+        "problem": gettext_noop("Too few calls"),
+        "remedy": gettext_noop(
+            "Spend less time on work unrelated to calling; shorten talk time and calls per customer "
+            "by improving sales skills."),
     },
     "effective_connect_rate": {
-        "problem": "Poor lead data (资料整体性差)",
-        "remedy": "不能浪费资料，别做猴子掰包谷的事情；今年的资料要好好管理，来年再使用连通率就高了。"
-        " Do not waste leads: work every record fully and maintain the data so it connects next time.",
+        "problem": gettext_noop("Poor lead data"),
+        "remedy": gettext_noop(
+            "Do not waste leads: work every record fully and maintain this year's data so it "
+            "connects better next year."),
     },
     "accumulated_customers": {
-        "problem": "Too few accumulated customers (客户积累不够)",
-        "remedy": "要细水长流，必须天天积累客户；新客户开发要多，有播种才会有收获。"
-        " Build the pipeline every day: open new customers daily so there is always someone to close.",
+        "problem": gettext_noop("Too few accumulated customers"),
+        "remedy": gettext_noop(
+            "Build the pipeline every day: open many new customers daily — no sowing, no harvest."),
     },
     "quote_success_rate": {
-        "problem": "Low quote rate (报价成功率低)",
-        "remedy": "通过话术识别客户是否真的保了；学会强行报价，然后才有机会切入；朋友不等于专业。"
-        " Use the script to check the customer's real situation and learn to quote anyway — a quote opens the door.",
+        "problem": gettext_noop("Low quote rate"),
+        "remedy": gettext_noop(
+            "Use the script to check whether the customer is really insured, and learn to quote "
+            "anyway — a quote opens the door; being friendly is not being professional."),
     },
     "sales_success_rate": {
-        "problem": "Low close rate (销售成功率低)",
-        "remedy": "熟练掌握产品知识，用专业赢得客户；精通电销话术，用技巧争取客户；推销自我，用自身价值抢得客户。"
-        " Master product knowledge and the call scripts, and sell yourself; dare to ask for the signature.",
+        "problem": gettext_noop("Low close rate"),
+        "remedy": gettext_noop(
+            "Master product knowledge to win customers with expertise, master the call scripts to "
+            "win them with skill, and sell yourself to win them with your own value."),
     },
     "avg_premium": {
-        "problem": "Low premium per customer (客均保费低)",
-        "remedy": "提高三者保额，向客户大胆推销附加险，让客户明白足额投保的含义。"
-        " Raise cover limits, offer riders confidently and explain full cover.",
+        "problem": gettext_noop("Low premium per customer"),
+        "remedy": gettext_noop(
+            "Raise third-party cover limits, offer riders confidently and explain what full cover means."),
     },
     "avg_margin_rate": {
-        "problem": "Weak margin control (利润控制能力低)",
-        "remedy": "不依靠价格战，细分用户群体，实行差异化营销；不要只追求销量而忽视利润率。"
-        " Do not sell on discounts: segment customers, differentiate the offer, and watch the margin, not only volume.",
+        "problem": gettext_noop("Weak margin control"),
+        "remedy": gettext_noop(
+            "Do not rely on price wars: segment customers and differentiate the offer; do not chase "
+            "volume and forget the margin."),
     },
 }

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import pandas as pd
 from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
+from django.utils.translation import gettext
 
 from accounts.access import (
     is_rep,
@@ -252,7 +253,7 @@ def team_for(user: User, team_id: int) -> Team:
     """A team the user may see (their own for a rep), else not found."""
     team = scope_teams(Team.objects.all(), user).filter(id=team_id).first()
     if team is None:
-        raise NotFound("No such team, or it is not one of yours.")
+        raise NotFound(gettext("No such team, or it is not one of yours."))
     return team
 
 
@@ -303,7 +304,7 @@ def diagnosis_team(user: User, team_id: int | None) -> Team:
     if is_rep(user) or not managed_team_ids(user):
         if user.team_id:
             return team_for(user, user.team_id)
-        raise DomainError("Give team=<id>: you are not on a team.")
+        raise DomainError(gettext("Give team=<id>: you are not on a team."))
     return Team.objects.get(id=sorted(managed_team_ids(user))[0])
 
 
@@ -317,7 +318,7 @@ def team_diagnosis(user: User, *, team: Team, start: dt.date, end: dt.date,
     reps = [(rep, diagnose(counts, bench)) for rep, counts in members.items()
             if rep.id in visible and rep_id in (None, rep.id)]
     if rep_id and not reps:
-        raise NotFound("No such rep in this team, or not one you may see.")
+        raise NotFound(gettext("No such rep in this team, or not one you may see."))
     return reps
 
 
@@ -328,12 +329,12 @@ def what_if_counts(user: User, *, start: dt.date, end: dt.date, rep_id: int | No
     all teams: a team with no facts in the period is no peer)."""
     if rep_id is None and team_id is None:
         if not is_rep(user):
-            raise DomainError("Give rep=<id> or team=<id> to simulate.")
+            raise DomainError(gettext("Give rep=<id> or team=<id> to simulate."))
         rep_id = user.id
     if rep_id is not None:
         rep = visible_users(user).filter(id=rep_id).select_related("team").first()
         if rep is None:
-            raise NotFound("No such rep, or not one you may see.")
+            raise NotFound(gettext("No such rep, or not one you may see."))
         peers = team_member_counts(rep.team, start=start, end=end) if rep.team else {}
         return rep.display_name, counts_for(DailyRepKpi.objects.filter(rep=rep), start=start, end=end), [*peers.values()]
     team = team_for(user, team_id)

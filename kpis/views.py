@@ -14,13 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import is_admin, is_manager, is_rep, managed_team_ids, sees_everything
 from accounts.models import Team, User
 from accounts.selectors import user_for
-from kpis import charts, domain, reports, selectors
+from kpis import charts, domain, labels, reports, selectors
 from kpis.domain import DRIVERS, Counts, decompose
 from kpis.forms import COMPARE_CHOICES, PRESETS, Period, PeriodQueryForm, WhatIfForm
 from kpis.models import DailyRepKpi
@@ -36,7 +37,7 @@ MEASURE_LABELS = {
     "customers_sold": _("Customers sold"),
     "premium": _("Premium"),
     "margin_amount": _("Margin"),
-    **domain.DRIVER_LABELS,
+    **labels.DRIVER_LABELS,
 }
 
 
@@ -213,10 +214,10 @@ def _percent_inputs(request) -> tuple[dict[str, Decimal], list[str]]:
         try:
             value = Decimal(raw)
         except InvalidOperation:
-            errors.append(f"{domain.DRIVER_LABELS[name]}: enter a percentage such as 10.")
+            errors.append(_("%(driver)s: enter a percentage such as 10.") % {"driver": labels.DRIVER_LABELS[name]})
             continue
         if not Decimal(-100) <= value <= Decimal(1000):
-            errors.append(f"{domain.DRIVER_LABELS[name]}: between -100 and 1000 percent.")
+            errors.append(_("%(driver)s: between -100 and 1000 percent.") % {"driver": labels.DRIVER_LABELS[name]})
             continue
         uplifts[name] = value
     return uplifts, errors
@@ -259,12 +260,12 @@ def rep_dashboard(request, rep_id: int):
         "total": driver_summary(own), "rank": rank, "drill": links,
         "comparison": _comparison(period, totals, rep=rep.id),
         "team_size": len(team_ranking), "diagnosis": diagnosis,
-        "checks": [{"label": domain.DRIVER_LABELS[c.name], "value": c.value, "median": c.median,
+        "checks": [{"label": labels.DRIVER_LABELS[c.name], "value": c.value, "median": c.median,
                     "top_quartile": c.top_quartile, "status": c.status, "name": c.name, "url": links.get(c.name)}
                    for c in (diagnosis.checks if diagnosis else [])],
         "whatif": whatif, "uplifts": {n: request.GET.get(f"up_{n}", "") for n in DRIVERS},
-        "driver_labels": domain.DRIVER_LABELS,
-        "ranking": [{"label": domain.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
+        "driver_labels": labels.DRIVER_LABELS,
+        "ranking": [{"label": labels.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
                      "gain_at_top_quartile": r.gain_at_top_quartile} for r in ranking],
         "rep_chart": chart,
         "trend_chart": charts.to_html(charts.trend(trend_df, links=trend_links(trend_df, period, rep=rep.id)),
@@ -323,11 +324,11 @@ def export(request, kind: str, object_id: int):
     elif kind == "company" and sees_everything(user):
         tables, name = company_tables(user, period), "company"
     else:
-        raise Http404("No such dashboard.")
+        raise Http404(gettext("No such dashboard."))
     tables.pop("rag", None)
     tables.pop("base", None)
     if table not in tables:
-        raise Http404(f"Unknown table; choose one of: {', '.join(tables)}.")
+        raise Http404(gettext("Unknown table; choose one of: %(join)s.") % {"join": ', '.join(tables)})
     df = tables[table]
     filename = f"kpis-{name}-{table}-{period.start.isoformat()}-{period.end.isoformat()}"
     if query.cleaned_data["format"] == "xlsx":
@@ -356,5 +357,5 @@ def run_now(request):
     from kpis.tasks import recompute_kpis
 
     recompute_kpis.delay(full=request.POST.get("kind") == "full")
-    messages.success(request, "KPI recompute started; refresh to see it in the list.")
+    messages.success(request, gettext("KPI recompute started; refresh to see it in the list."))
     return redirect("kpis:runs")

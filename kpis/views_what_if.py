@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_rep
-from kpis import domain, selectors
+from kpis import domain, labels, selectors
 from kpis.forms import PeriodQueryForm, WhatIfForm
 from kpis.views import driver_summary
 from telesales.pages import found
@@ -24,7 +25,7 @@ def team_what_if(request, team_id: int):
     htmx and swaps the card; without JavaScript this is a page of its own."""
     user = request.user
     if is_rep(user):
-        raise Http404("The team what-if is for managers.")
+        raise Http404(gettext("The team what-if is for managers."))
     team = found(selectors.team_for, user, team_id)
     template = "kpis/_team_what_if.html" if request.htmx else "kpis/team_what_if.html"
     if request.method == "GET":
@@ -45,9 +46,9 @@ def team_what_if(request, team_id: int):
     sim = domain.simulate(counts, peers, uplifts)
     context.update(
         start=start, end=end, total=driver_summary(counts), whatif=sim.what_if if uplifts else None,
-        ranking=[{"label": domain.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
+        ranking=[{"label": labels.DRIVER_LABELS[r.name], "gain_at_uplift": r.gain_at_uplift,
                   "gain_at_top_quartile": r.gain_at_top_quartile} for r in sim.ranking],
-        new_values=[{"label": domain.DRIVER_LABELS[n], "name": n, "before": v, "after": sim.what_if.new_values[n]}
+        new_values=[{"label": labels.DRIVER_LABELS[n], "name": n, "before": v, "after": sim.what_if.new_values[n]}
                     for n, v in sim.drivers.factors()],
     )
     return render(request, template, context)

@@ -3,6 +3,7 @@
 Views parse input, call a service or selector and shape output."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -12,15 +13,18 @@ from rest_framework.response import Response
 from leads import imports, services, tasks
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
-from telesales.api import FilterBackend, IdField, IdLookupMixin, parse_body
+from telesales.api import FilterBackend, IdField, IdLookupMixin, LabelsField, LocalizedField, parse_body
 
 
 # ---- serializers ---------------------------------------------------------------------------
 class PoolSerializer(serializers.ModelSerializer):
+    name_i18n = LabelsField()
+    label = LocalizedField()
+
     class Meta:
         model = Pool
         fields = [
-            "id", "name", "team", "region", "max_held", "won_counts_toward_max", "max_claims_per_day",
+            "id", "name", "name_i18n", "label", "team", "region", "max_held", "won_counts_toward_max", "max_claims_per_day",
             "reclaim_cooldown_days", "max_locked", "return_days_by_grade", "real_contact_min_seconds",
             "no_progress_days", "fresh_claim_hours", "exempt_won", "exempt_open_quote", "warn_days",
             "browsing_enabled",
@@ -96,12 +100,12 @@ class _ImportOptions(serializers.Serializer):
         try:
             value = json.loads(value)
         except ValueError:
-            raise serializers.ValidationError("Mapping must be a JSON object.") from None
+            raise serializers.ValidationError(gettext("Mapping must be a JSON object.")) from None
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            raise serializers.ValidationError("Mapping is an object of field -> column header.")
+            raise serializers.ValidationError(gettext("Mapping is an object of field -> column header."))
         unknown = set(value) - set(imports.FIELDS)
         if unknown:
-            raise serializers.ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+            raise serializers.ValidationError(gettext("Unknown fields: %(join)s.") % {"join": ', '.join(sorted(unknown))})
         return value
 
 

@@ -22,6 +22,17 @@ PRODUCTS = ["车险", "寿险", "意外险", "健康险", "企业团险"]
 SOURCES = ["展会", "官网", "转介绍", "外呼名单", "广告"]
 GRADE_WEIGHTS = [("E", 40), ("D", 25), ("C", 18), ("B", 11), ("A", 6)]
 AGE_BANDS = ["18-29", "30-39", "40-49", "50-59", "60+"]
+# Lost reasons ship with a name per language (telesales.i18n): default, Simplified, Traditional.
+# (The shipped defaults, funnel/migrations, add more: "No need", "Too expensive", "Unreachable".)
+LOST_REASONS = [
+    ("No need", "没有需求", "沒有需求"),
+    ("Already has a supplier", "已有供应商", "已有供應商"),
+    ("Too expensive", "价格太高", "價格太高"),
+    ("Invalid or wrong number", "空号/错号", "空號/錯號"),
+    ("Unreachable", "联系不上", "聯繫不上"),
+]
+# The demo's pool names (team name + 公海) in Traditional characters.
+TRADITIONAL = str.maketrans("华东组国", "華東組國")
 PREVIOUS_OUTCOMES = ["未接通", "有意向", "已有保单", "明确拒绝", "要求回电"]
 
 
@@ -67,8 +78,8 @@ def seed(rng: random.Random, ctx: dict) -> None:
     now = timezone.now()
     small = ctx.get("small")
     teams, reps, admin = ctx["teams"], ctx["reps"], ctx["admin"]
-    for name in ["无需求", "已有供应商", "价格太高", "空号/错号", "联系不上"]:
-        LostReason.objects.get_or_create(name=name)
+    for name, hans, hant in LOST_REASONS:
+        LostReason.objects.get_or_create(name=name, defaults={"name_i18n": {"zh-hans": hans, "zh-hant": hant}})
     pools = _pools(teams)
     arng = _attributes(admin)
     used: set = set()
@@ -95,10 +106,13 @@ def _pools(teams) -> list[Pool]:
     """A public pool per team, plus a regional one open to all that reps may browse."""
     pools = []
     for i, team in enumerate(teams):
-        p = Pool.objects.create(name=f"{team.name}公海", team=team, region=TEAM_REGIONS[i % len(TEAM_REGIONS)])
+        name = f"{team.name}公海"
+        p = Pool.objects.create(name=name, name_i18n={"zh-hant": name.translate(TRADITIONAL)}, team=team,
+                                region=TEAM_REGIONS[i % len(TEAM_REGIONS)])
         p.member_teams.add(team)
         pools.append(p)
-    pools.append(Pool.objects.create(name="全国公海", region="全国", max_claims_per_day=20, browsing_enabled=True))
+    pools.append(Pool.objects.create(name="全国公海", name_i18n={"zh-hant": "全國公海"}, region="全国",
+                                     max_claims_per_day=20, browsing_enabled=True))
     return pools
 
 
@@ -128,7 +142,7 @@ def _lead(rng: random.Random, used: set, now: dt.datetime, *, pool, owner, regio
 def _record_ownership(leads: list[Lead], admin) -> None:
     """The audit rows: every lead imported, the held ones claimed by their owner when claimed."""
     events = [OwnershipEvent(lead_id=lead.pk, to_owner=None, actor=admin, reason=OwnershipReason.IMPORT,
-                             note="demo import") for lead in leads]
+                             note="演示数据导入") for lead in leads]
     OwnershipEvent.objects.bulk_create(events, batch_size=2000)
     held = [lead for lead in leads if lead.owner]
     claims = [OwnershipEvent(lead_id=lead.pk, to_owner=lead.owner, actor=lead.owner, reason=OwnershipReason.CLAIM)

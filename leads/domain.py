@@ -48,6 +48,30 @@ def _latest(*values: dt.datetime | None) -> dt.datetime | None:
     return max(present) if present else None
 
 
+def gettext_noop(text: str) -> str:
+    """Marks a text for the catalogues (makemessages); translated where it is shown."""
+    return text
+
+
+class Reason(str):
+    """A reason in English (the str itself, as logs and notes keep it) that also carries its
+    marked template and values, so a page can show it in the reader's language:
+    gettext(reason.template) % reason.params (leads.selectors.translated_reason)."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params):
+        text = super().__new__(cls, template % params)
+        text.template, text.params = template, params
+        return text
+
+
+NO_REAL_CONTACT = gettext_noop("no real contact for %(days)s days (grade %(grade)s)")
+NO_PROGRESS = gettext_noop("no grade progress for %(days)s days")
+NOT_CALLED = gettext_noop("not called within %(hours)s hours of being claimed")
+
+
 def return_due(lead: HeldLead, rules: ReturnRules) -> tuple[dt.datetime | None, str]:
     """When the lead goes back to its pool and why; (None, "") when no rule applies.
 
@@ -65,17 +89,17 @@ def return_due(lead: HeldLead, rules: ReturnRules) -> tuple[dt.datetime | None, 
     days = rules.days_for(lead.grade)
     if days:
         base = _latest(lead.claimed_at, lead.last_real_contact_at)
-        candidates.append((base + dt.timedelta(days=days), f"no real contact for {days} days (grade {lead.grade})"))
+        candidates.append((base + dt.timedelta(days=days), Reason(NO_REAL_CONTACT, days=days, grade=lead.grade)))
     if rules.no_progress_days:
         base = _latest(lead.claimed_at, lead.grade_changed_at)
         candidates.append(
-            (base + dt.timedelta(days=rules.no_progress_days), f"no grade progress for {rules.no_progress_days} days")
+            (base + dt.timedelta(days=rules.no_progress_days), Reason(NO_PROGRESS, days=rules.no_progress_days))
         )
     never_called = lead.last_contacted_at is None or lead.last_contacted_at < lead.claimed_at
     if rules.fresh_claim_hours and never_called:
         candidates.append(
             (lead.claimed_at + dt.timedelta(hours=rules.fresh_claim_hours),
-             f"not called within {rules.fresh_claim_hours} hours of being claimed")
+             Reason(NOT_CALLED, hours=rules.fresh_claim_hours))
         )
     if not candidates:
         return None, ""

@@ -54,7 +54,7 @@ class AttributeDefinitionForm(forms.Form):
     changes, choices still in use)."""
 
     key = forms.CharField(label=_("Key"), max_length=50,
-                          help_text=_("e.g. age_band: lower-case letters, digits and underscores; it cannot change."))
+                          help_text=_("e.g. <code>age_band</code>: lower-case letters, digits and underscores; it cannot change."))
     label = forms.CharField(label=_("Label"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=AttributeKind.choices, initial=AttributeKind.TEXT)
     choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
@@ -146,7 +146,7 @@ class ImportForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=100, required=False)
     mapping = forms.CharField(
         label=_("Column mapping (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_('JSON, field → column header, e.g. {"phone": "手机", "name": "姓名"}. Common headers are found automatically.'),
+        help_text=_('JSON, field → column header, e.g. <code>{"phone": "手机", "name": "姓名"}</code>. Common headers are found automatically.'),
     )
 
     def __init__(self, *args, owners, pools, **kwargs):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.access import scope_by_user
 from accounts.models import User
@@ -41,14 +42,14 @@ def change_grade(
     new_grade = to_grade or lead.grade
     new_status = to_status or lead.status
     if new_grade not in GRADE_ORDER:
-        raise DomainError(f"Unknown grade “{new_grade}”; use one of E, D, C, B, A.")
+        raise DomainError(gettext("Unknown grade “%(new_grade)s”; use one of E, D, C, B, A.") % {"new_grade": new_grade})
     if new_status not in LeadStatus.values:
-        raise DomainError(f"Unknown status “{new_status}”.")
+        raise DomainError(gettext("Unknown status “%(new_status)s”.") % {"new_status": new_status})
     reason = None
     if new_status == LeadStatus.LOST and lead.status != LeadStatus.LOST:
         reason = LostReason.objects.filter(pk=lost_reason_id, active=True).first() if lost_reason_id else None
         if reason is None:
-            raise DomainError("A lost lead needs a reason from the list.")
+            raise DomainError(gettext("A lost lead needs a reason from the list."))
     if new_grade == lead.grade and new_status == lead.status:
         return lead
     when = at or timezone.now()

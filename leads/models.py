@@ -6,16 +6,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from telesales.i18n import labels_field, localized
 
 
 class Grade(models.TextChoices):
     """E–A funnel grades, low to high likelihood to buy."""
 
-    E = "E", _("E · potential (潜在客户)")
-    D = "D", _("D · contacted (联系客户)")
-    C = "C", _("C · agreeing (认同客户)")
-    B = "B", _("B · intent (意向客户)")
-    A = "A", _("A · ready to buy (准备购买)")
+    E = "E", _("E · potential")
+    D = "D", _("D · contacted")
+    C = "C", _("C · agreeing")
+    B = "B", _("B · intent")
+    A = "A", _("A · ready to buy")
 
 
 GRADE_ORDER = ["E", "D", "C", "B", "A"]
@@ -23,7 +26,7 @@ GRADE_ORDER = ["E", "D", "C", "B", "A"]
 
 class LeadStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
-    WON = "won", _("Won (出单)")
+    WON = "won", pgettext_lazy("lead status", "Won")
     LOST = "lost", _("Lost")
     DNC = "dnc", _("Do not call")
 
@@ -39,6 +42,7 @@ class Pool(models.Model):
     A pool with no member teams/users (and no team) is open to every rep."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_i18n = labels_field()
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="pools")
     region = models.CharField(_("region"), max_length=100, blank=True)
     member_teams = models.ManyToManyField("accounts.Team", blank=True, related_name="member_pools")
@@ -71,7 +75,7 @@ class Pool(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self)
 
     @property
     def return_days_per_grade(self) -> list[tuple[str, int]]:
@@ -105,13 +109,14 @@ class LostReason(models.Model):
     """Editable list of reasons a lead was lost."""
 
     name = models.CharField(max_length=100, unique=True)
+    name_i18n = labels_field()
     active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self)
 
 
 class AttributeKind(models.TextChoices):

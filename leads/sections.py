@@ -19,6 +19,7 @@ from leads.selectors import (
     return_due_for,
     rules_for,
 )
+from telesales.i18n import translated as translated_reason
 
 
 def annotate_leads(leads, viewer: PhoneViewer, now: dt.datetime):
@@ -27,7 +28,7 @@ def annotate_leads(leads, viewer: PhoneViewer, now: dt.datetime):
         lead.shown_phone = viewer.phone(lead)
         lead.full_phone = viewer.sees_full(lead)
         due, why = return_due_for(lead)
-        lead.returns_at, lead.return_reason = due, why
+        lead.returns_at, lead.return_reason = due, translated_reason(why)
         lead.returns_in_days = domain.days_left(due, now)
         warn = rules_for(lead.pool).warn_days
         lead.return_warning = lead.returns_in_days is not None and lead.returns_in_days < warn

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.access import (
     can_browse_pool,
@@ -81,7 +82,7 @@ def lead_for(*, actor: User, lead_id: int) -> Lead:
     """One lead the actor may see, or NotFound (for a missing lead and a hidden one alike)."""
     lead = Lead.objects.select_related("owner", "pool", "owner__team").filter(pk=lead_id).first()
     if lead is None or not may_read(actor, lead):
-        raise NotFound("Lead not found.")
+        raise NotFound(gettext("Lead not found."))
     return lead
 
 
@@ -342,9 +343,9 @@ def import_jobs_visible_to(user: User) -> QuerySet[ImportJob]:
 def require_deactivator(actor: User, user_id: int) -> None:
     """Only admins deactivate users; a user the actor cannot see is not found."""
     if not visible_users(actor).filter(pk=user_id).exists():
-        raise NotFound("User not found.")
+        raise NotFound(gettext("User not found."))
     if not is_admin(actor):
-        raise PermissionDenied("Only admins can deactivate users.")
+        raise PermissionDenied(gettext("Only admins can deactivate users."))
 
 
 def handover_preview_for(*, actor: User, user_id: int) -> dict:

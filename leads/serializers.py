@@ -1,6 +1,7 @@
 """Serializers of the leads API: request bodies, answers, and the collision 409's body in the
 schema (views in api.py and api_pools.py; every other error body is telesales.schema's)."""
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -9,6 +10,7 @@ from leads import services
 from leads.models import GRADE_ORDER, Lead, OwnershipEvent
 from leads.selectors import PhoneViewer, return_due_for
 from telesales.api import DateTimeField, IdField
+from telesales.i18n import localized
 
 
 class CollisionErrorSerializer(serializers.Serializer):
@@ -47,7 +49,7 @@ class AttributesField(serializers.DictField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if len(value) > MAX_ATTRIBUTES:
-            raise serializers.ValidationError(f"At most {MAX_ATTRIBUTES} attributes.")
+            raise serializers.ValidationError(gettext("At most %(max_attributes)s attributes.") % {"max_attributes": MAX_ATTRIBUTES})
         return value
 
 
@@ -105,7 +107,7 @@ class LeadSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_pool_name(self, lead):
-        return lead.pool.name if lead.pool_id else None
+        return localized(lead.pool) if lead.pool_id else None
 
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_returns_at(self, lead):

@@ -2,6 +2,7 @@
 decomposition, progress, revisions, alerts (list, acknowledge, root cause)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -258,7 +259,7 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         d = parse_body(request, DecomposeSerializer)
         if d["dimension"] == "time":
             if d["method"] not in services.TIME_METHODS:
-                raise DomainError(f"Split over time by: {', '.join(services.TIME_METHODS)}.")
+                raise DomainError(gettext("Split over time by: %(join)s.") % {"join": ', '.join(services.TIME_METHODS)})
             kwargs = {"method": d["method"], "into": d.get("into"), "seasonality": d.get("seasonality")}
             if d["preview"]:
                 parts = services.preview_over_time(target=target, **kwargs)
@@ -268,7 +269,7 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
             uplift = 0
         else:
             if d["method"] not in services.PEOPLE_METHODS:
-                raise DomainError(f"Share over people by: {', '.join(services.PEOPLE_METHODS)}.")
+                raise DomainError(gettext("Share over people by: %(join)s.") % {"join": ', '.join(services.PEOPLE_METHODS)})
             kwargs = {"method": d["method"], "weights": d.get("weights"), "uplift_percent": d.get("uplift_percent")}
             if d["preview"]:
                 shares, uplift = services.preview_over_people(target=target, **kwargs)

@@ -39,7 +39,7 @@ def seed(rng: random.Random, ctx: dict) -> None:
 
     year = services.create_target(
         actor=admin, metric=Metric.PREMIUM, value=_year_value(today), owner_kind="company", period_kind="year",
-        start=today, note="年度目标 (seed 001)",
+        start=today, note="年度目标",
     )
     team_years = services.decompose_over_people(actor=admin, target_id=year.pk, method="capacity")
     current_team_months = []
@@ -60,7 +60,8 @@ def seed(rng: random.Random, ctx: dict) -> None:
     services.decompose_over_time(actor=admin, target_id=month_calls.pk, method="working_days")
 
     AlertRule.objects.create(
-        name="连续3个工作日低于日目标80% (3 working days below 80% of pace)", metric=Metric.PREMIUM,
+        name="3 working days below 80% of pace", metric=Metric.PREMIUM,
+        name_i18n={"zh-hans": "连续3个工作日低于日目标80%", "zh-hant": "連續3個工作日低於日目標80%"},
         threshold_percent=Decimal("80"), consecutive_days=3, created_by=admin,
     )
     result = None

@@ -58,12 +58,12 @@ class DecomposeForm(forms.Form):
 
 
 class RootCauseForm(forms.Form):
-    people = forms.CharField(label=_("People (人员能力)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    process = forms.CharField(label=_("Process (流程设计)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    customer_quality = forms.CharField(label=_("Customer quality (客户质量)"), widget=forms.Textarea(attrs={"rows": 2}),
+    people = forms.CharField(label=_("People"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    process = forms.CharField(label=_("Process"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    customer_quality = forms.CharField(label=_("Customer quality"), widget=forms.Textarea(attrs={"rows": 2}),
                                        required=False)
-    tools = forms.CharField(label=_("Tools (工具支持)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    environment = forms.CharField(label=_("Environment (外部环境)"), widget=forms.Textarea(attrs={"rows": 2}),
+    tools = forms.CharField(label=_("Tools"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    environment = forms.CharField(label=_("Environment"), widget=forms.Textarea(attrs={"rows": 2}),
                                   required=False)
     actions = forms.CharField(label=_("Actions"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

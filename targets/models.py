@@ -1,4 +1,4 @@
-"""SMART targets (目标管理), their revisions, the holiday calendar, alert rules and alerts.
+"""SMART targets, their revisions, the holiday calendar, alert rules and alerts.
 
 A target's value changes only through targets.services.revise_target, which writes the
 TargetRevision row in the same transaction."""
@@ -10,15 +10,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from telesales import formats
+from telesales.i18n import labels_field
+
 
 class Metric(models.TextChoices):
-    PREMIUM = "premium", _("Premium (保费)")
-    MARGIN = "margin", _("Margin (利润)")
-    POLICIES_SOLD = "policies_sold", _("Policies sold (成功出单)")
-    CALLS = "calls", _("Calls (呼出量)")
-    CUSTOMERS_REACHED = "customers_reached", _("Customers reached (有效客户)")
-    CUSTOMERS_DIALLED = "customers_dialled", _("Customers dialled (呼出客户)")
-    NEW_CUSTOMERS = "new_customers", _("New customers (新增客户)")
+    PREMIUM = "premium", _("Premium")
+    MARGIN = "margin", _("Margin")
+    POLICIES_SOLD = "policies_sold", _("Policies sold")
+    CALLS = "calls", _("Calls")
+    CUSTOMERS_REACHED = "customers_reached", _("Customers reached")
+    CUSTOMERS_DIALLED = "customers_dialled", _("Customers dialled")
+    NEW_CUSTOMERS = "new_customers", _("New customers")
 
 
 MONEY_METRICS = {Metric.PREMIUM, Metric.MARGIN}
@@ -200,7 +203,7 @@ class Holiday(models.Model):
 
     day = models.DateField(unique=True)
     name = models.CharField(max_length=100)
-    is_working_day = models.BooleanField(default=False, help_text=_("Tick for a weekend day that is worked (调休)."))
+    is_working_day = models.BooleanField(default=False, help_text=_("Tick for a weekend day that is worked (a make-up working day)."))
 
     class Meta:
         ordering = ["day"]
@@ -210,9 +213,10 @@ class Holiday(models.Model):
 
 
 class AlertRule(models.Model):
-    """E.g. "3 consecutive working days below 80% of the daily pace" (异常预警)."""
+    """E.g. "3 consecutive working days below 80% of the daily pace"."""
 
     name = models.CharField(max_length=100)
+    name_i18n = labels_field()
     metric = models.CharField(max_length=30, choices=Metric.choices)
     threshold_percent = models.DecimalField(max_digits=5, decimal_places=2, default=80)
     consecutive_days = models.PositiveSmallIntegerField(default=3)
@@ -260,6 +264,15 @@ class Alert(models.Model):
         return self.message
 
     @property
+    def text(self) -> str:
+        """The alert in the reader's language (`message` keeps the text of the run that wrote it)."""
+        return _(
+            "%(owner)s: %(days)s working days (%(start)s–%(end)s) below %(threshold)s of the daily %(metric)s pace"
+        ) % {"owner": self.target.owner_label, "days": self.days_below, "start": f"{self.streak_start:%m-%d}",
+             "end": f"{self.streak_end:%m-%d}", "threshold": formats.percent(self.rule.threshold_percent, 0),
+             "metric": self.target.get_metric_display()}
+
+    @property
     def is_read(self) -> bool:
         return self.read_at is not None
 
@@ -269,11 +282,11 @@ class RootCauseNote(models.Model):
     environment — and what will be done."""
 
     alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="root_cause")
-    people = models.TextField(_("people (人员能力)"), blank=True)
-    process = models.TextField(_("process (流程设计)"), blank=True)
-    customer_quality = models.TextField(_("customer quality (客户质量)"), blank=True)
-    tools = models.TextField(_("tools (工具支持)"), blank=True)
-    environment = models.TextField(_("environment (外部环境)"), blank=True)
+    people = models.TextField(_("people"), blank=True)
+    process = models.TextField(_("process"), blank=True)
+    customer_quality = models.TextField(_("customer quality"), blank=True)
+    tools = models.TextField(_("tools"), blank=True)
+    environment = models.TextField(_("environment"), blank=True)
     actions = models.TextField(_("actions"), blank=True)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

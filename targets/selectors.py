@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.access import (
     can_manage_team,
@@ -49,7 +50,7 @@ def target_for(*, actor: User, target_id: int) -> Target:
     try:
         return targets_visible_to(actor).get(pk=target_id)
     except (Target.DoesNotExist, ValueError, TypeError):
-        raise NotFound("No such target.") from None
+        raise NotFound(gettext("No such target.")) from None
 
 
 def can_manage_owner(actor: User, *, owner_kind: str, team_id: int | None, rep: User | None) -> bool:
@@ -92,7 +93,7 @@ def alert_for(*, actor: User, alert_id: int) -> Alert:
     try:
         return alerts_visible_to(actor).get(pk=alert_id)
     except (Alert.DoesNotExist, ValueError, TypeError):
-        raise NotFound("No such alert.") from None
+        raise NotFound(gettext("No such alert.")) from None
 
 
 def unread_alert_count(user: User) -> int:

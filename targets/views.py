@@ -23,7 +23,7 @@ from targets.forms import (
     TargetForm,
     TargetsQueryForm,
 )
-from targets.models import AlertRule, OwnerKind, Target
+from targets.models import MONEY_METRICS, AlertRule, OwnerKind, Target
 from telesales.errors import DomainError
 from telesales.pages import found
 from telesales.params import bad_query
@@ -111,7 +111,8 @@ def _detail(request, target: Target, decompose_form: DecomposeForm | None = None
     workdays = cal.working_days(domain.Period(target.period_kind, target.start, min(today, target.end)))
     daily = selectors.daily_actuals([target], start=target.start, end=min(today, target.end))[target.pk]
     total_wd = cal.count(target.period) or 1
-    chart = charts.daily_chart(workdays, [daily.get(d, 0) for d in workdays], float(target.value) / total_wd)
+    chart = charts.daily_chart(workdays, [daily.get(d, 0) for d in workdays], float(target.value) / total_wd,
+                               "money" if target.metric in MONEY_METRICS else "count")
     manages = selectors.can_manage_target(request.user, target)
     return render(request, "targets/detail.html", {
         "target": target, "row": rows[0], "children": child_rows, "children_sum": sum(c.value for c in children),

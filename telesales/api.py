@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, filters, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -56,7 +57,7 @@ def path_id(value) -> int:
     bits) names no record: a 404."""
     value = str(value)
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return int(value)
 
 
@@ -292,3 +293,40 @@ def exception_handler(exc, context):
         body["details"] = detail
     response.data = error_body(**_printable(body))
     return response
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+class LabelsField(serializers.JSONField):
+    """A label in other languages, {"zh-hans": "…", "zh-hant": "…"} (telesales.i18n): unknown
+    language codes and non-text labels are a 400 naming them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", 'Labels in other languages, e.g. {"zh-hans": "…", "zh-hant": "…"}.')
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        from telesales.i18n import clean_labels
+
+        try:
+            return clean_labels(super().to_internal_value(data))
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+@extend_schema_field({"type": "string", "readOnly": True})
+class LocalizedField(serializers.Field):
+    """The `name` of the object (or of `source`) in the language of the request (Accept-Language
+    or the user's choice), falling back to the default name (telesales.i18n.localized)."""
+
+    def __init__(self, field: str = "name", **kwargs):
+        self.label_field = field
+        kwargs["read_only"] = True
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("help_text", "The name in the language of the request.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        from telesales.i18n import localized
+
+        return localized(value, self.label_field)

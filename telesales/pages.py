@@ -18,3 +18,11 @@ def found(select: Callable[..., T], /, *args, **kwargs) -> T:
         return select(*args, **kwargs)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+
+
+def favicon(request):
+    """/favicon.ico: the icon is a static file (static/favicon.svg, also linked from base.html)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

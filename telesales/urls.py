@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from accounts import views as account_views
 from telesales import health
 from telesales.schema_view import CachedSchemaView
+from telesales import pages
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/live", health.live, name="healthz-live"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (JSON, the API docs).
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

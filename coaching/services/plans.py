@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.access import can_manage_user, is_rep, sees_everything
 from accounts.models import Team, TeamStage, User
@@ -39,12 +40,12 @@ class ItemInput:
 def _clean_items(items: Sequence[ItemInput | dict], start: dt.date, review_date: dt.date) -> list[ItemInput]:
     cleaned = [i if isinstance(i, ItemInput) else ItemInput(**i) for i in items]
     if not 3 <= len(cleaned) <= 5:
-        raise DomainError("An improvement plan has 3 to 5 SMART items.")
+        raise DomainError(gettext("An improvement plan has 3 to 5 SMART items."))
     for n, item in enumerate(cleaned, 1):
         if not (item.what.strip() and item.measure.strip() and item.target.strip()):
-            raise DomainError(f"Item {n}: say what, how it is measured and the target (SMART).")
+            raise DomainError(gettext("Item %(n)s: say what, how it is measured and the target (SMART).") % {"n": n})
         if not isinstance(item.due, dt.date) or not start <= item.due <= review_date:
-            raise DomainError(f"Item {n}: the due date must fall within the plan ({start} – {review_date}).")
+            raise DomainError(gettext("Item %(n)s: the due date must fall within the plan (%(start)s – %(review_date)s).") % {"n": n, "start": start, "review_date": review_date})
     return cleaned
 
 
@@ -54,18 +55,18 @@ def start_plan(*, actor: User, rep: User, title: str, items: Sequence[ItemInput 
                check_in_every_days: int = 7, start_date: dt.date | None = None) -> ImprovementPlan:
     """Start a 30-day improvement plan with 3–5 SMART items; one open plan per rep."""
     if not can_manage_user(actor, rep) or actor.pk == rep.pk:
-        raise PermissionDenied("Only the rep's manager or an admin can start an improvement plan.")
+        raise PermissionDenied(gettext("Only the rep's manager or an admin can start an improvement plan."))
     if not is_rep(rep):
-        raise DomainError("Improvement plans are for reps.")
+        raise DomainError(gettext("Improvement plans are for reps."))
     if source_kind not in PlanSource.values:
-        raise DomainError("Source must be diagnosis, qa or manual.")
+        raise DomainError(gettext("Source must be diagnosis, qa or manual."))
     support = list(dict.fromkeys(support))
     if any(s not in Support.values for s in support):
-        raise DomainError("Support must be training, side_by_side or mentor.")
+        raise DomainError(gettext("Support must be training, side_by_side or mentor."))
     if not 1 <= int(check_in_every_days) <= 30:
-        raise DomainError("Check in every 1 to 30 days.")
+        raise DomainError(gettext("Check in every 1 to 30 days."))
     if not title.strip():
-        raise DomainError("Give the plan a title.")
+        raise DomainError(gettext("Give the plan a title."))
     start = start_date or timezone.localdate()
     review_date = start + dt.timedelta(days=PLAN_DAYS)
     cleaned = _clean_items(items, start, review_date)
@@ -76,7 +77,7 @@ def start_plan(*, actor: User, rep: User, title: str, items: Sequence[ItemInput 
                 support=support, check_in_every_days=check_in_every_days, start_date=start, review_date=review_date,
             )
     except IntegrityError:
-        raise Conflict(f"{rep.display_name} already has an open improvement plan; close it first.") from None
+        raise Conflict(gettext("%(display_name)s already has an open improvement plan; close it first.") % {"display_name": rep.display_name}) from None
     PlanItem.objects.bulk_create(
         PlanItem(plan=plan, what=i.what.strip(), measure=i.measure.strip(), target=i.target.strip(), due=i.due,
                  position=n)
@@ -95,7 +96,7 @@ def _plan_for_update(plan_id: int) -> ImprovementPlan:
     # PostgreSQL does not re-read it after a wait).
     plan = ImprovementPlan.objects.select_for_update(of=("self",)).filter(pk=plan_id).first()
     if plan is None:
-        raise NotFound("Improvement plan not found.")
+        raise NotFound(gettext("Improvement plan not found."))
     return plan
 
 
@@ -105,8 +106,8 @@ def acknowledge_plan(*, actor: User, plan_id: int) -> ImprovementPlan:
     plan = _plan_for_update(plan_id)
     if plan.rep_id != actor.pk:
         if can_manage_user(actor, plan.rep) or sees_everything(actor):
-            raise PermissionDenied("Only the rep can acknowledge their own plan.")
-        raise NotFound("Improvement plan not found.")
+            raise PermissionDenied(gettext("Only the rep can acknowledge their own plan."))
+        raise NotFound(gettext("Improvement plan not found."))
     if plan.acknowledged_at is None:
         plan.acknowledged_at = timezone.now()
         plan.save(update_fields=["acknowledged_at"])
@@ -116,8 +117,8 @@ def acknowledge_plan(*, actor: User, plan_id: int) -> ImprovementPlan:
 def _require_plan_manager(actor: User, plan: ImprovementPlan) -> None:
     if not can_manage_user(actor, plan.rep):
         if plan.rep_id == actor.pk or sees_everything(actor):
-            raise PermissionDenied("Your manager records check-ins and the outcome.")
-        raise NotFound("Improvement plan not found.")
+            raise PermissionDenied(gettext("Your manager records check-ins and the outcome."))
+        raise NotFound(gettext("Improvement plan not found."))
 
 
 @transaction.atomic
@@ -125,12 +126,12 @@ def record_check_in(*, actor: User, plan_id: int, progress_note: str, date: dt.d
     plan = _plan_for_update(plan_id)
     _require_plan_manager(actor, plan)
     if not plan.is_open:
-        raise Conflict("This plan is closed.")
+        raise Conflict(gettext("This plan is closed."))
     if not progress_note.strip():
-        raise DomainError("Write a progress note.")
+        raise DomainError(gettext("Write a progress note."))
     date = date or timezone.localdate()
     if date < plan.start_date or date > timezone.localdate():
-        raise DomainError("A check-in date lies between the plan's start and today.")
+        raise DomainError(gettext("A check-in date lies between the plan's start and today."))
     return CheckIn.objects.create(plan=plan, date=date, progress_note=progress_note.strip(), author=actor)
 
 
@@ -141,11 +142,11 @@ def record_outcome(*, actor: User, plan_id: int, outcome: str, note: str = "", e
     plan = _plan_for_update(plan_id)
     _require_plan_manager(actor, plan)
     if not plan.is_open:
-        raise Conflict("This plan is already closed.")
+        raise Conflict(gettext("This plan is already closed."))
     if outcome not in PlanOutcome.values:
-        raise DomainError("Outcome must be met, extended or not_met.")
+        raise DomainError(gettext("Outcome must be met, extended or not_met."))
     if timezone.localdate() < plan.review_date and outcome != PlanOutcome.MET:
-        raise DomainError(f"The review is due on {plan.review_date}; only “met” can be recorded earlier.")
+        raise DomainError(gettext("The review is due on %(review_date)s; only “met” can be recorded earlier.") % {"review_date": plan.review_date})
     plan.outcome, plan.outcome_note = outcome, note
     fields = ["outcome", "outcome_note"]
     if outcome == PlanOutcome.EXTENDED:
@@ -164,9 +165,9 @@ def write_note(*, actor: User, rep: User, situation: str, behaviour: str, impact
                private: bool = False, held_on: dt.date | None = None) -> OneToOneNote:
     """Record a one-to-one in SBI form."""
     if actor.pk == rep.pk or not can_manage_user(actor, rep):
-        raise PermissionDenied("Only the rep's manager or an admin writes one-to-one notes.")
+        raise PermissionDenied(gettext("Only the rep's manager or an admin writes one-to-one notes."))
     if not (situation.strip() and behaviour.strip() and impact.strip()):
-        raise DomainError("Fill in situation, behaviour and impact.")
+        raise DomainError(gettext("Fill in situation, behaviour and impact."))
     return OneToOneNote.objects.create(
         rep=rep, author=actor, situation=situation.strip(), behaviour=behaviour.strip(), impact=impact.strip(),
         agreed_actions=agreed_actions.strip(), private=private, held_on=held_on or timezone.localdate(),
@@ -179,18 +180,18 @@ def add_action_item(*, actor: User, note_id: int, description: str, due_on: dt.d
     """Turn an agreed action into a follow-up task (for the rep unless another owner is named)."""
     note = OneToOneNote.objects.select_related("rep").filter(pk=note_id).first()
     if note is None:
-        raise NotFound("Note not found.")
+        raise NotFound(gettext("Note not found."))
     if not can_manage_user(actor, note.rep) or actor.pk == note.rep_id:
         if note.rep_id == actor.pk and not note.private:
-            raise PermissionDenied("Your manager adds the follow-up tasks.")
-        raise NotFound("Note not found.")
+            raise PermissionDenied(gettext("Your manager adds the follow-up tasks."))
+        raise NotFound(gettext("Note not found."))
     if not description.strip():
-        raise DomainError("Describe the action.")
+        raise DomainError(gettext("Describe the action."))
     if due_on < note.held_on:
-        raise DomainError("The due date cannot be before the one-to-one.")
+        raise DomainError(gettext("The due date cannot be before the one-to-one."))
     owner = owner or note.rep
     if owner.pk not in (note.rep_id, actor.pk) and not can_manage_user(actor, owner):
-        raise DomainError("The owner must be the rep or one of their managers.")
+        raise DomainError(gettext("The owner must be the rep or one of their managers."))
     return ActionItem.objects.create(note=note, description=description.strip(), owner=owner, due_on=due_on)
 
 
@@ -198,10 +199,10 @@ def add_action_item(*, actor: User, note_id: int, description: str, due_on: dt.d
 def complete_action_item(*, actor: User, item_id: int) -> ActionItem:
     item = ActionItem.objects.select_for_update(of=("self",)).filter(pk=item_id).first()
     if item is None:
-        raise NotFound("Action item not found.")
+        raise NotFound(gettext("Action item not found."))
     allowed = item.owner_id == actor.pk or can_manage_user(actor, item.note.rep)
     if not allowed:
-        raise NotFound("Action item not found.")
+        raise NotFound(gettext("Action item not found."))
     if item.done_at is None:
         item.done_at = timezone.now()
         item.save(update_fields=["done_at"])
@@ -214,10 +215,10 @@ def set_team_stage(*, actor: User, team_id: int, stage: str) -> Team:
     """Override the stage derived from the team's age (empty string: back to derived)."""
     require_coach(actor, team_id)
     if stage and stage not in TeamStage.values:
-        raise DomainError("Stage must be forming, storming, norming or performing (or empty for automatic).")
+        raise DomainError(gettext("Stage must be forming, storming, norming or performing (or empty for automatic)."))
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
-        raise NotFound("Team not found.")
+        raise NotFound(gettext("Team not found."))
     team.stage_override = stage
     team.save(update_fields=["stage_override"])
     return team

@@ -3,11 +3,12 @@ by hand, reviewer assignment and blind review submission."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import can_manage_user, is_admin
 from accounts.models import Role, Team, User
@@ -29,6 +30,7 @@ from coaching.services.common import require_coach
 from kpis.selectors import rep_ranking
 from telesales.days import day_bounds, local_day
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
+from telesales.i18n import clean_labels
 
 
 # ---- scorecards ---------------------------------------------------------------------------------
@@ -41,6 +43,7 @@ class CriterionInput:
     critical: bool = False
     pass_score: int = 1
     description: str = ""
+    name_i18n: dict = field(default_factory=dict)  # the name in other languages (telesales.i18n)
 
 
 def _clean_criteria(criteria: Sequence[CriterionInput | dict]) -> list[CriterionInput]:
@@ -50,22 +53,22 @@ def _clean_criteria(criteria: Sequence[CriterionInput | dict]) -> list[Criterion
         try:
             weight = Decimal(c.weight)
         except (InvalidOperation, TypeError, ValueError):
-            raise DomainError(f"Weight of “{c.name}” must be a number.") from None
+            raise DomainError(_("Weight of “%(name)s” must be a number.") % {"name": c.name}) from None
         if not c.key or not c.name:
-            raise DomainError("Every criterion needs a key and a name.")
+            raise DomainError(_("Every criterion needs a key and a name."))
         if weight <= 0:
-            raise DomainError(f"Weight of “{c.name}” must be above zero.")
+            raise DomainError(_("Weight of “%(name)s” must be above zero.") % {"name": c.name})
         if not 1 <= int(c.scale_max) <= 100:
-            raise DomainError(f"Scale of “{c.name}” must be from 1 to 100.")
+            raise DomainError(_("Scale of “%(name)s” must be from 1 to 100.") % {"name": c.name})
         if not 0 <= int(c.pass_score) <= int(c.scale_max):
-            raise DomainError(f"Pass score of “{c.name}” must be within its scale.")
+            raise DomainError(_("Pass score of “%(name)s” must be within its scale.") % {"name": c.name})
         cleaned.append(CriterionInput(c.key, c.name, weight, int(c.scale_max), bool(c.critical), int(c.pass_score),
-                                      c.description or ""))
+                                      c.description or "", _labels(c.name_i18n)))
     if not cleaned:
-        raise DomainError("Add at least one criterion.")
+        raise DomainError(_("Add at least one criterion."))
     keys = [c.key for c in cleaned]
     if len(set(keys)) != len(keys):
-        raise DomainError("Criterion keys must be unique.")
+        raise DomainError(_("Criterion keys must be unique."))
     return cleaned
 
 
@@ -76,32 +79,41 @@ def _write_version(scorecard: Scorecard, number: int, criteria: list[CriterionIn
         calibration_threshold=calibration_threshold, created_by=actor,
     )
     Criterion.objects.bulk_create(
-        Criterion(version=version, key=c.key, name=c.name, description=c.description, weight=c.weight,
+        Criterion(version=version, key=c.key, name=c.name, name_i18n=c.name_i18n, description=c.description, weight=c.weight,
                   scale_max=c.scale_max, critical=c.critical, pass_score=c.pass_score, position=i)
         for i, c in enumerate(criteria)
     )
     return version
 
 
+def _labels(labels) -> dict[str, str]:
+    try:
+        return clean_labels(labels)
+    except ValueError as exc:
+        raise DomainError(_("Names in other languages: %(problem)s.") % {"problem": exc}) from None
+
+
 def _check_cap(value, label: str) -> Decimal:
     try:
         d = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise DomainError(f"{label} must be a number.") from None
+        raise DomainError(_("%(label)s must be a number.") % {"label": label}) from None
     if not 0 <= d <= 100:
-        raise DomainError(f"{label} must be from 0 to 100.")
+        raise DomainError(_("%(label)s must be from 0 to 100.") % {"label": label})
     return d
 
 
 @transaction.atomic
 def create_scorecard(*, actor: User, name: str, criteria: Sequence[CriterionInput | dict], team: Team | None = None,
-                     critical_cap: Decimal = Decimal(0), calibration_threshold: Decimal = Decimal(15)) -> Scorecard:
+                     critical_cap: Decimal = Decimal(0), calibration_threshold: Decimal = Decimal(15),
+                     name_i18n: dict | None = None) -> Scorecard:
     """A new scorecard with its first version."""
     require_coach(actor, team.pk if team else None)
     if team is None and not is_admin(actor):
-        raise PermissionDenied("Only admins create scorecards for every team; pick your team.")
+        raise PermissionDenied(_("Only admins create scorecards for every team; pick your team."))
     cleaned = _clean_criteria(criteria)
-    card = Scorecard.objects.create(name=name.strip() or "Scorecard", team=team, created_by=actor)
+    card = Scorecard.objects.create(name=name.strip() or "Scorecard", name_i18n=_labels(name_i18n), team=team,
+                                    created_by=actor)
     _write_version(card, 1, cleaned, actor=actor, critical_cap=_check_cap(critical_cap, "Critical cap"),
                    calibration_threshold=_check_cap(calibration_threshold, "Calibration threshold"))
     return card
@@ -114,15 +126,15 @@ def current_version(scorecard: Scorecard) -> ScorecardVersion:
 @transaction.atomic
 def edit_scorecard(*, actor: User, scorecard_id: int, criteria: Sequence[CriterionInput | dict],
                    name: str | None = None, critical_cap: Decimal | None = None,
-                   calibration_threshold: Decimal | None = None) -> ScorecardVersion:
+                   calibration_threshold: Decimal | None = None, name_i18n: dict | None = None) -> ScorecardVersion:
     """Change a scorecard. Once a version is in use (a call was sampled with it) the change becomes
     a new version and old reviews keep theirs; an unused version is edited in place."""
     card = Scorecard.objects.select_for_update().filter(pk=scorecard_id).first()
     if card is None:
-        raise NotFound("Scorecard not found.")
+        raise NotFound(_("Scorecard not found."))
     require_coach(actor, card.team_id)
     if card.team_id is None and not is_admin(actor):
-        raise PermissionDenied("Only admins edit company-wide scorecards.")
+        raise PermissionDenied(_("Only admins edit company-wide scorecards."))
     cleaned = _clean_criteria(criteria)
     latest = current_version(card)
     cap = _check_cap(latest.critical_cap if critical_cap is None else critical_cap, "Critical cap")
@@ -132,6 +144,9 @@ def edit_scorecard(*, actor: User, scorecard_id: int, criteria: Sequence[Criteri
     if name:
         card.name = name.strip()
         card.save(update_fields=["name"])
+    if name_i18n is not None:
+        card.name_i18n = _labels(name_i18n)
+        card.save(update_fields=["name_i18n"])
     if latest.samples.exists() or latest.reviews.exists():
         return _write_version(card, latest.number + 1, cleaned, actor=actor, critical_cap=cap,
                               calibration_threshold=threshold)
@@ -149,10 +164,10 @@ def create_sampling_plan(*, actor: User, team: Team, scorecard: Scorecard, revie
     """A team's weekly sampling plan (rates per cohort, minimum per rep, preferences, seed)."""
     require_coach(actor, team.pk)
     if scorecard.team_id not in (None, team.pk):
-        raise DomainError("That scorecard belongs to another team.")
+        raise DomainError(_("That scorecard belongs to another team."))
     for key in ("new_hire_rate", "top_rate", "regular_rate", "top_share"):
         if key in settings and not Decimal(0) <= Decimal(settings[key]) <= Decimal(1):
-            raise DomainError(f"{key.replace('_', ' ').capitalize()} must be between 0 and 1.")
+            raise DomainError(_("%(capitalize)s must be between 0 and 1.") % {"capitalize": key.replace('_', ' ').capitalize()})
     plan = SamplingPlan.objects.create(team=team, scorecard=scorecard, **settings)
     plan.reviewers.set(list(reviewers))
     return plan
@@ -180,11 +195,11 @@ def run_sampling(*, plan_id: int, week: dt.date, actor: User | None = None) -> t
     same plan and week again returns the first run (safe for beat retries and double clicks)."""
     plan = SamplingPlan.objects.select_related("scorecard", "team").filter(pk=plan_id).first()
     if plan is None:
-        raise NotFound("Sampling plan not found.")
+        raise NotFound(_("Sampling plan not found."))
     if actor is not None:
         require_coach(actor, plan.team_id)
     if not plan.active:
-        raise DomainError("This sampling plan is paused; activate it first.")
+        raise DomainError(_("This sampling plan is paused; activate it first."))
     week = domain.week_start(week)
     run, created = SamplingRun.objects.get_or_create(plan=plan, week=week, defaults={"created_by": actor})
     if not created:
@@ -231,12 +246,12 @@ def sample_call(*, actor: User, call_id: int, scorecard_id: int) -> SampledCall:
     """Put one call up for review by hand (a manager heard something worth scoring)."""
     call = Call.objects.select_related("rep").filter(pk=call_id).first()
     if call is None:
-        raise NotFound("Call not found.")
+        raise NotFound(_("Call not found."))
     if not can_manage_user(actor, call.rep):
-        raise PermissionDenied("You can only sample calls of reps you manage.")
+        raise PermissionDenied(_("You can only sample calls of reps you manage."))
     card = Scorecard.objects.filter(pk=scorecard_id).first()
     if card is None:
-        raise NotFound("Scorecard not found.")
+        raise NotFound(_("Scorecard not found."))
     try:
         with transaction.atomic():
             return SampledCall.objects.create(
@@ -244,7 +259,7 @@ def sample_call(*, actor: User, call_id: int, scorecard_id: int) -> SampledCall:
                 version=current_version(card),
             )
     except IntegrityError:
-        raise Conflict("This call has already been sampled for review.") from None
+        raise Conflict(_("This call has already been sampled for review.")) from None
 
 
 @transaction.atomic
@@ -252,21 +267,21 @@ def assign_reviewer(*, actor: User, sample_id: int, reviewer: User) -> ReviewAss
     """Add a reviewer to a sampled call; never the rep who made the call."""
     sample = SampledCall.objects.select_for_update(of=("self",)).filter(pk=sample_id).first()
     if sample is None:
-        raise NotFound("Sampled call not found.")
+        raise NotFound(_("Sampled call not found."))
     if not can_manage_user(actor, sample.rep):
-        raise PermissionDenied("You can only assign reviewers for reps you manage.")
+        raise PermissionDenied(_("You can only assign reviewers for reps you manage."))
     if reviewer.pk == sample.rep_id:
-        raise DomainError("A rep cannot review their own call; pick another reviewer.", code="self_review")
+        raise DomainError(_("A rep cannot review their own call; pick another reviewer."), code="self_review")
     if not reviewer.is_active:
-        raise DomainError("That reviewer is deactivated.")
+        raise DomainError(_("That reviewer is deactivated."))
     if sample.completed_at:
-        raise Conflict("All reviews are in for this call; it cannot take another reviewer.")
+        raise Conflict(_("All reviews are in for this call; it cannot take another reviewer."))
     try:
         with transaction.atomic():
             return ReviewAssignment.objects.create(sampled_call=sample, reviewer=reviewer, rep_id=sample.rep_id,
                                                    assigned_by=actor)
     except IntegrityError:
-        raise Conflict("That reviewer is already assigned to this call.") from None
+        raise Conflict(_("That reviewer is already assigned to this call.")) from None
 
 
 @transaction.atomic
@@ -275,13 +290,13 @@ def submit_review(*, actor: User, assignment_id: int, scores: dict[str, int], co
     mean of all totals, with the spread and a calibration flag."""
     assignment = ReviewAssignment.objects.select_related("sampled_call").filter(pk=assignment_id).first()
     if assignment is None or assignment.reviewer_id != actor.pk:
-        raise NotFound("Review assignment not found.")
+        raise NotFound(_("Review assignment not found."))
     if assignment.rep_id == actor.pk:
-        raise PermissionDenied("You cannot review your own call.")
+        raise PermissionDenied(_("You cannot review your own call."))
     # Lock the sample so two last reviewers cannot both skip (or both do) the completion.
     sample = SampledCall.objects.select_for_update(of=("self",)).get(pk=assignment.sampled_call_id)
     if Review.objects.filter(assignment=assignment).exists():
-        raise Conflict("You have already scored this call.")
+        raise Conflict(_("You have already scored this call."))
     version = sample.version
     criteria = list(version.criteria.all())
     specs = [domain.CriterionSpec(c.key, c.weight, c.scale_max, c.critical, c.pass_score) for c in criteria]

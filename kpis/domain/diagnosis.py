@@ -1,4 +1,4 @@
-"""Diagnosis (下属不能完成目标的对策): a rep's or a team's seven values against the team's
+"""Diagnosis (what to do when a rep misses the target): a rep's or a team's seven values against the team's
 median and top quartile, red / amber / green, and the weakest driver with its remedy."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Formatting of driver values: rates as percentages, n/a for missing values."""
+"""Formatting of driver values by their unit, with the one set of formats (telesales.formats):
+rates as percentages, money with ¥, counts with thousands separators, "—" for missing values."""
 
 import math
 from decimal import Decimal
@@ -8,8 +9,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import pgettext, pgettext_lazy
 
-from kpis import selectors
+from kpis import labels, selectors
 from kpis.domain import COUNT, DRIVER_UNITS, MEASURE_UNITS, MONEY, RATE
+from telesales import formats
 
 register = template.Library()
 
@@ -28,20 +30,17 @@ def _number(value):
 
 @register.filter
 def pct(value, places=1):
-    v = _number(value)
-    return "n/a" if v is None else f"{v * 100:.{int(places)}f}%"
+    return formats.rate(value, int(places))
 
 
 @register.filter
 def money(value):
-    v = _number(value)
-    return "n/a" if v is None else f"{v:,.2f}"
+    return formats.money(value)
 
 
 @register.filter
 def count(value):
-    v = _number(value)
-    return "n/a" if v is None else f"{v:,.0f}"
+    return formats.count(value)
 
 
 @register.filter
@@ -65,7 +64,7 @@ def as_decimal(value):
 def talk_minutes(seconds):
     """Talk time in whole minutes (as the daily work report shows it)."""
     v = _number(seconds)
-    return "n/a" if v is None else f"{round(v / 60):,d}"
+    return formats.MISSING if v is None else formats.count(round(v / 60))
 
 
 @register.simple_tag
@@ -90,18 +89,13 @@ def stage_label(stage):
 
 @register.filter
 def duration(seconds):
-    """Talk time as h:mm:ss."""
-    v = _number(seconds)
-    if v is None:
-        return "n/a"
-    minutes, secs = divmod(int(v), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}"
+    """Talk time as m:ss, or h:mm from an hour on."""
+    return formats.duration(seconds)
 
 
 @register.filter
 def measure(value, name):
-    """Format any compared measure (kpis.domain.MEASURE_UNITS); talk time as h:mm:ss."""
+    """Format any compared measure (kpis.domain.MEASURE_UNITS); talk time as a duration."""
     if name == "talk_seconds":
         return duration(value)
     return {COUNT: count, MONEY: money, RATE: pct}[MEASURE_UNITS[name]](value)
@@ -110,10 +104,10 @@ def measure(value, name):
 @register.filter
 def change(value, name):
     """An absolute change with its sign, by the measure's unit: +12, −1,234.00, +2.5 pp (rates in
-    percentage points), or n/a."""
+    percentage points), or "—"."""
     v = _number(value)
     if v is None:
-        return "n/a"
+        return formats.MISSING
     sign = "+" if v > 0 else "−" if v < 0 else "±"
     if name == "talk_seconds":
         return f"{sign}{duration(abs(v))}"
@@ -125,15 +119,21 @@ def change(value, name):
 
 @register.filter
 def change_pct(value):
-    """A relative change with its sign (+12.5%), or n/a (compared with zero)."""
+    """A relative change with its sign (+12.5%), or "—" (compared with zero)."""
     v = _number(value)
     if v is None:
-        return "n/a"
+        return formats.MISSING
     sign = "+" if v > 0 else "−" if v < 0 else "±"
-    return f"{sign}{abs(v):.1f}%"
+    return f"{sign}{formats.percent(abs(v))}"
 
 
 @register.filter
 def linked(value, url):
     """The value as a link to the records behind it (the drill-down), if there is an address."""
     return format_html('<a class="drill" href="{}">{}</a>', url, value) if url else value
+
+
+@register.filter
+def driver_label(name):
+    """A driver's name in the reader's language (kpis.labels)."""
+    return labels.DRIVER_LABELS.get(name, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from leads.models import (
@@ -27,21 +28,21 @@ def create_appeal(*, actor: User, lead_id: int, reason: str) -> Appeal:
     _require_holder(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Explain why the customer should be yours.")
+        raise DomainError(gettext("Explain why the customer should be yours."))
     lead = Lead.objects.select_related("owner").filter(pk=lead_id).first()
     if lead is None:
-        raise NotFound("Lead not found.")
+        raise NotFound(gettext("Lead not found."))
     if lead.owner_id == actor.pk:
-        raise DomainError("You already hold this lead.", code="already_yours")
+        raise DomainError(gettext("You already hold this lead."), code="already_yours")
     if lead.owner_id is None:
-        raise DomainError("The lead is in the public pool; claim it instead.", code="not_held")
+        raise DomainError(gettext("The lead is in the public pool; claim it instead."), code="not_held")
     if Appeal.objects.filter(lead=lead, requested_by=actor, status=AppealStatus.PENDING).exists():
-        raise Conflict("You already have a pending appeal for this lead.")
+        raise Conflict(gettext("You already have a pending appeal for this lead."))
     try:
         with transaction.atomic():
             return Appeal.objects.create(lead=lead, requested_by=actor, holder_at_request=lead.owner, reason=reason[:500])
     except IntegrityError:
-        raise Conflict("You already have a pending appeal for this lead.") from None
+        raise Conflict(gettext("You already have a pending appeal for this lead.")) from None
 
 
 def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "") -> Appeal:
@@ -49,7 +50,7 @@ def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "")
     with transaction.atomic():
         requester_id = Appeal.objects.filter(pk=appeal_id).values_list("requested_by_id", flat=True).first()
         if requester_id is None:
-            raise NotFound("Appeal not found.")
+            raise NotFound(gettext("Appeal not found."))
         # Users first, then the appeal and its lead; who may decide is judged on the rows as they
         # are once locked (the lead may have changed hands while we waited).
         requester = User.objects.select_for_update().get(pk=requester_id)
@@ -58,13 +59,13 @@ def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "")
         if approve:
             appeal.lead = _lock_lead(appeal.lead_id)
         if not can_decide_appeal(actor, appeal):
-            raise PermissionDenied("Only a manager of the reps involved or an admin can decide an appeal.")
+            raise PermissionDenied(gettext("Only a manager of the reps involved or an admin can decide an appeal."))
         if appeal.status != AppealStatus.PENDING:
-            raise Conflict(f"This appeal was already {appeal.get_status_display().lower()}.")
+            raise Conflict(gettext("This appeal was already %(lower)s.") % {"lower": appeal.get_status_display().lower()})
         now = timezone.now()
         if approve:
             if not requester.is_active:
-                raise DomainError(f"{requester.display_name} is deactivated.")
+                raise DomainError(gettext("%(display_name)s is deactivated.") % {"display_name": requester.display_name})
             lead = appeal.lead
             previous = lead.owner_id
             if previous != requester.pk:

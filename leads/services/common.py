@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 from accounts.access import can_hold_leads
 from accounts.models import User
@@ -105,7 +106,7 @@ def _room(counts: dict[str, int], pool: Pool) -> int:
 
 def _require_holder(actor: User) -> None:
     if not can_hold_leads(actor):
-        raise PermissionDenied("An integration account cannot claim, release, lock or appeal for leads.")
+        raise PermissionDenied(gettext("An integration account cannot claim, release, lock or appeal for leads."))
 
 
 def _lock_lead(lead_id: int) -> Lead:
@@ -114,5 +115,5 @@ def _lock_lead(lead_id: int) -> Lead:
     the locked row), so a lock that waited would act on an owner who no longer holds the lead."""
     lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
     if lead is None:
-        raise NotFound("Lead not found.")
+        raise NotFound(gettext("Lead not found."))
     return lead

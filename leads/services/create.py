@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.access import (
     can_manage_user,
@@ -56,16 +57,16 @@ def create_lead(
     e164 = normalize_phone(phone)
     e164_2 = normalize_phone(phone2) if (phone2 or "").strip() else ""
     if not (name or "").strip():
-        raise DomainError("A lead needs a name.")
+        raise DomainError(gettext("A lead needs a name."))
     if grade not in GRADE_ORDER:
-        raise DomainError(f"Unknown grade “{grade}”; use one of E, D, C, B, A.")
+        raise DomainError(gettext("Unknown grade “%(grade)s”; use one of E, D, C, B, A.") % {"grade": grade})
     values = stored(clean_attributes(attributes or {}))
     if is_do_not_call(e164):
         raise DoNotCall(f"{e164} is on the company do-not-call list.")
     pool = _pool_for_new_lead(actor, pool_id)
     owner = _owner_for_new_lead(actor, owner_id, to_public_pool=to_public_pool)
     if owner is None and pool is None and not sees_everything(actor):
-        raise DomainError("Choose the public pool to put a lead nobody holds in.")
+        raise DomainError(gettext("Choose the public pool to put a lead nobody holds in."))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -95,7 +96,7 @@ def _pool_for_new_lead(actor: User, pool_id: int | None) -> Pool | None:
         return None
     pool = Pool.objects.filter(pk=pool_id).first()
     if pool is None or not can_work_pool(actor, pool):
-        raise NotFound("Pool not found.")
+        raise NotFound(gettext("Pool not found."))
     return pool
 
 
@@ -105,9 +106,9 @@ def _owner_for_new_lead(actor: User, owner_id: int | None, *, to_public_pool: bo
     if owner_id is not None and owner_id != actor.pk:
         target = User.objects.filter(pk=owner_id).first()
         if target is None or not can_manage_user(actor, target):
-            raise PermissionDenied("You can only give new leads to reps you manage.")
+            raise PermissionDenied(gettext("You can only give new leads to reps you manage."))
         if not target.is_active:
-            raise DomainError(f"{target.display_name} is deactivated.")
+            raise DomainError(gettext("%(display_name)s is deactivated.") % {"display_name": target.display_name})
         return target
     if to_public_pool:
         return None
@@ -140,7 +141,7 @@ def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
     into the lead's: a key given with a value sets it, one given as null or blank removes it."""
     lead = _lock_lead(lead_id)
     if not can_work_lead(actor, lead):
-        raise PermissionDenied("Only the lead's owner, their manager or an admin can edit it.")
+        raise PermissionDenied(gettext("Only the lead's owner, their manager or an admin can edit it."))
     changed = []
     if "phone" in fields and fields["phone"] is not None:
         e164 = normalize_phone(fields.pop("phone"))
@@ -157,9 +158,9 @@ def update_lead(*, actor: User, lead_id: int, **fields) -> Lead:
         fields["phone2"] = normalize_phone(fields["phone2"]) if (fields["phone2"] or "").strip() else ""
     for key, value in fields.items():
         if key not in EDITABLE:
-            raise DomainError(f"“{key}” cannot be edited here.")
+            raise DomainError(gettext("“%(key)s” cannot be edited here.") % {"key": key})
         if key == "name" and not (value or "").strip():
-            raise DomainError("A lead needs a name.")
+            raise DomainError(gettext("A lead needs a name."))
         if key == "attributes":
             value = stored({**lead.attributes, **clean_attributes(value if value is not None else {})})
         setattr(lead, key, value if value is not None else ("" if key != "next_follow_up_at" else None))

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.access import (
     can_manage_pool,
@@ -44,16 +45,16 @@ def distribute(
     opted-out reps and respecting each rep's hold limit. Returns {rep_id: leads given}. Every
     chosen rep must be one the actor manages, even from a pool open to all."""
     if mode not in DISTRIBUTION_MODES:
-        raise DomainError(f"Unknown mode “{mode}”; use one of {', '.join(DISTRIBUTION_MODES)}.")
+        raise DomainError(gettext("Unknown mode “%(mode)s”; use one of %(join)s.") % {"mode": mode, "join": ', '.join(DISTRIBUTION_MODES)})
     if mode == "by_region" and not region:
-        raise DomainError("Distribution by region needs a region.")
+        raise DomainError(gettext("Distribution by region needs a region."))
     pool = Pool.objects.filter(pk=pool_id).first()
     if pool is None or not can_work_pool(actor, pool):
-        raise NotFound("Pool not found.")
+        raise NotFound(gettext("Pool not found."))
     if not can_manage_pool(actor, pool):
-        raise PermissionDenied("Only admins, the pool's admins and its teams' managers can distribute leads.")
+        raise PermissionDenied(gettext("Only admins, the pool's admins and its teams' managers can distribute leads."))
     if any(not can_manage_user(actor, rep) for rep in User.objects.filter(pk__in=rep_ids)):
-        raise PermissionDenied("You can only distribute leads to reps you manage.")
+        raise PermissionDenied(gettext("You can only distribute leads to reps you manage."))
     now = timezone.now()
     with transaction.atomic():
         reps = list(
@@ -62,7 +63,7 @@ def distribute(
             ).order_by("pk")
         )
         if not reps:
-            raise DomainError("None of the chosen reps is active and accepting distribution.")
+            raise DomainError(gettext("None of the chosen reps is active and accepting distribution."))
         counts = held_counts([r.pk for r in reps])
         capacity = {r.pk: _room(counts[r.pk], pool) for r in reps}
         qs = Lead.objects.filter(pool=pool, owner__isnull=True, status=LeadStatus.ACTIVE)

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, Team, User
 from leads import domain
@@ -49,7 +50,7 @@ def hand_over_leads(
     Call inside a transaction; the caller locks the users first. `portable` writes through the
     ORM even on PostgreSQL (tests run both paths and compare them)."""
     if mode not in HANDOVER_MODES:
-        raise DomainError(f"Unknown hand-over mode “{mode}”; use user, team or pool.")
+        raise DomainError(gettext("Unknown hand-over mode “%(mode)s”; use user, team or pool.") % {"mode": mode})
     now = timezone.now()
     leads = list(
         Lead.objects.select_for_update(of=("self",)).filter(owner=from_user).order_by("pk")
@@ -82,9 +83,9 @@ def _handover_target(from_user: User, to_user_id: int | None, locked: list[User]
     """The rep who takes every lead over, as locked by the caller when it was."""
     target = next((u for u in locked if u.pk == to_user_id), None) or User.objects.filter(pk=to_user_id).first()
     if target is None:
-        raise NotFound("The rep to hand over to was not found.")
+        raise NotFound(gettext("The rep to hand over to was not found."))
     if not target.is_active or target.pk == from_user.pk:
-        raise DomainError("Hand over to an active rep other than the one leaving.")
+        raise DomainError(gettext("Hand over to an active rep other than the one leaving."))
     return target
 
 
@@ -92,10 +93,10 @@ def _plan_over_team(leads: list[tuple[int, int | None]], *, from_user: User, tea
     """Round-robin over the team's reps, pool by pool, within each rep's room under each pool's
     hold limit; a lead no rep has room for goes to the public pool (None)."""
     if team_id is None or not Team.objects.filter(pk=team_id).exists():
-        raise NotFound("Team not found.")
+        raise NotFound(gettext("Team not found."))
     reps = _team_reps(team_id, from_user.pk)
     if not reps:
-        raise DomainError("The team has no active rep to hand over to.")
+        raise DomainError(gettext("The team has no active rep to hand over to."))
     counts = held_counts([r.pk for r in reps])
     pools = {p.pk: p for p in Pool.objects.filter(pk__in={pid for _, pid in leads if pid})}
     # Capacity per rep under each pool's limit; hand out pool by pool, continuing the turn.
@@ -161,13 +162,13 @@ def deactivate_user(
     over. Afterwards no active lead is owned by an inactive user; history keeps old names."""
     require_deactivator(actor, user_id)
     if user_id == actor.pk:
-        raise DomainError("You cannot deactivate yourself.")
+        raise DomainError(gettext("You cannot deactivate yourself."))
     if mode not in HANDOVER_MODES:
-        raise DomainError(f"Unknown hand-over mode “{mode}”; use user, team or pool.")
+        raise DomainError(gettext("Unknown hand-over mode “%(mode)s”; use user, team or pool.") % {"mode": mode})
     if mode == "user" and to_user_id is None:
-        raise DomainError("Choose the rep who takes the leads over.")
+        raise DomainError(gettext("Choose the rep who takes the leads over."))
     if mode == "team" and team_id is None:
-        raise DomainError("Choose the team that takes the leads over.")
+        raise DomainError(gettext("Choose the team that takes the leads over."))
     from accounts.services import revoke_access
 
     with transaction.atomic():
@@ -177,7 +178,7 @@ def deactivate_user(
         locked = list(User.objects.select_for_update().filter(pk__in=lock_ids).order_by("pk"))
         user = next((u for u in locked if u.pk == user_id), None)
         if user is None:
-            raise NotFound("User not found.")
+            raise NotFound(gettext("User not found."))
         revoke_access(user=user)
         summary = hand_over_leads(actor=actor, from_user=user, mode=mode, to_user_id=to_user_id, team_id=team_id,
                                   _locked_targets=locked)

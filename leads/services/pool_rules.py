@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.access import (
     can_edit_pool_rules,
@@ -14,6 +15,7 @@ from leads.models import (
     PoolRuleChange,
 )
 from telesales.errors import DomainError, NotFound, PermissionDenied
+from telesales.i18n import clean_labels
 
 POOL_RULES = (
     "max_held", "won_counts_toward_max", "max_claims_per_day", "reclaim_cooldown_days", "max_locked",
@@ -26,25 +28,30 @@ MAX_RETURN_DAYS = 3650
 def _return_days(pool: Pool, value) -> dict[str, int]:
     """The pool's days per grade with `value` ({grade: days}, some or all grades) applied."""
     if not isinstance(value, dict) or set(value) - set(GRADE_ORDER):
-        raise DomainError("Give return days per grade (E, D, C, B, A), e.g. {\"E\": 7, \"A\": 30}.")
+        raise DomainError(gettext("Give return days per grade (E, D, C, B, A), e.g. {\"E\": 7, \"A\": 30}."))
     for grade, days in value.items():
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_RETURN_DAYS:
-            raise DomainError(f"Return days for grade {grade} must be a whole number from 0 to {MAX_RETURN_DAYS}.")
+            raise DomainError(gettext("Return days for grade %(grade)s must be a whole number from 0 to %(max_return_days)s.") % {"grade": grade, "max_return_days": MAX_RETURN_DAYS})
     return {g: value.get(g, pool.return_days_for(g)) for g in GRADE_ORDER}
 
 
 @transaction.atomic
 def update_pool_rules(*, actor: User, pool_id: int, **changes) -> Pool:
-    """Change a pool's rules (admins and the pool's own admins); the change is audited with the
-    rules before and after, in the same transaction."""
+    """Change a pool's rules or its name in other languages (admins and the pool's own admins);
+    the change is audited with the values before and after, in the same transaction."""
     pool = Pool.objects.select_for_update().filter(pk=pool_id).first()
     if pool is None:
-        raise NotFound("Pool not found.")
+        raise NotFound(gettext("Pool not found."))
     if not can_edit_pool_rules(actor, pool):
-        raise PermissionDenied("Only admins and the pool's admins can change its rules.")
-    unknown = sorted(set(changes) - set(POOL_RULES))
+        raise PermissionDenied(gettext("Only admins and the pool's admins can change its rules."))
+    unknown = sorted(set(changes) - set(POOL_RULES) - {"name_i18n"})
     if unknown:
-        raise DomainError(f"“{unknown[0]}” is not a pool rule.")
+        raise DomainError(gettext("“%(unknown)s” is not a pool rule.") % {"unknown": unknown[0]})
+    if "name_i18n" in changes:  # the pool's name in other languages (telesales.i18n)
+        try:
+            changes["name_i18n"] = clean_labels(changes["name_i18n"])
+        except ValueError as exc:
+            raise DomainError(str(exc)) from None
     if "return_days_by_grade" in changes:
         changes["return_days_by_grade"] = _return_days(pool, changes["return_days_by_grade"])
     before, after = {}, {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.access import (
     can_manage_pool,
@@ -28,16 +29,16 @@ def reassign_lead(*, actor: User, lead_id: int, to_user_id: int, note: str = "")
     with transaction.atomic():
         target = User.objects.select_for_update().filter(pk=to_user_id).first()
         if target is None:
-            raise NotFound("User not found.")
+            raise NotFound(gettext("User not found."))
         if not target.is_active:
-            raise DomainError(f"{target.display_name} is deactivated; choose an active rep.")
+            raise DomainError(gettext("%(display_name)s is deactivated; choose an active rep.") % {"display_name": target.display_name})
         if not can_manage_user(actor, target):
-            raise PermissionDenied("You can only reassign leads to reps you manage.")
+            raise PermissionDenied(gettext("You can only reassign leads to reps you manage."))
         lead = _lock_lead(lead_id)
         if not may_read(actor, lead):
-            raise NotFound("Lead not found.")
+            raise NotFound(gettext("Lead not found."))
         if lead.owner_id is None and not (is_admin(actor) or can_manage_pool(actor, lead.pool)):
-            raise PermissionDenied("You can only hand out leads of pools you manage.")
+            raise PermissionDenied(gettext("You can only hand out leads of pools you manage."))
         if lead.owner_id == target.pk:
             return lead
         previous = lead.owner_id

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from leads.models import (
@@ -32,12 +33,12 @@ def release_lead(*, actor: User, lead_id: int, reason: str) -> Lead:
     _require_holder(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why you release the lead.")
+        raise DomainError(gettext("Say why you release the lead."))
     lead = _lock_lead(lead_id)
     if lead.owner_id is None:
-        raise DomainError("The lead is already in the public pool.", code="not_held")
+        raise DomainError(gettext("The lead is already in the public pool."), code="not_held")
     if not (lead.owner_id == actor.pk or can_work_lead(actor, lead)):
-        raise PermissionDenied("Only the lead's owner, their manager or an admin can release it.")
+        raise PermissionDenied(gettext("Only the lead's owner, their manager or an admin can release it."))
     previous = lead.owner_id
     now = timezone.now()
     Lead.objects.filter(pk=lead.pk).update(owner=None, claimed_at=None, locked=False, updated_at=now)
@@ -52,17 +53,17 @@ def set_locked(*, actor: User, lead_id: int, locked: bool) -> Lead:
     with transaction.atomic():
         lead0 = Lead.objects.filter(pk=lead_id).values("owner_id").first()
         if lead0 is None:
-            raise NotFound("Lead not found.")
+            raise NotFound(gettext("Lead not found."))
         if lead0["owner_id"] is not None:
             User.objects.select_for_update().filter(pk=lead0["owner_id"]).first()
         lead = _lock_lead(lead_id)
         if lead.owner_id != lead0["owner_id"]:
             # The owner whose lock count we serialized on is no longer the holder.
-            raise Conflict("The lead changed hands a moment ago; reload it and try again.")
+            raise Conflict(gettext("The lead changed hands a moment ago; reload it and try again."))
         if lead.owner_id is None:
-            raise DomainError("Only a held lead can be locked.", code="not_held")
+            raise DomainError(gettext("Only a held lead can be locked."), code="not_held")
         if not can_work_lead(actor, lead):
-            raise PermissionDenied("Only the lead's owner, their manager or an admin can lock it.")
+            raise PermissionDenied(gettext("Only the lead's owner, their manager or an admin can lock it."))
         if lead.locked == locked:
             return lead
         if locked:

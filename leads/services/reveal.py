@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from accounts.models import User
 from leads.models import (
     PhoneReveal,
@@ -14,6 +16,6 @@ def reveal_phone(*, actor: User, lead_id: int, reason: str = "") -> str:
     """A manager or admin sees a full number of a lead they manage or may work; the look is audited."""
     lead = lead_for(actor=actor, lead_id=lead_id)
     if not can_reveal(actor, lead):
-        raise PermissionDenied("Only admins, and managers for their teams' leads and pools, can reveal phone numbers.")
+        raise PermissionDenied(gettext("Only admins, and managers for their teams' leads and pools, can reveal phone numbers."))
     PhoneReveal.objects.create(lead=lead, actor=actor, reason=(reason or "")[:200])
     return lead.phone

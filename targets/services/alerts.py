@@ -8,13 +8,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.access import can_manage_team, is_admin
 from accounts.models import Team, User
 from targets import domain, selectors
 from targets.models import Alert, AlertRule, Metric, OwnerKind, PeriodKind, RootCauseNote, Target
 from targets.services.common import as_decimal
+from telesales import formats
 from telesales.errors import Conflict, DomainError, PermissionDenied
 
 logger = logging.getLogger(__name__)
@@ -116,22 +118,31 @@ def create_alert_rule(
     """A rule such as "3 consecutive working days below 80% of the daily pace". Managers add
     rules for a team they manage; admins for any team or all teams."""
     if metric not in Metric.values:
-        raise DomainError("Choose a metric the system measures.")
+        raise DomainError(gettext("Choose a metric the system measures."))
     threshold = as_decimal(threshold_percent, "The threshold")
     if not Decimal(1) <= threshold <= Decimal(200):
-        raise DomainError("The threshold is a percentage of the daily pace between 1 and 200.")
+        raise DomainError(gettext("The threshold is a percentage of the daily pace between 1 and 200."))
     if not isinstance(consecutive_days, int) or not 1 <= consecutive_days <= 31:
-        raise DomainError("Consecutive days must be between 1 and 31.")
+        raise DomainError(gettext("Consecutive days must be between 1 and 31."))
     if team is None and not is_admin(actor):
-        raise PermissionDenied("Managers add rules for a team they manage.")
+        raise PermissionDenied(gettext("Managers add rules for a team they manage."))
     if team is not None and not can_manage_team(actor, team.pk):
-        raise PermissionDenied("You can only add rules for the teams you manage.")
-    label = Metric(metric).label
-    name = name.strip() or f"{consecutive_days} working days below {threshold.normalize():f}% of {label} pace"
+        raise PermissionDenied(gettext("You can only add rules for the teams you manage."))
+    name_i18n = {}
+    if not name.strip():  # a generated name, written in every language
+        name_i18n = {code: _rule_name(metric, threshold, consecutive_days, code) for code, _n in settings.LANGUAGES
+                     if code != settings.LANGUAGE_CODE}
+    name = name.strip() or _rule_name(metric, threshold, consecutive_days, settings.LANGUAGE_CODE)
     return AlertRule.objects.create(
-        name=name[:100], metric=metric, threshold_percent=threshold, consecutive_days=consecutive_days, team=team,
+        name=name[:100], name_i18n=name_i18n, metric=metric, threshold_percent=threshold, consecutive_days=consecutive_days, team=team,
         email=email, created_by=actor,
     )
+
+
+def _rule_name(metric: str, threshold: Decimal, days: int, language: str) -> str:
+    with translation.override(language):
+        return (gettext("%(days)s working days below %(threshold)s of %(metric)s pace") % {
+            "days": days, "threshold": formats.percent(threshold, 0), "metric": Metric(metric).label})[:100]
 
 
 def _email_managers(alert: Alert) -> None:
@@ -141,7 +152,8 @@ def _email_managers(alert: Alert) -> None:
     )
     if not emails:
         return
-    subject, body = f"[CRM] Target alert: {alert.target.owner_label}", alert.message
+    subject = "[CRM] " + gettext("Target alert: %(owner)s") % {"owner": alert.target.owner_label}
+    body = alert.text
     transaction.on_commit(lambda: _send_alert_mail(alert.pk, subject, body, emails))
 
 
@@ -165,7 +177,7 @@ def _alert_to_act_on(actor: User, alert_id: int) -> Alert:
     """An alert the actor may see and, as a manager of its team or an admin, act on."""
     alert = selectors.alert_for(actor=actor, alert_id=alert_id)
     if not can_manage_team(actor, alert.target.team_id):
-        raise PermissionDenied("Only the team's managers and admins act on its alerts.")
+        raise PermissionDenied(gettext("Only the team's managers and admins act on its alerts."))
     return alert
 
 
@@ -178,7 +190,7 @@ def acknowledge_alert(*, actor: User, alert_id: int) -> Alert:
             acknowledged_by=actor, acknowledged_at=now, read_at=alert.read_at or now
         )
     if not updated:
-        raise Conflict("This alert has already been acknowledged.")
+        raise Conflict(gettext("This alert has already been acknowledged."))
     alert.refresh_from_db()
     return alert
 
@@ -191,10 +203,10 @@ def save_root_cause(*, actor: User, alert_id: int, **fields) -> RootCauseNote:
     alert = _alert_to_act_on(actor, alert_id)
     unknown = set(fields) - set(ROOT_CAUSE_FIELDS)
     if unknown:
-        raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        raise DomainError(gettext("Unknown fields: %(join)s.") % {"join": ', '.join(sorted(unknown))})
     values = {k: (fields.get(k) or "").strip() for k in ROOT_CAUSE_FIELDS}
     if not any(values[k] for k in ROOT_CAUSE_FIELDS[:5]):
-        raise DomainError("Name the cause in at least one dimension: people, process, customer quality, tools or environment.")
+        raise DomainError(gettext("Name the cause in at least one dimension: people, process, customer quality, tools or environment."))
     with transaction.atomic():
         note, _ = RootCauseNote.objects.update_or_create(alert=alert, defaults={**values, "written_by": actor})
         if alert.read_at is None:

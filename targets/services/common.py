@@ -3,6 +3,8 @@ metric, the locked target an actor may change."""
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from accounts.models import User
 from targets import selectors
 from targets.models import OwnerKind, Target, metric_quantum
@@ -15,21 +17,21 @@ __all__ = ["as_decimal", "check_value", "locked", "require_manage"]
 def check_value(metric: str, value) -> Decimal:
     value = as_decimal(value, "The value")
     if value <= 0:
-        raise DomainError("A target's value must be greater than zero.")
+        raise DomainError(gettext("A target's value must be greater than zero."))
     if value >= Decimal("1e14"):
-        raise DomainError("The value is too large.")
+        raise DomainError(gettext("The value is too large."))
     q = metric_quantum(metric)
     if value % q:
         unit = "whole units" if q == 1 else "cents"
-        raise DomainError(f"A {metric} target is counted in {unit}; {value} is not.")
+        raise DomainError(gettext("A %(metric)s target is counted in %(unit)s; %(value)s is not.") % {"metric": metric, "unit": unit, "value": value})
     return value.quantize(Decimal("0.01"))
 
 
 def require_manage(actor: User, target: Target) -> None:
     if not selectors.can_manage_target(actor, target):
         if target.owner_kind == OwnerKind.COMPANY:
-            raise PermissionDenied("Only admins change company targets.")
-        raise PermissionDenied("You can only change targets of the teams and reps you manage.")
+            raise PermissionDenied(gettext("Only admins change company targets."))
+        raise PermissionDenied(gettext("You can only change targets of the teams and reps you manage."))
 
 
 def locked(actor: User, target_id: int) -> Target:

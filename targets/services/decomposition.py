@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
+from django.utils.translation import gettext
 
 from accounts.models import Role, Team, User
 from kpis.models import DailyRepKpi
@@ -25,9 +26,9 @@ def _clear_children(target: Target, replace: bool) -> None:
     if not children:
         return
     if not replace:
-        raise Conflict("This target is already decomposed; revise it, or decompose again with replace.")
+        raise Conflict(gettext("This target is already decomposed; revise it, or decompose again with replace."))
     if Target.objects.filter(parent__in=children).exists():
-        raise Conflict("Its parts are decomposed further; remove those first.")
+        raise Conflict(gettext("Its parts are decomposed further; remove those first."))
     target.children.all().delete()
 
 
@@ -36,21 +37,21 @@ def preview_over_time(*, target: Target, method: str, into: str | None = None, s
     """The calendar parts a target would split into (nothing saved)."""
     into = into or domain.next_kind(target.period_kind)
     if into is None:
-        raise DomainError("A week target cannot be split further over time.")
+        raise DomainError(gettext("A week target cannot be split further over time."))
     if into not in domain.PERIOD_ORDER or domain.PERIOD_ORDER.index(into) <= domain.PERIOD_ORDER.index(target.period_kind):
-        raise DomainError(f"A {target.period_kind} target splits into shorter periods, not {into}.")
+        raise DomainError(gettext("A %(period_kind)s target splits into shorter periods, not %(into)s.") % {"period_kind": target.period_kind, "into": into})
     if method not in TIME_METHODS:
-        raise DomainError(f"Choose a split method: {', '.join(TIME_METHODS)}.")
+        raise DomainError(gettext("Choose a split method: %(join)s.") % {"join": ', '.join(TIME_METHODS)})
     season = None
     if method == domain.SEASONALITY:
         if not isinstance(seasonality, dict) or not seasonality:
-            raise DomainError("Seasonality needs a weight for each month (1–12).")
+            raise DomainError(gettext("Seasonality needs a weight for each month (1–12)."))
         try:
             season = {int(k): as_decimal(v, "A seasonality weight") for k, v in seasonality.items()}
         except ValueError:
-            raise DomainError("Seasonality months are numbered 1–12.") from None
+            raise DomainError(gettext("Seasonality months are numbered 1–12.")) from None
         if any(m < 1 or m > 12 for m in season) or any(v < 0 for v in season.values()):
-            raise DomainError("Seasonality months are 1–12 with weights of zero or more.")
+            raise DomainError(gettext("Seasonality months are 1–12 with weights of zero or more."))
     cal = selectors.work_calendar(target.start, target.end) if method == domain.WORKING_DAYS else None
     try:
         return domain.split_over_time(
@@ -93,8 +94,7 @@ def _create_parts(children: list[Target]) -> list[Target]:
             return Target.objects.bulk_create(children)
     except IntegrityError:
         raise Conflict(
-            "A part would duplicate a target that already exists for the same owner, metric and period; "
-            "revise or remove that target first.", code="duplicate_target",
+            gettext("A part would duplicate a target that already exists for the same owner, metric and period; revise or remove that target first."), code="duplicate_target",
         ) from None
 
 
@@ -105,36 +105,36 @@ def people_for(target: Target) -> list:
         return list(Team.objects.order_by("name"))
     if target.owner_kind == OwnerKind.TEAM:
         return list(User.objects.filter(team_id=target.team_id, role=Role.REP, is_active=True).order_by("username"))
-    raise DomainError("A rep target cannot be split over people; split it over time instead.")
+    raise DomainError(gettext("A rep target cannot be split over people; split it over time instead."))
 
 
 def people_weights(target: Target, people: list, method: str, typed: dict | None = None) -> dict:
     """Weights by method: even; history (the metric over the last 90 days); tenure (days since
     hired, capped at two years); capacity (reps: recent calls per day; teams: headcount); typed."""
     if method not in PEOPLE_METHODS:
-        raise DomainError(f"Choose how to share: {', '.join(PEOPLE_METHODS)}.")
+        raise DomainError(gettext("Choose how to share: %(join)s.") % {"join": ', '.join(PEOPLE_METHODS)})
     is_team = target.owner_kind == OwnerKind.COMPANY
     if method == "even":
         return {p.pk: Decimal(1) for p in people}
     if method == "typed":
         if not isinstance(typed, dict) or not typed:
-            raise DomainError("Type a weight for each person.")
+            raise DomainError(gettext("Type a weight for each person."))
         weights = {}
         for p in people:
             raw = typed.get(p.pk, typed.get(str(p.pk), 0))
             w = as_decimal(raw if raw not in (None, "") else 0, f"The weight for {p}")
             if w < 0:
-                raise DomainError("Weights cannot be negative.")
+                raise DomainError(gettext("Weights cannot be negative."))
             weights[p.pk] = w
         unknown = {str(k) for k in typed} - {str(p.pk) for p in people}
         if unknown:
-            raise DomainError(f"Not part of this target's team: {', '.join(sorted(unknown))}.")
+            raise DomainError(gettext("Not part of this target's team: %(join)s.") % {"join": ', '.join(sorted(unknown))})
         if not any(weights.values()):
-            raise DomainError("At least one weight must be above zero.")
+            raise DomainError(gettext("At least one weight must be above zero."))
         return weights
     if method == "tenure":
         if is_team:
-            raise DomainError("Tenure shares are for reps; share a company target by history, capacity or typed weights.")
+            raise DomainError(gettext("Tenure shares are for reps; share a company target by history, capacity or typed weights."))
         return {p.pk: Decimal(min(max(((target.start - p.hired_on).days if p.hired_on else 0), 1), 730)) for p in people}
     start = target.start - dt.timedelta(days=HISTORY_DAYS)
     key = "team_id" if is_team else "rep_id"
@@ -159,14 +159,14 @@ def preview_over_people(
     target, the uplift (team → reps: the team's setting, default 20%) is added and shown."""
     people = people_for(target)
     if not people:
-        raise DomainError("There is nobody to hand this target to.")
+        raise DomainError(gettext("There is nobody to hand this target to."))
     w = people_weights(target, people, method, weights)
     if uplift_percent in (None, ""):
         uplift = target.team.target_uplift_percent if target.owner_kind == OwnerKind.TEAM else Decimal(0)
     else:
         uplift = as_decimal(uplift_percent, "The uplift")
     if uplift < 0 or uplift > 200:
-        raise DomainError("The uplift must be between 0 and 200%.")
+        raise DomainError(gettext("The uplift must be between 0 and 200%."))
     try:
         shares = domain.shares_with_uplift(target.value, w, uplift, quantum=target.quantum)
     except domain.AllocationError as exc:

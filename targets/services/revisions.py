@@ -4,6 +4,7 @@ re-balanced on request."""
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import User
 from targets import domain
@@ -19,13 +20,13 @@ def revise_target(
     major internal change), a note, the history row; children re-balanced on request in
     proportion to their current base shares (each child's change is a revision too)."""
     if reason not in RevisionReason.values:
-        raise DomainError("Give a reason: forecast wrong, major external change or major internal change.")
+        raise DomainError(gettext("Give a reason: forecast wrong, major external change or major internal change."))
     with transaction.atomic():
         target = locked(actor, target_id)
         require_manage(actor, target)
         new_value = check_value(target.metric, new_value)
         if new_value == target.value:
-            raise DomainError("The new value is the same as the current one.")
+            raise DomainError(gettext("The new value is the same as the current one."))
         TargetRevision.objects.create(
             target=target, old_value=target.value, new_value=new_value, reason=reason, note=note,
             revised_by=actor, children_rebalanced=rebalance_children,

@@ -4,6 +4,7 @@ targets.services.revisions)."""
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from accounts.access import is_rep
 from accounts.models import Team, User
@@ -23,9 +24,9 @@ def create_target(
     """A SMART target: a measurable metric, a value > 0, a real calendar period containing
     `start`, an owner the actor manages; flagged as a stretch when far above history."""
     if metric not in Metric.values:
-        raise DomainError(f"Unknown metric {metric!r}; choose one the system measures: {', '.join(Metric.values)}.")
+        raise DomainError(gettext("Unknown metric %(metric)s; choose one the system measures: %(join)s.") % {"metric": repr(metric), "join": ', '.join(Metric.values)})
     if period_kind not in PeriodKind.values:
-        raise DomainError("Choose a period: year, quarter, month or week.")
+        raise DomainError(gettext("Choose a period: year, quarter, month or week."))
     value = check_value(metric, value)
     team, rep = _owner(actor, owner_kind, team, rep)
     period = _period(period_kind, start, metric, parent)
@@ -47,22 +48,21 @@ def create_target(
     except IntegrityError:
         owner = Target(owner_kind=owner_kind, team=team, rep=rep).owner_label
         raise Conflict(
-            f"{owner} already has a {Metric(metric).label} target for {period.start} – {period.end}; "
-            "revise that one instead of adding another.", code="duplicate_target",
+            gettext("%(owner)s already has a %(label)s target for %(start)s – %(end)s; revise that one instead of adding another.") % {"owner": owner, "label": Metric(metric).label, "start": period.start, "end": period.end}, code="duplicate_target",
         ) from None
 
 
 def _owner(actor: User, owner_kind: str, team: Team | None, rep: User | None) -> tuple[Team | None, User | None]:
     """The (team, rep) a new target belongs to, refused unless the actor manages that owner."""
     if owner_kind not in OwnerKind.values:
-        raise DomainError("Choose an owner: company, team or rep.")
+        raise DomainError(gettext("Choose an owner: company, team or rep."))
     if owner_kind == OwnerKind.TEAM and team is None:
-        raise DomainError("A team target needs a team.")
+        raise DomainError(gettext("A team target needs a team."))
     if owner_kind == OwnerKind.REP:
         if rep is None:
-            raise DomainError("A rep target needs a rep.")
+            raise DomainError(gettext("A rep target needs a rep."))
         if not is_rep(rep) or not rep.is_active:
-            raise DomainError(f"{rep.display_name} is not an active rep.")
+            raise DomainError(gettext("%(display_name)s is not an active rep.") % {"display_name": rep.display_name})
         team = rep.team
     if owner_kind == OwnerKind.COMPANY:
         team = rep = None
@@ -70,8 +70,8 @@ def _owner(actor: User, owner_kind: str, team: Team | None, rep: User | None) ->
         rep = None
     if not selectors.can_manage_owner(actor, owner_kind=owner_kind, team_id=team.pk if team else None, rep=rep):
         if owner_kind == OwnerKind.COMPANY:
-            raise PermissionDenied("Only admins set company targets.")
-        raise PermissionDenied("You can only set targets for the teams and reps you manage.")
+            raise PermissionDenied(gettext("Only admins set company targets."))
+        raise PermissionDenied(gettext("You can only set targets for the teams and reps you manage."))
     return team, rep
 
 
@@ -81,10 +81,10 @@ def _period(period_kind: str, start: dt.date, metric: str, parent: Target | None
     if parent is None:
         return period
     if parent.metric != metric:
-        raise DomainError("A target must measure the same metric as its parent.")
+        raise DomainError(gettext("A target must measure the same metric as its parent."))
     period = domain.Period(period.kind, max(period.start, parent.start), min(period.end, parent.end))
     if period.start > period.end:
-        raise DomainError("The period lies outside the parent target's period.")
+        raise DomainError(gettext("The period lies outside the parent target's period."))
     return period
 
 
@@ -92,7 +92,7 @@ def _tiers(**tiers) -> dict:
     """The tier levels and coefficients given (none negative); the others keep their defaults."""
     cleaned = {k: as_decimal(v, k.replace("_", " ")) for k, v in tiers.items() if v is not None}
     if any(v < 0 for v in cleaned.values()):
-        raise DomainError("Tier levels and coefficients cannot be negative.")
+        raise DomainError(gettext("Tier levels and coefficients cannot be negative."))
     return cleaned
 
 
@@ -100,13 +100,13 @@ def update_target(*, actor: User, target_id: int, **fields) -> Target:
     """Change a target's note or tier settings (never its value: that is a revision)."""
     unknown = set(fields) - {"note", *TIER_FIELDS}
     if unknown:
-        raise DomainError(f"These cannot be changed here: {', '.join(sorted(unknown))}. Revise the value instead.")
+        raise DomainError(gettext("These cannot be changed here: %(join)s. Revise the value instead.") % {"join": ', '.join(sorted(unknown))})
     with transaction.atomic():
         target = locked(actor, target_id)
         require_manage(actor, target)
         for k, v in fields.items():
             if k in TIER_FIELDS and as_decimal(v, k) < 0:
-                raise DomainError("Tier levels and coefficients cannot be negative.")
+                raise DomainError(gettext("Tier levels and coefficients cannot be negative."))
             setattr(target, k, v)
         target.save(update_fields=[*fields, "updated_at"])
         return target
@@ -118,7 +118,7 @@ def delete_target(*, actor: User, target_id: int) -> None:
         target = locked(actor, target_id)
         require_manage(actor, target)
         if target.children.exists():
-            raise Conflict("This target has parts; remove them first.")
+            raise Conflict(gettext("This target has parts; remove them first."))
         target.delete()
 
 

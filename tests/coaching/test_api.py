@@ -171,8 +171,8 @@ def test_team_stage_list_and_override(api, manager, team, other_team, rep):
     stages = api.as_user(manager).get("/api/v1/coaching/team-stages/").json()
     assert [s["team"] for s in stages] == [team.pk] and stages[0]["stage"] == "performing"
     response = api.as_user(manager).patch(f"/api/v1/coaching/team-stages/{team.pk}/", {"stage": "storming"},
-                                          format="json")
-    assert response.status_code == 200 and response.json()["chinese"] == "动荡期" and response.json()["overridden"]
+                                          format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200 and response.json()["label"] == "动荡期" and response.json()["overridden"]
     assert api.as_user(manager).patch(f"/api/v1/coaching/team-stages/{other_team.pk}/", {"stage": "storming"},
                                       format="json").status_code == 404
     assert api.as_user(rep).patch(f"/api/v1/coaching/team-stages/{team.pk}/", {"stage": "storming"},

@@ -96,7 +96,7 @@ def test_manager_page_shows_overdue_check_ins_and_team_stage(client, password, m
     _login(client, manager, password)
     html = client.get("/coaching/").content.decode()
     assert "Connect rate" in html.split('id="overdue-check-ins"')[1].split("</section>")[0]
-    assert 'data-stage="storming"' in html and "动荡期" in html
+    assert 'data-stage="storming"' in html and "Storming" in html
     client.post(f"/coaching/teams/{team.pk}/stage/", {"stage": "performing"})
     assert 'data-stage="performing"' in client.get("/coaching/").content.decode()
 

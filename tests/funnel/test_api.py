@@ -39,7 +39,10 @@ def test_diagnosis_names_the_shape_and_gives_the_seed_advice(api, rep):
     lead_at(rep)
     body = api.as_user(rep).get("/api/v1/funnel/diagnosis/").json()
     assert body["diagnosis"]["shape"] == "depleted"
-    assert "大量增加潜在客户" in body["diagnosis"]["advice_zh"]
+    assert "Add potential customers massively" not in body["diagnosis"]["advice"]
+    chinese = api.as_user(rep).get("/api/v1/funnel/diagnosis/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert "大量增加潜在客户" in chinese["diagnosis"]["advice"]
+    assert chinese["diagnosis"]["title"] == "出单之后C、D、E类客户减少"
 
 
 def test_conversion_over_a_period(api, rep):

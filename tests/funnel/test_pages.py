@@ -5,6 +5,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from leads.models import GradeChange, LostReason
 from tests.factories import day, lead_at
@@ -33,7 +34,9 @@ def test_rep_sees_own_funnel_shape_and_advice(client, rep):
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-shape="pile_up_at_c"' in body
-    assert "C类认同客户转化为订单" in body
+    assert "Convert the agreeing (C) customers into orders" in body
+    client.post(reverse("set_language"), {"language": "zh-hans"})
+    assert "C类认同客户转化为订单" in client.get(reverse("funnel:index")).content.decode()
     assert count_cell(body, "C") == "5"
     assert "plotly" in body.lower()
 
@@ -156,3 +159,20 @@ def test_default_lost_reasons_are_created_once():
     names = set(LostReason.objects.filter(active=True).values_list("name", flat=True))
     assert set(migration.DEFAULT_REASONS) <= names
     assert LostReason.objects.filter(name="价格太高 Too expensive").count() == 1
+
+
+def test_shipped_lost_reasons_get_a_name_per_language(db):
+    import importlib
+
+    from django.apps import apps
+
+    LostReason.objects.all().delete()
+    importlib.import_module("funnel.migrations.0001_default_lost_reasons").create(apps, None)
+    importlib.import_module("funnel.migrations.0003_default_lost_reasons_per_language").forward(apps, None)
+    reason = LostReason.objects.get(name="Too expensive")
+    with translation.override("zh-hant"):
+        assert str(reason) == "價格太高"
+    with translation.override("zh-hans"):
+        assert str(reason) == "价格太高"
+    with translation.override("en"):
+        assert str(reason) == "Too expensive"

@@ -54,7 +54,7 @@ def test_the_team_what_if_answers_in_place(page, sign_in, console_errors, manage
     page.click("#team-what-if button[type=submit]")
     result = page.locator("#team-what-if-result")
     result.wait_for()
-    assert "200.00 → 220.00" in result.inner_text()
+    assert "¥200.00 → ¥220.00" in result.inner_text()
     assert page.url.endswith(url)  # no navigation: htmx swapped the card
     assert console_errors == []
 

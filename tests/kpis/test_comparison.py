@@ -166,12 +166,12 @@ def test_the_team_dashboard_compares_with_the_previous_period(client, manager, t
     assert _cells(page, "outbound_customers") == ["3", "2", "+1", "+50.0%"]
     assert _cells(page, "effective_connect_rate") == ["66.7%", "50.0%", "+16.7 pp", "+33.3%"]
     assert _cells(page, "customers_reached") == ["2", "1", "+1", "+100.0%"]
-    assert _cells(page, "quote_success_rate") == ["100.0%", "0.0%", "+100.0 pp", "n/a"]
-    assert _cells(page, "customers_sold") == ["1", "0", "+1", "n/a"]
+    assert _cells(page, "quote_success_rate") == ["100.0%", "0.0%", "+100.0 pp", "—"]
+    assert _cells(page, "customers_sold") == ["1", "0", "+1", "—"]
     assert _cells(page, "calls_made") == ["5", "3", "+2", "+66.7%"]
-    assert _cells(page, "talk_seconds") == ["0:08:10", "0:01:45", "+0:06:25", "+366.7%"]
-    assert _cells(page, "margin_amount") == ["200.00", "0.00", "+200.00", "n/a"]
-    assert _cells(page, "sales_success_rate") == ["50.0%", "n/a", "n/a", "n/a"]
+    assert _cells(page, "talk_seconds") == ["8:10", "1:45", "+6:25", "+366.7%"]
+    assert _cells(page, "margin_amount") == ["¥200.00", "¥0.00", "+¥200.00", "—"]
+    assert _cells(page, "sales_success_rate") == ["50.0%", "—", "—", "—"]
 
 
 def test_the_rep_dashboard_compares_with_the_same_period_last_year(client, rep, history):
@@ -179,7 +179,7 @@ def test_the_rep_dashboard_compares_with_the_same_period_last_year(client, rep, 
     page = client.get(f"/kpis/rep/{rep.id}/", {**PERIOD, "compare": "last_year"}).content.decode()
     assert "Compared with the same period last year (2024-03-03 – 2024-03-05)" in page
     assert _cells(page, "customers_sold") == ["1", "1", "±0", "±0.0%"]
-    assert _cells(page, "margin_amount") == ["200.00", "50.00", "+150.00", "+300.0%"]
+    assert _cells(page, "margin_amount") == ["¥200.00", "¥50.00", "+¥150.00", "+300.0%"]
     assert _cells(page, "avg_margin_rate") == ["20.0%", "10.0%", "+10.0 pp", "+100.0%"]
 
 

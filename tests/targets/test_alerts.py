@@ -115,7 +115,8 @@ def test_managers_add_rules_for_their_own_teams_only(manager, team, other_team, 
     from telesales.errors import PermissionDenied
 
     rule = services.create_alert_rule(actor=manager, metric="calls", threshold_percent="70", consecutive_days=2, team=team)
-    assert rule.name == "2 working days below 70% of Calls (呼出量) pace"
+    assert rule.name == "2 working days below 70% of Calls pace"
+    assert rule.name_i18n["zh-hans"] == "连续 2 个工作日低于通话日进度的 70%"
     with pytest.raises(PermissionDenied):
         services.create_alert_rule(actor=manager, metric="calls", threshold_percent="70", consecutive_days=2,
                                    team=other_team)

@@ -18,7 +18,7 @@ def test_rep_sees_this_months_target_progress_on_the_call_plan(client, rep, pass
     client.login(username=rep.username, password=password)
     html = client.get("/calls/").content.decode()
     assert 'id="target-progress-card"' in html
-    assert "123456" in html
+    assert "¥123,456.00" in html
 
 
 @time_machine.travel(dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC))
@@ -27,7 +27,7 @@ def test_manager_sees_team_target_progress_on_the_team_page(client, manager, tea
     client.login(username=manager.username, password=password)
     html = client.get("/accounts/team/").content.decode()
     assert 'id="target-progress-card"' in html
-    assert "654321" in html
+    assert "¥654,321.00" in html
 
 
 def test_a_policies_sold_target_opens_the_funnel_backward_plan_with_its_numbers(client, rep, password):

@@ -22,7 +22,7 @@ def test_rep_sees_own_progress_and_the_calls_a_day_plan(client, rep, teammate, t
     DailyRepKpiFactory(rep=rep, day=dt.date(2026, 6, 1), premium=Decimal("8000"))
     client.force_login(rep)
     html = client.get("/targets/").content.decode()
-    assert "220000.00" in html and "999999.00" not in html
+    assert "¥220,000.00" in html and "999,999" not in html
     assert 'data-rag="red"' in html
     assert "calls a day" in html
 
@@ -52,7 +52,7 @@ def test_manager_previews_and_decomposes_with_uplift_shown(client, manager, team
     assert r.status_code == 302
     assert Target.objects.filter(parent=team_month_target).count() == 2
     html = client.get(url).content.decode()
-    assert "180000.00" in html and 'id="children-table"' in html
+    assert "¥180,000.00" in html and 'id="children-table"' in html
 
 
 @time_machine.travel(JUNE_15)
@@ -118,7 +118,7 @@ def test_progress_card_tag_shows_a_reps_month_and_calls_a_day(rf, rep, team):
     request = rf.get("/")
     request.user = rep
     html = Template("{% load targets_tags %}{% target_progress_card %}").render(Context({"request": request}))
-    assert "220000.00" in html and "calls a day" in html and 'data-rag="red"' in html
+    assert "¥220,000.00" in html and "calls a day" in html and 'data-rag="red"' in html
 
 
 class _Where(HTMLParser):
@@ -172,4 +172,4 @@ def test_the_calls_a_day_plan_is_for_this_months_target_on_the_page_and_the_card
     request = rf.get("/")
     request.user = rep
     card = Template("{% load targets_tags %}{% target_progress_card %}").render(Context({"request": request}))
-    assert "calls a day" in card and "50000.00" not in card
+    assert "calls a day" in card and "¥50,000.00" not in card
