@@ -4,9 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts import views as account_views
-from telesales import health
+from telesales import health, pages
 from telesales.schema_view import CachedSchemaView
-from telesales import pages
 
 api_v1 = [
     path("", include("accounts.api_urls")),
