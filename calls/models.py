@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from telesales.i18n import labels_field, localized
+
 # Recordings are opened from the QA pages: only web links, never javascript: or data: URLs.
 recording_url_validator = URLValidator(schemes=["http", "https"], message=_("Give an http:// or https:// link."))
 
@@ -24,6 +26,7 @@ class Disposition(models.Model):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
+    name_i18n = labels_field()
     attempted = models.BooleanField(default=True)
     reached = models.BooleanField(_("reached the customer"), default=False)
     quoted = models.BooleanField(default=False)
@@ -39,7 +42,7 @@ class Disposition(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self)
 
 
 class Call(models.Model):

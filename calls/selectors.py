@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import Case, Count, Exists, F, JSONField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.utils import timezone
 
 from accounts.access import scope_by_user
@@ -51,7 +51,8 @@ def latest_call_of_lead(lead_ref: str = "pk") -> QuerySet[Call]:
 
 
 def ordered_follow_ups(qs: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
-    """Follow-ups in calling order, each with the latest outcome of its lead (`latest_outcome`).
+    """Follow-ups in calling order, each with the latest outcome of its lead (`latest_outcome`,
+    with its other languages in `latest_outcome_i18n`).
 
     Not yet tried since scheduled first: by due time, then fewer unanswered attempts, then the
     oldest last attempt. Then the ones tried since (a “no answer” on an overdue follow-up),
@@ -60,6 +61,8 @@ def ordered_follow_ups(qs: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     return qs.annotate(
         tried_at=tried,
         latest_outcome=Subquery(latest_call_of_lead("lead_id").values("disposition__name")[:1]),
+        latest_outcome_i18n=Subquery(latest_call_of_lead("lead_id").values("disposition__name_i18n")[:1],
+                                     output_field=JSONField()),
     ).order_by(
         F("tried_at").asc(nulls_first=True), "due_at", "lead__unanswered_attempts",
         F("lead__last_contacted_at").asc(nulls_first=True), "id",
