@@ -29,7 +29,10 @@ EMPTY_PARAMETER = _("Give a value or leave the parameter out.")
 
 
 def refuse_unknown(given, known) -> None:
-    """A 400 naming every query parameter the endpoint does not take."""
+    """A 400 naming every query parameter or body field the endpoint does not take. A body that is
+    not an object is left to the serializer, which answers its own 400 ("expected a dictionary")."""
+    if not hasattr(given, "keys"):
+        return
     unknown = sorted(set(given) - set(known))
     if unknown:
         raise serializers.ValidationError({name: [UNKNOWN_PARAMETER] for name in unknown})

@@ -96,6 +96,8 @@ def test_a_manager_sets_the_teams_dialer_and_a_bad_template_is_a_400_naming_the_
     assert bad.status_code == 400 and "dialer_url_template" in str(bad.json())
     unknown = client.patch(f"/api/v1/teams/{team.pk}/", {"name": "x"}, format="json")
     assert unknown.status_code == 400 and "name" in str(unknown.json())
+    for not_an_object in (1, [1], "x"):
+        assert client.patch(f"/api/v1/teams/{team.pk}/", not_an_object, format="json").status_code == 400
     ok = client.patch(f"/api/v1/teams/{team.pk}/", {"dialer_url_template": "sip:{e164}"}, format="json")
     assert ok.status_code == 200 and ok.json()["dialer_url_template"] == "sip:{e164}"
     assert api.as_user(rep).patch(f"/api/v1/teams/{team.pk}/", {"dialer_url_template": ""},

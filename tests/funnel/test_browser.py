@@ -34,7 +34,7 @@ def test_rep_grades_a_lead_on_the_call_form_and_the_funnel_reflects_it(sign_in, 
     assert count_at(page, "E") == "1" and count_at(page, "C") == "0"
 
     page.goto(f"/calls/lead/{lead.pk}/")
-    page.locator("#call-form select[name=disposition]").select_option(str(reached.pk))
+    page.locator("#call-form label.outcome", has=page.locator(f"input[value='{reached.pk}']")).click()
     page.locator("#call-form select[name=new_grade]").select_option("C")
     page.locator("#call-form button[type=submit]").click()
     page.locator("#saved-note").wait_for()

@@ -70,7 +70,10 @@ def test_diagnosis_names_weakest_driver_against_team_benchmark(api, manager, rep
     by_name = {r["name"]: r for r in res.json()["reps"]}
     wang = by_name["王芳"]
     assert wang["weakest"] == "effective_connect_rate"
-    assert "资料" in wang["problem"]
+    assert wang["problem"] == "Poor lead data"
+    in_chinese = api.get("/api/v1/kpis/diagnosis/", {"from": "2025-03-01", "to": "2025-03-31"},
+                         HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert "资料" in {r["name"]: r for r in in_chinese["reps"]}["王芳"]["problem"]
     assert {c["driver"]: c["status"] for c in wang["checks"]}["effective_connect_rate"] == "red"
 
 

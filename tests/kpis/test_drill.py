@@ -97,7 +97,7 @@ def test_the_companys_customers_and_calls(client, admin_user, story):
     sold = _drill(client, what="calls", stage="sold")
     assert len(_call_rows(sold)) == 2
     # 1000 × 0.2 + 3000 × 0.1: the margin the KPI job sums.
-    assert "premium 4,000.00; margin 500.00" in sold.content.decode()
+    assert "premium ¥4,000.00; margin ¥500.00" in sold.content.decode()
 
 
 def test_a_reps_calls_made_and_talk_time(client, rep, story):
@@ -106,7 +106,7 @@ def test_a_reps_calls_made_and_talk_time(client, rep, story):
     assert len(_call_rows(made)) == 5  # the note is no attempt; the call before the period is outside
     everything = _drill(client, what="calls", rep=rep.id)
     assert len(_call_rows(everything)) == 6
-    assert "talk time 0:08:30" in everything.content.decode()  # 10 + 100 + 300 + 50 + 20 + 30 seconds
+    assert "talk time 8:30" in everything.content.decode()  # 10 + 100 + 300 + 50 + 20 + 30 seconds
 
 
 def test_a_leaderboard_row_lists_the_reps_customers_under_that_team(client, manager, team, rep, story):
@@ -145,10 +145,10 @@ def _check_every_link(client, page_url: str, minimum: int) -> int:
         elif "what=calls" in href and "stage=dialled" in href and re.fullmatch(r"[\d,]+", text):
             assert count == int(text.replace(",", "")) == len(_call_rows(res)), (href, text)
             checked += 1
-        elif "what=calls" in href and "stage=sold" in href and re.fullmatch(r"[\d,]+\.\d\d", text):
+        elif "what=calls" in href and "stage=sold" in href and re.fullmatch(r"¥?[\d,]+\.\d\d", text):
             # The margin, the premium, or the average premium (premium per customer sold).
-            premium = Decimal(re.search(r"premium ([\d,.]+);", body).group(1).replace(",", ""))
-            value = Decimal(text.replace(",", ""))
+            premium = Decimal(re.search(r"premium ¥?([\d,.]+);", body).group(1).replace(",", ""))
+            value = Decimal(text.replace(",", "").lstrip("¥"))
             assert f"margin {text}" in body or any(value * k == premium for k in range(1, count + 1)), (href, text)
             checked += 1
     return checked

@@ -58,7 +58,8 @@ def test_a_call_a_rep_logs_shows_on_the_managers_open_wallboard_without_a_reload
     try:
         rep_page = sign_in_to(rep_context, rep)
         rep_page.goto(f"/leads/{lead.pk}/")
-        rep_page.locator("#call-form select[name=disposition]").select_option(value=str(dispositions["reached"].pk))
+        reached = dispositions["reached"].pk
+        rep_page.locator("#call-form label.outcome", has=rep_page.locator(f"input[value='{reached}']")).click()
         rep_page.fill("#call-form input[name=duration]", "2:00")
         rep_page.click("#call-form button[type=submit]")
         rep_page.locator("#saved-note").wait_for()

@@ -48,7 +48,7 @@ def test_raising_the_teams_average_premium_raises_its_margin(client, manager, te
     res = _post(client, team, htmx=True, avg_premium="10")
     html = res.content.decode()
     assert res.status_code == 200 and "<html" not in html  # the card only, for htmx to swap
-    assert "200.00 → <strong>220.00</strong> (20.00, +10.0%)" in html
+    assert "¥200.00 → <strong>¥220.00</strong> (¥20.00, +10.0%)" in html
     # Where effort pays most, against the other teams' top quartile.
     assert "Where effort pays most" in html and "Reach the top quartile of teams" in html
 
@@ -57,7 +57,7 @@ def test_a_rate_cannot_be_simulated_past_one_hundred_percent(client, manager, te
     client.force_login(manager)
     html = _post(client, team, quote_success_rate="50", sales_success_rate="100").content.decode()
     # Quote rate is 2/2 already (capped); close rate 1/2 doubles: 200 → 400.
-    assert "200.00 → <strong>400.00</strong>" in html
+    assert "¥200.00 → <strong>¥400.00</strong>" in html
     assert "<html" in html  # without htmx, a page of its own
 
 

@@ -32,7 +32,7 @@ def test_manager_decomposes_team_month_target_to_reps_and_sees_the_shares(page, 
     page.wait_for_load_state("networkidle")
     children = page.locator("#children-table")
     text = children.inner_text()
-    assert "王芳" in text and "李娜" in text and "240000.00" in text and "120000.00" in text
+    assert "王芳" in text and "李娜" in text and "¥240,000.00" in text and "¥120,000.00" in text
     assert Target.objects.filter(parent=target).count() == 2
 
 
