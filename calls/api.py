@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import django_filters
 from django.conf import settings
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -194,7 +195,7 @@ class CallSyncView(APIView):
         source = parse_query(request, SyncQuery).get("source") or None
         rows = request.data.get("calls") if isinstance(request.data, dict) else None
         if not isinstance(rows, list):
-            raise DomainError("Send {\"calls\": [...]} with a list of call records.")
+            raise DomainError(gettext('Send {"calls": [...]} with a list of call records.'))
         if len(rows) > sync.MAX_BATCH:
             raise DomainError(f"A batch holds at most {sync.MAX_BATCH} calls; split it.", code="batch_too_large")
         results = sync.sync_calls(actor=request.user, rows=rows, source_default=source)

@@ -46,7 +46,7 @@ class PeriodQuerySerializer(serializers.Serializer):
         end = attrs.get("to") or timezone.localdate()
         start = attrs.get("from") or end - dt.timedelta(days=29)
         if start > end:
-            raise serializers.ValidationError({"from": f"`from` ({start}) must be on or before `to` ({end})."})
+            raise serializers.ValidationError({"from": gettext("`from` (%(start)s) must be on or before `to` (%(end)s).") % {"start": start, "end": end}})
         attrs["start"], attrs["end"] = start, end
         attrs["defaulted"] = [name for name in ("from", "to") if attrs.get(name) is None]
         return attrs

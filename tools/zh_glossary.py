@@ -506,3 +506,6 @@ HANS.update({(None, msgid): text for msgid, text in {
     "Try again shortly": "请稍后再试",
     "Reload the page": "重新加载页面",
 }.items()})
+
+HANS[(None, 'Send {"calls": [...]} with a list of call records.')] = '请发送 {"calls": [...]}，其中是通话记录的列表。'
+HANS[(None, "`from` (%(start)s) must be on or before `to` (%(end)s).")] = "`from`（%(start)s）必须不晚于 `to`（%(end)s）。"
