@@ -509,3 +509,20 @@ HANS.update({(None, msgid): text for msgid, text in {
 
 HANS[(None, 'Send {"calls": [...]} with a list of call records.')] = '请发送 {"calls": [...]}，其中是通话记录的列表。'
 HANS[(None, "`from` (%(start)s) must be on or before `to` (%(end)s).")] = "`from`（%(start)s）必须不晚于 `to`（%(end)s）。"
+
+
+def _load_parts() -> None:
+    """Each module in tools/glossary/ adds its own strings: HANS (and optionally HANT), keyed by msgid
+    or by (msgctxt, msgid). Separate files let parallel work add translations without merge conflicts."""
+    import importlib.util
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parent / "glossary").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"zh_glossary_part_{path.stem}", path)
+        part = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(part)
+        for target, source in ((HANS, getattr(part, "HANS", {})), (HANT, getattr(part, "HANT", {}))):
+            target.update({(k if isinstance(k, tuple) else (None, k)): v for k, v in source.items()})
+
+
+_load_parts()
