@@ -153,6 +153,7 @@ def decompose_preview(request, pk: int):
     ctx: dict = {"error": None, "shares": [], "uplift": None}
     try:
         target = selectors.target_for(actor=request.user, target_id=pk)
+        ctx["metric"] = target.metric  # the amounts in the metric's unit (money or a count)
         if not form.is_valid():
             raise DomainError(form.errors.as_text())
         args = _decompose_args(form, request.POST)

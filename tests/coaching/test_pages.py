@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from coaching import services
 from coaching.models import ImprovementPlan, SamplingRun
@@ -148,3 +149,15 @@ def test_scorecard_edit_page_creates_new_version_when_in_use(client, password, m
     client.post(f"/coaching/scorecards/{card.pk}/", {"name": "Call QA", "c0-name": "Closing", "c0-weight": "1",
                                                     "c0-scale_max": "5"})
     assert services.current_version(card).number == 2
+
+
+def test_plan_dates_and_scores_use_the_shared_formats(client, password, manager, rep):
+    """The plan pages print dates in the one short style (2026-11-02), not Django's "Nov. 2, 2026"."""
+    with time_machine.travel(dt.datetime(2026, 11, 2, 2, tzinfo=dt.UTC), tick=False):
+        plan = services.start_plan(actor=manager, rep=rep, title="Closing", items=[
+            {"what": f"Item {i}", "measure": "m", "target": "t", "due": dt.date(2026, 11, 20)} for i in range(3)])
+    _login(client, manager, password)
+    for url in ("/coaching/plans/", f"/coaching/plans/{plan.pk}/"):
+        html = client.get(url).content.decode()
+        assert plan.start_date.isoformat() in html and plan.review_date.isoformat() in html, url
+        assert "Nov." not in html and "Dec." not in html, url

@@ -46,13 +46,28 @@ def test_manager_previews_and_decomposes_with_uplift_shown(client, manager, team
     assert "Decompose" in client.get(url).content.decode()
     preview = client.post(url + "decompose/preview/", {"dimension": "people", "method": "even", "uplift_percent": "20"})
     body = preview.content.decode()
-    assert "150000.00" in body and "30000.00" in body and "360000.00" in body
+    # money as on every other page (¥, thousands separators), the uplift as a percentage
+    assert "¥150,000.00" in body and "¥30,000.00" in body and "¥360,000.00" in body and "20.0%" in body
+    assert "150000.00" not in body
     assert not Target.objects.filter(parent=team_month_target).exists()
     r = client.post(url + "decompose/", {"dimension": "people", "method": "even", "uplift_percent": "20"})
     assert r.status_code == 302
     assert Target.objects.filter(parent=team_month_target).count() == 2
     html = client.get(url).content.decode()
     assert "¥180,000.00" in html and 'id="children-table"' in html
+
+
+@time_machine.travel(JUNE_15)
+def test_preview_of_a_count_target_shows_whole_numbers(client, manager, team, rep, teammate):
+    """A calls target is a count: its preview says "3,000", not "3000.00" or "¥3,000.00"."""
+    target = TargetFactory(owner_kind="team", team=team, metric="calls", value=Decimal("6000"), created_by=manager,
+                           start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30))
+    client.force_login(manager)
+    url = f"/targets/{target.pk}/decompose/preview/"
+    body = client.post(url, {"dimension": "people", "method": "even", "uplift_percent": "0"}).content.decode()
+    assert "3,000" in body and "6,000" in body and "3000.00" not in body and "¥" not in body
+    body = client.post(url, {"dimension": "time", "method": "calendar_days", "into": "week"}).content.decode()
+    assert 'id="preview-table"' in body and ".00<" not in body and "¥" not in body
 
 
 @time_machine.travel(JUNE_15)
