@@ -65,17 +65,17 @@ class Team(models.Model):
     )
     founded_on = models.DateField(_("founded on"), default=timezone.localdate)
     # coaching: empty means the stage is derived from the team's age; set it to override.
-    stage_override = models.CharField(max_length=20, choices=TeamStage.choices, blank=True)
+    stage_override = models.CharField(max_length=20, choices=TeamStage.choices, blank=True, verbose_name=_("stage override"))
     # targets: extra share a manager adds when handing team targets to reps (求其上得其中).
-    target_uplift_percent = models.DecimalField(max_digits=5, decimal_places=2, default=20)
+    target_uplift_percent = models.DecimalField(max_digits=5, decimal_places=2, default=20, verbose_name=_("target uplift percent"))
     # kpis: outbound capacity inputs (performance-driver model).
-    daily_calling_hours = models.DecimalField(max_digits=4, decimal_places=2, default=6)
-    working_days_per_month = models.PositiveSmallIntegerField(default=22)
-    avg_talk_minutes_per_customer = models.DecimalField(max_digits=6, decimal_places=2, default=3)
-    avg_calls_per_customer = models.DecimalField(max_digits=6, decimal_places=2, default=2)
+    daily_calling_hours = models.DecimalField(max_digits=4, decimal_places=2, default=6, verbose_name=_("daily calling hours"))
+    working_days_per_month = models.PositiveSmallIntegerField(default=22, verbose_name=_("working days per month"))
+    avg_talk_minutes_per_customer = models.DecimalField(max_digits=6, decimal_places=2, default=3, verbose_name=_("avg talk minutes per customer"))
+    avg_calls_per_customer = models.DecimalField(max_digits=6, decimal_places=2, default=2, verbose_name=_("avg calls per customer"))
     # calls: customers' private time; no calls or SMS outside these local hours.
-    calling_hours_start = models.TimeField(default="09:00")
-    calling_hours_end = models.TimeField(default="20:00")
+    calling_hours_start = models.TimeField(default="09:00", verbose_name=_("calling hours start"))
+    calling_hours_end = models.TimeField(default="20:00", verbose_name=_("calling hours end"))
     # calls: click-to-dial. Empty: a plain tel: link. Else a URL with {e164} (and/or {digits}),
     # e.g. "sip:{e164}" or "https://dialer.example/call?n={e164}" (checked by validate_dialer_template).
     dialer_url_template = models.CharField(
@@ -84,6 +84,8 @@ class Team(models.Model):
     )
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -99,10 +101,12 @@ class User(AbstractUser):
     )
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     # A rep may opt out of automatic distribution (holiday, training).
-    accepts_distribution = models.BooleanField(default=True)
-    deactivated_at = models.DateTimeField(null=True, blank=True)
+    accepts_distribution = models.BooleanField(default=True, verbose_name=_("accepts distribution"))
+    deactivated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("deactivated at"))
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["username"]
 
     def __str__(self) -> str:
@@ -116,18 +120,20 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """One token per integration, created by an admin, revocable. Only a hash is stored."""
 
-    name = models.CharField(max_length=100, unique=True)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    key_prefix = models.CharField(max_length=8, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    key_prefix = models.CharField(max_length=8, db_index=True, verbose_name=_("key prefix"))
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
     # Empty: the token works until revoked.
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expires at"))
 
     class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import is_admin
 from calls.cdr import import_cdr
@@ -15,9 +16,9 @@ from telesales.days import local_day
 
 
 class CdrUploadForm(forms.Form):
-    file = forms.FileField(label="Master.csv", help_text="Asterisk cdr-csv file (standard column order).")
-    source = forms.CharField(initial="asterisk", max_length=50)
-    gmt = forms.BooleanField(required=False, label="Times are GMT (usegmtime)")
+    file = forms.FileField(label=_("CDR file"), help_text=_("Master.csv from Asterisk cdr-csv (standard column order)."))
+    source = forms.CharField(label=_("source"), initial="asterisk", max_length=50)
+    gmt = forms.BooleanField(required=False, label=_("Times are in UTC (usegmtime)"))
 
 
 @admin.register(Disposition)
@@ -76,7 +77,7 @@ class CallAdmin(admin.ModelAdmin):
     def import_cdr_view(self, request):
         """Upload an Asterisk Master.csv; the per-row report is shown after the import."""
         if not is_admin(request.user):
-            messages.error(request, "Only admins import call records.")
+            messages.error(request, _("Only admins import call records."))
             return redirect("admin:calls_call_changelist")
         form = CdrUploadForm(request.POST or None, request.FILES or None)
         report = None
@@ -87,7 +88,7 @@ class CallAdmin(admin.ModelAdmin):
                                 gmt=form.cleaned_data["gmt"])
             messages.success(request, " · ".join(f"{k}: {v}" for k, v in report["counts"].items()))
         context = {**self.admin_site.each_context(request), "form": form, "report": report,
-                   "title": "Import Asterisk CDR (Master.csv)", "opts": self.model._meta}
+                   "title": _("Import call records (Asterisk CDR)"), "opts": self.model._meta}
         return TemplateResponse(request, "admin/calls/call/import_cdr.html", context)
 
 

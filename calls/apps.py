@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CallsConfig(AppConfig):
     name = "calls"
+    verbose_name = _("Calls")
 
     def ready(self):
         # The leads app announces hand-overs (staff leave); open follow-ups follow the leads.

@@ -19,12 +19,14 @@ class Scorecard(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_i18n = labels_field()
     # Empty team: usable by every team.
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    active = models.BooleanField(default=True)
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    active = models.BooleanField(default=True, verbose_name=_("in use"))
 
     class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
@@ -32,18 +34,20 @@ class Scorecard(models.Model):
 
 
 class ScorecardVersion(models.Model):
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="versions", verbose_name=_("scorecard"))
+    number = models.PositiveIntegerField(verbose_name=_("number"))
     # The total of a call that fails a critical criterion is capped here (0–100).
     critical_cap = models.DecimalField(
-        max_digits=5, decimal_places=1, default=Decimal(0), validators=[MinValueValidator(0), MaxValueValidator(100)]
+        max_digits=5, decimal_places=1, default=Decimal(0), validators=[MinValueValidator(0), MaxValueValidator(100)], verbose_name=_("critical cap")
     )
     # Reviewers whose totals differ by more than this many points are asked to calibrate.
-    calibration_threshold = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal(15))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    calibration_threshold = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal(15), verbose_name=_("calibration threshold"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("scorecard version")
+        verbose_name_plural = _("scorecard versions")
         ordering = ["scorecard_id", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["scorecard", "number"], name="scorecard_version_unique"),
@@ -55,19 +59,21 @@ class ScorecardVersion(models.Model):
 
 
 class Criterion(models.Model):
-    version = models.ForeignKey(ScorecardVersion, on_delete=models.CASCADE, related_name="criteria")
-    key = models.SlugField(max_length=40)
-    name = models.CharField(max_length=100)
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("version"))
+    key = models.SlugField(max_length=40, verbose_name=_("key"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
     name_i18n = labels_field()
-    description = models.CharField(max_length=300, blank=True)
-    weight = models.DecimalField(max_digits=6, decimal_places=2)
-    scale_max = models.PositiveSmallIntegerField(default=5)
-    critical = models.BooleanField(default=False)
+    description = models.CharField(max_length=300, blank=True, verbose_name=_("description"))
+    weight = models.DecimalField(max_digits=6, decimal_places=2, verbose_name=_("weight"))
+    scale_max = models.PositiveSmallIntegerField(default=5, verbose_name=_("scale max"))
+    critical = models.BooleanField(default=False, verbose_name=_("critical"))
     # A critical criterion scored below this fails the call.
-    pass_score = models.PositiveSmallIntegerField(default=1)
-    position = models.PositiveSmallIntegerField(default=0)
+    pass_score = models.PositiveSmallIntegerField(default=1, verbose_name=_("pass score"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
         ordering = ["version_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="criterion_key_unique"),
@@ -89,25 +95,27 @@ class Cohort(models.TextChoices):
 class SamplingPlan(models.Model):
     """Which share of each rep's calls is reviewed each week, and by whom."""
 
-    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="sampling_plans")
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="plans")
-    new_hire_rate = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.30"))
-    top_rate = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.05"))
-    regular_rate = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.10"))
-    min_per_rep = models.PositiveSmallIntegerField(default=1)
-    new_hire_days = models.PositiveSmallIntegerField(default=90)
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="sampling_plans", verbose_name=_("team"))
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="plans", verbose_name=_("scorecard"))
+    new_hire_rate = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.30"), verbose_name=_("new hire rate"))
+    top_rate = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.05"), verbose_name=_("top rate"))
+    regular_rate = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.10"), verbose_name=_("regular rate"))
+    min_per_rep = models.PositiveSmallIntegerField(default=1, verbose_name=_("min per rep"))
+    new_hire_days = models.PositiveSmallIntegerField(default=90, verbose_name=_("new hire days"))
     # Top performers: this share of the team's reps, ranked on the last `top_window_days` of KPIs.
-    top_share = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.20"))
-    top_window_days = models.PositiveSmallIntegerField(default=30)
-    seed = models.PositiveIntegerField(default=0)
-    prefer_recording = models.BooleanField(default=True)
-    min_duration_seconds = models.PositiveIntegerField(default=60)
-    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
-    reviewers_per_call = models.PositiveSmallIntegerField(default=2)
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    top_share = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.20"), verbose_name=_("top share"))
+    top_window_days = models.PositiveSmallIntegerField(default=30, verbose_name=_("top window days"))
+    seed = models.PositiveIntegerField(default=0, verbose_name=_("seed"))
+    prefer_recording = models.BooleanField(default=True, verbose_name=_("prefer recording"))
+    min_duration_seconds = models.PositiveIntegerField(default=60, verbose_name=_("min duration seconds"))
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("reviewers"))
+    reviewers_per_call = models.PositiveSmallIntegerField(default=2, verbose_name=_("reviewers per call"))
+    active = models.BooleanField(default=True, verbose_name=_("in use"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("sampling plan")
+        verbose_name_plural = _("sampling plans")
         ordering = ["team_id", "id"]
         constraints = [
             models.CheckConstraint(
@@ -124,13 +132,15 @@ class SamplingPlan(models.Model):
 class SamplingRun(models.Model):
     """One plan's draw for one week; a second run for the same week returns this one."""
 
-    plan = models.ForeignKey(SamplingPlan, on_delete=models.CASCADE, related_name="runs")
-    week = models.DateField(help_text="Monday of the sampled week")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sampled = models.PositiveIntegerField(default=0)
+    plan = models.ForeignKey(SamplingPlan, on_delete=models.CASCADE, related_name="runs", verbose_name=_("plan"))
+    week = models.DateField(help_text=_("Monday of the sampled week"), verbose_name=_("week"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    sampled = models.PositiveIntegerField(default=0, verbose_name=_("sampled"))
 
     class Meta:
+        verbose_name = _("sampling run")
+        verbose_name_plural = _("sampling runs")
         ordering = ["-week", "id"]
         constraints = [models.UniqueConstraint(fields=["plan", "week"], name="sampling_run_unique")]
 
@@ -138,22 +148,24 @@ class SamplingRun(models.Model):
 class SampledCall(models.Model):
     """A call picked for review. A call is never sampled twice (unique)."""
 
-    call = models.OneToOneField("calls.Call", on_delete=models.CASCADE, related_name="qa_sample")
-    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    plan = models.ForeignKey(SamplingPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="samples")
-    run = models.ForeignKey(SamplingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="samples")
-    week = models.DateField()
-    cohort = models.CharField(max_length=20, choices=Cohort.choices, default=Cohort.REGULAR)
+    call = models.OneToOneField("calls.Call", on_delete=models.CASCADE, related_name="qa_sample", verbose_name=_("call"))
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("rep"))
+    plan = models.ForeignKey(SamplingPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="samples", verbose_name=_("plan"))
+    run = models.ForeignKey(SamplingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="samples", verbose_name=_("run"))
+    week = models.DateField(verbose_name=_("week"))
+    cohort = models.CharField(max_length=20, choices=Cohort.choices, default=Cohort.REGULAR, verbose_name=_("cohort"))
     # Pinned when sampled: every reviewer of this call scores on the same form.
-    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="samples")
-    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="samples", verbose_name=_("version"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # Filled once every assigned reviewer has submitted.
-    result_total = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    spread = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    needs_calibration = models.BooleanField(default=False)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    result_total = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True, verbose_name=_("result total"))
+    spread = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True, verbose_name=_("spread"))
+    needs_calibration = models.BooleanField(default=False, verbose_name=_("needs calibration"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
 
     class Meta:
+        verbose_name = _("sampled call")
+        verbose_name_plural = _("sampled calls")
         ordering = ["-week", "id"]
         indexes = [models.Index(fields=["rep", "completed_at"], name="sample_rep_completed")]
 
@@ -163,14 +175,16 @@ class SampledCall(models.Model):
 
 
 class ReviewAssignment(models.Model):
-    sampled_call = models.ForeignKey(SampledCall, on_delete=models.CASCADE, related_name="assignments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qa_assignments")
+    sampled_call = models.ForeignKey(SampledCall, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("sampled call"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qa_assignments", verbose_name=_("reviewer"))
     # Copied from the call so the database itself refuses a self-review.
-    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("rep"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("assigned by"))
+    assigned_at = models.DateTimeField(auto_now_add=True, verbose_name=_("assigned at"))
 
     class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
         ordering = ["assigned_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["sampled_call", "reviewer"], name="assignment_unique"),
@@ -179,26 +193,30 @@ class ReviewAssignment(models.Model):
 
 
 class Review(models.Model):
-    assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review")
-    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="reviews")
-    total = models.DecimalField(max_digits=5, decimal_places=1)
-    uncapped_total = models.DecimalField(max_digits=5, decimal_places=1)
-    critical_failed = models.BooleanField(default=False)
-    comment = models.TextField(blank=True)
-    submitted_at = models.DateTimeField()
+    assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review", verbose_name=_("assignment"))
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("version"))
+    total = models.DecimalField(max_digits=5, decimal_places=1, verbose_name=_("total"))
+    uncapped_total = models.DecimalField(max_digits=5, decimal_places=1, verbose_name=_("uncapped total"))
+    critical_failed = models.BooleanField(default=False, verbose_name=_("critical failed"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"))
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["submitted_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(total__gte=0) & Q(total__lte=100), name="review_total_0_100")]
 
 
 class ReviewScore(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField()
-    lost_points = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal(0))
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion"))
+    score = models.PositiveSmallIntegerField(verbose_name=_("score"))
+    lost_points = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal(0), verbose_name=_("lost points"))
 
     class Meta:
+        verbose_name = _("review score")
+        verbose_name_plural = _("review scores")
         ordering = ["criterion__position", "criterion_id"]
         constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="review_score_unique")]
 
@@ -223,23 +241,25 @@ class PlanOutcome(models.TextChoices):
 
 
 class ImprovementPlan(models.Model):
-    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="improvement_plans")
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(max_length=200)
-    source_kind = models.CharField(max_length=20, choices=PlanSource.choices, default=PlanSource.MANUAL)
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="improvement_plans", verbose_name=_("rep"))
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("manager"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    source_kind = models.CharField(max_length=20, choices=PlanSource.choices, default=PlanSource.MANUAL, verbose_name=_("source kind"))
     # Free text / JSON pointer to what started it (a diagnosis id, a sampled call id …).
-    source_ref = models.CharField(max_length=200, blank=True)
-    support = models.JSONField(default=list, blank=True)
-    check_in_every_days = models.PositiveSmallIntegerField(default=7)
-    start_date = models.DateField()
-    review_date = models.DateField()
-    outcome = models.CharField(max_length=20, choices=PlanOutcome.choices, blank=True)
-    outcome_note = models.TextField(blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    source_ref = models.CharField(max_length=200, blank=True, verbose_name=_("source ref"))
+    support = models.JSONField(default=list, blank=True, verbose_name=_("support"))
+    check_in_every_days = models.PositiveSmallIntegerField(default=7, verbose_name=_("check in every days"))
+    start_date = models.DateField(verbose_name=_("start date"))
+    review_date = models.DateField(verbose_name=_("review date"))
+    outcome = models.CharField(max_length=20, choices=PlanOutcome.choices, blank=True, verbose_name=_("outcome"))
+    outcome_note = models.TextField(blank=True, verbose_name=_("outcome note"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledged at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("improvement plan")
+        verbose_name_plural = _("improvement plans")
         ordering = ["-start_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(check_in_every_days__gte=1), name="plan_check_in_every_positive"),
@@ -262,25 +282,29 @@ class ImprovementPlan(models.Model):
 class PlanItem(models.Model):
     """One SMART item: what, how it is measured, the target, the due date."""
 
-    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="items")
-    what = models.CharField(max_length=300)
-    measure = models.CharField(max_length=200)
-    target = models.CharField(max_length=100)
-    due = models.DateField()
-    position = models.PositiveSmallIntegerField(default=0)
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan"))
+    what = models.CharField(max_length=300, verbose_name=_("what"))
+    measure = models.CharField(max_length=200, verbose_name=_("measure"))
+    target = models.CharField(max_length=100, verbose_name=_("target"))
+    due = models.DateField(verbose_name=_("due"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
         ordering = ["position", "id"]
 
 
 class CheckIn(models.Model):
-    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="check_ins")
-    date = models.DateField()
-    progress_note = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("plan"))
+    date = models.DateField(verbose_name=_("date"))
+    progress_note = models.TextField(verbose_name=_("progress note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
         ordering = ["date", "id"]
 
 
@@ -289,29 +313,33 @@ class OneToOneNote(models.Model):
     """A one-to-one in situation–behaviour–impact form. Seen only by the rep, the rep's managers
     and admins; `private` notes are the manager's own and hidden from the rep as well."""
 
-    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_to_ones")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    held_on = models.DateField(default=timezone.localdate)
-    situation = models.TextField()
-    behaviour = models.TextField()
-    impact = models.TextField()
-    agreed_actions = models.TextField(blank=True)
-    private = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_to_ones", verbose_name=_("rep"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"))
+    held_on = models.DateField(default=timezone.localdate, verbose_name=_("held on"))
+    situation = models.TextField(verbose_name=_("situation"))
+    behaviour = models.TextField(verbose_name=_("behaviour"))
+    impact = models.TextField(verbose_name=_("impact"))
+    agreed_actions = models.TextField(blank=True, verbose_name=_("agreed actions"))
+    private = models.BooleanField(default=False, verbose_name=_("private"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("one-to-one note")
+        verbose_name_plural = _("one-to-one notes")
         ordering = ["-held_on", "-id"]
 
 
 class ActionItem(models.Model):
     """An agreed action turned into a follow-up task."""
 
-    note = models.ForeignKey(OneToOneNote, on_delete=models.CASCADE, related_name="action_items")
-    description = models.CharField(max_length=300)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    due_on = models.DateField()
-    done_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.ForeignKey(OneToOneNote, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("note"))
+    description = models.CharField(max_length=300, verbose_name=_("description"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner"))
+    due_on = models.DateField(verbose_name=_("due on"))
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("done at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
         ordering = ["due_on", "id"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from kpis.models import DailyRepKpi, KpiRun
 
@@ -9,7 +10,7 @@ class KpiRunAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     readonly_fields = [f.name for f in KpiRun._meta.fields]
 
-    @admin.display(boolean=True)
+    @admin.display(boolean=True, description=_("succeeded"))
     def succeeded(self, obj):
         return obj.succeeded
 

@@ -11,24 +11,26 @@ class DailyRepKpi(models.Model):
     customers come from the lead sets (`lead_stages` here, LeadSet for teams, the company and
     months), never from a sum of these columns."""
 
-    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
-    day = models.DateField()
-    calls_made = models.PositiveIntegerField(default=0)
-    calls_reached = models.PositiveIntegerField(default=0, help_text="calls that reached the customer")
-    policies_sold = models.PositiveIntegerField(default=0, help_text="sales (calls flagged sold): a customer may buy twice")
-    customers_dialled = models.PositiveIntegerField(default=0)
-    customers_reached = models.PositiveIntegerField(default=0)
-    customers_quoted = models.PositiveIntegerField(default=0)
-    customers_sold = models.PositiveIntegerField(default=0)
-    premium = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    margin_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    talk_seconds = models.PositiveBigIntegerField(default=0)
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("rep"))
+    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("team"))
+    day = models.DateField(verbose_name=_("day"))
+    calls_made = models.PositiveIntegerField(default=0, verbose_name=_("calls made"))
+    calls_reached = models.PositiveIntegerField(default=0, help_text=_("calls that reached the customer"), verbose_name=_("calls reached"))
+    policies_sold = models.PositiveIntegerField(default=0, help_text=_("sales (calls flagged sold): a customer may buy twice"), verbose_name=_("policies sold"))
+    customers_dialled = models.PositiveIntegerField(default=0, verbose_name=_("customers dialled"))
+    customers_reached = models.PositiveIntegerField(default=0, verbose_name=_("customers reached"))
+    customers_quoted = models.PositiveIntegerField(default=0, verbose_name=_("customers quoted"))
+    customers_sold = models.PositiveIntegerField(default=0, verbose_name=_("customers sold"))
+    premium = models.DecimalField(max_digits=16, decimal_places=2, default=0, verbose_name=_("premium"))
+    margin_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0, verbose_name=_("margin amount"))
+    talk_seconds = models.PositiveBigIntegerField(default=0, verbose_name=_("talk seconds"))
     # The rep-day's lead set: "lead id × 8 + stage" (1 dialled … 4 sold) of each call dialled that
     # day, comma-separated, as the job's statement writes it (kpis/leadsets.py).
-    lead_stages = models.TextField(blank=True, default="")
+    lead_stages = models.TextField(blank=True, default="", verbose_name=_("lead stages"))
 
     class Meta:
+        verbose_name = _("daily rep KPI")
+        verbose_name_plural = _("daily rep KPIs")
         constraints = [models.UniqueConstraint(fields=["rep", "day"], name="kpi_rep_day_unique")]
         indexes = [models.Index(fields=["team", "day"], name="kpi_team_day"), models.Index(fields=["day"], name="kpi_day")]
 
@@ -39,16 +41,18 @@ class TeamDayKpi(models.Model):
     only by the KPI job, whenever it writes the day's facts, so a company page adds up teams × days
     instead of reps × days. Distinct customers are not here: they come from the lead sets."""
 
-    team_key = models.PositiveIntegerField()
-    day = models.DateField()
-    calls_made = models.PositiveIntegerField(default=0)
-    calls_reached = models.PositiveIntegerField(default=0)
-    policies_sold = models.PositiveIntegerField(default=0)
-    premium = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    margin_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    talk_seconds = models.PositiveBigIntegerField(default=0)
+    team_key = models.PositiveIntegerField(verbose_name=_("team key"))
+    day = models.DateField(verbose_name=_("day"))
+    calls_made = models.PositiveIntegerField(default=0, verbose_name=_("calls made"))
+    calls_reached = models.PositiveIntegerField(default=0, verbose_name=_("calls reached"))
+    policies_sold = models.PositiveIntegerField(default=0, verbose_name=_("policies sold"))
+    premium = models.DecimalField(max_digits=18, decimal_places=2, default=0, verbose_name=_("premium"))
+    margin_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0, verbose_name=_("margin amount"))
+    talk_seconds = models.PositiveBigIntegerField(default=0, verbose_name=_("talk seconds"))
 
     class Meta:
+        verbose_name = _("team day KPI")
+        verbose_name_plural = _("team day KPIs")
         constraints = [models.UniqueConstraint(fields=["day", "team_key"], name="kpi_team_day_sums_unique")]
 
 
@@ -72,17 +76,19 @@ class LeadSet(models.Model):
         DAY = "day", "Day"
         MONTH = "month", "Month"
 
-    level = models.CharField(max_length=7, choices=Level.choices)
-    key = models.PositiveIntegerField()
-    team_key = models.PositiveIntegerField(default=0)
-    grain = models.CharField(max_length=5, choices=Grain.choices)
-    start = models.DateField()
-    dialled = models.BinaryField()
-    reached = models.BinaryField()
-    quoted = models.BinaryField()
-    sold = models.BinaryField()
+    level = models.CharField(max_length=7, choices=Level.choices, verbose_name=_("level"))
+    key = models.PositiveIntegerField(verbose_name=_("key"))
+    team_key = models.PositiveIntegerField(default=0, verbose_name=_("team key"))
+    grain = models.CharField(max_length=5, choices=Grain.choices, verbose_name=_("grain"))
+    start = models.DateField(verbose_name=_("start"))
+    dialled = models.BinaryField(verbose_name=_("dialled"))
+    reached = models.BinaryField(verbose_name=_("reached"))
+    quoted = models.BinaryField(verbose_name=_("quoted"))
+    sold = models.BinaryField(verbose_name=_("sold"))
 
     class Meta:
+        verbose_name = _("lead set")
+        verbose_name_plural = _("lead sets")
         constraints = [
             models.UniqueConstraint(fields=["level", "grain", "start", "key", "team_key"], name="leadset_unique"),
         ]
@@ -98,16 +104,18 @@ class KpiRunKind(models.TextChoices):
 class KpiRun(models.Model):
     """One execution of the KPI job, shown to admins (Django admin and /kpis/runs/)."""
 
-    kind = models.CharField(max_length=20, choices=KpiRunKind.choices)
-    since = models.DateField(null=True, blank=True)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    rows = models.PositiveIntegerField(default=0, help_text="fact rows written")
-    rep_days = models.PositiveIntegerField(default=0, help_text="(rep, day) pairs recomputed (incremental)")
-    duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=KpiRunKind.choices, verbose_name=_("kind"))
+    since = models.DateField(null=True, blank=True, verbose_name=_("since"))
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    rows = models.PositiveIntegerField(default=0, help_text=_("fact rows written"), verbose_name=_("rows"))
+    rep_days = models.PositiveIntegerField(default=0, help_text=_("(rep, day) pairs recomputed (incremental)"), verbose_name=_("rep days"))
+    duration_ms = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("duration (ms)"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
 
     class Meta:
+        verbose_name = _("KPI run")
+        verbose_name_plural = _("KPI runs")
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
@@ -122,5 +130,9 @@ class KpiLock(models.Model):
     """A single row every run updates first inside its transaction: PostgreSQL row lock and the
     SQLite write lock both make a second run wait until the first commits."""
 
-    name = models.CharField(max_length=40, unique=True)
-    held_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(max_length=40, unique=True, verbose_name=_("name"))
+    held_at = models.DateTimeField(null=True, blank=True, verbose_name=_("held at"))
+
+    class Meta:
+        verbose_name = _("KPI lock")
+        verbose_name_plural = _("KPI locks")

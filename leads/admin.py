@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from leads.models import (
     Appeal,
@@ -19,9 +20,9 @@ class PoolAdmin(admin.ModelAdmin):
     filter_horizontal = ["member_teams", "member_users", "admins"]
     fieldsets = [
         (None, {"fields": ["name", "team", "region", "member_teams", "member_users", "admins"]}),
-        ("Limits", {"fields": ["max_held", "won_counts_toward_max", "max_claims_per_day", "reclaim_cooldown_days",
+        (_("Limits"), {"fields": ["max_held", "won_counts_toward_max", "max_claims_per_day", "reclaim_cooldown_days",
                                "max_locked", "browsing_enabled"]}),
-        ("Auto-return", {"fields": ["return_days_by_grade", "real_contact_min_seconds", "no_progress_days",
+        (_("Auto-return"), {"fields": ["return_days_by_grade", "real_contact_min_seconds", "no_progress_days",
                                     "fresh_claim_hours", "exempt_won", "exempt_open_quote", "warn_days"]}),
     ]
 

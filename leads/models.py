@@ -43,11 +43,11 @@ class Pool(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_i18n = labels_field()
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="pools")
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="pools", verbose_name=_("team"))
     region = models.CharField(_("region"), max_length=100, blank=True)
-    member_teams = models.ManyToManyField("accounts.Team", blank=True, related_name="member_pools")
-    member_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="member_pools")
-    admins = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="administered_pools")
+    member_teams = models.ManyToManyField("accounts.Team", blank=True, related_name="member_pools", verbose_name=_("member teams"))
+    member_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="member_pools", verbose_name=_("member users"))
+    admins = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="administered_pools", verbose_name=_("admins"))
 
     # ---- rules (私海上限, 领取上限, 回收规则) ----
     max_held = models.PositiveIntegerField(_("max leads a rep may hold"), default=200)
@@ -57,7 +57,7 @@ class Pool(models.Model):
     max_locked = models.PositiveIntegerField(_("max locked leads per rep"), default=5)
     return_days_by_grade = models.JSONField(
         _("days without real contact before return, per grade"), default=default_return_days,
-        help_text='e.g. {"E": 7, "D": 10, "C": 15, "B": 20, "A": 30}; 0 switches the rule off for a grade',
+        help_text=_('e.g. {"E": 7, "D": 10, "C": 15, "B": 20, "A": 30}; 0 switches the rule off for a grade'),
     )
     real_contact_min_seconds = models.PositiveIntegerField(
         _("a call this long counts as a real contact even if not reached"), default=60
@@ -72,6 +72,8 @@ class Pool(models.Model):
     browsing_enabled = models.BooleanField(_("reps may browse and pick leads"), default=True)
 
     class Meta:
+        verbose_name = _("pool")
+        verbose_name_plural = _("pools")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -95,24 +97,28 @@ class Pool(models.Model):
 class PoolRuleChange(models.Model):
     """Audit row: who changed a pool's rules and when, with the changed rules before and after."""
 
-    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="rule_changes")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    before = models.JSONField()
-    after = models.JSONField()
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="rule_changes", verbose_name=_("pool"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor"))
+    before = models.JSONField(verbose_name=_("before"))
+    after = models.JSONField(verbose_name=_("after"))
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("time"))
 
     class Meta:
+        verbose_name = _("pool rule change")
+        verbose_name_plural = _("pool rule changes")
         ordering = ["-at", "-id"]
 
 
 class LostReason(models.Model):
     """Editable list of reasons a lead was lost."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
     name_i18n = labels_field()
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(default=True, verbose_name=_("in use"))
 
     class Meta:
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -137,10 +143,12 @@ class AttributeDefinition(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=AttributeKind.choices, default=AttributeKind.TEXT)
     # The allowed values of a choice attribute, in display order; empty for the other kinds.
     choices = models.JSONField(_("choices"), default=list, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("attribute definition")
+        verbose_name_plural = _("attribute definitions")
         ordering = ["position", "key"]
         constraints = [
             models.CheckConstraint(condition=~Q(key=""), name="attribute_key_not_empty"),
@@ -154,20 +162,22 @@ class AttributeDefinition(models.Model):
 class AttributeDefinitionChange(models.Model):
     """Audit row: who created or changed an attribute definition, with the fields before and after."""
 
-    definition = models.ForeignKey(AttributeDefinition, on_delete=models.CASCADE, related_name="changes")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    before = models.JSONField()
-    after = models.JSONField()
-    note = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    definition = models.ForeignKey(AttributeDefinition, on_delete=models.CASCADE, related_name="changes", verbose_name=_("definition"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor"))
+    before = models.JSONField(verbose_name=_("before"))
+    after = models.JSONField(verbose_name=_("after"))
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("note"))
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("time"))
 
     class Meta:
+        verbose_name = _("attribute definition change")
+        verbose_name_plural = _("attribute definition changes")
         ordering = ["-at", "-id"]
 
 
 class Lead(models.Model):
     name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=20, help_text="E.164")
+    phone = models.CharField(_("phone"), max_length=20, help_text=_("E.164"))
     phone2 = models.CharField(_("second phone"), max_length=20, blank=True)
     company = models.CharField(_("company"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
@@ -176,37 +186,39 @@ class Lead(models.Model):
     product_interest = models.CharField(_("product interest"), max_length=200, blank=True)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.E, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=LeadStatus.choices, default=LeadStatus.ACTIVE)
-    lost_reason = models.ForeignKey(LostReason, null=True, blank=True, on_delete=models.PROTECT)
+    lost_reason = models.ForeignKey(LostReason, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("lost reason"))
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="leads", verbose_name=_("owner")
     )
-    pool = models.ForeignKey(Pool, null=True, blank=True, on_delete=models.PROTECT, related_name="leads")
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    pool = models.ForeignKey(Pool, null=True, blank=True, on_delete=models.PROTECT, related_name="leads", verbose_name=_("pool"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
     locked = models.BooleanField(_("locked against auto-return"), default=False)
-    last_contacted_at = models.DateTimeField(null=True, blank=True)
+    last_contacted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last contacted at"))
     # Last *real* contact: reached the customer or lasted long enough (see pool rules).
-    last_real_contact_at = models.DateTimeField(null=True, blank=True)
-    grade_changed_at = models.DateTimeField(null=True, blank=True)
-    next_follow_up_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    unanswered_attempts = models.PositiveIntegerField(default=0)
+    last_real_contact_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last real contact at"))
+    grade_changed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("grade changed at"))
+    next_follow_up_at = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("next follow up at"))
+    unanswered_attempts = models.PositiveIntegerField(default=0, verbose_name=_("unanswered attempts"))
     # Maintained by call logging: a quote was given and neither sold nor refused since.
-    has_open_quote = models.BooleanField(default=False)
+    has_open_quote = models.BooleanField(default=False, verbose_name=_("has open quote"))
     # Marks that let a dialer batch update the facts above from its own calls (calls.lead_facts):
     # the last call that reached the customer, and the last quote, sale or refusal.
-    last_reached_at = models.DateTimeField(null=True, blank=True, editable=False)
-    last_quote_event_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_reached_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("last reached at"))
+    last_quote_event_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("last quote event at"))
     # {key: value} for keys of AttributeDefinition only, normalised by services.clean_attributes:
     # text, number (a Decimal as a string), date (ISO) and choice as strings, yes/no as true/false.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     # The import that created the lead (segment "import_batch"); null for leads made otherwise.
-    import_job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="leads")
+    import_job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="leads", verbose_name=_("import job"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
         constraints = [
             models.UniqueConstraint(fields=["phone"], name="lead_phone_unique"),
             models.CheckConstraint(condition=~Q(phone=""), name="lead_phone_not_empty"),
@@ -237,19 +249,21 @@ class OwnershipReason(models.TextChoices):
 class OwnershipEvent(models.Model):
     """Append-only audit row for every change of owner."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="ownership_events")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="ownership_events", verbose_name=_("lead"))
     from_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from owner")
     )
     to_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("to owner")
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=20, choices=OwnershipReason.choices)
-    note = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor"))
+    reason = models.CharField(max_length=20, choices=OwnershipReason.choices, verbose_name=_("reason"))
+    note = models.CharField(max_length=500, blank=True, verbose_name=_("note"))
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("time"))
 
     class Meta:
+        verbose_name = _("ownership event")
+        verbose_name_plural = _("ownership events")
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["lead", "at"], name="ownership_lead_at"),
@@ -260,18 +274,20 @@ class OwnershipEvent(models.Model):
 class GradeChange(models.Model):
     """Every grade change with time, actor and the call that caused it (when there is one)."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="grade_changes")
-    from_grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
-    to_grade = models.CharField(max_length=1, choices=Grade.choices)
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="grade_changes", verbose_name=_("lead"))
+    from_grade = models.CharField(max_length=1, choices=Grade.choices, blank=True, verbose_name=_("from grade"))
+    to_grade = models.CharField(max_length=1, choices=Grade.choices, verbose_name=_("to grade"))
     # End states are recorded too: won/lost transitions carry status here.
-    to_status = models.CharField(max_length=10, choices=LeadStatus.choices, default=LeadStatus.ACTIVE)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    to_status = models.CharField(max_length=10, choices=LeadStatus.choices, default=LeadStatus.ACTIVE, verbose_name=_("to status"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by"))
     # The lead's owner at the time: funnel counts per rep are read from history.
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    changed_at = models.DateTimeField(db_index=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("call"))
+    changed_at = models.DateTimeField(db_index=True, verbose_name=_("changed at"))
 
     class Meta:
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
         ordering = ["changed_at", "id"]
         indexes = [
             models.Index(fields=["lead", "changed_at"], name="grade_lead_at"),
@@ -282,10 +298,10 @@ class GradeChange(models.Model):
 class DoNotCallNumber(models.Model):
     """Company-wide do-not-call list: such numbers are never created, imported or dialled."""
 
-    phone = models.CharField(max_length=20, unique=True, help_text="E.164")
-    reason = models.CharField(max_length=200, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    phone = models.CharField(max_length=20, unique=True, help_text=_("E.164"), verbose_name=_("phone"))
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("added by"))
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
 
     class Meta:
         ordering = ["-added_at"]
@@ -298,12 +314,14 @@ class DoNotCallNumber(models.Model):
 class PhoneReveal(models.Model):
     """Audit row: a manager or admin looked at a full number they would otherwise see masked."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="phone_reveals")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="phone_reveals", verbose_name=_("lead"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor"))
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("time"))
 
     class Meta:
+        verbose_name = _("phone reveal")
+        verbose_name_plural = _("phone reveals")
         ordering = ["-at", "-id"]
 
 
@@ -316,19 +334,21 @@ class AppealStatus(models.TextChoices):
 class Appeal(models.Model):
     """A collision appeal (撞单申诉): the rep who found the customer asks for the lead."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="appeals")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lead_appeals")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="appeals", verbose_name=_("lead"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lead_appeals", verbose_name=_("requested by"))
     holder_at_request = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("holder at request")
     )
-    reason = models.CharField(max_length=500)
-    status = models.CharField(max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=500, verbose_name=_("reason"))
+    status = models.CharField(max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING, verbose_name=_("status"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decision_note = models.CharField(max_length=500, blank=True, verbose_name=_("decision note"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -347,30 +367,32 @@ class ImportStatus(models.TextChoices):
 class ImportJob(models.Model):
     """One CSV/Excel import; the Celery task stores progress and the per-row report here."""
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to="lead-imports/")
-    original_name = models.CharField(max_length=255, blank=True)
-    pool = models.ForeignKey(Pool, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    source = models.CharField(max_length=100, blank=True)
-    mapping = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    file = models.FileField(upload_to="lead-imports/", verbose_name=_("file"))
+    original_name = models.CharField(max_length=255, blank=True, verbose_name=_("original name"))
+    pool = models.ForeignKey(Pool, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("pool"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("owner"))
+    source = models.CharField(max_length=100, blank=True, verbose_name=_("source"))
+    mapping = models.JSONField(default=dict, blank=True, verbose_name=_("mapping"))
     # Columns kept as lead attributes: [{"column", "key", "label", "created", "ignored"}].
-    attribute_columns = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    collision_count = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    report = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    attribute_columns = models.JSONField(default=list, blank=True, verbose_name=_("attribute columns"))
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING, verbose_name=_("status"))
+    total_rows = models.PositiveIntegerField(default=0, verbose_name=_("total rows"))
+    processed_rows = models.PositiveIntegerField(default=0, verbose_name=_("processed rows"))
+    created_count = models.PositiveIntegerField(default=0, verbose_name=_("created count"))
+    collision_count = models.PositiveIntegerField(default=0, verbose_name=_("collision count"))
+    error_count = models.PositiveIntegerField(default=0, verbose_name=_("error count"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    report = models.TextField(blank=True, verbose_name=_("report"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # Written when the job starts and with every chunk; a running job whose heartbeat stopped is
     # failed by the sweeper (leads/import_jobs.py).
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, verbose_name=_("heartbeat at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-id"]
 
     @property

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TargetsConfig(AppConfig):
     name = "targets"
+    verbose_name = _("Targets")
 
     def ready(self):
         from accounts.panels import register_home_panel, register_team_panel

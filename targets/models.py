@@ -60,33 +60,35 @@ class Target(models.Model):
     metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
     owner_kind = models.CharField(_("owner"), max_length=10, choices=OwnerKind.choices)
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="targets", verbose_name=_("team"))
     rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="targets", verbose_name=_("rep")
     )
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name=_("parent"))
     # Uplift a manager added when handing a team target to reps (求其上得其中), shown as such:
     # value = base share + uplift_amount.
-    uplift_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
-    uplift_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    uplift_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0, verbose_name=_("uplift percent"))
+    uplift_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0, verbose_name=_("uplift amount"))
     # Tiers (阶梯): base = value; challenge and excellence as % of value; each with a bonus coefficient.
-    challenge_percent = models.DecimalField(max_digits=6, decimal_places=2, default=120)
-    excellence_percent = models.DecimalField(max_digits=6, decimal_places=2, default=150)
-    base_coefficient = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.00"))
-    challenge_coefficient = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.20"))
-    excellence_coefficient = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.50"))
+    challenge_percent = models.DecimalField(max_digits=6, decimal_places=2, default=120, verbose_name=_("challenge percent"))
+    excellence_percent = models.DecimalField(max_digits=6, decimal_places=2, default=150, verbose_name=_("excellence percent"))
+    base_coefficient = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.00"), verbose_name=_("base coefficient"))
+    challenge_coefficient = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.20"), verbose_name=_("challenge coefficient"))
+    excellence_coefficient = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1.50"), verbose_name=_("excellence coefficient"))
     # Attainability check against the owner's history at creation.
-    is_stretch = models.BooleanField(default=False)
-    attainability_note = models.CharField(max_length=300, blank=True)
+    is_stretch = models.BooleanField(default=False, verbose_name=_("is stretch"))
+    attainability_note = models.CharField(max_length=300, blank=True, verbose_name=_("attainability note"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
         ordering = ["start", "owner_kind", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(value__gt=0), name="target_value_positive"),
@@ -182,16 +184,18 @@ class RevisionReason(models.TextChoices):
 
 
 class TargetRevision(models.Model):
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="revisions")
-    old_value = models.DecimalField(max_digits=16, decimal_places=2)
-    new_value = models.DecimalField(max_digits=16, decimal_places=2)
-    reason = models.CharField(max_length=30, choices=RevisionReason.choices)
-    note = models.TextField(blank=True)
-    children_rebalanced = models.BooleanField(default=False)
-    revised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    revised_at = models.DateTimeField(auto_now_add=True)
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("target"))
+    old_value = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("old value"))
+    new_value = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("new value"))
+    reason = models.CharField(max_length=30, choices=RevisionReason.choices, verbose_name=_("reason"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    children_rebalanced = models.BooleanField(default=False, verbose_name=_("children rebalanced"))
+    revised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("revised by"))
+    revised_at = models.DateTimeField(auto_now_add=True, verbose_name=_("revised at"))
 
     class Meta:
+        verbose_name = _("target revision")
+        verbose_name_plural = _("target revisions")
         ordering = ["-revised_at", "-id"]
 
     def __str__(self) -> str:
@@ -201,11 +205,13 @@ class TargetRevision(models.Model):
 class Holiday(models.Model):
     """A day off (节假日) — or, with is_working_day, a weekend day made working (调休)."""
 
-    day = models.DateField(unique=True)
-    name = models.CharField(max_length=100)
-    is_working_day = models.BooleanField(default=False, help_text=_("Tick for a weekend day that is worked (a make-up working day)."))
+    day = models.DateField(unique=True, verbose_name=_("day"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    is_working_day = models.BooleanField(default=False, help_text=_("Tick for a weekend day that is worked (a make-up working day)."), verbose_name=_("is working day"))
 
     class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
         ordering = ["day"]
 
     def __str__(self) -> str:
@@ -215,19 +221,21 @@ class Holiday(models.Model):
 class AlertRule(models.Model):
     """E.g. "3 consecutive working days below 80% of the daily pace"."""
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
     name_i18n = labels_field()
-    metric = models.CharField(max_length=30, choices=Metric.choices)
-    threshold_percent = models.DecimalField(max_digits=5, decimal_places=2, default=80)
-    consecutive_days = models.PositiveSmallIntegerField(default=3)
+    metric = models.CharField(max_length=30, choices=Metric.choices, verbose_name=_("metric"))
+    threshold_percent = models.DecimalField(max_digits=5, decimal_places=2, default=80, verbose_name=_("threshold percent"))
+    consecutive_days = models.PositiveSmallIntegerField(default=3, verbose_name=_("consecutive days"))
     # Empty: every team.
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    active = models.BooleanField(default=True)
-    email = models.BooleanField(default=False, help_text=_("Also e-mail the managers."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
+    active = models.BooleanField(default=True, verbose_name=_("in use"))
+    email = models.BooleanField(default=False, help_text=_("Also e-mail the managers."), verbose_name=_("email"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(threshold_percent__gt=0), name="alertrule_threshold_positive"),
@@ -239,20 +247,22 @@ class AlertRule(models.Model):
 
 
 class Alert(models.Model):
-    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="alerts")
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="alerts")
-    streak_start = models.DateField()
-    streak_end = models.DateField()
-    days_below = models.PositiveSmallIntegerField()
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("rule"))
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("target"))
+    streak_start = models.DateField(verbose_name=_("streak start"))
+    streak_end = models.DateField(verbose_name=_("streak end"))
+    days_below = models.PositiveSmallIntegerField(verbose_name=_("days below"))
+    message = models.CharField(max_length=300, verbose_name=_("message"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("acknowledged by")
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledged at"))
 
     class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ["-streak_end", "-id"]
         constraints = [
             # One alert per streak: re-running the job extends it instead of duplicating it.
@@ -281,15 +291,19 @@ class RootCauseNote(models.Model):
     """Root cause over the five dimensions (五维归因): people, process, customer quality, tools,
     environment — and what will be done."""
 
-    alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="root_cause")
+    alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="root_cause", verbose_name=_("alert"))
     people = models.TextField(_("people"), blank=True)
     process = models.TextField(_("process"), blank=True)
     customer_quality = models.TextField(_("customer quality"), blank=True)
     tools = models.TextField(_("tools"), blank=True)
     environment = models.TextField(_("environment"), blank=True)
     actions = models.TextField(_("actions"), blank=True)
-    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("written by"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("root cause note")
+        verbose_name_plural = _("root cause notes")
 
     def __str__(self) -> str:
         return f"Root cause for alert {self.alert_id}"

@@ -1,6 +1,8 @@
 """Fill the zh_Hans / zh_Hant catalogues after makemessages, then compile.
 
     .venv/bin/python manage.py makemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=bench --ignore=tests
+    .venv/bin/python manage.py makemessages -d djangojs -l zh_Hans -l zh_Hant --ignore=.venv --ignore=bench \
+        --ignore=tests --ignore=static
     .venv/bin/python tools/translations.py
     .venv/bin/python manage.py compilemessages --ignore=.venv
 
@@ -24,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from zh_glossary import HANS, HANT  # noqa: E402
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
+# django: the server's strings; djangojs: the admin's JavaScript strings Django's catalogue lacks.
+DOMAINS = ["django", "djangojs"]
 # Words s2tw converts character by character where Taiwan says something else (the catalogue's
 # existing wording: 使用者, 欄位 …).
 TW_WORDS = {"用戶": "使用者", "添加": "新增", "創建": "建立", "字段": "欄位", "刷新": "重新整理", "支持方式": "支援方式",
@@ -69,8 +73,13 @@ def fill(entry: polib.POEntry, text: str) -> None:
 
 
 def main() -> int:
-    hans = polib.pofile(str(LOCALE / "zh_Hans/LC_MESSAGES/django.po"), wrapwidth=0)
-    hant = polib.pofile(str(LOCALE / "zh_Hant/LC_MESSAGES/django.po"), wrapwidth=0)
+    return max(fill_domain(domain) for domain in DOMAINS)
+
+
+def fill_domain(domain: str) -> int:
+    """Fill one domain's pair of catalogues; 1 if anything is left untranslated."""
+    hans = polib.pofile(str(LOCALE / f"zh_Hans/LC_MESSAGES/{domain}.po"), wrapwidth=0)
+    hant = polib.pofile(str(LOCALE / f"zh_Hant/LC_MESSAGES/{domain}.po"), wrapwidth=0)
     s2tw = opencc.OpenCC("s2tw")
     for po in (hans, hant):
         for entry in [e for e in po if e.obsolete]:
@@ -95,11 +104,11 @@ def main() -> int:
     missing = 0
     for name, po in (("zh_Hans", hans), ("zh_Hant", hant)):
         po.save()
-        path = str(LOCALE / name / "LC_MESSAGES/django.po")
+        path = str(LOCALE / name / f"LC_MESSAGES/{domain}.po")
         subprocess.run(["msgcat", "--use-first", "-o", path, path], check=True)  # gettext's own line wrapping
         left = [e for e in po if not is_translated(e)]
         missing += len(left)
-        print(f"{name}: {len(po)} messages, {len(left)} untranslated")
+        print(f"{name} {domain}: {len(po)} messages, {len(left)} untranslated")
         for entry in left:
             print(f"  ({entry.msgctxt!r}, {entry.msgid!r})")
     return 1 if missing else 0
