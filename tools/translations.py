@@ -11,12 +11,18 @@
 - An empty zh_Hant entry (and every entry of the glossary, so a fixed Simplified text carries
   over) takes the reviewed text in HANT, else the zh_Hans text converted with OpenCC s2tw and
   the Taiwan wording in TW_WORDS (tests/test_translations.py keeps zh_Hant in Traditional script).
+- Every zh_Hant text outside HANT then takes Taiwan's vocabulary from OpenCC's phrase table (the
+  one s2twp uses: 保存 → 儲存, 查看 → 檢視, 數據 → 資料, 軟件 → 軟體, 默認 → 預設, 導入 → 匯入 …),
+  except the words in KEEP_WORDS, where the table's IT reading is wrong here.
 - A msgid with a bare % that is not a Python format gets `no-python-format`, so msgfmt does not
   check it as one; obsolete entries are removed.
 Prints what is still untranslated; exits 1 if anything is."""
 
+import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import opencc
@@ -33,6 +39,35 @@ DOMAINS = ["django", "djangojs"]
 TW_WORDS = {"用戶": "使用者", "添加": "新增", "創建": "建立", "字段": "欄位", "刷新": "重新整理", "支持方式": "支援方式",
             "工具支持": "工具支援", "數據": "資料", "賬號": "帳號", "信息": "資訊",
             "系統集成": "系統整合"}
+
+
+# Taiwan usage too in this UI's sense; OpenCC's phrase table reads them as programming terms
+# (類型 → 型別, 項目 → 專案, 代碼 → 程式碼, 對象 → 物件, 參數 → 引數, 權限 → 許可權).
+KEEP_WORDS = ("類型", "項目", "代碼", "對象", "參數", "權限")
+
+
+def taiwan_phraser() -> opencc.OpenCC:
+    """OpenCC with only the Taiwan phrase table (s2twp's last step), for text already in Traditional."""
+    table = str(Path(opencc._opencc_share_dir) / "TWPhrases.ocd2")
+    config = {"name": "Traditional to Taiwan phrases", "segmentation": {"type": "mmseg", "dict": {"type": "ocd2", "file": table}},
+              "conversion_chain": [{"dict": {"type": "ocd2", "file": table}}]}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+        json.dump(config, file)
+    try:
+        return opencc.OpenCC(file.name)
+    finally:
+        os.unlink(file.name)
+
+
+def taiwan_phrases(converter, text: str) -> str:
+    """`text` with Taiwan's words (檢視, 儲存, 資料 …); the KEEP_WORDS stay as they are."""
+    marks = {word: chr(0xE000 + i) for i, word in enumerate(KEEP_WORDS)}  # private-use stand-ins
+    for word, mark in marks.items():
+        text = text.replace(word, mark)
+    text = converter.convert(text)
+    for word, mark in marks.items():
+        text = text.replace(mark, word)
+    return text
 
 
 def to_traditional(converter, text: str) -> str:
@@ -101,6 +136,14 @@ def fill_domain(domain: str) -> int:
                 entry.msgstr_plural = {i: to_traditional(s2tw, t) for i, t in source.msgstr_plural.items()}
             else:
                 entry.msgstr = to_traditional(s2tw, source.msgstr)
+    phraser = taiwan_phraser()
+    for entry in hant:
+        if key(entry) in HANT:
+            continue
+        if entry.msgid_plural:
+            entry.msgstr_plural = {i: taiwan_phrases(phraser, t) for i, t in entry.msgstr_plural.items()}
+        else:
+            entry.msgstr = taiwan_phrases(phraser, entry.msgstr)
     missing = 0
     for name, po in (("zh_Hans", hans), ("zh_Hant", hant)):
         po.save()
