@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from telesales.i18n import labels_field, localized
+from telesales.i18n import labels_field, localized, record_label
 
 # Recordings are opened from the QA pages: only web links, never javascript: or data: URLs.
 recording_url_validator = URLValidator(schemes=["http", "https"], message=_("Give an http:// or https:// link."))
@@ -124,6 +124,9 @@ class FollowUp(models.Model):
         ordering = ["due_at"]
         indexes = [models.Index(fields=["assigned_to", "done_at", "due_at"], name="followup_open")]
 
+    def __str__(self) -> str:
+        return record_label(self)
+
 
 class DirtyRepDay(models.Model):
     """A (rep, local day) whose calls changed since the last KPI run; the KPI job consumes these."""
@@ -136,6 +139,9 @@ class DirtyRepDay(models.Model):
         verbose_name = _("dirty rep day")
         verbose_name_plural = _("dirty rep days")
         constraints = [models.UniqueConstraint(fields=["rep", "day"], name="dirty_rep_day_unique")]
+
+    def __str__(self) -> str:
+        return record_label(self)
 
 
 class QueueState(models.Model):

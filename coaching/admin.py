@@ -1,6 +1,14 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from coaching import models
+from telesales.i18n import localized
+
+
+@admin.display(description=_("name"), ordering="name")
+def localized_name(obj):
+    """The name in the reader's language (name_i18n), as everywhere else in the UI."""
+    return localized(obj)
 
 
 class CriterionInline(admin.TabularInline):
@@ -16,7 +24,7 @@ class ScorecardVersionAdmin(admin.ModelAdmin):
 
 @admin.register(models.Scorecard)
 class ScorecardAdmin(admin.ModelAdmin):
-    list_display = ["name", "team", "active", "created_at"]
+    list_display = [localized_name, "team", "active", "created_at"]
 
 
 @admin.register(models.SamplingPlan)

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from telesales.i18n import labels_field, localized
+from telesales.i18n import labels_field, localized, record_label
 
 
 class Scorecard(models.Model):
@@ -144,6 +144,9 @@ class SamplingRun(models.Model):
         ordering = ["-week", "id"]
         constraints = [models.UniqueConstraint(fields=["plan", "week"], name="sampling_run_unique")]
 
+    def __str__(self) -> str:
+        return record_label(self)
+
 
 class SampledCall(models.Model):
     """A call picked for review. A call is never sampled twice (unique)."""
@@ -168,6 +171,9 @@ class SampledCall(models.Model):
         verbose_name_plural = _("sampled calls")
         ordering = ["-week", "id"]
         indexes = [models.Index(fields=["rep", "completed_at"], name="sample_rep_completed")]
+
+    def __str__(self) -> str:
+        return record_label(self)
 
     @property
     def is_complete(self) -> bool:
@@ -293,6 +299,9 @@ class PlanItem(models.Model):
         verbose_name = _("plan item")
         verbose_name_plural = _("plan items")
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return record_label(self)
 
 
 class CheckIn(models.Model):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from telesales.i18n import record_label
+
 
 class DailyRepKpi(models.Model):
     """Raw counts for one rep on one local calendar day. Calls, money and talk time add up over
@@ -33,6 +35,9 @@ class DailyRepKpi(models.Model):
         verbose_name_plural = _("daily rep KPIs")
         constraints = [models.UniqueConstraint(fields=["rep", "day"], name="kpi_rep_day_unique")]
         indexes = [models.Index(fields=["team", "day"], name="kpi_team_day"), models.Index(fields=["day"], name="kpi_day")]
+
+    def __str__(self) -> str:
+        return record_label(self)
 
 
 class TeamDayKpi(models.Model):
@@ -119,7 +124,7 @@ class KpiRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
 
     @property
     def succeeded(self) -> bool:

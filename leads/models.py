@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from telesales.i18n import labels_field, localized
+from telesales.i18n import labels_field, localized, record_label
 
 
 class Grade(models.TextChoices):
@@ -270,6 +270,9 @@ class OwnershipEvent(models.Model):
             models.Index(fields=["to_owner", "reason", "at"], name="ownership_to_reason_at"),
         ]
 
+    def __str__(self) -> str:
+        return record_label(self)
+
 
 class GradeChange(models.Model):
     """Every grade change with time, actor and the call that caused it (when there is one)."""
@@ -324,6 +327,9 @@ class PhoneReveal(models.Model):
         verbose_name_plural = _("phone reveals")
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return record_label(self)
+
 
 class AppealStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -355,6 +361,9 @@ class Appeal(models.Model):
                 fields=["lead", "requested_by"], condition=Q(status="pending"), name="appeal_one_pending_per_rep"
             ),
         ]
+
+    def __str__(self) -> str:
+        return record_label(self)
 
 
 class ImportStatus(models.TextChoices):
@@ -394,6 +403,9 @@ class ImportJob(models.Model):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return record_label(self)
 
     @property
     def percent(self) -> int:

@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from telesales import formats
-from telesales.i18n import labels_field
+from telesales.i18n import labels_field, localized
 
 
 class Metric(models.TextChoices):
@@ -243,7 +244,7 @@ class AlertRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self)
 
 
 class Alert(models.Model):
@@ -271,7 +272,7 @@ class Alert(models.Model):
         indexes = [models.Index(fields=["read_at"], name="alert_read")]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
 
     @property
     def text(self) -> str:
@@ -306,4 +307,4 @@ class RootCauseNote(models.Model):
         verbose_name_plural = _("root cause notes")
 
     def __str__(self) -> str:
-        return f"Root cause for alert {self.alert_id}"
+        return gettext("Root cause of alert #%(id)s") % {"id": self.alert_id}

@@ -7,3 +7,6 @@ gettext('Remove selected %s');
 gettext('Remove %s by selecting them and then select the "Remove" arrow button.');
 gettext('(click to clear)');
 gettext('Remove all %s');
+// Django's zh_Hans wording names the buttons in English ("OK", "Go", "Save"); ours names them as shown.
+gettext('You have selected an action, but you haven’t saved your changes to individual fields yet. Please click OK to save. You’ll need to re-run the action.');
+gettext('You have selected an action, and you haven’t made any changes on individual fields. You’re probably looking for the Go button rather than the Save button.');

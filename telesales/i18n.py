@@ -62,6 +62,14 @@ def labels_field():
     )
 
 
+def record_label(obj) -> str:
+    """A record without a name of its own, in the reader's language: "申诉 #12" (Django's default
+    "Appeal object (12)" is English)."""
+    from django.utils.translation import gettext
+
+    return gettext("%(model)s #%(id)s") % {"model": obj._meta.verbose_name, "id": obj.pk}
+
+
 def translated(text: str) -> str:
     """A text from a pure module in the reader's language: a marked message (gettext_noop) as it
     is, or one that carries its template and values (leads.domain.Reason) filled in after

@@ -126,3 +126,26 @@ HANT.update({
         "%(model)s 實體配 %(field)s %(value)r 並不是合法選項。",
 })
 HANS["Uplift %(uplift)s"] = "上浮 %(uplift)s"
+HANS["%(model)s #%(id)s"] = "%(model)s #%(id)s"
+HANS["Root cause of alert #%(id)s"] = "预警 #%(id)s 的根因"
+HANS.update({
+    # django-axes (telesales/django_strings.py)
+    "Locked Out": "已锁定", "Form Data": "表单数据", "Meta Data": "元数据", "Clean up expired attempts": "清理过期的尝试记录",
+    "Not set": "未设置", "Attempt Remaining": "剩余尝试次数", "User Agent": "用户代理（浏览器）", "IP Address": "IP 地址",
+    "HTTP Accept": "浏览器接受的内容类型", "Path": "路径", "Attempt Time": "尝试时间", "Access lock out": "已锁定访问",
+    "access failure": "登录失败", "access failures": "登录失败", "GET Data": "GET 数据", "POST Data": "POST 数据",
+    "Failed Logins": "登录失败次数", "access attempt": "登录尝试", "access attempts": "登录尝试", "Access Attempt": "登录尝试",
+    "Expires At": "过期时间", "The time when access attempt expires and is no longer valid.": "登录尝试记录过期、不再有效的时间。",
+    "access attempt expiration": "登录尝试过期时间", "access attempt expirations": "登录尝试过期时间",
+    "Logout Time": "退出时间", "Session key hash (sha256)": "会话密钥哈希（sha256）", "access log": "访问日志",
+    "access logs": "访问日志",
+})
+HANS.update({
+    "Sessions": "会话", "session key": "会话密钥", "session data": "会话数据", "session": "会话", "sessions": "会话",
+    "You have selected an action, but you haven’t saved your changes to individual fields yet. Please click OK to save. You’ll need to re-run the action.":
+        "您选择了一个操作，但还有单独修改的字段没有保存。请点击“确定”保存，然后需要重新执行该操作。",
+    "You have selected an action, and you haven’t made any changes on individual fields. You’re probably looking for the Go button rather than the Save button.":
+        "您选择了一个操作，但没有修改任何字段。您要找的可能是“执行”按钮，而不是“保存”按钮。",
+})
+HANT.update({"Sessions": "工作階段", "session key": "工作階段金鑰", "session data": "工作階段資料", "session": "工作階段",
+             "sessions": "工作階段"})
