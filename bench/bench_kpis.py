@@ -50,6 +50,12 @@ def main():
     from leads.models import Lead, Pool
 
     call_command("migrate", verbosity=0)
+    import logging
+    import sys
+
+    phases = logging.getLogger("kpis.services")  # where a rebuild's time goes
+    phases.setLevel(logging.INFO)
+    phases.addHandler(logging.StreamHandler(sys.stdout))
     reuse = os.environ.get("BENCH_REUSE") == "1" and Call.objects.exists()
     today = timezone.localdate()
     first_day = today - dt.timedelta(days=N_DAYS)  # last generated day is yesterday

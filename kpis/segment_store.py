@@ -79,44 +79,68 @@ class Tracker:
             known = self.lookup[leads]
         return known
 
-    def _current(self, lead_ids: list[int]) -> dict[int, int]:
-        """{lead id: the combination of its fields now} (new combinations created)."""
-        out = {}
-        for i in range(0, len(lead_ids), _CHUNK):
-            rows = Lead.objects.filter(id__in=lead_ids[i : i + _CHUNK]).values_list("id", *COMBO_FIELDS)
-            for lead, *values in rows.iterator(chunk_size=_CHUNK):
-                out[lead] = self._combo(tuple(values))
-        return out
+    def _current(self, lead_ids: list[int] | None) -> dict[int, int]:
+        """{lead id: the combination of its fields now} of these leads (None: all), creating the
+        combinations not stored yet in bulk."""
+        found: dict[int, str] = {}
+        fresh: dict[str, tuple] = {}
+        chunks = [None] if lead_ids is None else [lead_ids[i : i + _CHUNK] for i in range(0, len(lead_ids), _CHUNK)]
+        for chunk in chunks:
+            leads = Lead.objects.all() if chunk is None else Lead.objects.filter(id__in=chunk)
+            for lead, *values in leads.order_by().values_list("id", *COMBO_FIELDS).iterator(chunk_size=_CHUNK):
+                digest = found[lead] = _digest(tuple(values))
+                if digest not in self.combos:
+                    fresh.setdefault(digest, tuple(values))
+        created = SegmentCombo.objects.bulk_create(
+            [SegmentCombo(digest=digest, **dict(zip(COMBO_FIELDS, values, strict=True))) for digest, values in fresh.items()],
+            batch_size=1000)
+        self.combos.update({combo.digest: combo.id for combo in created})
+        return {lead: self.combos[digest] for lead, digest in found.items()}
 
     def _combo(self, values: tuple) -> int:
         digest = _digest(values)
-        combo = self.combos.get(digest)
-        if combo is None:
-            combo = SegmentCombo.objects.create(digest=digest, **dict(zip(COMBO_FIELDS, values, strict=True))).id
-            self.combos[digest] = combo
-        return combo
+        if digest not in self.combos:
+            self.combos[digest] = SegmentCombo.objects.create(
+                digest=digest, **dict(zip(COMBO_FIELDS, values, strict=True))).id
+        return self.combos[digest]
+
+    def map_all(self) -> None:
+        """Map every lead now (a full rebuild: then folding rows needs no database)."""
+        current = self._current(None)
+        if current:
+            self._assign(np.array(sorted(current), dtype=np.int64), current)
 
     def _grow(self, size: int) -> None:
         if size > len(self.lookup):
             self.lookup = np.concatenate([self.lookup, np.full(size - len(self.lookup), -1, dtype=np.int64)])
 
     def _map(self, leads: np.ndarray) -> None:
-        current = self._current(leads.tolist())
+        self._assign(leads, self._current(leads.tolist()))
+
+    def _assign(self, leads: np.ndarray, current: dict[int, int]) -> None:
         self._grow(int(leads.max()) + 1)
-        for lead in leads.tolist():  # a deleted lead's calls are gone with it: a combination of its own
-            combo = current.get(lead) or self._combo(("(deleted lead)", lead))
-            self.lookup[lead] = combo
-            self.new_leads.append((lead, combo))
-        by_combo = defaultdict(list)
-        for lead, combo in self.new_leads[-len(leads):]:
-            by_combo[combo].append(lead)
-        for combo, ids in by_combo.items():
-            self.added[combo].append(np.array(ids, dtype=np.int64))
+        combos = np.array([current.get(lead) or self._combo(("(deleted lead)", lead)) for lead in leads.tolist()],
+                          dtype=np.int64)  # a deleted lead's calls are gone with it: a combination of its own
+        self.lookup[leads] = combos
+        self.new_leads += zip(leads.tolist(), combos.tolist(), strict=True)
+        order = np.argsort(combos, kind="stable")
+        starts = np.flatnonzero(np.r_[True, combos[order][1:] != combos[order][:-1]])
+        for part in np.split(leads[order], starts[1:]):
+            self.added[int(self.lookup[part[0]])].append(part)
 
     # ---- sums ---------------------------------------------------------------------------------
     def add_rows(self, rows: list[tuple], sign: int = 1) -> None:
         """Add (or take away) rep-day rows' items (ITEM_COLUMNS) under their leads' combinations."""
         self.sums.add(Items.from_rows(rows), self.combo_of, sign)
+
+    def fold(self, rows: list[tuple]) -> list[tuple]:
+        """add_rows without the database (another thread may run it): the rows with a lead not
+        mapped yet are given back for add_rows."""
+        items = Items.from_rows(rows)
+        if not len(items.lead) or (items.lead.max() < len(self.lookup) and (self.lookup[items.lead] >= 0).all()):
+            self.sums.add(items, self.lookup.__getitem__)
+            return []
+        return rows
 
     def move_changed_leads(self, skip: set[tuple[int, dt.date]]) -> int:
         """Move the stored items of leads marked changed to their new combinations; rep-days in

@@ -24,6 +24,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -177,18 +178,35 @@ def _rebuild(first: dt.date, last: dt.date, tracker: Tracker | None) -> int:
     if connection.vendor != "postgresql":
         chunks = [None]  # one statement per day for all reps
     written = 0
-    with connection.cursor() as cursor:
+    later: list[tuple] = []
+
+    def fold(rows):  # the sets and segment sums of one chunk, while the next chunk's statement runs
+        sets.add(rows)
+        if tracker is not None:
+            later.extend(tracker.fold(rows))
+
+    started = time.monotonic()
+    with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as pool:
+        folding = None
         for chunk in chunks:
             where, params = ("", []) if chunk is None else (reps_sql("c.rep_id", chunk), chunk)
             rows = rep_day_facts(cursor, first, last, where, params, insert=True)
-            sets.add(rows)
-            if tracker is not None:
-                tracker.add_rows(rows)
             written += len(rows)
+            if folding is not None:
+                folding.result()
+            folding = pool.submit(fold, rows)
+        logger.info("rebuild: statements and copies %.1f s", time.monotonic() - started)
+        if folding is not None:
+            folding.result()
+    if tracker is not None and later:
+        tracker.add_rows(later)
+    logger.info("rebuild: facts, sets and segment sums folded %.1f s", time.monotonic() - started)
     _write_sets([*sets.day_rows(days_from=first), *sets.rep_month_rows(), *sets.team_month_rows()])
+    logger.info("rebuild: lead sets written %.1f s", time.monotonic() - started)
     _roll_up_team_days(first, last)
     if tracker is not None:
         tracker.save()
+    logger.info("rebuild: team-day and segment sums written %.1f s", time.monotonic() - started)
     return written
 
 
@@ -197,7 +215,9 @@ def _segment_tracker(since: dt.date | None) -> Tracker | None:
     a day keeps them (if a full rebuild ever built them)."""
     if since is None:
         segment_store.reset()
-        return Tracker(fresh=True)
+        tracker = Tracker(fresh=True)
+        tracker.map_all()
+        return tracker
     return Tracker() if segment_store.ready() else None
 
 
