@@ -70,7 +70,7 @@ _SALE = ("CAST(CAST(ROUND(COALESCE(c.premium, 0) * 100) AS bigint) AS text) || '
          "CAST(CAST(ROUND(COALESCE(ROUND(c.premium * c.margin_rate, 2), 0) * 100) AS bigint) AS text)")
 
 
-def rep_day_facts_sql(where_sql: str, *, per_day: bool, counted: bool = True) -> str:
+def rep_day_facts_sql(where_sql: str, *, per_day: bool) -> str:
     """The facts of each rep and local day (FACT_COLUMNS) in one pass over the calls: per
     (rep, day) the SUMMED facts, the distinct customers at each stage (COUNTED) and
     `lead_stages`, the rep-day's lead set as its calls (lead id × 8 + the call's stage, 0 for a
@@ -83,13 +83,12 @@ def rep_day_facts_sql(where_sql: str, *, per_day: bool, counted: bool = True) ->
 
     Calls are grouped by rep and day and the team joined to the groups: a rep's calls then come
     in order from the (rep, started_at) index, and PostgreSQL sorts each rep's calls by day
-    (incremental sort) instead of all calls. Without `counted` the COUNTED columns are 0 (the
-    job counts them from `lead_stages` in numpy: no per-group DISTINCT sorts in the statement)."""
+    (incremental sort) instead of all calls."""
     day = "(c.started_at AT TIME ZONE %s)::date"
     if per_day:
         day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     sums = ", ".join(f"{aggregate} AS {name}" for name, aggregate in MEASURES.items())
-    counts = ", ".join(f"COUNT(DISTINCT c.lead_id) FILTER (WHERE {condition}) AS {name}" if counted else f"0 AS {name}"
+    counts = ", ".join(f"COUNT(DISTINCT c.lead_id) FILTER (WHERE {condition}) AS {name}"
                        for name, condition in _AT_STAGE.items())
     money = ", ".join(f"COALESCE(f.{name}, 0) AS {name}" if name in MONEY else f"f.{name}" for name in SUMMED)
     return f"""
