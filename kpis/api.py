@@ -189,12 +189,12 @@ class KpiListView(APIView):
 
 
     def segment_cut(self, request, q):
-        rows, total = segment_cut(request.user, segment=q["segment"], start=q["start"], end=q["end"],
+        rows, total, as_of = segment_cut(request.user, segment=q["segment"], start=q["start"], end=q["end"],
                                             team_id=q.get("team"), rep_id=q.get("rep"))
         results = [{**kpi_row(None, None, r["label"], Counts.from_mapping(r)), "value": r["key"]}
                    for r in rows[:MAX_ROWS]]
         body = {"scope": f"segment:{q['segment']}", "grain": "total", "from": q["start"], "to": q["end"],
-                "defaulted": q["defaulted"], "as_of": timezone.now(), "next": None, "truncated": len(rows) > MAX_ROWS,
+                "defaulted": q["defaulted"], "as_of": as_of, "next": None, "truncated": len(rows) > MAX_ROWS,
                 "totals": kpi_numbers(Counts.from_mapping(total)), "results": results}
         return Response(KpiReportSerializer(body).data)
 

@@ -64,7 +64,8 @@ def _live_facts(day: dt.date, where: str, params: list) -> tuple[dict[int, Count
         for name in MONEY:  # as the facts' decimal columns keep them
             mapping[name] = money(mapping[name])
         facts[mapping["rep_id"]] = Counts.from_mapping(mapping)
-    return facts, Stages.union(stages_from_items(row[-1]) for row in rows)
+    at = FACT_COLUMNS.index("lead_stages")
+    return facts, Stages.union(stages_from_items(row[at]) for row in rows)
 
 
 def live_today(user: User, *, team_id: int | None = None, rep_id: int | None = None,

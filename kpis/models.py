@@ -29,6 +29,10 @@ class DailyRepKpi(models.Model):
     # The rep-day's lead set: "lead id × 8 + stage" (1 dialled … 4 sold) of each call dialled that
     # day, comma-separated, as the job's statement writes it (kpis/leadsets.py).
     lead_stages = models.TextField(blank=True, default="", verbose_name=_("lead stages"))
+    # Aligned with lead_stages item by item: each call's talk seconds; and for each sold call (stage
+    # 4 item, in order) its premium and margin in cents: the segment sums (kpis/segment_sums.py).
+    talk_items = models.TextField(blank=True, default="")
+    sale_items = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("daily rep KPI")
@@ -141,3 +145,52 @@ class KpiLock(models.Model):
     class Meta:
         verbose_name = _("KPI lock")
         verbose_name_plural = _("KPI locks")
+
+
+class SegmentCombo(models.Model):
+    """One combination of the lead fields KPI cuts by segment read (leads.segments): source,
+    region, product interest, pool, import batch and attributes. Every lead the KPI job counted
+    belongs to one (SegmentLead); `leads` is the set of them (a roaring bitmap). A cut by any
+    segment groups the combinations by their value in it, so the stored sums need no segment."""
+
+    digest = models.CharField(max_length=40, unique=True)
+    source = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    product_interest = models.CharField(max_length=200, blank=True)
+    pool_id = models.IntegerField(null=True)
+    import_job_id = models.IntegerField(null=True)
+    attributes = models.JSONField(default=dict)
+    leads = models.BinaryField(default=b"")
+
+
+class SegmentLead(models.Model):
+    """The combination the stored segment sums count a lead's calls under (KPI job only)."""
+
+    lead_id = models.IntegerField(primary_key=True)
+    combo = models.ForeignKey(SegmentCombo, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+
+
+class SegmentLeadMark(models.Model):
+    """A lead whose segment fields changed since the KPI job last counted it: written by a
+    database trigger on leads_lead (every path that edits a lead), consumed by the next run,
+    which moves only that lead's own contributions to its new combination."""
+
+    lead_id = models.IntegerField(unique=True)
+
+
+class SegmentDayKpi(models.Model):
+    """The company's summed facts of one segment combination on one local day (KPI job only).
+    Distinct customers are not here: a value's are its combinations' leads ∩ the company sets."""
+
+    combo = models.ForeignKey(SegmentCombo, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    day = models.DateField()
+    calls = models.BigIntegerField(default=0, help_text="every call, attempt or not (the row exists while > 0)")
+    calls_made = models.BigIntegerField(default=0)
+    calls_reached = models.BigIntegerField(default=0)
+    policies_sold = models.BigIntegerField(default=0)
+    premium = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    margin_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    talk_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "combo"], name="segment_day_unique")]

@@ -24,6 +24,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -32,10 +33,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from calls.models import Call, DirtyRepDay
+from kpis import segment_store
 from kpis.bulksets import SetBuilder
 from kpis.leadsets import Stages, month_of, next_month
-from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind, LeadSet, TeamDayKpi
-from kpis.sql import LEAD_SET_COLUMNS, SUMMED, bytea_text, copy_rows, rep_day_facts, reps_sql
+from kpis.models import DailyRepKpi, KpiLock, KpiRun, KpiRunKind, LeadSet, SegmentDayKpi, TeamDayKpi
+from kpis.segment_store import Tracker
+from kpis.sql import ITEM_COLUMNS, LEAD_SET_COLUMNS, SUMMED, bytea_text, copy_rows, rep_day_facts, reps_sql
 from telesales.days import local_day
 
 LOCK_NAME = "recompute"
@@ -51,14 +54,19 @@ def _take_lock() -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
-def _rebuild_day(cursor, day: dt.date, rep_ids: list[int]) -> int:
+def _rebuild_day(cursor, day: dt.date, rep_ids: list[int], tracker: Tracker | None) -> list[tuple]:
     """Recompute the facts (with their rep-day lead sets) of one local day for `rep_ids`, after
-    deleting theirs. Returns the fact rows written."""
-    written = 0
+    deleting theirs, whose items the tracker takes away from the segment sums. Returns the new
+    rows (ITEM_COLUMNS)."""
+    written = []
     for i in range(0, len(rep_ids), REP_CHUNK):
         chunk = rep_ids[i : i + REP_CHUNK]
-        DailyRepKpi.objects.filter(day=day, rep_id__in=chunk).delete()
-        written += len(rep_day_facts(cursor, day, day, reps_sql("c.rep_id", chunk), chunk, insert=True))
+        cursor.execute(f"DELETE FROM {DailyRepKpi._meta.db_table} WHERE day = %s {reps_sql('rep_id', chunk)} "
+                       f"RETURNING {', '.join(ITEM_COLUMNS)}", [connection.ops.adapt_datefield_value(day), *chunk])
+        old = [(rep, team, day, *rest) for rep, team, _day, *rest in cursor.fetchall()]
+        if tracker is not None:
+            tracker.add_rows(old, -1)
+        written += rep_day_facts(cursor, day, day, reps_sql("c.rep_id", chunk), chunk, insert=True)
     return written
 
 
@@ -158,7 +166,7 @@ def refresh_roll_ups(*, days: Iterable[dt.date], rep_ids: Iterable[int] | None =
             _roll_up_month(month, None if rep_ids is None else sorted(set(rep_ids)))
 
 
-def _rebuild(first: dt.date, last: dt.date) -> int:
+def _rebuild(first: dt.date, last: dt.date, tracker: Tracker | None) -> int:
     """Facts, lead sets and team-day sums of the days first…last (every earlier fact already
     deleted): per chunk of reps one statement writes the facts (kpis.sql.rep_day_facts) and
     answers the rep-day sets, of which the team, company and month sets are unions (the facts
@@ -170,15 +178,47 @@ def _rebuild(first: dt.date, last: dt.date) -> int:
     if connection.vendor != "postgresql":
         chunks = [None]  # one statement per day for all reps
     written = 0
-    with connection.cursor() as cursor:
+    later: list[tuple] = []
+
+    def fold(rows):  # the sets and segment sums of one chunk, while the next chunk's statement runs
+        sets.add(rows)
+        if tracker is not None:
+            later.extend(tracker.fold(rows))
+
+    started = time.monotonic()
+    with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as pool:
+        folding = None
         for chunk in chunks:
             where, params = ("", []) if chunk is None else (reps_sql("c.rep_id", chunk), chunk)
             rows = rep_day_facts(cursor, first, last, where, params, insert=True)
-            sets.add(rows)
             written += len(rows)
+            if folding is not None:
+                folding.result()
+            folding = pool.submit(fold, rows)
+        logger.info("rebuild: statements and copies %.1f s", time.monotonic() - started)
+        if folding is not None:
+            folding.result()
+    if tracker is not None and later:
+        tracker.add_rows(later)
+    logger.info("rebuild: facts, sets and segment sums folded %.1f s", time.monotonic() - started)
     _write_sets([*sets.day_rows(days_from=first), *sets.rep_month_rows(), *sets.team_month_rows()])
+    logger.info("rebuild: lead sets written %.1f s", time.monotonic() - started)
     _roll_up_team_days(first, last)
+    if tracker is not None:
+        tracker.save()
+    logger.info("rebuild: team-day and segment sums written %.1f s", time.monotonic() - started)
     return written
+
+
+def _segment_tracker(since: dt.date | None) -> Tracker | None:
+    """The stored segment cuts' tracker of a rebuild: a full one starts them afresh, one since
+    a day keeps them (if a full rebuild ever built them)."""
+    if since is None:
+        segment_store.reset()
+        tracker = Tracker(fresh=True)
+        tracker.map_all()
+        return tracker
+    return Tracker() if segment_store.ready() else None
 
 
 def recompute_full(*, since: dt.date | None = None) -> KpiRun:
@@ -191,9 +231,11 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
             _take_lock()
             # Marks written before now are satisfied by this rebuild (later ones stay for the next run).
             marks = DirtyRepDay.objects.filter(marked_at__lte=run.started_at)
+            tracker = _segment_tracker(since)
             if since:
                 marks = marks.filter(day__gte=since)
                 DailyRepKpi.objects.filter(day__gte=since).delete()
+                SegmentDayKpi.objects.filter(day__gte=since).delete()
                 TeamDayKpi.objects.filter(day__gte=since).delete()
                 LeadSet.objects.filter(grain=LeadSet.Grain.DAY, start__gte=since).delete()
                 LeadSet.objects.filter(grain=LeadSet.Grain.MONTH, start__gte=month_of(since)).delete()
@@ -202,11 +244,16 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
                 TeamDayKpi.objects.all().delete()
                 LeadSet.objects.all().delete()
             marks.delete()
+            if since and tracker is not None:  # only days before `since` keep stored items
+                tracker.move_changed_leads(skip=set())
             span = _calls_day_range()
             if span and (not since or since <= span[1]):
-                rows = _rebuild(max(span[0], since) if since else span[0], span[1])
-            elif since:  # no calls from `since` on: the month's earlier days keep their month sets
-                _roll_up_month(month_of(since))
+                rows = _rebuild(max(span[0], since) if since else span[0], span[1], tracker)
+            else:
+                if tracker is not None:
+                    tracker.save()
+                if since:  # no calls from `since` on: the month's earlier days keep their month sets
+                    _roll_up_month(month_of(since))
     except Exception as exc:
         _finish_run(run, started, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -231,11 +278,18 @@ def recompute_incremental() -> KpiRun:
                 by_day[day].add(rep_id)
             pairs = sum(len(reps) for reps in by_day.values())
             by_month: dict[dt.date, set[int]] = defaultdict(set)
+            tracker = Tracker() if segment_store.ready() else None
+            new_rows = []
             with connection.cursor() as cursor:
                 for day, reps in sorted(by_day.items()):
-                    rows += _rebuild_day(cursor, day, sorted(reps))
+                    new_rows += _rebuild_day(cursor, day, sorted(reps), tracker)
                     _roll_up_day(day)
                     by_month[month_of(day)] |= reps
+            rows = len(new_rows)
+            if tracker is not None:  # changed leads move first: new items count under new combinations
+                tracker.move_changed_leads(skip={(rep, day) for _, rep, day in marks})
+                tracker.add_rows(new_rows)
+                tracker.save()
             for month, rep_ids in sorted(by_month.items()):
                 _roll_up_month(month, sorted(rep_ids))
     except Exception as exc:

@@ -60,17 +60,23 @@ def _user_table() -> str:
     return DailyRepKpi._meta.get_field("rep").related_model._meta.db_table
 
 
-FACT_COLUMNS = ("rep_id", "team_id", "day", *SUMMED, *COUNTED, "lead_stages")  # rep_day_facts_sql's
+FACT_COLUMNS = ("rep_id", "team_id", "day", *SUMMED, *COUNTED, "lead_stages", "talk_items", "sale_items")
+ITEM_COLUMNS = ("rep_id", "team_id", "day", "lead_stages", "talk_items", "sale_items")  # what the job reads back
 _AT_STAGE = dict(zip(COUNTED, (_DIALLED, _REACHED, _QUOTED, _SOLD), strict=True))  # a call at this stage or later
 # A dialled call as one number: its lead id × 8 + its stage (kpis.leadsets.stages_from_items).
 _ITEM = f"c.lead_id * 8 + {_STAGE}"
+# A sold call's premium and margin in cents, "premium,margin" (each as the facts round it).
+_SALE = ("CAST(CAST(ROUND(COALESCE(c.premium, 0) * 100) AS bigint) AS text) || ',' || "
+         "CAST(CAST(ROUND(COALESCE(ROUND(c.premium * c.margin_rate, 2), 0) * 100) AS bigint) AS text)")
 
 
 def rep_day_facts_sql(where_sql: str, *, per_day: bool) -> str:
     """The facts of each rep and local day (FACT_COLUMNS) in one pass over the calls: per
     (rep, day) the SUMMED facts, the distinct customers at each stage (COUNTED) and
-    `lead_stages`, the rep-day's lead set as its dialled calls (lead id × 8 + the call's stage,
-    a lead called twice twice: kpis.leadsets), with the rep's team now (NULL for none).
+    `lead_stages`, the rep-day's lead set as its calls (lead id × 8 + the call's stage, 0 for a
+    call that is not an attempt, a lead called twice twice: kpis.leadsets), `talk_items` (each
+    call's talk seconds, in the same order) and `sale_items` (each sold call's premium and margin
+    cents, in the same order), with the rep's team now (NULL for none).
     Parameters: the time zone (the local day of each call) or, `per_day`, the one day the bounds
     hold (as stored: SQLite has no time zones), the bounds [start, end) as `ts` values, then
     those of `where_sql` (an `AND …` on `c`, the calls).
@@ -87,10 +93,12 @@ def rep_day_facts_sql(where_sql: str, *, per_day: bool) -> str:
     money = ", ".join(f"COALESCE(f.{name}, 0) AS {name}" if name in MONEY else f"f.{name}" for name in SUMMED)
     return f"""
         SELECT f.rep_id, u.team_id, f.day, {money}, {", ".join(f"f.{name}" for name in COUNTED)},
-               COALESCE(f.lead_stages, '') AS lead_stages
+               COALESCE(f.lead_stages, '') AS lead_stages, COALESCE(f.talk_items, '') AS talk_items,
+               COALESCE(f.sale_items, '') AS sale_items
         FROM (
             SELECT c.rep_id, {day} AS day, {sums}, {counts},
-                   {_text_agg(_ITEM)} FILTER (WHERE {_DIALLED}) AS lead_stages
+                   {_text_agg(_ITEM)} AS lead_stages, {_text_agg("c.duration_seconds")} AS talk_items,
+                   {_text_agg(_SALE)} FILTER (WHERE {_SOLD}) AS sale_items
             FROM calls_call c
             JOIN calls_disposition d ON d.id = c.disposition_id
             WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
@@ -116,13 +124,18 @@ def rep_day_facts(cursor, first: dt.date, last: dt.date, where_sql: str = "", pa
     `where_sql` selects: one statement for the whole span, the local day computed per call
     (PostgreSQL), or one per day (`per_day`, the default elsewhere: SQLite has no time zones;
     each day is its index range on started_at). With `insert` the rows go straight into
-    DailyRepKpi, in the same statement, and only (rep_id, team_id, day, lead_stages) come back."""
+    DailyRepKpi, in the same statement, and only ITEM_COLUMNS come back. (Counting the distinct
+    customers from the items in numpy and copying the rows in instead was no faster here.)"""
     if per_day is None:
         per_day = connection.vendor != "postgresql"
     statement = rep_day_facts_sql(where_sql, per_day=per_day)
     if insert:
         statement = (f"INSERT INTO {DailyRepKpi._meta.db_table} ({', '.join(FACT_COLUMNS)}) {statement} "
-                     "RETURNING rep_id, team_id, day, lead_stages")
+                     f"RETURNING {', '.join(ITEM_COLUMNS)}")
+    return _fetch(cursor, statement, first, last, params, per_day=per_day)
+
+
+def _fetch(cursor, statement: str, first: dt.date, last: dt.date, params, *, per_day: bool) -> list[tuple]:
     if not per_day:
         start, end = day_bounds(first, (last - first).days + 1)
         cursor.execute(statement, [settings.TIME_ZONE, ts(start), ts(end), *params])

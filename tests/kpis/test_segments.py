@@ -95,7 +95,7 @@ def test_segment_cut_equals_pandas_from_raw_calls(team, other_team, log_call):
         log_call(rng.choice(reps), rng.choice(leads), outcome, local(D + dt.timedelta(days=rng.randrange(40)),
                                                                        rng.randrange(8, 20)),
                  premium="100.00" if outcome == "sold" else None, margin_rate="0.1000" if outcome == "sold" else None)
-    rows, total = segments.segment_cut(AdminFactory(), segment="region", start=D + dt.timedelta(days=5),
+    rows, total, _ = segments.segment_cut(AdminFactory(), segment="region", start=D + dt.timedelta(days=5),
                                         end=D + dt.timedelta(days=30))
     engine = {r["key"]: (r["customers_dialled"], r["customers_reached"], r["customers_quoted"], r["customers_sold"])
               for r in rows}
@@ -135,5 +135,5 @@ def test_the_segment_page_shows_a_row_per_value_and_a_rep_only_their_calls(segme
 
 
 def test_money_in_a_segment_cut_is_exact(segmented):
-    rows, total = segments.segment_cut(AdminFactory(), segment="source", start=D, end=D + dt.timedelta(days=10))
+    rows, total, _ = segments.segment_cut(AdminFactory(), segment="source", start=D, end=D + dt.timedelta(days=10))
     assert Decimal(total["margin_amount"]) == Decimal("300.00")
