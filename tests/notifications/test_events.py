@@ -16,7 +16,14 @@ from notifications import services
 from notifications.models import Kind, Notification
 from targets import services as targets
 from tests import factories as f
-from tests.factories import AlertRuleFactory, CallFactory, DailyRepKpiFactory, LeadFactory, TargetFactory, UserFactory
+from tests.factories import (
+    AlertRuleFactory,
+    CallFactory,
+    DailyRepKpiFactory,
+    LeadFactory,
+    TargetFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
