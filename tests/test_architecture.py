@@ -1,4 +1,4 @@
-"""Imports flow one way: accounts ← leads ← calls ← kpis ← funnel / targets / coaching.
+"""Imports flow one way: accounts ← notifications ← leads ← calls ← kpis ← funnel / targets / coaching.
 
 Every module of every app is parsed (imports inside functions count too). An app imports only
 apps to its left; funnel, targets and coaching stand side by side and never import each other.
