@@ -63,12 +63,13 @@ def raw_check_seconds(cur, returning_sql: tuple) -> float:
     return time.perf_counter() - t0
 
 
-def median_ms(fn, n=REQUESTS) -> float:
+def median_ms(fn, n=REQUESTS, clock=time.perf_counter) -> float:
+    """Median wall time (or, with clock=time.process_time, this process's CPU time) of fn in ms."""
     times = []
     for _ in range(n):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
+        times.append((clock() - t0) * 1000)
     return statistics.median(times)
 
 
@@ -144,6 +145,10 @@ def main():
           f"middleware alone) takes {live_ms:.1f} ms at this load")
     record("unread-count API request (server time, median)", api_ms, raw_ms, "ms", "< 10 ms")
     record("bell fragment request (server time, median)", bell_ms, raw_ms, "ms", "< 10 ms")
+    # On a loaded machine most of the wall time is waiting for a CPU between the round trips; the
+    # process's own CPU time per request is the part the code decides.
+    api_cpu = median_ms(lambda: client.get("/api/v1/notifications/unread-count/"), clock=time.process_time)
+    record("unread-count API request (server CPU time, median)", api_cpu, raw_ms, "ms", "< 10 ms")
 
 
 if __name__ == "__main__":
