@@ -17,7 +17,9 @@ from telesales.api import (
     FilterSet,
     FlagFilter,
     IdLookupMixin,
+    QueryParams,
     parse_body,
+    parse_query,
     path_id,
     refuse_unknown,
 )
@@ -102,6 +104,7 @@ class NotificationViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveM
     @extend_schema(responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}))
     @action(detail=False, methods=["get"], url_path="unread-count", filter_backends=[], pagination_class=None)
     def unread_count(self, request):
+        parse_query(request, QueryParams)  # takes no parameters: any is a 400 naming it
         return Response({"unread": selectors.unread_count(request.user)})
 
 

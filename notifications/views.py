@@ -72,8 +72,10 @@ def read(request, notification_id: int):
 @require_POST
 def read_all(request):
     form = ReadAllForm(request.POST)
-    kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    n = services.mark_all_read(actor=request.user, kind=kind or None)
+    if not form.is_valid():
+        messages.error(request, _("Choose a kind of notification."))
+        return redirect("notifications:index")
+    n = services.mark_all_read(actor=request.user, kind=form.cleaned_data["kind"] or None)
     messages.success(request, _("%(count)s notifications marked read.") % {"count": n})
     return redirect("notifications:index")
 

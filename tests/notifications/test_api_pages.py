@@ -69,6 +69,7 @@ def test_read_all_and_preferences_through_the_api(api, rep, mine):
     client = api.as_user(rep)
     assert client.post("/api/v1/notifications/read-all/", {"kind": "bogus"}, format="json").status_code == 400
     assert client.post("/api/v1/notifications/read-all/", {"colour": 1}, format="json").status_code == 400
+    assert client.get("/api/v1/notifications/unread-count/", {"x": "1"}).status_code == 400
     assert client.post("/api/v1/notifications/read-all/", {}, format="json").json() == {"marked": 1}
     assert client.get("/api/v1/notification-preferences/").json() == {
         "muted": [], "email": [], "daily_digest": False, "quiet_start": None, "quiet_end": None}
@@ -106,6 +107,13 @@ def test_the_list_filters_by_kind_marks_read_and_opens_the_record(client, rep, m
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert client.get(f"/notifications/{theirs.pk}/").status_code == 404
+    services.notify(recipient=mine.recipient, kind=Kind.LEAD_REASSIGNED, obj=LeadFactory(owner=mine.recipient))
+    client.post("/notifications/read-all/", {"kind": "bogus"})  # refused: nothing marked
+    assert Notification.objects.filter(recipient=mine.recipient, read_at__isnull=True).count() == 1
+    client.post("/notifications/read-all/", {"kind": "lead_reassigned"})
+    assert not Notification.objects.filter(recipient=mine.recipient, read_at__isnull=True).exists()
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
     assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 404
 
 
