@@ -6,3 +6,11 @@ from telesales.celery import job
 def recycle_exhausted_leads() -> int:
     """Daily: leads with too many unanswered attempts in a row go back to the public pool."""
     return services.recycle_exhausted_leads()
+
+
+@job("calls.notify_due_follow_ups", idempotent=True)
+def notify_due_follow_ups(minutes: int = 15) -> int:
+    """Every few minutes: remind reps of follow-ups falling due (each once)."""
+    from calls import reminders
+
+    return reminders.notify_due_follow_ups(minutes=minutes)

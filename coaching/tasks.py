@@ -24,3 +24,11 @@ def run_weekly_sampling(week_iso: str | None = None) -> int:
     for plan_id in SamplingPlan.objects.filter(active=True).values_list("pk", flat=True):
         total += run_plan_sampling(plan_id, week.isoformat())
     return total
+
+
+@job("coaching.tasks.notify_check_ins_due", idempotent=True)
+def notify_check_ins_due() -> int:
+    """Daily: tell managers and reps of improvement-plan check-ins due (each once)."""
+    from coaching.services import reminders
+
+    return reminders.notify_check_ins_due()

@@ -25,3 +25,11 @@ def sweep_imports() -> int:
     for job_id in pending:
         run_import_task.delay(job_id)
     return failed + len(pending)
+
+
+@job("leads.notify_returning_leads", idempotent=True)
+def notify_returning_leads_task(hours: int = 24) -> int:
+    """Hourly: warn holders of leads returning to their pool within the hours (each once)."""
+    from leads.services import reminders
+
+    return reminders.notify_returning_leads(hours=hours)

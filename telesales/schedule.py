@@ -2,7 +2,7 @@
 
 import importlib
 
-APPS = ["accounts", "leads", "calls", "kpis", "funnel", "targets", "coaching"]
+APPS = ["accounts", "notifications", "leads", "calls", "kpis", "funnel", "targets", "coaching"]
 
 
 def beat_schedule(env) -> dict:

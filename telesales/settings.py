@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "accounts",
+    "notifications",
     "leads",
     "calls",
     "kpis",
@@ -145,6 +146,7 @@ LEAD_COLLISION_LIMIT_PER_HOUR = env.int("LEAD_COLLISION_LIMIT_PER_HOUR", default
 # KPI_REFRESH_MINUTES (kpis/schedule.py).
 KPI_LIVE_POLL_SECONDS = env.int("KPI_LIVE_POLL_SECONDS", default=15)
 TODAY_TILES_POLL_SECONDS = env.int("TODAY_TILES_POLL_SECONDS", default=30)
+NOTIFY_POLL_SECONDS = env.int("NOTIFY_POLL_SECONDS", default=30)  # the bell in the navigation
 # The funnel snapshot job (funnel/schedule.py) keeps one snapshot per local day for this many
 # days back; a funnel as of an older day starts from the oldest one.
 FUNNEL_SNAPSHOT_DAYS = env.int("FUNNEL_SNAPSHOT_DAYS", default=400)

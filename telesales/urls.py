@@ -9,6 +9,7 @@ from telesales.schema_view import CachedSchemaView
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("notifications.api_urls")),
     path("", include("leads.api_urls")),
     path("", include("calls.api_urls")),
     path("", include("kpis.api_urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("leads/", include("leads.urls")),
     path("calls/", include("calls.urls")),
     path("kpis/", include("kpis.urls")),

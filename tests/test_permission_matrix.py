@@ -26,6 +26,8 @@ from django.utils import timezone
 from coaching import services as coaching
 from leads.collisions import collision_pass
 from leads.models import Appeal, AttributeDefinition, ImportJob
+from notifications.models import Kind, Notification
+from notifications.services import notify
 from targets import services as targets
 from targets.models import Alert
 from tests import factories as qa
@@ -66,6 +68,13 @@ POST   /accounts/team/{team_a}/dialer/          dialer          302  403  403  4
 GET    /accounts/tokens/                                        302  403  403  403  403  403  200  302
 POST   /accounts/tokens/                        new_token       302  403  403  403  403  403  200  302
 POST   /accounts/tokens/{token}/revoke/                         302  403  403  403  403  403  302  302
+GET    /notifications/                                          302  200  200  200  200  200  200  302
+GET    /notifications/bell/                                     302  200  200  200  200  200  200  302
+GET    /notifications/preferences/                              302  200  200  200  200  200  200  302
+POST   /notifications/preferences/              prefs_page      302  302  302  302  302  302  302  302
+POST   /notifications/read-all/                                 302  302  302  302  302  302  302  302
+GET    /notifications/{notification}/                           302  302  404  404  404  404  404  302
+POST   /notifications/{notification}/read/                      302  302  404  404  404  404  404  302
 GET    /leads/                                                  302  200  200  200  200  200  200  302
 GET    /leads/pool/                                             302  200  200  200  200  200  200  302
 GET    /leads/pool/?pool={pool_b}                               302  200  200  200  200  200  200  302
@@ -175,6 +184,13 @@ GET    /coaching/notes/{note}/                                  302  200  404  4
 POST   /coaching/actions/{item}/done/                           302  302  404  404  302  404  302  302
 GET    /api/v1/me/                                              401  200  200  200  200  200  200  200
 GET    /api/v1/users/                                           401  200  200  200  200  200  200  200
+GET    /api/v1/notifications/                                   401  200  200  200  200  200  200  200
+GET    /api/v1/notifications/unread-count/                      401  200  200  200  200  200  200  200
+GET    /api/v1/notifications/{notification}/                    401  200  404  404  404  404  404  404
+POST   /api/v1/notifications/{notification}/read/               401  200  404  404  404  404  404  404
+POST   /api/v1/notifications/read-all/          read_all        401  200  200  200  200  200  200  200
+GET    /api/v1/notification-preferences/                        401  200  200  200  200  200  200  200
+PUT    /api/v1/notification-preferences/        prefs           401  200  200  200  200  200  200  200
 GET    /api/v1/users/{rep}/                                     401  200  404  404  200  404  200  200
 GET    /api/v1/teams/                                           401  200  200  200  200  200  200  200
 GET    /api/v1/teams/{team_a}/                                  401  200  200  404  200  404  200  200
@@ -359,6 +375,10 @@ BODIES = {
     "team_what_if": lambda w: {"from": day(-7), "to": day(0), "up_avg_premium": "10"},
     "decide_page": lambda w: {"decision": "reject", "note": "holder keeps it"},
     "form_lead": lambda w: {"name": "页面客户", "phone": "13912345679", "pool": w["pool_a"]},
+    "read_all": lambda w: {"kind": "lead_reassigned"},
+    "prefs": lambda w: {"muted": [], "email": ["follow_up_due"], "daily_digest": True, "quiet_start": "22:00",
+                        "quiet_end": "07:00"},
+    "prefs_page": lambda w: {"shown": ["follow_up_due"], "email": ["follow_up_due"]},
 }
 
 
@@ -427,6 +447,7 @@ def build_world() -> dict:
                                                    choices=["18-29", "30+"])
     job = ImportJob.objects.create(created_by=manager, original_name="leads.csv", pool=pool_a, status="done",
                                    report="row,result\n")
+    notification = Notification.objects.get(pk=notify(recipient=rep, kind=Kind.LEAD_REASSIGNED, obj=lead)[0])
     spare_key_owner = IntegrationFactory()
     api_token_for(spare_key_owner, actor=admin, name="spare")
     token = spare_key_owner.api_tokens.get()
@@ -560,3 +581,42 @@ def test_every_url_pattern_and_method_is_in_the_matrix():
 class _AnyId(dict):
     def __missing__(self, key):
         return 1
+
+
+# ---- notifications: each event reaches exactly the right people ---------------------------------
+def test_each_event_notifies_exactly_the_right_people(world, db):
+    """In the same world: the new holder of a reassigned lead, the rep whose appeal is decided,
+    the rep whose QA review completes, the managers of an alert's team, the rep of a due
+    follow-up, the holder of a returning lead, a plan's rep and manager at a check-in."""
+    from accounts.models import User
+    from calls import reminders as follow_ups
+    from calls.models import FollowUp
+    from coaching.services import reminders as check_ins
+    from leads import services as leads
+    from leads.models import Lead
+    from leads.services import reminders as returning
+    from targets.services.alert_notices import notify_alert_managers
+
+    w = world
+    users = {role: User.objects.get(pk=w[role]) for role in ROLES if role != "anon"}
+
+    def raised(run) -> list[tuple[str, int]]:
+        before = set(Notification.objects.values_list("pk", flat=True))
+        run()
+        new = Notification.objects.exclude(pk__in=before)
+        return sorted((n.kind, n.recipient_id) for n in new)
+
+    assert raised(lambda: leads.reassign_lead(actor=users["manager"], lead_id=w["pool_a_lead"], to_user_id=w["teammate"])) \
+        == [(Kind.LEAD_REASSIGNED, w["teammate"])]
+    assert raised(lambda: leads.decide_appeal(actor=users["manager"], appeal_id=w["appeal"], approve=False)) \
+        == [(Kind.APPEAL_DECIDED, w["rep"])]
+    assert raised(lambda: coaching.submit_review(actor=users["manager"], assignment_id=w["assignment"],
+                                                 scores=dict(qa.ALL_FIVES))) == [(Kind.QA_REVIEW_COMPLETE, w["rep"])]
+    assert raised(lambda: notify_alert_managers([w["alert"]])) == [(Kind.TARGET_ALERT, w["manager"])]
+    FollowUp.objects.create(lead_id=w["lead"], assigned_to_id=w["rep"], due_at=timezone.now() + dt.timedelta(minutes=5))
+    assert raised(lambda: follow_ups.notify_due_follow_ups(minutes=15)) == [(Kind.FOLLOW_UP_DUE, w["rep"])]
+    Lead.objects.exclude(pk=w["lead"]).update(claimed_at=timezone.now())  # only the rep's lead is near its return
+    Lead.objects.filter(pk=w["lead"]).update(claimed_at=timezone.now() - dt.timedelta(hours=47))
+    assert raised(lambda: returning.notify_returning_leads(hours=2)) == [(Kind.LEAD_RETURNING, w["rep"])]
+    assert raised(lambda: check_ins.notify_check_ins_due(today=TODAY + dt.timedelta(days=7))) == sorted(
+        [(Kind.CHECK_IN_DUE, w["rep"]), (Kind.CHECK_IN_DUE, w["manager"])])

@@ -14,8 +14,8 @@ from pathlib import Path
 from coverage import CoverageData
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "leads", "calls", "kpis", "funnel", "targets", "coaching"]
-EXTRA = ["leads/imports.py", "leads/grading.py", "calls/sync.py"]
+APPS = ["accounts", "notifications", "leads", "calls", "kpis", "funnel", "targets", "coaching"]
+EXTRA = ["leads/imports.py", "leads/grading.py", "calls/sync.py", "notifications/mail.py"]
 
 # Public functions no test runs yet, as "path:function". Each is a gap to close, not an
 # exemption: remove an entry when a test starts to call it (the check fails on stale entries).

@@ -28,6 +28,8 @@ from coaching.models import (
 )
 from coaching.services.common import require_coach
 from kpis.selectors import rep_ranking
+from notifications.models import Kind
+from notifications.services import notify
 from telesales.days import day_bounds, local_day
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 from telesales.i18n import clean_labels
@@ -318,4 +320,5 @@ def submit_review(*, actor: User, assignment_id: int, scores: dict[str, int], co
         sample.result_total, sample.spread = agreed.mean, agreed.spread
         sample.needs_calibration, sample.completed_at = agreed.needs_calibration, timezone.now()
         sample.save(update_fields=["result_total", "spread", "needs_calibration", "completed_at"])
+        notify(recipient=sample.rep_id, kind=Kind.QA_REVIEW_COMPLETE, obj=sample)
     return review

@@ -19,6 +19,8 @@ from leads.services.common import (
     _lock_lead,
     _require_holder,
 )
+from notifications.models import Kind
+from notifications.services import notify
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 
@@ -75,4 +77,5 @@ def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "")
         appeal.status = AppealStatus.APPROVED if approve else AppealStatus.REJECTED
         appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, now, (note or "")[:500]
         appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        notify(recipient=requester, kind=Kind.APPEAL_DECIDED, obj=appeal)
     return appeal

@@ -15,6 +15,7 @@ from accounts.access import can_manage_team, is_admin
 from accounts.models import Team, User
 from targets import domain, selectors
 from targets.models import Alert, AlertRule, Metric, OwnerKind, PeriodKind, RootCauseNote, Target
+from targets.services.alert_notices import notify_alert_managers
 from targets.services.common import as_decimal
 from telesales import formats
 from telesales.errors import Conflict, DomainError, PermissionDenied
@@ -66,8 +67,10 @@ def evaluate_alert_rules(*, as_of: dt.date | None = None) -> dict:
                         streak_end=streak.end, days_below=streak.days, message=_alert_message(rule, target, streak)
                     )
                     extended += 1
+                    notify_alert_managers([existing.pk])
         with transaction.atomic():
             ids = _insert_alerts(rule, new)
+            notify_alert_managers(ids)
             if ids and rule.email:
                 for alert in Alert.objects.filter(pk__in=ids).select_related("target", "target__team", "target__rep"):
                     _email_managers(alert)  # sent on commit: a rolled-back run e-mails nobody

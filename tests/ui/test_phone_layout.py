@@ -53,13 +53,14 @@ def rep_pages(rep, other) -> list[str]:
     theirs = Lead.objects.filter(owner=other).first()
     return ["/calls/", "/calls/report/", "/leads/", "/leads/pool/", f"/leads/{lead.pk}/", "/leads/new/",
             "/leads/appeals/", f"/leads/collision/{collision_pass(lead_id=theirs.pk, user_id=rep.pk)}/",
-            "/kpis/", "/kpis/live/", "/funnel/", "/targets/", "/coaching/", "/coaching/plans/", "/password/"]
+            "/kpis/", "/kpis/live/", "/funnel/", "/targets/", "/coaching/", "/coaching/plans/", "/password/",
+            "/notifications/", "/notifications/preferences/"]
 
 
 def manager_pages(manager) -> list[str]:
     return ["/calls/", "/accounts/team/", f"/kpis/team/{manager.team_id}/", "/funnel/", "/funnel/team/",
             "/funnel/plan/", "/targets/", "/targets/alerts/", "/coaching/", "/coaching/results/", "/leads/",
-            "/leads/appeals/", "/leads/pool/"]
+            "/leads/appeals/", "/leads/pool/", "/notifications/", "/notifications/preferences/"]
 
 
 def check_page(page, path: str) -> list[str]:
