@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Dashboards and exports read from the replica when DATABASE_REPLICA_URL is set (telesales/replica.py).
+    "telesales.replica.ReplicaReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -90,6 +92,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL session limits (telesales/db.py): web requests never wait long on a row lock or a
 # runaway statement (503 + Retry-After instead); jobs get longer ones; commands none.
+# A PostgreSQL streaming replica for dashboards, exports and the KPI and funnel API
+# (telesales/replica.py); writes, the calling loop and jobs stay on the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["telesales.replica.ReplicaRouter"]
+REPLICA_READ_PATHS = ["/kpis/", "/funnel/", "/leads/export.csv", "/api/v1/kpis/", "/api/v1/funnel/"]
+REPLICA_READ_YOUR_WRITES_SECONDS = env.int("REPLICA_READ_YOUR_WRITES_SECONDS", default=5)
 DB_WEB_STATEMENT_TIMEOUT_MS = env.int("DB_WEB_STATEMENT_TIMEOUT_MS", default=30_000)
 DB_WEB_LOCK_TIMEOUT_MS = env.int("DB_WEB_LOCK_TIMEOUT_MS", default=5_000)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

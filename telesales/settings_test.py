@@ -25,3 +25,9 @@ if REDIS_URL and _worker.startswith("gw"):  # noqa: F405
     _base, _, _db = REDIS_URL.rpartition("/")  # noqa: F405
     _db = (int(_db or 0) - int(_worker[2:])) % 16
     CACHES = {"default": {**CACHES["default"], "LOCATION": f"{_base}/{_db}"}}  # noqa: F405
+
+# The suite reads and writes one database: a replica (DATABASE_REPLICA_URL) would be a second
+# connection that cannot see a test's uncommitted rows. tests/ops/test_replica.py adds the real
+# replica itself (TEST_DATABASE_REPLICA_URL).
+DATABASES.pop("replica", None)  # noqa: F405
+DATABASE_ROUTERS = []
