@@ -197,3 +197,9 @@ def can_hold_leads(user: User) -> bool:
     """Claims, releases and locks leads and appeals for them: people only. An integration writes
     leads (create, update, import) but never takes one into, or gives one back from, a private pool."""
     return not is_integration(user)
+
+
+# ---- lead scoring ----------------------------------------------------------------------------
+def can_see_model_card(user: User) -> bool:
+    """The lead-scoring model card (metrics, features, training runs): managers and admins."""
+    return can_manage(user)

@@ -19,6 +19,7 @@ NAVIGATION = [
     (_("Targets"), "targets:index", _works_leads),
     (_("Coaching"), "coaching:index", _works_leads),
     (_("Team"), "accounts:team", can_manage),
+    (_("Lead scoring"), "scoring:index", can_manage),
     (_("API tokens"), "accounts:tokens", is_admin),
     (_("Admin"), "admin:index", is_admin),
 ]

@@ -47,4 +47,6 @@ def lead_sections(actor: User, lead: Lead, *, viewer: PhoneViewer | None = None,
         "can_work": can_work_lead(actor, lead), "is_owner": lead.owner_id == actor.pk,
         "masked": not viewer.sees_full(lead),
         "can_reveal": not viewer.sees_full(lead) and can_reveal(actor, lead),
+        # The nightly score (scoring.LeadScore), shown to whoever may see the lead.
+        "score": getattr(lead, "score", None),
     }

@@ -5,8 +5,10 @@ numbers, masking and search, and what a hand-over would move."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -42,6 +44,8 @@ from leads.signals import handover_preview
 from telesales.days import local_day, local_midnight
 from telesales.errors import NotFound, PermissionDenied
 from telesales.params import MAX_ID
+
+_random = random.Random()
 
 
 def accessible_pools(user: User) -> QuerySet[Pool]:
@@ -170,6 +174,19 @@ def public_pool_leads(user: User, *, pool_id: int | None = None) -> QuerySet[Lea
     if pool_id is not None:
         qs = qs.filter(pool_id=pool_id)
     return qs
+
+
+def hand_out_order(*, explore: bool | None = None) -> tuple[list, bool]:
+    """The order "next lead" hands out public-pool leads in, and whether this hand-out explores.
+    By the nightly score's expected value (p(sale) × expected premium; unscored leads after scored
+    ones), then grade and the least recently called; except for `SCORING_EXPLORATION` of hand-outs,
+    which follow the rules alone, so new and low-score leads are still called and the next model
+    learns from leads the current one did not choose. Without a model there are no scores and the
+    two orders agree."""
+    rule = ["grade", F("last_contacted_at").asc(nulls_first=True), "pk"]
+    if explore is None:
+        explore = _random.random() < settings.SCORING_EXPLORATION
+    return (rule if explore else [F("score__expected_value").desc(nulls_last=True), *rule]), explore
 
 
 def ownership_history(lead: Lead) -> QuerySet:

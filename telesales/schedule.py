@@ -2,7 +2,7 @@
 
 import importlib
 
-APPS = ["accounts", "notifications", "leads", "calls", "kpis", "funnel", "targets", "coaching"]
+APPS = ["accounts", "notifications", "leads", "calls", "kpis", "funnel", "targets", "coaching", "scoring"]
 
 
 def beat_schedule(env) -> dict:

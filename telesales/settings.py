@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "funnel",
     "targets",
     "coaching",
+    "scoring",
 ]
 
 MIDDLEWARE = [
@@ -289,3 +290,14 @@ LOGGING = logging_config(json=env.bool("LOG_JSON", default=False), level=env.str
 from telesales.schedule import beat_schedule  # noqa: E402
 
 CELERY_BEAT_SCHEDULE.update(beat_schedule(env))
+
+# Lead scoring (scoring/): nightly models of p(sale within SCORING_HORIZON_DAYS) and p(reached by
+# hour); none below SCORING_MIN_SALES sold customers. "Next lead" hands out by expected value,
+# except for SCORING_EXPLORATION of hand-outs, which follow the pool rules (unbiased data, no
+# starving of new leads).
+SCORING_HORIZON_DAYS = env.int("SCORING_HORIZON_DAYS", default=30)
+SCORING_MIN_SALES = env.int("SCORING_MIN_SALES", default=500)
+SCORING_MIN_ATTEMPTS = env.int("SCORING_MIN_ATTEMPTS", default=5000)
+SCORING_HOLDOUT_DAYS = env.int("SCORING_HOLDOUT_DAYS", default=30)
+SCORING_EXPLORATION = env.float("SCORING_EXPLORATION", default=0.1)
+SCORING_CALL_HOURS = range(env.int("SCORING_FIRST_HOUR", default=9), env.int("SCORING_LAST_HOUR", default=20) + 1)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("funnel/", include("funnel.urls")),
     path("targets/", include("targets.urls")),
     path("coaching/", include("coaching.urls")),
+    path("scoring/", include("scoring.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", CachedSchemaView.as_view(), name="schema"),

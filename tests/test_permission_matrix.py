@@ -182,6 +182,7 @@ POST   /coaching/plans/{plan}/check-in/         check_in        302  302  404  4
 GET    /coaching/notes/                                         302  200  200  200  200  200  200  302
 GET    /coaching/notes/{note}/                                  302  200  404  404  200  404  200  302
 POST   /coaching/actions/{item}/done/                           302  302  404  404  302  404  302  302
+GET    /scoring/                                                302  403  403  403  200  200  200  302
 GET    /api/v1/me/                                              401  200  200  200  200  200  200  200
 GET    /api/v1/users/                                           401  200  200  200  200  200  200  200
 GET    /api/v1/notifications/                                   401  200  200  200  200  200  200  200

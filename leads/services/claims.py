@@ -7,7 +7,6 @@ import re
 import weakref
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.access import (
@@ -23,7 +22,14 @@ from leads.models import (
     OwnershipReason,
     Pool,
 )
-from leads.selectors import DEFAULT_RULES, accessible_pools, claims_today, held_counts, rules_for
+from leads.selectors import (
+    DEFAULT_RULES,
+    accessible_pools,
+    claims_today,
+    hand_out_order,
+    held_counts,
+    rules_for,
+)
 from leads.services.common import (
     CooldownActive,
     LeadAlreadyClaimed,
@@ -339,8 +345,8 @@ def next_lead(*, actor: User, pool_id: int | None = None) -> Lead:
         pools = accessible_pools(rep)
         if pool_id is not None:
             pools = pools.filter(pk=pool_id)
-        qs = Lead.objects.filter(owner__isnull=True, status=LeadStatus.ACTIVE, pool__in=pools)
-        qs = qs.order_by("grade", F("last_contacted_at").asc(nulls_first=True), "pk")
+        order, exploring = hand_out_order()
+        qs = Lead.objects.filter(owner__isnull=True, status=LeadStatus.ACTIVE, pool__in=pools).order_by(*order)
         chosen = None
         offset = 0
         while chosen is None:
@@ -356,6 +362,7 @@ def next_lead(*, actor: User, pool_id: int | None = None) -> Lead:
         )
         if not updated:  # pragma: no cover - the row lock makes this unreachable on PostgreSQL
             raise LeadAlreadyClaimed("Someone took that lead a moment ago; press “Next lead” again.")
-        _events([(chosen.pk, None, rep.pk)], actor=actor, reason=OwnershipReason.CLAIM, note="next lead")
+        _events([(chosen.pk, None, rep.pk)], actor=actor, reason=OwnershipReason.CLAIM,
+                note="next lead (exploring)" if exploring else "next lead")
     chosen.owner, chosen.owner_id, chosen.claimed_at = rep, rep.pk, now
     return chosen
