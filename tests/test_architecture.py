@@ -1,4 +1,4 @@
-"""Imports flow one way: accounts ← notifications ← leads ← calls ← kpis ← funnel / targets / coaching.
+"""Imports flow one way: accounts ← notifications ← leads ← calls ← kpis ← funnel / targets / coaching ← scoring.
 
 Every module of every app is parsed (imports inside functions count too). An app imports only
 apps to its left; funnel, targets and coaching stand side by side and never import each other.
@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = [["accounts"], ["notifications"], ["leads"], ["calls"], ["kpis"], ["funnel", "targets", "coaching"]]
+LAYERS = [["accounts"], ["notifications"], ["leads"], ["calls"], ["kpis"], ["funnel", "targets", "coaching"], ["scoring"]]
 RANK = {app: i for i, layer in enumerate(LAYERS) for app in layer}
 PROJECT = "telesales"
 ROOT_URLCONF = "telesales.urls"

@@ -8,7 +8,9 @@ from sklearn.metrics import roc_auc_score
 from scoring import features as f
 from scoring import scores, services, training
 from scoring.models import LeadScore, ModelKind, ModelStatus, ScoringModel
-from tests.scoring.conftest import BEST_HOURS, NOW, true_p
+from tests.factories import SCORING_BEST_HOURS as BEST_HOURS
+from tests.factories import SCORING_NOW as NOW
+from tests.factories import scoring_true_p as true_p
 
 
 def holdout_rows(record):
