@@ -1,0 +1,221 @@
+"""Fault tests on real servers: a private PostgreSQL cluster and a private redis-server started for
+these tests (tests/ops/servers.py), the app in real processes (gunicorn, Celery beat and worker)
+pointed at them. Restarting or stopping them touches nothing else on the machine.
+
+They skip only when the PostgreSQL server binaries or redis-server are missing (CI installs both)."""
+
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.ops.servers import (
+    BIN,
+    Cluster,
+    PrivateRedis,
+    Process,
+    app_env,
+    django_script,
+    gunicorn,
+    needs_servers,
+    wait_for,
+)
+
+pytestmark = [needs_servers, pytest.mark.concurrency]
+
+# An admin signs in with the factories' password; a dialer syncs with an API token.
+SETUP = """
+from tests.factories import PASSWORD, AdminFactory, LeadFactory, TeamFactory, UserFactory, api_token_for
+admin = AdminFactory(username="boss")
+rep = UserFactory(username="rep1", team=TeamFactory())
+out.update(token=api_token_for(admin, actor=admin), password=PASSWORD,
+           leads=[LeadFactory(owner=rep).pk for _ in range(10)], pool=LeadFactory(owner=None).pool_id)
+"""
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    cluster = Cluster()
+    yield cluster
+    cluster.pg.close()
+
+
+@pytest.fixture
+def redis_server():
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+def sign_in(base: str, username: str, password: str) -> requests.Session:
+    s = requests.Session()
+    s.get(f"{base}/login/", timeout=30)
+    r = s.post(f"{base}/login/", data={"username": username, "password": password,
+                                       "csrfmiddlewaretoken": s.cookies["csrftoken"]},
+               headers={"Referer": f"{base}/login/"}, allow_redirects=False, timeout=30)
+    assert r.status_code == 302, r.text[:500]
+    s.headers.update({"X-CSRFToken": s.cookies["csrftoken"], "Referer": f"{base}/"})
+    return s
+
+
+# ---- PostgreSQL restarts while a dialer syncs --------------------------------------------------
+def batch(number: int, leads: list[int]) -> list[dict]:
+    return [{"source": "asterisk", "external_id": f"b{number}-{i}", "lead_id": lead,
+             "started_at": f"2026-03-10T10:{number % 60:02d}:{i:02d}+08:00", "duration_seconds": 20 + i,
+             "disposition": "no_answer", "notes": f"batch {number}"} for i, lead in enumerate(leads)]
+
+
+class Dialer(threading.Thread):
+    """Sends new batches one after another until told to stop; keeps every answer (a request
+    that takes longer than 30 s is a hang, kept as an exception)."""
+
+    def __init__(self, base: str, token: str, leads: list[int], first: int):
+        super().__init__(daemon=True)
+        self.base, self.leads, self.number = base, leads, first
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Token {token}"
+        self.answers: list[tuple[int, object]] = []  # (batch number, response or exception)
+        self.halt = threading.Event()
+
+    def send(self, number: int):
+        return self.session.post(f"{self.base}/api/v1/calls/sync", json={"calls": batch(number, self.leads)},
+                                 timeout=30)
+
+    def run(self) -> None:
+        while not self.halt.is_set():
+            try:
+                self.answers.append((self.number, self.send(self.number)))
+            except requests.RequestException as exc:
+                self.answers.append((self.number, exc))
+            self.number += 1
+
+    def ok(self) -> int:
+        return sum(1 for _, r in self.answers if getattr(r, "status_code", None) == 200)
+
+
+def test_postgresql_restarting_while_dialers_sync_answers_503_and_a_resend_writes_each_call_once(cluster, tmp_path):
+    env = app_env(cluster.database())
+    data = django_script(env, SETUP)
+    server, base = gunicorn(env, tmp_path / "gunicorn.log")
+    dialers = [Dialer(base, data["token"], data["leads"], first) for first in (0, 100_000)]
+    try:
+        for d in dialers:
+            d.start()
+        wait_for(lambda: all(d.ok() >= 2 for d in dialers), 120, "syncing before the restart")
+        cluster.pg.restart(down_for=3)  # every session is cut; nothing listens for 3 s
+        before = [d.ok() for d in dialers]
+        wait_for(lambda: all(d.ok() >= b + 2 for d, b in zip(dialers, before, strict=True)), 120,
+                 "syncing after the restart")
+        for d in dialers:
+            d.halt.set()
+            d.join(60)
+        answers = [a for d in dialers for a in d.answers]
+        hangs = [a for _, a in answers if isinstance(a, Exception)]
+        assert hangs == [], f"requests that failed or hung: {hangs[:3]}"
+        statuses = {r.status_code for _, r in answers}
+        assert statuses == {200, 503}, f"answers seen: {statuses}\n{server.output()[-3000:]}"
+        for _, r in answers:
+            if r.status_code == 503:
+                assert r.headers["Content-Type"] == "application/json"
+                assert r.json()["error"]["code"] in ("database_unavailable", "database_busy")
+                assert int(r.headers["Retry-After"]) > 0
+        # The dialer re-sends every batch it sent (a 503 may have come after a commit).
+        sent = sorted({number for number, _ in answers})
+        resend = dialers[0].session
+        for number in sent:
+            r = resend.post(f"{base}/api/v1/calls/sync", json={"calls": batch(number, data["leads"])}, timeout=30)
+            assert r.status_code == 200, r.text[:500]
+        stored = django_script(env, "from calls.models import Call\n"
+                                    "out['keys'] = list(Call.objects.values_list('external_id', flat=True))")["keys"]
+        expected = [row["external_id"] for number in sent for row in batch(number, data["leads"])]
+        assert sorted(stored) == sorted(expected)  # every call, each exactly once
+    finally:
+        for d in dialers:
+            d.halt.set()
+        server.stop()
+
+
+# ---- Redis stops while pages load ----------------------------------------------------------------
+PAGES = ["/", "/leads/", "/calls/", "/kpis/", "/kpis/runs/", "/funnel/", "/targets/", "/coaching/"]
+
+
+def test_pages_render_with_redis_stopped_and_only_queuing_a_job_fails_clearly(cluster, redis_server, tmp_path):
+    env = app_env(cluster.database(), redis_server.url(0))
+    data = django_script(env, SETUP)
+    server, base = gunicorn(env, tmp_path / "gunicorn.log")
+    try:
+        s = sign_in(base, "boss", data["password"])
+        up = {page: s.get(base + page, timeout=30).status_code for page in PAGES}
+        assert set(up.values()) == {200}, up
+        redis_server.stop()
+        down = {page: s.get(base + page, timeout=30).status_code for page in PAGES}
+        assert down == up, f"{down}\n{server.output()[-3000:]}"
+        assert sign_in(base, "boss", data["password"]).get(f"{base}/", timeout=30).status_code == 200
+        started = time.monotonic()
+        page = s.post(f"{base}/kpis/runs/run/", data={"kind": "incremental"}, timeout=30)
+        assert page.status_code == 503 and "job queue is not reachable" in page.text
+        api = s.post(f"{base}/api/v1/lead-imports/", data={"pool": data["pool"]},
+                     files={"file": ("x.csv", b"name,phone\nA,+8613700000001\n")}, timeout=30)
+        assert api.status_code == 503 and int(api.headers["Retry-After"]) > 0
+        assert api.json()["error"]["code"] == "queue_unavailable"
+        assert time.monotonic() - started < 30  # answered, not hung
+    finally:
+        server.stop()
+
+
+# ---- two beat processes ----------------------------------------------------------------------------
+CALLS = """
+import datetime as dt
+from accounts.models import User
+from calls.models import DirtyRepDay
+from calls.sync import sync_calls
+from tests.factories import LeadFactory
+admin, rep = User.objects.get(username="boss"), User.objects.get(username="rep1")
+leads = [LeadFactory(owner=rep) for _ in range(6)]
+rows = [{"source": "asterisk", "external_id": f"c{d}-{i}", "lead_id": lead.pk, "rep_id": rep.pk,
+         "started_at": f"2026-03-{10 + d:02d}T1{i}:00:00+08:00", "duration_seconds": 60, "disposition": "reached"}
+        for d in range(3) for i, lead in enumerate(leads)]
+sync_calls(actor=admin, rows=rows)
+out.update(calls=len(rows), marks=DirtyRepDay.objects.count())
+"""
+RUNS = """
+from django.db.models import Sum
+from calls.models import DirtyRepDay
+from kpis.models import DailyRepKpi, KpiRun
+out.update(runs=list(KpiRun.objects.order_by("id").values("rep_days", "error", "finished_at__isnull")),
+           marks=DirtyRepDay.objects.count(), facts=DailyRepKpi.objects.count(),
+           calls=DailyRepKpi.objects.aggregate(n=Sum("calls_made"))["n"])
+"""
+
+
+def test_two_beat_processes_queue_the_kpi_run_twice_and_it_is_done_once(cluster, redis_server, tmp_path):
+    # A short schedule (tests/ops/settings_beat.py: the refresh run every few seconds).
+    env = app_env(cluster.database(), redis_server.url(0), DJANGO_SETTINGS_MODULE="tests.ops.settings_beat")
+    django_script(env, SETUP)
+    work = django_script(env, CALLS)
+    assert work["marks"] == 3
+    celery = str(BIN / "celery")
+    worker = Process([celery, "-A", "telesales", "worker", "-l", "info", "--concurrency", "2", "-P", "prefork"],
+                     env, tmp_path / "worker.log")
+    beats = [Process([celery, "-A", "telesales", "beat", "-l", "info", "-s", str(tmp_path / f"beat-{n}"),
+                      "--pidfile", str(tmp_path / f"beat-{n}.pid"), "--max-interval", "1"], env,
+                     tmp_path / f"beat-{n}.log") for n in (1, 2)]
+    try:
+        # Both beats send the run at least once (each logs what it sends).
+        wait_for(lambda: all("Sending due task kpi-run" in b.output() for b in beats), 180, "both beats sending")
+        for b in beats:
+            b.stop()
+        wait_for(lambda: len(django_script(env, RUNS)["runs"]) >= 2, 180, "the worker running both")
+        wait_for(lambda: all(not r["finished_at__isnull"] for r in django_script(env, RUNS)["runs"]), 180,
+                 "every run finishing")
+        result = django_script(env, RUNS)
+    finally:
+        for p in (*beats, worker):
+            p.stop()
+    runs = result["runs"]
+    assert all(r["error"] == "" for r in runs), runs
+    # The lock serialises the runs: one consumed the three marked rep-days, every other found none.
+    assert sorted(r["rep_days"] for r in runs) == [0] * (len(runs) - 1) + [3], runs
+    assert result["marks"] == 0 and result["facts"] == 3 and result["calls"] == work["calls"]
