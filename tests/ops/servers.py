@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -133,8 +134,8 @@ class PrivateRedis:
 def app_env(database_url: str, redis_url: str = "", **extra: str) -> dict:
     """The environment of an app process on the private servers (the test settings)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_CORE"))}
-    env.update(DJANGO_SETTINGS_MODULE="telesales.settings_test", DATABASE_URL=database_url, REDIS_URL=redis_url,
-               PYTHONPATH=str(ROOT), **extra)
+    env.update({"DJANGO_SETTINGS_MODULE": "telesales.settings_test", "DATABASE_URL": database_url,
+                "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT), **extra})
     return env
 
 
@@ -183,7 +184,10 @@ def gunicorn(env: dict, log: Path, *, workers: int = 2) -> tuple[Process, str]:
         raise
     if server.proc.poll() is not None:
         raise RuntimeError(f"gunicorn exited:\n{server.output()[-3000:]}")
-    return server, f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(workers * 2):  # each worker loads the app on its first request: not what is timed
+        requests.get(f"{base}/healthz/live", timeout=120)
+    return server, base
 
 
 class Cluster:
