@@ -50,8 +50,9 @@ smoke: install
 
 # In parallel by default: one pytest-xdist worker per CPU, each with its own test database
 # (pytest-django names them test_<db>_gw0, _gw1 …; on SQLite each worker has its own in-memory
-# database). `make test PYTEST_ARGS="-n 0 tests/calls"` overrides; .ci/run sets its own.
-PYTEST_ARGS ?= -n auto
+# database). `--dist loadgroup` keeps each xdist_group on one worker (the fault tests share one
+# private PostgreSQL cluster). `make test PYTEST_ARGS="-n 0 tests/calls"` overrides; .ci/run sets its own.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -22,7 +22,8 @@ from tests.ops.servers import (
     wait_for,
 )
 
-pytestmark = [needs_servers, pytest.mark.concurrency]
+# One xdist worker runs them all (`--dist loadgroup`): they share the session's private cluster.
+pytestmark = [needs_servers, pytest.mark.concurrency, pytest.mark.xdist_group("private-servers")]
 # A request not answered within this is a hang (gunicorn's own worker timeout is 60 s); generous,
 # since the machine running the suite may be shared and busy.
 TIMEOUT = 90
@@ -174,9 +175,9 @@ import datetime as dt
 from accounts.models import User
 from calls.models import DirtyRepDay
 from calls.sync import sync_calls
-from tests.factories import LeadFactory
+from leads.models import Lead
 admin, rep = User.objects.get(username="boss"), User.objects.get(username="rep1")
-leads = [LeadFactory(owner=rep) for _ in range(6)]
+leads = list(Lead.objects.filter(owner=rep).order_by("pk")[:6])
 rows = [{"source": "asterisk", "external_id": f"c{d}-{i}", "lead_id": lead.pk, "rep_id": rep.pk,
          "started_at": f"2026-03-{10 + d:02d}T1{i}:00:00+08:00", "duration_seconds": 60, "disposition": "reached"}
         for d in range(3) for i, lead in enumerate(leads)]
