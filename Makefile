@@ -48,6 +48,12 @@ prod-stack: install
 smoke: install
 	$(BIN)/python tools/smoke.py $${SMOKE_URL:-http://127.0.0.1:8000}
 
+# In parallel by default: one pytest-xdist worker per CPU, each with its own test database
+# (pytest-django names them test_<db>_gw0, _gw1 …; on SQLite each worker has its own in-memory
+# database). `--dist loadgroup` keeps each xdist_group on one worker (the fault tests share one
+# private PostgreSQL cluster). `make test PYTEST_ARGS="-n 0 tests/calls"` overrides; .ci/run sets its own.
+PYTEST_ARGS ?= -n auto --dist loadgroup
+
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)

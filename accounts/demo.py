@@ -3,6 +3,7 @@
 import datetime as dt
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
@@ -16,13 +17,17 @@ TEAMS = [("华东一组", 400), ("华南二组", 120), ("华北三组", 45)]  # 
 
 def seed(rng: random.Random, ctx: dict) -> None:
     today = timezone.localdate()
-    admin = User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD, full_name="陈总", role=Role.ADMIN)
+    # Every demo account has the one published password: hash it once (a hash costs about half a
+    # second by design) and give each user the same hash.
+    hashed = make_password(DEMO_PASSWORD)
+    admin = User.objects.create(username="admin", email="admin@example.com", password=hashed, full_name="陈总",
+                                role=Role.ADMIN, is_staff=True, is_superuser=True)
     teams, managers, reps = [], [], []
     used = set()
     for t, (name, age) in enumerate(TEAMS):
         team = Team.objects.create(name=name, founded_on=today - dt.timedelta(days=age))
-        manager = User.objects.create_user(
-            f"manager{t + 1}", f"manager{t + 1}@example.com", DEMO_PASSWORD,
+        manager = User.objects.create(
+            username=f"manager{t + 1}", email=f"manager{t + 1}@example.com", password=hashed,
             full_name=f"{SURNAMES[t]}经理", role=Role.MANAGER, team=team, hired_on=today - dt.timedelta(days=age + 100),
         )
         team.managers.add(manager)
@@ -36,8 +41,8 @@ def seed(rng: random.Random, ctx: dict) -> None:
                     used.add(full)
                     break
             reps.append(
-                User.objects.create_user(
-                    f"rep{n:02d}", f"rep{n:02d}@example.com", DEMO_PASSWORD, full_name=full, role=Role.REP,
+                User.objects.create(
+                    username=f"rep{n:02d}", email=f"rep{n:02d}@example.com", password=hashed, full_name=full, role=Role.REP,
                     team=team, hired_on=today - dt.timedelta(days=rng.choice([20, 45, 90, 200, 400, 700])),
                 )
             )

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from calls.models import Call
 from coaching import domain, services
-from coaching.models import ReviewAssignment, SampledCall
+from coaching.models import Review, ReviewAssignment, ReviewScore, SampledCall
+from telesales.bulk import update_rows
 
 
 def _names(hans: str, hant: str) -> dict:
@@ -55,6 +56,7 @@ def seed(rng: random.Random, ctx: dict) -> None:
     rep_bias: dict[int, float] = {}
     last_week = weeks[-1]
     assignments = ReviewAssignment.objects.select_related("sampled_call", "reviewer").order_by("sampled_call_id", "id")
+    scored = []
     for a in assignments:
         sample = a.sampled_call
         # Leave part of last week's queue for the reviewers to do in the demo.
@@ -62,7 +64,8 @@ def seed(rng: random.Random, ctx: dict) -> None:
             continue
         bias = rep_bias.setdefault(sample.rep_id, rng.uniform(-0.8, 0.6))
         reviewer_bias = 0.3 if a.reviewer_id == admin.pk else 0.0
-        services.submit_review(actor=a.reviewer, assignment_id=a.pk, scores=_scores(rng, bias + reviewer_bias))
+        scored.append((a, _scores(rng, bias + reviewer_bias)))
+    _submit_reviews(scored)
     # An open improvement plan for the weakest reviewed rep of the first team, started from QA.
     first_team_samples = SampledCall.objects.filter(rep__team=teams[0], completed_at__isnull=False)
     weakest = first_team_samples.order_by("result_total", "id").first()
@@ -92,3 +95,46 @@ def seed(rng: random.Random, ctx: dict) -> None:
         services.add_action_item(actor=managers[0], note_id=note.pk, due_on=today + dt.timedelta(days=5),
                                  description="整理3条价值陈述话术")
     ctx["coaching_scorecard"] = card
+
+
+def _submit_reviews(scored: list) -> None:
+    """What `services.submit_review` writes for each (assignment, scores), in bulk: the review
+    and its scores (scored by coaching.domain like the service), and the consensus of every
+    sample whose reviewers have all submitted."""
+    now = timezone.now()
+    versions: dict[int, tuple] = {}
+    reviews, rows = [], []
+    for a, scores in scored:
+        version = a.sampled_call.version
+        if version.pk not in versions:
+            criteria = list(version.criteria.all())
+            versions[version.pk] = (version, criteria, [
+                domain.CriterionSpec(c.key, c.weight, c.scale_max, c.critical, c.pass_score) for c in criteria])
+        version, criteria, specs = versions[version.pk]
+        result = domain.score_call(specs, scores, critical_cap=version.critical_cap)
+        reviews.append(Review(assignment=a, version=version, total=result.total, uncapped_total=result.uncapped_total,
+                              critical_failed=bool(result.critical_failed), submitted_at=now))
+        rows.append([(c, scores[c.key], result.lost_points[c.key]) for c in criteria])
+    Review.objects.bulk_create(reviews, batch_size=1000)
+    ReviewScore.objects.bulk_create([ReviewScore(review=review, criterion=c, score=score, lost_points=lost)
+                                     for review, row in zip(reviews, rows, strict=True) for c, score, lost in row],
+                                    batch_size=2000)
+    assigned: dict[int, int] = {}
+    for sample_id in ReviewAssignment.objects.values_list("sampled_call_id", flat=True):
+        assigned[sample_id] = assigned.get(sample_id, 0) + 1
+    totals: dict[int, list] = {}
+    samples = {}
+    for review in reviews:
+        sample = review.assignment.sampled_call
+        samples[sample.pk] = sample
+        totals.setdefault(sample.pk, []).append(review.total)
+    done = []
+    for sample_id, sample_totals in totals.items():
+        if len(sample_totals) != assigned[sample_id]:
+            continue
+        sample = samples[sample_id]
+        agreed = domain.consensus(sample_totals, calibration_threshold=versions[sample.version_id][0].calibration_threshold)
+        sample.result_total, sample.spread = agreed.mean, agreed.spread
+        sample.needs_calibration, sample.completed_at = agreed.needs_calibration, now
+        done.append(sample)
+    update_rows(done, ["result_total", "spread", "needs_calibration", "completed_at"])

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from funnel.domain import GRADES, Shape, classify_shape
 from leads.models import GradeChange, Lead, LeadStatus
+from telesales.bulk import update_rows
 
 # Share of a rep's active leads at E, D, C, B, A for each shape (checked against the classifier).
 TEMPLATES = {
@@ -38,8 +39,12 @@ def seed(rng: random.Random, ctx: dict) -> None:
     _ensure_leads(reps, 12 if ctx.get("small") else 40)
     now = timezone.now()
     shapes: dict[int, str] = {}
+    by_rep: dict[int, list[Lead]] = {}
+    for lead in Lead.objects.filter(owner__in=reps, status=LeadStatus.ACTIVE).order_by("pk"):
+        by_rep.setdefault(lead.owner_id, []).append(lead)
+    changes, rewritten = [], []
     for i, rep in enumerate(reps):
-        leads = list(Lead.objects.filter(owner=rep, status=LeadStatus.ACTIVE).order_by("pk"))
+        leads = by_rep.get(rep.pk, [])
         if not leads:
             continue
         shape = ORDER[i % len(ORDER)]
@@ -47,10 +52,9 @@ def seed(rng: random.Random, ctx: dict) -> None:
         if classify_shape(counts).shape != shape:  # too few leads to draw this shape: keep it honest
             shape = classify_shape(counts).shape
         shapes[rep.pk] = shape
-        GradeChange.objects.filter(lead__in=leads).delete()
+        rewritten += leads
         targets = [g for g in GRADES for _ in range(counts[g])]
         rng.shuffle(targets)
-        changes = []
         for lead, target in zip(leads, targets, strict=True):
             steps = GRADES.index(target)
             # Moments for each step, oldest first, within the history window.
@@ -69,8 +73,12 @@ def seed(rng: random.Random, ctx: dict) -> None:
                 previous = step
             lead.grade = target
             lead.grade_changed_at = changes[-1].changed_at if steps else None
-        GradeChange.objects.bulk_create(changes, batch_size=2000)
-        Lead.objects.bulk_update(leads, ["grade", "grade_changed_at", "created_at"], batch_size=1000)
+    # The rewritten leads' earlier history goes; then one write of the new history and grades.
+    ids = [lead.pk for lead in rewritten]
+    for start in range(0, len(ids), 900):
+        GradeChange.objects.filter(lead_id__in=ids[start:start + 900]).delete()
+    GradeChange.objects.bulk_create(changes, batch_size=2000)
+    update_rows(rewritten, ["grade", "grade_changed_at", "created_at"])
     ctx["funnel_shapes"] = shapes
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from leads import services
 from leads.models import Lead, LeadStatus, LostReason, OwnershipEvent, OwnershipReason, Pool
 from leads.phones import InvalidPhone, normalize_phone
+from telesales.bulk import update_rows
 
 PREFIXES = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155",
             "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188", "189"]
@@ -151,4 +152,4 @@ def _record_ownership(leads: list[Lead], admin) -> None:
     # `at` is auto_now_add: backdate the claim rows to the claim times.
     for event, lead in zip(claims, held, strict=True):
         event.at = lead.claimed_at
-    OwnershipEvent.objects.bulk_update(claims, ["at"], batch_size=1000)
+    update_rows(claims, ["at"])

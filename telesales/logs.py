@@ -53,8 +53,10 @@ def logging_config(*, json: bool, level: str = "WARNING") -> dict:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _drop_color_message,
     ]
+    # Plain tracebacks on the console: with `rich` installed, structlog would draw each one with
+    # every frame's locals, which takes seconds a request waits for (tests/ops/test_real_faults.py).
     renderer = structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer(
-        colors=False)
+        colors=False, exception_formatter=structlog.dev.plain_traceback)
     final = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
     if json:
         final += [structlog.processors.dict_tracebacks]

@@ -176,7 +176,10 @@ TASKS_IN_BACKGROUND_THREADS = not REDIS_URL
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Tolerant of Redis going away (telesales/cache.py); short socket timeouts, so a stuck Redis
+    # costs a request seconds, not its whole time.
+    CACHES = {"default": {"BACKEND": "telesales.cache.TolerantRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5}}}
 else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True

@@ -3,6 +3,7 @@ run in dependency order; the same seed always gives the same data."""
 
 import importlib
 import random
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -36,14 +37,17 @@ class Command(BaseCommand):
             return
         rng = random.Random(seed)
         ctx: dict = {"small": small}
+        began = time.monotonic()
         for app in APPS_IN_ORDER:
             try:
                 module = importlib.import_module(f"{app}.demo")
             except ModuleNotFoundError:
                 continue
+            started = time.monotonic()
             with transaction.atomic():
                 module.seed(rng, ctx)
-            self.stdout.write(f"  seeded {app}")
+            self.stdout.write(f"  seeded {app} ({time.monotonic() - started:.1f} s)")
+        self.stdout.write(f"  demo company built in {time.monotonic() - began:.1f} s")
         self.print_logins()
 
     def print_logins(self):
