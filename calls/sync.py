@@ -148,6 +148,23 @@ def _sync_chunk_with_retry(ctx: SyncContext, rows: list[Row], attempts: int = 4)
 _Lead = namedtuple("_Lead", "pk phone owner_id status listed")
 
 
+def _leads(ctx: SyncContext, ids: set[int], phones: set[str]) -> tuple[list[_Lead], set[str]]:
+    """The leads the rows name that the actor may log on, and which of their numbers are do-not-call."""
+    leads_qs = Lead.objects.filter(Q(pk__in=ids) | Q(phone__in=phones))
+    if not ctx.all_access:
+        leads_qs = scope_by_user(leads_qs, ctx.actor, "owner")
+    if not ctx.one_statement:
+        leads = [_Lead(*v, False) for v in leads_qs.values_list("id", "phone", "owner_id", "status")]
+        return leads, do_not_call_numbers([lead.phone for lead in leads])
+    # The leads are locked here, in id order (so two batches never deadlock on them), and their
+    # do-not-call listing read with them: the write then needs one statement.
+    leads_qs = leads_qs.annotate(listed=Exists(DoNotCallNumber.objects.filter(phone=OuterRef("phone")))) \
+        .select_for_update(no_key=True, of=("self",)).order_by("pk")
+    leads = [_Lead(*v) for v in leads_qs.values_list("id", "phone", "owner_id", "status", "listed")]
+    ctx.locked = {lead.pk for lead in leads}
+    return leads, {lead.phone for lead in leads if lead.listed}
+
+
 def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
     """Leads, reps, dispositions and amounts for the live rows (a few queries per chunk)."""
     live = [r for r in rows if r.status is None]
@@ -160,20 +177,7 @@ def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
                 r.fail(f"“{r.phone}” is not a valid phone number.")
             else:
                 phones[r.index] = norm
-    leads_qs = Lead.objects.filter(Q(pk__in=ids) | Q(phone__in=set(phones.values())))
-    if not ctx.all_access:
-        leads_qs = scope_by_user(leads_qs, ctx.actor, "owner")
-    if ctx.one_statement:
-        # The leads are locked here, in id order (so two batches never deadlock on them), and
-        # their do-not-call listing read with them: the write then needs one statement.
-        leads_qs = leads_qs.annotate(listed=Exists(DoNotCallNumber.objects.filter(phone=OuterRef("phone")))) \
-            .select_for_update(no_key=True, of=("self",)).order_by("pk")
-        leads = [_Lead(*v) for v in leads_qs.values_list("id", "phone", "owner_id", "status", "listed")]
-        ctx.locked = {lead.pk for lead in leads}
-        blocked = {lead.phone for lead in leads if lead.listed}
-    else:
-        leads = [_Lead(*v, False) for v in leads_qs.values_list("id", "phone", "owner_id", "status")]
-        blocked = do_not_call_numbers([lead.phone for lead in leads])
+    leads, blocked = _leads(ctx, ids, set(phones.values()))
     by_id = {lead.pk: lead for lead in leads}
     by_phone = {lead.phone: lead for lead in leads}
     rep_ids = {r.rep_id for r in live if r.rep_id}

@@ -1,0 +1,40 @@
+"""Prepare the load test's database (bench/load_test.sh): migrate, the users, team and pool of
+bench/bench_requests.py, and an integration token for the dialer; prints the LOCUST_* variables
+bench/locustfile.py reads, as shell `export` lines."""
+
+import os
+
+from _common import configure, ensure_database  # noqa: E402 (bench/ is on sys.path)
+
+DB_URL = configure("ts_locust_bench")
+
+
+def main():
+    ensure_database(DB_URL)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench_requests import set_up
+
+    from accounts.models import Role, User
+    from accounts.services import create_api_token
+    from leads.models import Lead
+
+    team, manager, reps, pool = set_up()
+    admin = User.objects.filter(username="bench-load-admin").first() or User.objects.create_superuser(
+        "bench-load-admin", "load@example.com", os.environ.get("BENCH_PASSWORD", "bench-pass-123"), role=Role.ADMIN)
+    dialer = User.objects.filter(username="bench-load-dialer").first() or User.objects.create_user(
+        "bench-load-dialer", role=Role.INTEGRATION)
+    _, key = create_api_token(actor=admin, name="load test", user=dialer)
+    lead = Lead.objects.filter(owner=reps[0]).first() or Lead.objects.filter(pool=pool, owner__isnull=True).first()
+    if lead.owner_id is None:
+        Lead.objects.filter(pk=lead.pk).update(owner=reps[0])
+    print(f"export LOCUST_POOL={pool.pk} LOCUST_TEAM={team.pk} LOCUST_API_TOKEN={key} "
+          f"LOCUST_SYNC_LEAD={lead.pk} LOCUST_SYNC_REP={reps[0].pk}")
+
+
+if __name__ == "__main__":
+    main()
