@@ -26,5 +26,5 @@ trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz/live" && break; sleep 0.2; done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, gunicorn $WORKERS workers, $USERS users, $DURATION"
 "$BIN/locust" -f bench/locustfile.py --headless -u "$USERS" -r 10 -t "$DURATION" --host "http://127.0.0.1:$PORT" \
-  --only-summary --stop-timeout 10 2>&1 | grep -v "^\s*$" | sed -n '/^endpoint/,$p'
+  --only-summary --reset-stats --stop-timeout 10 2>&1 | grep -v "^\s*$" | sed -n '/^endpoint/,$p'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,11 +2,30 @@
 bench/bench_requests.py, and an integration token for the dialer; prints the LOCUST_* variables
 bench/locustfile.py reads, as shell `export` lines."""
 
+import json
 import os
+from pathlib import Path
 
 from _common import configure, ensure_database  # noqa: E402 (bench/ is on sys.path)
 
 DB_URL = configure("ts_locust_bench")
+BASE = Path(__file__).resolve().parent
+
+
+def session_for(user) -> str:
+    """A signed-in session for `user`, made here: the load test then times the mix, not 34
+    password hashes at the start (sign-in has its own cost and its own lockout rules)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
 
 
 def main():
@@ -32,7 +51,10 @@ def main():
     lead = Lead.objects.filter(owner=reps[0]).first() or Lead.objects.filter(pool=pool, owner__isnull=True).first()
     if lead.owner_id is None:
         Lead.objects.filter(pk=lead.pk).update(owner=reps[0])
-    print(f"export LOCUST_POOL={pool.pk} LOCUST_TEAM={team.pk} LOCUST_API_TOKEN={key} "
+    sessions = BASE / "out" / "locust_sessions.json"
+    sessions.parent.mkdir(exist_ok=True)
+    sessions.write_text(json.dumps({u.username: session_for(u) for u in [*reps, manager]}))
+    print(f"export LOCUST_SESSIONS={sessions} LOCUST_POOL={pool.pk} LOCUST_TEAM={team.pk} LOCUST_API_TOKEN={key} "
           f"LOCUST_SYNC_LEAD={lead.pk} LOCUST_SYNC_REP={reps[0].pk}")
 
 
