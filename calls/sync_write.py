@@ -43,7 +43,7 @@ _CONSEQUENCES = f"""
          w.reached OR w.duration_seconds >= COALESCE(p.real_contact_min_seconds, {REAL_CONTACT_SECONDS}) AS real,
          GREATEST(l.last_reached_at, MAX(w.started_at) FILTER (WHERE w.reached) OVER (PARTITION BY w.lead_id)) AS reach
   FROM w JOIN leads_lead l ON l.id = w.lead_id LEFT JOIN leads_pool p ON p.id = l.pool_id
-  WHERE w.inserted
+  WHERE w.inserted AND l.id = ANY(%(leads)s)
 ), a AS (
   SELECT lead_id, MAX(started_at) AS last_contact, MAX(started_at) FILTER (WHERE real) AS last_real,
          MAX(reach) AS reach,
@@ -68,7 +68,7 @@ _CONSEQUENCES = f"""
       ELSE a.last_quote IS NOT DISTINCT FROM a.last_event END,
     next_follow_up_at = (SELECT MIN(f.due_at) FROM calls_followup f WHERE f.lead_id = l.id AND f.done_at IS NULL
                          AND f.id NOT IN (SELECT fu.id FROM fu WHERE fu.lead_id = l.id))
-  FROM a WHERE l.id = a.lead_id
+  FROM a WHERE l.id = a.lead_id AND l.id = ANY(%(leads)s)
   RETURNING l.id
 ), days AS (
   INSERT INTO calls_dirtyrepday (rep_id, day, marked_at)
@@ -121,7 +121,9 @@ def upsert(rows: list, guard: tuple[str, list], *, portable: bool = False) -> tu
             return {(f[1], f[2]): (f[0], None) for f in cur.fetchall()}, False
     # One array per column: PostgreSQL parses 16 parameters instead of 16 per row.
     params = {f"c{i}": [v[i] for v in values] for i in range(len(COLUMNS))}
-    params.update({f"g{i}": p for i, p in enumerate(guard_params)}, now=now, tz=settings.TIME_ZONE)
+    # The chunk's leads by key (the CTE's row estimates would otherwise let the planner hash all leads).
+    params.update({f"g{i}": p for i, p in enumerate(guard_params)}, now=now, tz=settings.TIME_ZONE,
+                  leads=sorted({r.values["lead_id"] for r in rows}))
     guard_named = guard_sql
     for i in range(len(guard_params)):
         guard_named = guard_named.replace("%s", f"%(g{i})s", 1)
