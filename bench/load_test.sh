@@ -18,7 +18,10 @@ export DJANGO_SETTINGS_MODULE=telesales.settings_production DATABASE_URL=$DB DEB
   SECRET_KEY=${SECRET_KEY:-load-test-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz} \
   ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$PORT \
   LOG_LEVEL=WARNING CONN_MAX_AGE=600 AXES_ENABLED=false
-"$BIN/python" manage.py collectstatic --noinput -v 0
+# Collected once (compressing the files takes minutes on a busy machine); LOAD_COLLECTSTATIC=1 redoes it.
+if [ -n "${LOAD_COLLECTSTATIC:-}" ] || [ ! -f staticfiles/staticfiles.json ]; then
+  "$BIN/python" manage.py collectstatic --noinput -v 0
+fi
 "$BIN/gunicorn" telesales.wsgi:application --bind 127.0.0.1:$PORT --workers "$WORKERS" --timeout 60 \
   --log-level warning &
 GUNICORN=$!
