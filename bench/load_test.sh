@@ -13,7 +13,8 @@ PORT=${LOAD_PORT:-8793}
 DURATION=${LOAD_DURATION:-2m}
 WORKERS=${LOAD_WORKERS:-4}
 USERS=${LOAD_USERS:-34}
-eval "$(BENCH_DATABASE_URL=$DB "$BIN/python" bench/locust_setup.py)"
+SETUP=$(BENCH_DATABASE_URL=$DB "$BIN/python" bench/locust_setup.py)
+eval "$SETUP"
 export DJANGO_SETTINGS_MODULE=telesales.settings_production DATABASE_URL=$DB DEBUG=false \
   SECRET_KEY=${SECRET_KEY:-load-test-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz} \
   ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$PORT \

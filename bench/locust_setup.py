@@ -4,6 +4,7 @@ bench/locustfile.py reads, as shell `export` lines."""
 
 import json
 import os
+import time
 from pathlib import Path
 
 from _common import configure, ensure_database  # noqa: E402 (bench/ is on sys.path)
@@ -47,7 +48,7 @@ def main():
         "bench-load-admin", "load@example.com", os.environ.get("BENCH_PASSWORD", "bench-pass-123"), role=Role.ADMIN)
     dialer = User.objects.filter(username="bench-load-dialer").first() or User.objects.create_user(
         "bench-load-dialer", role=Role.INTEGRATION)
-    _, key = create_api_token(actor=admin, name="load test", user=dialer)
+    _, key = create_api_token(actor=admin, name=f"load test {time.time():.0f}", user=dialer)
     lead = Lead.objects.filter(owner=reps[0]).first() or Lead.objects.filter(pool=pool, owner__isnull=True).first()
     if lead.owner_id is None:
         Lead.objects.filter(pk=lead.pk).update(owner=reps[0])
