@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.installed-run
 
-.PHONY: run serve-prod prod-stack smoke test install install-run lint bench worker beat clean
+.PHONY: run serve-prod prod-stack smoke test install install-run lint bench load-test worker beat clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is required ($(PYTHON) not found)"; exit 1; }
@@ -71,6 +71,11 @@ bench: install
 	@rm -f bench/out/results.jsonl
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 	@$(BIN)/python bench/summary.py
+
+# The issue's user mix under locust against gunicorn (production settings) on PostgreSQL, 2 minutes.
+load-test: install
+	$(BIN)/pip install -q -e ".[bench]"
+	BIN=$(BIN) bench/load_test.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

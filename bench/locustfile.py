@@ -9,16 +9,20 @@ the dialer; without it the dialer stays idle), LOCUST_SYNC_LEAD and LOCUST_SYNC_
 rep the synced calls are for)."""
 
 import itertools
+import json
 import os
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("LOCUST_PASSWORD", "bench-pass-123")
 POOL = os.environ.get("LOCUST_POOL", "")
 TEAM = os.environ.get("LOCUST_TEAM", "")
+# {username: session key} written by bench/locust_setup.py (bench/load_test.sh sets LOCUST_SESSIONS).
+SESSIONS = json.loads(Path(os.environ["LOCUST_SESSIONS"]).read_text()) if os.environ.get("LOCUST_SESSIONS") else {}
 REP_NUMBERS = itertools.count()
 MANAGERS = itertools.count()
 
@@ -28,6 +32,10 @@ class SignedIn(HttpUser):
     username = ""
 
     def sign_in(self, username):
+        if SESSIONS:  # a session made by bench/locust_setup.py: no password hash in the timed window
+            self.client.cookies.set("sessionid", SESSIONS[username])
+            self.client.get("/calls/", name="GET /calls/")  # sets the CSRF cookie
+            return
         self.client.get("/login/", name="/login/")
         self.client.post("/login/", {"username": username, "password": PASSWORD,
                                      "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},

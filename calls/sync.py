@@ -26,8 +26,9 @@ from calls.models import Call, Disposition, FollowUp
 from calls.services import mark_rep_days, validate_amounts
 from calls.sync_rows import Row, parse_row
 from calls.sync_unchanged import row_digest, unchanged_rows
+from calls.sync_write import COMPARED, upsert
 from leads.grading import win_leads
-from leads.models import Lead, LeadStatus
+from leads.models import DoNotCallNumber, Lead, LeadStatus
 from leads.phones import normalize_phone
 from leads.selectors import do_not_call_numbers
 from leads.services import add_do_not_call
@@ -37,9 +38,6 @@ from telesales.errors import DomainError
 MAX_BATCH = 5000
 CHUNK = 1000
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-COMPARED = ["lead_id", "rep_id", "channel", "started_at", "duration_seconds", "disposition_id", "premium",
-            "margin_rate", "quote_amount", "notes", "recording_url"]
-COLUMNS = [*COMPARED, "source", "external_id", "created_at", "updated_at", "sync_digest"]
 # Says nothing about the call that holds the key: not whose it is, nor its lead.
 KEY_TAKEN = "This source and external_id belong to a call you may not change; use another external_id."
 
@@ -62,6 +60,10 @@ class SyncContext:
         self.all_access = sees_everything(actor)
         self.dispositions = {d.code: d for d in Disposition.objects.filter(active=True)}
         self._reps: dict[int, bool] = {}
+        # PostgreSQL: lock the leads while resolving them, then one statement writes the calls and
+        # their consequences (calls/sync_write.py). `locked`: the leads this chunk holds.
+        self.one_statement = connection.vendor == "postgresql" and not portable
+        self.locked: set[int] = set()
 
     def rep_allowed(self, rep_ids: set[int]) -> set[int]:
         missing = {r for r in rep_ids if r not in self._reps}
@@ -143,7 +145,24 @@ def _sync_chunk_with_retry(ctx: SyncContext, rows: list[Row], attempts: int = 4)
             row.fail("The records were busy; send this row again.", "busy")
 
 
-_Lead = namedtuple("_Lead", "pk phone owner_id status")
+_Lead = namedtuple("_Lead", "pk phone owner_id status listed")
+
+
+def _leads(ctx: SyncContext, ids: set[int], phones: set[str]) -> tuple[list[_Lead], set[str]]:
+    """The leads the rows name that the actor may log on, and which of their numbers are do-not-call."""
+    leads_qs = Lead.objects.filter(Q(pk__in=ids) | Q(phone__in=phones))
+    if not ctx.all_access:
+        leads_qs = scope_by_user(leads_qs, ctx.actor, "owner")
+    if not ctx.one_statement:
+        leads = [_Lead(*v, False) for v in leads_qs.values_list("id", "phone", "owner_id", "status")]
+        return leads, do_not_call_numbers([lead.phone for lead in leads])
+    # The leads are locked here, in id order (so two batches never deadlock on them), and their
+    # do-not-call listing read with them: the write then needs one statement.
+    leads_qs = leads_qs.annotate(listed=Exists(DoNotCallNumber.objects.filter(phone=OuterRef("phone")))) \
+        .select_for_update(no_key=True, of=("self",)).order_by("pk")
+    leads = [_Lead(*v) for v in leads_qs.values_list("id", "phone", "owner_id", "status", "listed")]
+    ctx.locked = {lead.pk for lead in leads}
+    return leads, {lead.phone for lead in leads if lead.listed}
 
 
 def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
@@ -158,13 +177,9 @@ def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
                 r.fail(f"“{r.phone}” is not a valid phone number.")
             else:
                 phones[r.index] = norm
-    leads_qs = Lead.objects.filter(Q(pk__in=ids) | Q(phone__in=set(phones.values())))
-    if not ctx.all_access:
-        leads_qs = scope_by_user(leads_qs, ctx.actor, "owner")
-    leads = [_Lead(*v) for v in leads_qs.values_list("id", "phone", "owner_id", "status")]
+    leads, blocked = _leads(ctx, ids, set(phones.values()))
     by_id = {lead.pk: lead for lead in leads}
     by_phone = {lead.phone: lead for lead in leads}
-    blocked = do_not_call_numbers([lead.phone for lead in leads])
     rep_ids = {r.rep_id for r in live if r.rep_id}
     allowed_reps = ctx.rep_allowed(rep_ids) if rep_ids else set()
     for r in live:
@@ -238,7 +253,7 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
     if not to_write:
         return
     to_write.sort(key=lambda r: (r.source, r.external_id))  # one lock order for concurrent batches
-    returned = _upsert(to_write, ctx.update_guard(), portable=ctx.portable)
+    returned, applied = upsert(to_write, ctx.update_guard(), portable=ctx.portable)
     missing = {(r.source, r.external_id) for r in to_write} - returned.keys()
     missed = _stored(missing) if missing else {}
     writable |= ctx.writable_calls(missed) if missed else set()
@@ -267,72 +282,33 @@ def _sync_chunk(ctx: SyncContext, rows: list[Row]) -> None:
     if not affected_ids:
         return
     _apply_consequences(ctx, [r for r in to_write if r.status in ("created", "updated")], affected_ids, lead_ids,
-                        recompute)
+                        recompute, applied=applied)
+    if applied:  # the statement marked the written calls' days; an edited call's old day is left
+        dirty = {(old["rep_id"], local_day(old["started_at"])) for old in existing.values()
+                 if (old["source"], old["external_id"]) in returned}
     mark_rep_days(dirty)
 
 
-def _upsert(rows: list[Row], guard: tuple[str, list], *, portable: bool = False) -> dict:
-    """One INSERT … ON CONFLICT for the chunk; returns {(source, external_id): (id, inserted?)}
-    (inserted? is None from the portable statement: the caller then goes by what it read).
-
-    A conflicting call is updated only when something differs and `guard` (SQL, params) holds."""
-    ops = connection.ops
-    now = timezone.now()
-    pg = connection.vendor == "postgresql" and not portable
-    params = []
-    for r in rows:
-        v = r.values
-        params.extend([
-            v["lead_id"], v["rep_id"], v["channel"], ops.adapt_datetimefield_value(v["started_at"]),
-            v["duration_seconds"], v["disposition_id"],
-            ops.adapt_decimalfield_value(v["premium"], 14, 2), ops.adapt_decimalfield_value(v["margin_rate"], 6, 4),
-            ops.adapt_decimalfield_value(v["quote_amount"], 14, 2), v["notes"], v["recording_url"],
-            r.source, r.external_id, ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(now), r.digest,
-        ])
-    if pg:
-        # One array per column (UNNEST): PostgreSQL parses 15 parameters instead of 15 per row.
-        types = ["bigint", "bigint", "varchar", "timestamptz", "integer", "bigint", "numeric", "numeric", "numeric",
-                 "text", "varchar", "varchar", "varchar", "timestamptz", "timestamptz", "varchar"]
-        width = len(COLUMNS)
-        params = [params[i::width] for i in range(width)]
-        source_sql = "SELECT * FROM UNNEST(" + ", ".join(f"%s::{t}[]" for t in types) + ")"
-        returning = "id, source, external_id, (xmax = 0)"
-    else:
-        row_sql = "(" + ",".join(["%s"] * len(COLUMNS)) + ")"
-        source_sql = "VALUES " + ", ".join([row_sql] * len(rows))
-        returning = "id, source, external_id"
-    differs = " OR ".join(f"calls_call.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in COMPARED)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*COMPARED, "updated_at", "sync_digest"])
-    guard_sql, guard_params = guard
-    sql = (
-        f"INSERT INTO calls_call ({', '.join(COLUMNS)}) {source_sql} "
-        f"ON CONFLICT (source, external_id) WHERE external_id IS NOT NULL "
-        f"DO UPDATE SET {updates} WHERE ({differs}){guard_sql} RETURNING {returning}"
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql, [*params, *guard_params])
-        fetched = cur.fetchall()
-    return {(f[1], f[2]): (f[0], f[3] if pg else None) for f in fetched}
-
-
 def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], lead_ids: set[int],
-                        recompute: set[int]) -> None:
+                        recompute: set[int], *, applied: bool = False) -> None:
     """Follow-ups, do-not-call, won status and the lead's call facts for the written rows: new calls
-    are folded into the stored facts; leads with an edited call (`recompute`) are recomputed."""
-    ordered = sorted(lead_ids)
-    # Lock the leads in id order so two batches touching the same leads never deadlock.
-    list(Lead.objects.filter(pk__in=ordered).order_by("pk").select_for_update().values_list("pk", flat=True))
+    are folded into the stored facts; leads with an edited call (`recompute`) are recomputed.
+    `applied`: the write statement already completed the follow-ups and folded the new calls."""
+    ordered = sorted(set(lead_ids) - ctx.locked)
+    if ordered:  # lock the leads in id order so two batches touching the same leads never deadlock
+        list(Lead.objects.filter(pk__in=ordered).order_by("pk").select_for_update().values_list("pk", flat=True))
     now = timezone.now()
     # Reaching the customer completes the follow-ups that were open before the call.
     reached = sorted({r.values["lead_id"] for r in rows if r.disposition.reached})
-    if reached:
+    if reached and not applied:
         FollowUp.objects.filter(done_at__isnull=True, lead_id__in=reached).filter(
             Exists(Call.objects.filter(pk__in=call_ids, lead_id=OuterRef("lead_id"), disposition__reached=True,
                                        started_at__gt=OuterRef("created_at")))
         ).update(done_at=now)
     dnc_leads = sorted({r.values["lead_id"] for r in rows if r.disposition.dnc})
     if dnc_leads:
-        Lead.objects.filter(pk__in=dnc_leads).update(status=LeadStatus.DNC, updated_at=now)
+        # Every open follow-up of these leads is done now: none is next.
+        Lead.objects.filter(pk__in=dnc_leads).update(status=LeadStatus.DNC, updated_at=now, next_follow_up_at=None)
         FollowUp.objects.filter(lead_id__in=dnc_leads, done_at__isnull=True).update(done_at=now)
         for r in rows:
             if r.disposition.dnc:
@@ -343,6 +319,8 @@ def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], 
         sales.setdefault(r.values["lead_id"], (r.call_id, r.values["started_at"]))
     if sales:
         win_leads(actor=ctx.actor, sales=sales)
-    new = [r for r in rows if r.status == "created" and r.values["lead_id"] not in recompute]
-    add_calls_to_lead_facts([r.call_id for r in new], lead_ids={r.values["lead_id"] for r in new}, portable=ctx.portable)
+    if not applied:
+        new = [r for r in rows if r.status == "created" and r.values["lead_id"] not in recompute]
+        add_calls_to_lead_facts([r.call_id for r in new], lead_ids={r.values["lead_id"] for r in new},
+                                portable=ctx.portable)
     refresh_lead_call_facts(recompute)

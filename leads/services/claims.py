@@ -16,6 +16,8 @@ from accounts.access import (
 )
 from accounts.models import Role, Team, User
 from leads.models import (
+    ClaimCount,
+    HeldCount,
     Lead,
     LeadStatus,
     OwnershipEvent,
@@ -172,8 +174,11 @@ def _pool_access_sql() -> str:
 def _claim_statement() -> str:
     """The claim of one lead as one statement: the rep and their teams, the lead if the rep may
     take it (access, browsing, hold limit, daily limit, cool-down), the conditional UPDATE and
-    the audit INSERT; it returns the lead, its pool and the rep."""
+    the audit INSERT; it returns the lead, its pool and the rep. The hold and daily limits read
+    the counters the database keeps (leads.models.HeldCount, ClaimCount): O(1), however many
+    leads the rep holds or claimed today."""
     user_t, lead_t, pool_t, event_t = (m._meta.db_table for m in (User, Lead, Pool, OwnershipEvent))
+    held_t, claims_t = HeldCount._meta.db_table, ClaimCount._meta.db_table
     tm, tm_team, tm_user = _m2m(Team, "managers")
     lead_cols = [f.column for f in Lead._meta.concrete_fields]
     access = _pool_access_sql()
@@ -198,12 +203,10 @@ def _claim_statement() -> str:
                                         AND (%(via_next)s OR rep.role = %(manager)s OR p.browsing_enabled)))
             ), ok AS (
                 SELECT cand.id FROM cand
-                WHERE (SELECT count(*) FROM "{lead_t}" h WHERE h.owner_id = %(rep)s AND h.status = %(active)s)
-                      + CASE WHEN cand.won_counts THEN (SELECT count(*) FROM "{lead_t}" h
-                                                        WHERE h.owner_id = %(rep)s AND h.status = %(won)s)
-                             ELSE 0 END + 1 <= cand.max_held
-                  AND (SELECT count(*) FROM "{event_t}" e WHERE e.to_owner_id = %(rep)s AND e.reason = %(claim)s
-                         AND e.at >= %(today)s) + 1 <= cand.max_claims
+                WHERE (SELECT COALESCE(SUM(h.n), 0) FROM "{held_t}" h WHERE h.owner_id = %(rep)s
+                         AND (h.status = %(active)s OR (cand.won_counts AND h.status = %(won)s))) + 1 <= cand.max_held
+                  AND (SELECT COALESCE(SUM(c.n), 0) FROM "{claims_t}" c WHERE c.rep_id = %(rep)s
+                         AND c.bucket >= %(today)s) + 1 <= cand.max_claims
                   AND NOT (cand.cooldown_days > 0 AND EXISTS (
                          SELECT 1 FROM "{event_t}" e WHERE e.lead_id = cand.id AND e.from_owner_id = %(rep)s
                            AND e.reason = ANY(%(gave_up)s)
@@ -220,7 +223,7 @@ def _claim_statement() -> str:
             FROM upd CROSS JOIN rep LEFT JOIN "{pool_t}" p ON p.id = upd.pool_id"""
 
 
-_CLAIM_STMT = "leads_claim_one_v2"
+_CLAIM_STMT = "leads_claim_one_v3"
 _CLAIM_PARAM_TYPES = {
     "rep": "bigint", "actor": "bigint", "lead": "bigint", "all_roles": "text[]", "manager": "text",
     "via_next": "boolean", "d_max_held": "integer", "d_won_counts": "boolean",
