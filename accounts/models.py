@@ -126,6 +126,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Empty: the token works until revoked.
     expires_at = models.DateTimeField(null=True, blank=True)
+    # What the token may do (accounts.scopes.SCOPES); `admin` includes every other scope.
+    scopes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

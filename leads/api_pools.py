@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from leads import imports, services, tasks
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
-from telesales.api import FilterBackend, IdField, IdLookupMixin, LabelsField, LocalizedField, parse_body
+from telesales.api import Body, FilterBackend, IdField, IdLookupMixin, LabelsField, LocalizedField, parse_body
 
 
 # ---- serializers ---------------------------------------------------------------------------
@@ -35,6 +35,26 @@ class PoolSerializer(serializers.ModelSerializer):
             for f in ["max_held", "max_claims_per_day", "reclaim_cooldown_days", "max_locked",
                       "real_contact_min_seconds", "no_progress_days", "fresh_claim_hours", "warn_days"]
         }
+
+
+class PoolOutSerializer(PoolSerializer):
+    class Meta(PoolSerializer.Meta):
+        fields = [*PoolSerializer.Meta.fields, "member_teams", "member_users", "admins"]
+        read_only_fields = fields
+
+
+class PoolWriteSerializer(Body, PoolSerializer):
+    """A pool's setup (admins) and rules (admins and the pool's admins). A pool with no team and
+    no members is open to every rep."""
+
+    label = None
+
+    class Meta(PoolSerializer.Meta):
+        fields = [f for f in PoolOutSerializer.Meta.fields if f not in ("id", "label")]
+        read_only_fields = []
+        extra_kwargs = {**PoolSerializer.Meta.extra_kwargs, "name": {"validators": []},
+                        "member_teams": {"required": False}, "member_users": {"required": False},
+                        "admins": {"required": False}}
 
 
 class AppealSerializer(serializers.ModelSerializer):
@@ -142,19 +162,27 @@ class PoolViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     """Pools the caller may use, with their rules; admins and the pool's admins edit the rules."""
 
     not_found = "Pool not found."
-    serializer_class = PoolSerializer
+    serializer_class = PoolOutSerializer
     model = Pool
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self, user):
-        return accessible_pools(user).order_by("id")
+        return accessible_pools(user).prefetch_related("member_teams", "member_users", "admins").order_by("id")
 
-    @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer})
+    @extend_schema(request=PoolWriteSerializer, responses={201: PoolOutSerializer})
+    def create(self, request):
+        """Create a pool with its team, members, pool admins and rules (admins; audited)."""
+        d = parse_body(request, PoolWriteSerializer)
+        pool = services.create_pool(actor=request.user, **d)
+        return Response(PoolOutSerializer(pool).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PoolWriteSerializer, responses={200: PoolOutSerializer})
     def partial_update(self, request, pk=None):
+        """Change rules and labels (admins and the pool's admins) or the setup (admins); audited."""
         pool = self.get_object()
-        d = parse_body(request, PoolSerializer, instance=pool, partial=True)
-        pool = services.update_pool_rules(actor=request.user, pool_id=pool.pk, **d)
-        return Response(PoolSerializer(pool).data)
+        d = parse_body(request, PoolWriteSerializer, partial=True)
+        pool = services.update_pool(actor=request.user, pool_id=pool.pk, **d)
+        return Response(PoolOutSerializer(pool).data)
 
 
 class AppealViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -91,6 +91,14 @@ class FlagField(serializers.BooleanField):
             self.fail("invalid", input=data)
 
 
+class Body(serializers.Serializer):
+    """A request body; fields it does not declare are refused (a 400 naming each)."""
+
+    def to_internal_value(self, data):
+        refuse_unknown(data, [name for name, field in self.fields.items() if not field.read_only])
+        return super().to_internal_value(data)
+
+
 class QueryParams(serializers.Serializer):
     """An endpoint's query parameters; names it does not declare are refused."""
 

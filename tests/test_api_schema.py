@@ -27,7 +27,7 @@ def api_token(db):
     rep = UserFactory(team=manager.team)
     LeadFactory.create_batch(3, owner=rep)
     LeadFactory.create_batch(3)
-    _, key = create_api_token(actor=admin, name="schemathesis", user=admin)
+    _, key = create_api_token(actor=admin, name="schemathesis", user=admin, scopes=["admin"])
     return key
 
 
