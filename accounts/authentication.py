@@ -48,10 +48,13 @@ class TokenScopes(BasePermission):
 
     def has_permission(self, request, view):
         token = request.auth
-        if not isinstance(token, ApiToken):
-            return True
+        method = request.method.lower()
+        if not isinstance(token, ApiToken) or method not in view.http_method_names or not hasattr(view, method):
+            return True  # a session; or a method the endpoint lacks, which answers 405
+        action = getattr(view, getattr(view, "action", None) or "", None)
+        declared = getattr(action, "required_scope", None) or getattr(view, "required_scope", None)
         path = request.path.split("/api/v1/", 1)[-1]
-        needed = scope_for(path, request.method, getattr(view, "required_scope", None))
+        needed = scope_for(path, request.method, declared)
         if token_may(request.user, token.scopes or (), needed):
             return True
         self.message = _("This token lacks the “%(scope)s” scope; an admin can issue one that has it.") % {
@@ -60,11 +63,13 @@ class TokenScopes(BasePermission):
 
 
 def requires_scope(scope):
-    """Name the token scope of an `@api_view` function (put it above the decorator):
-    `requires_scope("admin")` or a (read, write) pair."""
+    """Name the token scope an endpoint needs, over accounts.scopes.BY_PATH: decorate a view class,
+    a viewset action (above `@action`), or an `@api_view` function (above `@api_view`). `scope` is
+    one scope or a (read, write) pair, e.g. `@requires_scope("admin")`."""
 
     def decorate(view):
-        view.cls.required_scope = scope
+        target = getattr(view, "cls", view)
+        target.required_scope = scope
         return view
 
     return decorate

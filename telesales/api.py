@@ -18,6 +18,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, filters, pagination, serializers
+from rest_framework.fields import empty
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -82,7 +83,9 @@ class DateTimeField(serializers.DateTimeField):
 
 
 class FlagField(serializers.BooleanField):
-    """A yes/no query parameter: `true`/`1` or `false`/`0`, nothing else."""
+    """A yes/no query parameter: `true`/`1` or `false`/`0`, nothing else; left out, its default."""
+
+    default_empty_html = empty
 
     def to_internal_value(self, data):
         try:
