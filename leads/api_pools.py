@@ -13,7 +13,17 @@ from rest_framework.response import Response
 from leads import imports, services, tasks
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
-from telesales.api import Body, FilterBackend, IdField, IdLookupMixin, LabelsField, LocalizedField, parse_body
+from telesales.api import (
+    Body,
+    FilterBackend,
+    IdField,
+    IdLookupMixin,
+    LabelsField,
+    LocalizedField,
+    PagedQueryParams,
+    parse_body,
+    parse_query,
+)
 
 
 # ---- serializers ---------------------------------------------------------------------------
@@ -103,6 +113,18 @@ class ImportJobSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "nullable": True})
     def get_report_url(self, job):
         return f"/api/v1/lead-imports/{job.pk}/report/" if job.report else None
+
+
+class ImportRowSerializer(serializers.Serializer):
+    """One row of an import's report."""
+
+    row = serializers.IntegerField(help_text="The row in the file (the header is row 1).")
+    result = serializers.ChoiceField(choices=["created", "collision", "duplicate_in_file", "do_not_call", "error"])
+    reason = serializers.CharField(help_text="Why: what is wrong with the row, or who holds the number.")
+    current_owner = serializers.CharField(help_text="Who holds the lead now, where the importer may know.")
+    lead_id = serializers.IntegerField(
+        allow_null=True, help_text="The lead the row created (created) or matched (collision, duplicate_in_file), "
+                                   "where the importer may open it; null otherwise.")
 
 
 class _ImportOptions(serializers.Serializer):
@@ -237,10 +259,19 @@ class ImportJobViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMode
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(parameters=[PagedQueryParams], responses={200: ImportRowSerializer(many=True)})
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def rows(self, request, pk=None):
+        """The per-row report as JSON, page by page: each row with the lead id it created or matched, and why."""
+        parse_query(request, PagedQueryParams)
+        job = self.get_object()
+        page = self.paginate_queryset(imports.report_rows(job))
+        return self.get_paginated_response(ImportRowSerializer(page, many=True).data)
+
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
-        """The per-row report: row, result, reason, current owner."""
+        """The per-row report as CSV: row, result, reason, current owner, lead id."""
         job = self.get_object()
         response = HttpResponse(job.report, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'

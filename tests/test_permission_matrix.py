@@ -237,6 +237,7 @@ GET    /api/v1/lead-imports/                                    401  200  200  2
 POST   /api/v1/lead-imports/                    import          401  403  403  403  202  404  202  202
 GET    /api/v1/lead-imports/{job}/                              401  404  404  404  200  404  200  200
 GET    /api/v1/lead-imports/{job}/report/                       401  404  404  404  200  404  200  200
+GET    /api/v1/lead-imports/{job}/rows/                         401  404  404  404  200  404  200  200
 POST   /api/v1/calls/sync                       sync            401  200  200  200  200  200  200  200
 GET    /api/v1/calls/                                           401  200  200  200  200  200  200  200
 POST   /api/v1/calls/                           call            401  201  403  403  201  403  201  201
