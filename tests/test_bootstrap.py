@@ -72,8 +72,8 @@ def test_a_fresh_install_is_set_up_and_fed_through_the_api_alone(django_capture_
         {"source": "pbx", "external_id": "c3", "lead_id": leads[2], "rep_id": rep["id"], "started_at": yesterday.isoformat(),
          "disposition": "no_answer"},
     ]
-    assert ok(dialer.post("/api/v1/calls/sync?dry_run=true", {"calls": calls}, format="json"))["counts"][
-        "created"] == 3
+    dry = ok(dialer.post("/api/v1/calls/sync?dry_run=true", {"calls": calls}, format="json"))
+    assert dry["counts"]["created"] == 3, dry["results"]
     assert ok(dialer.post("/api/v1/calls/sync", {"calls": calls}, format="json"))["counts"] == {
         "created": 3, "updated": 0, "unchanged": 0, "error": 0}
     assert dialer.get("/api/v1/leads/").status_code == 403  # a dialer token reads no leads
