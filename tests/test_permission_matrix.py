@@ -375,7 +375,7 @@ BODIES = {
     "pool_setup": lambda w: {"region": "华东"},
     "new_disposition": lambda w: {"code": "voicemail", "name": "Voicemail"},
     "disposition_edit": lambda w: {"name_i18n": {"zh-hans": "接通"}},
-    "new_lost_reason": lambda w: {"name": "Too expensive"},
+    "new_lost_reason": lambda w: {"name": "Matrix reason"},
     "lost_reason_edit": lambda w: {"active": False},
     "new_attribute": lambda w: {"key": "matrix_key", "label": "Matrix attribute"},
     "attribute_edit": lambda w: {"label": "年龄段"},
