@@ -14,29 +14,56 @@ before a write. No other module compares roles by hand."""
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role, Team, User
+from accounts.scopes import ADMIN as ADMIN_SCOPE
+from accounts.scopes import grants
 
 
 # ---- who the user is -------------------------------------------------------------------------
+def token_scopes(user: User) -> frozenset[str] | None:
+    """The scopes of the API token the request came with (set by the token authentication), or
+    None for a session and for code that runs without a request."""
+    return getattr(user, "api_scopes", None)
+
+
+def _admin_role(user: User) -> bool:
+    role = getattr(user, "role", None)
+    return bool(getattr(user, "is_superuser", False) or role == Role.ADMIN) and role != Role.INTEGRATION
+
+
 def is_integration(user: User) -> bool:
-    """An API integration account (dialer, lead source, BI tool)."""
-    return getattr(user, "role", None) == Role.INTEGRATION
+    """An API integration (dialer, lead source, BI tool): an integration account, or an admin's
+    token without the `admin` scope. A token with the `admin` scope acts as an admin instead."""
+    scopes = token_scopes(user)
+    if scopes is not None and ADMIN_SCOPE in scopes:
+        return False
+    if getattr(user, "role", None) == Role.INTEGRATION:
+        return True
+    return scopes is not None and getattr(user, "is_authenticated", False) and _admin_role(user)
 
 
 def is_admin(user: User) -> bool:
-    """A human administrator: the admin role or a superuser, never an integration account."""
+    """An administrator: the admin role or a superuser signed in, or a token with the `admin`
+    scope of an admin or integration account (a token never makes anyone else an admin)."""
     if not getattr(user, "is_authenticated", False) or is_integration(user):
         return False
-    return bool(user.is_superuser or user.role == Role.ADMIN)
+    if token_scopes(user) is not None:
+        return may_hold_admin_scope(user)
+    return _admin_role(user)
+
+
+def may_hold_admin_scope(user: User) -> bool:
+    """The `admin` scope is given only to tokens of admins and of integration accounts."""
+    return _admin_role(user) or getattr(user, "role", None) == Role.INTEGRATION
 
 
 def is_manager(user: User) -> bool:
     """A team manager (not an admin)."""
-    return getattr(user, "role", None) == Role.MANAGER and not is_admin(user)
+    return getattr(user, "role", None) == Role.MANAGER and not is_admin(user) and not is_integration(user)
 
 
 def is_rep(user: User) -> bool:
     """A rep: works their own leads and nothing else."""
-    return getattr(user, "role", None) == Role.REP and not is_admin(user)
+    return getattr(user, "role", None) == Role.REP and not is_admin(user) and not is_integration(user)
 
 
 def sees_everything(user: User) -> bool:
@@ -190,6 +217,12 @@ def can_manage_api_tokens(user: User, *, via_token: bool) -> bool:
     """Tokens are created and revoked by an admin signed in with a session, never by a request
     authenticated with a token (a leaked token must not mint or revoke others)."""
     return is_admin(user) and not via_token
+
+
+def token_may(user: User, scopes, needed: str) -> bool:
+    """May a request made with a token of `scopes` call an endpoint that needs `needed`
+    (accounts.scopes.scope_for)? `admin` allows everything."""
+    return grants(scopes, needed)
 
 
 # ---- holding leads ---------------------------------------------------------------------------

@@ -2,8 +2,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+from rest_framework.permissions import BasePermission
 
+from accounts.access import token_may
 from accounts.models import ApiToken
+from accounts.scopes import scope_for
 from accounts.throttles import TokenFailureThrottle
 
 
@@ -34,7 +37,42 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # What the request may do is the token's scopes (accounts.access reads them from the user).
+        token.user.api_scopes = frozenset(token.scopes or ())
         return (token.user, token)
+
+
+class TokenScopes(BasePermission):
+    """A request made with a token needs its endpoint's scope (accounts.scopes.scope_for); a
+    session request needs none. In DEFAULT_PERMISSION_CLASSES, so every endpoint has it."""
+
+    def has_permission(self, request, view):
+        token = request.auth
+        method = request.method.lower()
+        if not isinstance(token, ApiToken) or method not in view.http_method_names or not hasattr(view, method):
+            return True  # a session; or a method the endpoint lacks, which answers 405
+        action = getattr(view, getattr(view, "action", None) or "", None)
+        declared = getattr(action, "required_scope", None) or getattr(view, "required_scope", None)
+        path = request.path.split("/api/v1/", 1)[-1]
+        needed = scope_for(path, request.method, declared)
+        if token_may(request.user, token.scopes or (), needed):
+            return True
+        self.message = _("This token lacks the “%(scope)s” scope; an admin can issue one that has it.") % {
+            "scope": needed}
+        return False
+
+
+def requires_scope(scope):
+    """Name the token scope an endpoint needs, over accounts.scopes.BY_PATH: decorate a view class,
+    a viewset action (above `@action`), or an `@api_view` function (above `@api_view`). `scope` is
+    one scope or a (read, write) pair, e.g. `@requires_scope("admin")`."""
+
+    def decorate(view):
+        target = getattr(view, "cls", view)
+        target.required_scope = scope
+        return view
+
+    return decorate
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.scopes import INTEGRATION, SCOPES
 
 
 class ApiTokenForm(forms.Form):
@@ -13,3 +15,11 @@ class ApiTokenForm(forms.Form):
         label=_("Expires (optional)"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), choices=[(k, format_lazy("{}: {}", k, _(v))) for k, v in SCOPES.items()], initial=INTEGRATION,
+        widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("None ticked: every scope except admin."),
+    )
+
+    def clean_scopes(self):
+        return self.cleaned_data["scopes"] or None

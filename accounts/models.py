@@ -130,6 +130,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
     # Empty: the token works until revoked.
     expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expires at"))
+    # What the token may do (accounts.scopes.SCOPES); `admin` includes every other scope.
+    scopes = models.JSONField(default=list, blank=True, verbose_name=_("scopes"))
 
     class Meta:
         verbose_name = _("API token")

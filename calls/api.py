@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calls import services, sync
+from calls import services, sync, sync_check
 from calls.models import Call, Channel, Disposition, FollowUpScope, recording_url_validator
 from calls.selectors import calls_visible_to
 from leads.models import Grade
@@ -19,10 +19,12 @@ from telesales.api import (
     DateTimeField,
     FilterBackend,
     FilterSet,
+    FlagField,
     QueryParams,
     ScopedQuerysetMixin,
     parse_body,
     parse_query,
+    refuse_unknown,
 )
 from telesales.errors import DomainError
 from telesales.params import supported_date
@@ -68,9 +70,12 @@ class SyncRowSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, help_text="Customer number, matched after normalization.")
     rep_id = serializers.IntegerField(required=False, help_text="Defaults to the lead's owner.")
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    started_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(
+        help_text="With its offset, e.g. 2026-03-10T10:15:00+08:00 or …Z; a time without one is refused.")
     duration_seconds = serializers.IntegerField(required=False, min_value=0)
-    disposition = serializers.CharField(help_text="Disposition code, e.g. no_answer, reached, quoted, sold.")
+    disposition = serializers.CharField(
+        help_text="Disposition code (GET /api/v1/dispositions/), e.g. no_answer, reached, quoted, sold. A code "
+                  "with the sold flag needs premium and margin_rate; one with the quoted flag needs quote_amount.")
     premium = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     margin_rate = serializers.DecimalField(max_digits=6, decimal_places=4, required=False, allow_null=True)
     quote_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
@@ -169,6 +174,9 @@ class BodyTooLarge(DomainError):
 class SyncQuery(QueryParams):
     source = serializers.CharField(max_length=50, required=False, allow_blank=True,
                                    help_text="Default source for rows without one.")
+    dry_run = FlagField(required=False, default=False,
+                        help_text="true: check every row and answer what would happen, writing nothing "
+                                  "(created rows then have no id).")
 
 
 class CallSyncView(APIView):
@@ -192,13 +200,18 @@ class CallSyncView(APIView):
     })
     def post(self, request):
         """Upsert a batch of dialer records by (source, external_id): one result per row."""
-        source = parse_query(request, SyncQuery).get("source") or None
+        query = parse_query(request, SyncQuery)
+        source = query.get("source") or None
         rows = request.data.get("calls") if isinstance(request.data, dict) else None
         if not isinstance(rows, list):
             raise DomainError(gettext('Send {"calls": [...]} with a list of call records.'))
+        refuse_unknown(request.data, ["calls"])
         if len(rows) > sync.MAX_BATCH:
             raise DomainError(f"A batch holds at most {sync.MAX_BATCH} calls; split it.", code="batch_too_large")
-        results = sync.sync_calls(actor=request.user, rows=rows, source_default=source)
+        if query["dry_run"]:
+            results = sync_check.dry_run(actor=request.user, rows=rows, source_default=source)
+        else:
+            results = sync.sync_calls(actor=request.user, rows=rows, source_default=source)
         counts = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
         for r in results:
             counts[r["status"]] += 1

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.access import is_admin
 from accounts.models import User
 from calls import locks
 from calls.lead_facts import (  # noqa: F401 (REAL_CONTACT_SECONDS re-exported)
@@ -30,6 +32,7 @@ from leads.selectors import can_work_lead, is_do_not_call
 from leads.services import add_do_not_call, recycle_leads
 from telesales.days import local_day
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
+from telesales.i18n import clean_labels
 from telesales.numbers import parse_decimal
 
 # After this many unanswered phone attempts in a row a lead is flagged for recycling.
@@ -328,3 +331,38 @@ def recycle_exhausted_leads(*, max_attempts: int = MAX_UNANSWERED_ATTEMPTS, limi
                 owned |= Q(lead_id=lead_id, assigned_to_id=owner_id)
             FollowUp.objects.filter(owned, done_at__isnull=True).update(assigned_to=None, scope=FollowUpScope.TEAM)
     return len(returned)
+
+
+# ---- dispositions (admins) ---------------------------------------------------------------------
+DISPOSITION_FIELDS = ("name", "name_i18n", "attempted", "reached", "quoted", "sold", "refused", "callback", "dnc",
+                      "final", "active", "position")
+
+
+@transaction.atomic
+def save_disposition(*, actor, disposition_id: int | None = None, code: str | None = None, **fields) -> Disposition:
+    """Create a disposition (with its code) or change one (the code, which dialers send, stays):
+    names, flags, order, on/off (admins). A sale is a quote, and a quote reaches the customer."""
+    if not is_admin(actor):
+        raise PermissionDenied(gettext("Only admins edit dispositions."))
+    if disposition_id is None:
+        if Disposition.objects.filter(code=code).exists():
+            raise DomainError(gettext("A disposition with the code “%(code)s” exists.") % {"code": code},
+                              details={"code": [gettext("Taken.")]})
+        disposition = Disposition(code=code)
+    else:
+        disposition = Disposition.objects.select_for_update().filter(pk=disposition_id).first()
+        if disposition is None:
+            raise NotFound(gettext("Disposition not found."))
+    if "name_i18n" in fields:
+        try:
+            fields["name_i18n"] = clean_labels(fields["name_i18n"])
+        except ValueError as exc:
+            raise DomainError(str(exc), details={"name_i18n": [str(exc)]}) from None
+    for name, value in fields.items():
+        if name in DISPOSITION_FIELDS:
+            setattr(disposition, name, value)
+    if (disposition.sold and not disposition.quoted) or (disposition.quoted and not disposition.reached):
+        message = gettext("A sale is also a quote, and a quote also reached the customer: set those flags too.")
+        raise DomainError(message, details={"sold" if disposition.sold else "quoted": [message]})
+    disposition.save()
+    return disposition

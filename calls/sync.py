@@ -18,6 +18,7 @@ from collections import namedtuple
 from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.access import scope_by_user, sees_everything, visible_users
 from accounts.models import User
@@ -199,7 +200,8 @@ def _resolve(ctx: SyncContext, rows: list[Row]) -> None:
             continue
         disposition = ctx.dispositions.get(r.values["disposition"])
         if disposition is None:
-            r.fail(f"Unknown disposition “{r.values['disposition']}”.")
+            r.fail(gettext("Unknown disposition “%(code)s”; the codes are: %(codes)s.") % {
+                "code": r.values["disposition"], "codes": ", ".join(ctx.dispositions)})
             continue
         try:
             premium, margin, quote = validate_amounts(

@@ -8,9 +8,18 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from leads import services
-from leads.models import AttributeDefinition, AttributeKind
+from leads.models import AttributeDefinition, AttributeKind, LostReason
 from leads.segments import attribute_definitions
-from telesales.api import FilterBackend, ScopedQuerysetMixin, parse_body, path_id
+from telesales.api import (
+    Body,
+    FilterBackend,
+    IdLookupMixin,
+    LabelsField,
+    LocalizedField,
+    ScopedQuerysetMixin,
+    parse_body,
+    path_id,
+)
 from telesales.errors import NotFound
 
 MAX_POSITION = 1_000_000
@@ -25,7 +34,7 @@ class AttributeDefinitionSerializer(serializers.ModelSerializer):
     choices = serializers.ListField(child=serializers.CharField(), read_only=True)
 
 
-class AttributeDefinitionUpdateSerializer(serializers.Serializer):
+class AttributeDefinitionUpdateSerializer(Body):
     label = serializers.CharField(max_length=100, required=False)
     kind = serializers.ChoiceField(choices=AttributeKind.choices, required=False,
                                    help_text=_("Changes only while no lead holds a value."))
@@ -76,3 +85,52 @@ class AttributeDefinitionViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, vie
         definition = services.update_attribute_definition(actor=request.user, definition_id=definition.pk,
                                                           **d)
         return Response(AttributeDefinitionSerializer(definition).data)
+
+
+# ---- lost reasons ------------------------------------------------------------------------------
+class LostReasonSerializer(serializers.ModelSerializer):
+    name_i18n = LabelsField()
+    label = LocalizedField()
+
+    class Meta:
+        model = LostReason
+        fields = ["id", "name", "name_i18n", "label", "active"]
+        read_only_fields = fields
+
+
+class LostReasonWriteSerializer(Body, serializers.ModelSerializer):
+    name_i18n = LabelsField()
+
+    class Meta:
+        model = LostReason
+        fields = ["name", "name_i18n", "active"]
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class LostReasonViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Reasons a lead was lost: everyone reads them; admins add, rename and switch them off."""
+
+    serializer_class = LostReasonSerializer
+    model = LostReason
+    filter_backends = [FilterBackend]
+    filterset_fields = ["active"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    not_found = "Lost reason not found."
+
+    def scoped_queryset(self, user):
+        return LostReason.objects.order_by("name", "id")
+
+    @extend_schema(request=LostReasonWriteSerializer, responses={201: LostReasonSerializer})
+    def create(self, request):
+        """Add a lost reason (admins)."""
+        d = parse_body(request, LostReasonWriteSerializer)
+        reason = services.save_lost_reason(actor=request.user, **d)
+        return Response(LostReasonSerializer(reason).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LostReasonWriteSerializer, responses={200: LostReasonSerializer})
+    def partial_update(self, request, pk=None):
+        """Rename a lost reason, label it in other languages, or switch it off (admins)."""
+        reason = self.get_object()
+        d = parse_body(request, LostReasonWriteSerializer, partial=True)
+        reason = services.save_lost_reason(actor=request.user, reason_id=reason.pk, **d)
+        return Response(LostReasonSerializer(reason).data)

@@ -13,7 +13,17 @@ from rest_framework.response import Response
 from leads import imports, services, tasks
 from leads.models import Appeal, ImportJob, Pool
 from leads.selectors import accessible_pools, appeals_visible_to, import_jobs_visible_to
-from telesales.api import FilterBackend, IdField, IdLookupMixin, LabelsField, LocalizedField, parse_body
+from telesales.api import (
+    Body,
+    FilterBackend,
+    IdField,
+    IdLookupMixin,
+    LabelsField,
+    LocalizedField,
+    PagedQueryParams,
+    parse_body,
+    parse_query,
+)
 
 
 # ---- serializers ---------------------------------------------------------------------------
@@ -35,6 +45,26 @@ class PoolSerializer(serializers.ModelSerializer):
             for f in ["max_held", "max_claims_per_day", "reclaim_cooldown_days", "max_locked",
                       "real_contact_min_seconds", "no_progress_days", "fresh_claim_hours", "warn_days"]
         }
+
+
+class PoolOutSerializer(PoolSerializer):
+    class Meta(PoolSerializer.Meta):
+        fields = [*PoolSerializer.Meta.fields, "member_teams", "member_users", "admins"]
+        read_only_fields = fields
+
+
+class PoolWriteSerializer(Body, PoolSerializer):
+    """A pool's setup (admins) and rules (admins and the pool's admins). A pool with no team and
+    no members is open to every rep."""
+
+    label = None
+
+    class Meta(PoolSerializer.Meta):
+        fields = [f for f in PoolOutSerializer.Meta.fields if f not in ("id", "label")]
+        read_only_fields = []
+        extra_kwargs = {**PoolSerializer.Meta.extra_kwargs, "name": {"validators": []},
+                        "member_teams": {"required": False}, "member_users": {"required": False},
+                        "admins": {"required": False}}
 
 
 class AppealSerializer(serializers.ModelSerializer):
@@ -83,6 +113,18 @@ class ImportJobSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "nullable": True})
     def get_report_url(self, job):
         return f"/api/v1/lead-imports/{job.pk}/report/" if job.report else None
+
+
+class ImportRowSerializer(serializers.Serializer):
+    """One row of an import's report."""
+
+    row = serializers.IntegerField(help_text="The row in the file (the header is row 1).")
+    result = serializers.ChoiceField(choices=["created", "collision", "duplicate_in_file", "do_not_call", "error"])
+    reason = serializers.CharField(help_text="Why: what is wrong with the row, or who holds the number.")
+    current_owner = serializers.CharField(help_text="Who holds the lead now, where the importer may know.")
+    lead_id = serializers.IntegerField(
+        allow_null=True, help_text="The lead the row created (created) or matched (collision, duplicate_in_file), "
+                                   "where the importer may open it; null otherwise.")
 
 
 class _ImportOptions(serializers.Serializer):
@@ -142,19 +184,27 @@ class PoolViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     """Pools the caller may use, with their rules; admins and the pool's admins edit the rules."""
 
     not_found = "Pool not found."
-    serializer_class = PoolSerializer
+    serializer_class = PoolOutSerializer
     model = Pool
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self, user):
-        return accessible_pools(user).order_by("id")
+        return accessible_pools(user).prefetch_related("member_teams", "member_users", "admins").order_by("id")
 
-    @extend_schema(request=PoolSerializer(partial=True), responses={200: PoolSerializer})
+    @extend_schema(request=PoolWriteSerializer, responses={201: PoolOutSerializer})
+    def create(self, request):
+        """Create a pool with its team, members, pool admins and rules (admins; audited)."""
+        d = parse_body(request, PoolWriteSerializer)
+        pool = services.create_pool(actor=request.user, **d)
+        return Response(PoolOutSerializer(pool).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PoolWriteSerializer, responses={200: PoolOutSerializer})
     def partial_update(self, request, pk=None):
+        """Change rules and labels (admins and the pool's admins) or the setup (admins); audited."""
         pool = self.get_object()
-        d = parse_body(request, PoolSerializer, instance=pool, partial=True)
-        pool = services.update_pool_rules(actor=request.user, pool_id=pool.pk, **d)
-        return Response(PoolSerializer(pool).data)
+        d = parse_body(request, PoolWriteSerializer, partial=True)
+        pool = services.update_pool(actor=request.user, pool_id=pool.pk, **d)
+        return Response(PoolOutSerializer(pool).data)
 
 
 class AppealViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -209,10 +259,19 @@ class ImportJobViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveMode
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(parameters=[PagedQueryParams], responses={200: ImportRowSerializer(many=True)})
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def rows(self, request, pk=None):
+        """The per-row report as JSON, page by page: each row with the lead id it created or matched, and why."""
+        parse_query(request, PagedQueryParams)
+        job = self.get_object()
+        page = self.paginate_queryset(imports.report_rows(job))
+        return self.get_paginated_response(ImportRowSerializer(page, many=True).data)
+
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
-        """The per-row report: row, result, reason, current owner."""
+        """The per-row report as CSV: row, result, reason, current owner, lead id."""
         job = self.get_object()
         response = HttpResponse(job.report, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'

@@ -77,3 +77,22 @@ def resolve_mapping(header: list[str], mapping: dict | None) -> dict[str, int]:
     if "name" not in out:
         raise DomainError("No name column found; map one (e.g. 姓名 → name).")
     return out
+
+
+# The per-row report: the file's row, what happened (created, collision, duplicate_in_file,
+# do_not_call, error), why, who holds the number now, and the lead the row created or matched.
+REPORT_COLUMNS = ["row", "result", "reason", "current_owner", "lead_id"]
+
+
+def report_rows(job) -> list[dict]:
+    """An ImportJob's report as records (row, result, reason, current_owner, lead_id)."""
+    lines = list(csv.reader(io.StringIO(job.report or "")))
+    header = lines[0] if lines else REPORT_COLUMNS
+    out = []
+    for line in lines[1:]:
+        record = dict(zip(header, line, strict=False))
+        record["row"] = int(record["row"])
+        lead_id = record.get("lead_id", "")
+        record["lead_id"] = int(lead_id) if lead_id.isdigit() else None
+        out.append({name: record.get(name, "") for name in REPORT_COLUMNS})
+    return out

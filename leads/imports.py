@@ -23,7 +23,12 @@ from django.utils import timezone
 from accounts.access import can_manage_user, can_work_pool
 from accounts.models import User
 from leads import import_jobs
-from leads.import_table import FIELDS, resolve_mapping
+from leads.import_table import (  # noqa: F401 (report_rows re-exported)
+    FIELDS,
+    REPORT_COLUMNS,
+    report_rows,
+    resolve_mapping,
+)
 from leads.models import (
     GRADE_ORDER,
     ImportJob,
@@ -121,7 +126,7 @@ def run_import(*, job_id: int) -> ImportJob | None:
     return job
 
 
-def _collision_rows(job: ImportJob, collided: list[tuple[int, str]]) -> list[tuple[int, str, str, str]]:
+def _collision_rows(job: ImportJob, collided: list[tuple[int, str]]) -> list[tuple]:
     """Report rows for numbers that already exist, under the policy of the collision 409: the
     holder of a lead the importer may read is named freely; any other holder is named only while
     the importer's hourly collision budget lasts (each one counts, and is logged), then the row
@@ -140,11 +145,13 @@ def _collision_rows(job: ImportJob, collided: list[tuple[int, str]]) -> list[tup
     out = []
     for rowno, phone in collided:
         lead = holders.get(phone)
+        # The matched lead's id only where the importer may open it.
+        lead_id = lead.pk if lead is not None and phone in readable else ""
         if lead is None or phone not in named:
-            out.append((rowno, "collision", "already exists", ""))
+            out.append((rowno, "collision", "already exists", "", lead_id))
         else:
             out.append((rowno, "collision", f"already exists: {holder_text(lead)}",
-                        lead.owner.display_name if lead.owner_id else ""))
+                        lead.owner.display_name if lead.owner_id else "", lead_id))
     return out
 
 
@@ -169,8 +176,8 @@ def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, 
                                                        heartbeat_at=timezone.now(), **tally.counts())
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["row", "result", "reason", "current_owner"])
-    writer.writerows(safe_rows(sorted(tally.report)))
+    writer.writerow(REPORT_COLUMNS)
+    writer.writerows(safe_rows(tally.rows()))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, report=out.getvalue(),
                                                finished_at=timezone.now(), processed_rows=len(rows), **tally.counts())
 
@@ -179,14 +186,21 @@ def import_rows(job: ImportJob, rows: list[list[str]], cols: dict[str, int], *, 
 class _Tally:
     """The per-row report (row, result, reason, current owner) and the job's counts so far."""
 
-    report: list[tuple[int, str, str, str]] = field(default_factory=list)
+    report: list[tuple] = field(default_factory=list)  # (row, result, reason, current owner, lead id)
     created: int = 0
     collisions: int = 0
     errors: int = 0
+    duplicates: dict[int, int] = field(default_factory=dict)  # row → the earlier row with its number
 
     def error(self, rowno: int, reason: str, result: str = "error") -> None:
-        self.report.append((rowno, result, reason, ""))
+        self.report.append((rowno, result, reason, "", ""))
         self.errors += 1
+
+    def rows(self) -> list[tuple]:
+        """The report in row order; a duplicate row carries the lead of the row it repeats."""
+        lead_of = {entry[0]: entry[4] for entry in self.report}
+        return [(*entry[:4], lead_of.get(self.duplicates[entry[0]], "")) if entry[0] in self.duplicates else entry
+                for entry in sorted(self.report)]
 
     def counts(self) -> dict[str, int]:
         return {"created_count": self.created, "collision_count": self.collisions, "error_count": self.errors}
@@ -245,7 +259,8 @@ def _read_chunk(part: list[list[str]], first_rowno: int, read: _RowReader, seen:
             tally.error(rowno, exc.message)
             continue
         if lead.phone in seen:
-            tally.report.append((rowno, "duplicate_in_file", f"same number as row {seen[lead.phone]}", ""))
+            tally.report.append((rowno, "duplicate_in_file", f"same number as row {seen[lead.phone]}", "", ""))
+            tally.duplicates[rowno] = seen[lead.phone]
             tally.collisions += 1
             continue
         seen[lead.phone] = rowno
@@ -285,7 +300,7 @@ def _insert_and_count(to_insert: list[tuple[int, _Row]], job: ImportJob, tally: 
     lost: list[tuple[int, str]] = []
     for rowno, lead in to_insert:
         if lead.pk in inserted:
-            tally.report.append((rowno, "created", "", job.owner.display_name if job.owner else ""))
+            tally.report.append((rowno, "created", "", job.owner.display_name if job.owner else "", lead.pk))
             tally.created += 1
         else:
             lost.append((rowno, lead.phone))

@@ -8,7 +8,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.authentication import requires_scope
 from accounts.models import Team, User
+from accounts.scopes import KPIS_READ
 from targets import selectors, services
 from targets.models import (
     Alert,
@@ -252,6 +254,7 @@ class TargetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=DecomposeSerializer, responses={200: DecomposeResultSerializer, 201: DecomposeResultSerializer})
+    @requires_scope(KPIS_READ)  # a preview is a question; deciding still needs a manager or admin
     @action(detail=True, methods=["post"])
     def decompose(self, request, pk=None):
         """Split over time (year → quarters → months → weeks) or people (company → teams → reps)."""

@@ -18,6 +18,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, filters, pagination, serializers
+from rest_framework.fields import empty
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -82,13 +83,23 @@ class DateTimeField(serializers.DateTimeField):
 
 
 class FlagField(serializers.BooleanField):
-    """A yes/no query parameter: `true`/`1` or `false`/`0`, nothing else."""
+    """A yes/no query parameter: `true`/`1` or `false`/`0`, nothing else; left out, its default."""
+
+    default_empty_html = empty
 
     def to_internal_value(self, data):
         try:
             return params.parse_flag(data)
         except DjangoValidationError:
             self.fail("invalid", input=data)
+
+
+class Body(serializers.Serializer):
+    """A request body; fields it does not declare are refused (a 400 naming each)."""
+
+    def to_internal_value(self, data):
+        refuse_unknown(data, [name for name, field in self.fields.items() if not field.read_only])
+        return super().to_internal_value(data)
 
 
 class QueryParams(serializers.Serializer):

@@ -32,6 +32,20 @@ RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying aga
                                "schema": {"type": "integer", "minimum": 0}}}
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
+# Parts of the schema an app fills in from its data (calls: which fields each disposition needs):
+# (postprocess(result) -> None, signature() -> hashable). The served schema is regenerated when a
+# signature changes (telesales.schema_view).
+SCHEMA_PARTS: list[tuple] = []
+
+
+def register_schema_part(postprocess, signature) -> None:
+    """Let an app complete the generated document (from its AppConfig.ready())."""
+    SCHEMA_PARTS.append((postprocess, signature))
+
+
+def schema_signature() -> tuple:
+    return tuple(signature() for _postprocess, signature in SCHEMA_PARTS)
+
 
 class AutoSchema(openapi.AutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
@@ -45,6 +59,8 @@ def document_errors(result, generator, request, public):
     """Postprocessing hook: add the error body to every operation for each 4xx it can answer (any
     operation may be rate limited; a view declares rarer ones itself, e.g. 413, and gets the body
     here too)."""
+    for postprocess, _signature in SCHEMA_PARTS:
+        postprocess(result)
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result["paths"].values():

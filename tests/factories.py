@@ -139,11 +139,13 @@ class IntegrationFactory(UserFactory):
     team = None
 
 
-def api_token_for(user: User, *, actor: User | None = None, name: str | None = None) -> str:
-    """A real API token for `user` (created by an admin through the service); returns the key."""
+def api_token_for(user: User, *, actor: User | None = None, name: str | None = None, scopes=None) -> str:
+    """A real API token for `user` (created by an admin through the service, default scopes unless
+    given); returns the key."""
     from accounts.services import create_api_token
 
-    _, key = create_api_token(actor=actor or AdminFactory(), name=name or f"token for {user.username}", user=user)
+    _, key = create_api_token(actor=actor or AdminFactory(), name=name or f"token for {user.username}", user=user,
+                              scopes=scopes)
     return key
 
 

@@ -27,7 +27,7 @@ def api_token(db):
     rep = UserFactory(team=manager.team)
     LeadFactory.create_batch(3, owner=rep)
     LeadFactory.create_batch(3)
-    _, key = create_api_token(actor=admin, name="schemathesis", user=admin)
+    _, key = create_api_token(actor=admin, name="schemathesis", user=admin, scopes=["admin"])
     return key
 
 
@@ -46,12 +46,12 @@ def test_boundary_values_and_unexpected_methods_are_answered_as_documented(case,
     case.call_and_validate(headers={"Authorization": f"Token {api_token}"})
 
 
-def test_schema_and_docs_are_served(client):
+def test_schema_and_docs_are_served(client, db):
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
 
 
-def test_the_schema_documents_rate_limits_everywhere_and_the_body_cap_on_sync(client):
+def test_the_schema_documents_rate_limits_everywhere_and_the_body_cap_on_sync(client, db):
     schema = client.get("/api/schema/?format=json").json()
     operations = [op for methods in schema["paths"].values() for op in methods.values()]
     assert all(op["responses"]["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer" for op in operations)
@@ -63,7 +63,7 @@ def test_the_schema_documents_rate_limits_everywhere_and_the_body_cap_on_sync(cl
 OWN_ERROR_BODIES = {"CollisionError": {"POST /api/v1/leads/ 409"}}
 
 
-def test_every_error_answer_is_documented_with_the_one_error_body(client):
+def test_every_error_answer_is_documented_with_the_one_error_body(client, db):
     schema = client.get("/api/schema/?format=json").json()
     others = {}
     for path, methods in schema["paths"].items():
@@ -78,7 +78,7 @@ def test_every_error_answer_is_documented_with_the_one_error_body(client):
     assert create_lead["429"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
 
 
-def test_the_schema_is_generated_once_per_process_and_answers_the_same_document(client, monkeypatch):
+def test_the_schema_is_generated_once_per_process_and_answers_the_same_document(client, db, monkeypatch):
     from drf_spectacular.generators import SchemaGenerator
 
     from telesales.schema_view import CachedSchemaView

@@ -93,8 +93,8 @@ def world(db):
     qa.plan(manager, manager.team, card, reviewers=[manager])
     qa.sample(manager, call, card)
     TargetFactory(owner_kind="team", team=manager.team)
-    spare, _ = create_api_token(actor=admin, name="fuzz-spare", user=admin)
-    _, key = create_api_token(actor=admin, name="fuzz", user=admin)
+    spare, _ = create_api_token(actor=admin, name="fuzz-spare", user=admin, scopes=["admin"])
+    _, key = create_api_token(actor=admin, name="fuzz", user=admin, scopes=["admin"])
     return {"admin": admin, "manager": manager, "rep": rep, "key": key}
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from coaching import services as coaching
 from leads.collisions import collision_pass
-from leads.models import Appeal, AttributeDefinition, ImportJob
+from leads.models import Appeal, AttributeDefinition, ImportJob, LostReason
 from notifications.models import Kind, Notification
 from notifications.services import notify
 from targets import services as targets
@@ -200,6 +200,20 @@ PUT    /api/v1/teams/{team_a}/                  dialer          401  405  405  4
 GET    /api/v1/api-tokens/                                      401  403  403  403  403  403  200  403
 POST   /api/v1/api-tokens/                      new_token       401  403  403  403  403  403  201  403
 POST   /api/v1/api-tokens/{token}/revoke/                       401  403  403  403  403  403  200  403
+POST   /api/v1/users/                           new_user        401  403  403  403  403  403  201  403
+PATCH  /api/v1/users/{rep}/                     user_edit       401  403  404  404  403  404  200  403
+POST   /api/v1/teams/                           new_team        401  403  403  403  403  403  201  403
+PATCH  /api/v1/teams/{team_a}/                  team_settings   401  403  403  404  403  404  200  403
+POST   /api/v1/pools/                           new_pool        401  403  403  403  403  403  201  403
+PATCH  /api/v1/pools/{pool_a}/                  pool_setup      401  403  403  404  403  404  200  403
+GET    /api/v1/dispositions/                                    401  200  200  200  200  200  200  200
+GET    /api/v1/dispositions/{disposition}/                      401  200  200  200  200  200  200  200
+POST   /api/v1/dispositions/                    new_disposition 401  403  403  403  403  403  201  403
+PATCH  /api/v1/dispositions/{disposition}/      disposition_edit 401 403  403  403  403  403  200  403
+GET    /api/v1/lost-reasons/                                    401  200  200  200  200  200  200  200
+GET    /api/v1/lost-reasons/{lost_reason}/                      401  200  200  200  200  200  200  200
+POST   /api/v1/lost-reasons/                    new_lost_reason 401  403  403  403  403  403  201  403
+PATCH  /api/v1/lost-reasons/{lost_reason}/      lost_reason_edit 401 403  403  403  403  403  200  403
 GET    /api/v1/users/{rep}/deactivate/                          401  403  404  404  403  404  200  403
 POST   /api/v1/users/{rep}/deactivate/          handover        401  403  404  404  403  404  200  403
 GET    /api/v1/leads/                                           401  200  200  200  200  200  200  200
@@ -240,6 +254,7 @@ GET    /api/v1/lead-imports/                                    401  200  200  2
 POST   /api/v1/lead-imports/                    import          401  403  403  403  202  404  202  202
 GET    /api/v1/lead-imports/{job}/                              401  404  404  404  200  404  200  200
 GET    /api/v1/lead-imports/{job}/report/                       401  404  404  404  200  404  200  200
+GET    /api/v1/lead-imports/{job}/rows/                         401  404  404  404  200  404  200  200
 POST   /api/v1/calls/sync                       sync            401  200  200  200  200  200  200  200
 GET    /api/v1/calls/                                           401  200  200  200  200  200  200  200
 POST   /api/v1/calls/                           call            401  201  403  403  201  403  201  201
@@ -290,7 +305,7 @@ POST   /api/v1/coaching/samples/{sample}/assign/  assign        401  404  404  4
 GET    /api/v1/coaching/assignments/                            401  200  200  200  200  200  200  200
 GET    /api/v1/coaching/assignments/{assignment}/               401  404  404  404  200  404  404  404
 GET    /api/v1/coaching/reviews/                                401  200  200  200  200  200  200  200
-POST   /api/v1/coaching/reviews/                review          401  404  404  404  201  404  404  404
+POST   /api/v1/coaching/reviews/                review          401  404  404  404  201  404  404  403
 GET    /api/v1/coaching/reviews/{review}/                       401  404  404  404  404  404  200  404
 GET    /api/v1/coaching/plans/                                  401  200  200  200  200  200  200  200
 POST   /api/v1/coaching/plans/                  plan            401  404  403  404  201  404  201  403
@@ -301,10 +316,10 @@ POST   /api/v1/coaching/plans/{plan}/outcome/   outcome         401  403  404  4
 GET    /api/v1/coaching/notes/                                  401  200  200  200  200  200  200  200
 POST   /api/v1/coaching/notes/                  note            401  403  404  404  201  404  201  403
 GET    /api/v1/coaching/notes/{note}/                           401  200  404  404  200  404  200  404
-POST   /api/v1/coaching/notes/{note}/action-items/  action_item 401  403  404  404  201  404  201  404
+POST   /api/v1/coaching/notes/{note}/action-items/  action_item 401  403  404  404  201  404  201  403
 GET    /api/v1/coaching/action-items/                           401  200  200  200  200  200  200  200
 GET    /api/v1/coaching/action-items/{item}/                    401  200  404  404  200  404  200  404
-POST   /api/v1/coaching/action-items/{item}/done/               401  200  404  404  200  404  200  404
+POST   /api/v1/coaching/action-items/{item}/done/               401  200  404  404  200  404  200  403
 GET    /api/v1/coaching/team-stages/                            401  200  200  200  200  200  200  200
 PATCH  /api/v1/coaching/team-stages/{team_a}/   stage           401  403  403  404  200  404  200  403
 """
@@ -369,6 +384,16 @@ BODIES = {
     "action_item": lambda w: {"description": "Listen to two top calls", "due_on": day(7)},
     "stage": lambda w: {"stage": "norming"},
     "what_if": lambda w: {"team": w["team_a"], "uplifts": {"quote_success_rate": "10"}},
+    "new_user": lambda w: {"username": "matrix-new", "role": "rep", "team": w["team_a"]},
+    "user_edit": lambda w: {"full_name": "改名"},
+    "new_team": lambda w: {"name": "矩阵C组", "managers": [w["manager"]]},
+    "team_settings": lambda w: {"daily_calling_hours": "7"},
+    "new_pool": lambda w: {"name": "矩阵新公海", "team": w["team_a"], "max_held": 10},
+    "pool_setup": lambda w: {"region": "华东"},
+    "new_disposition": lambda w: {"code": "voicemail", "name": "Voicemail"},
+    "disposition_edit": lambda w: {"name_i18n": {"zh-hans": "接通"}},
+    "new_lost_reason": lambda w: {"name": "Matrix reason"},
+    "lost_reason_edit": lambda w: {"active": False},
     "new_attribute": lambda w: {"key": "matrix_key", "label": "Matrix attribute"},
     "attribute_edit": lambda w: {"label": "年龄段"},
     "attribute_form": lambda w: {"key": "page_key", "label": "Page attribute", "kind": "text", "active": "on"},
@@ -449,6 +474,8 @@ def build_world() -> dict:
     job = ImportJob.objects.create(created_by=manager, original_name="leads.csv", pool=pool_a, status="done",
                                    report="row,result\n")
     notification = Notification.objects.get(pk=notify(recipient=rep, kind=Kind.LEAD_REASSIGNED, obj=lead)[0])
+    disposition = call.disposition
+    lost_reason = LostReason.objects.create(name="Moved away")
     spare_key_owner = IntegrationFactory()
     api_token_for(spare_key_owner, actor=admin, name="spare")
     token = spare_key_owner.api_tokens.get()

@@ -61,6 +61,11 @@ from leads.services.returns import (
 from leads.services.reveal import (
     reveal_phone,
 )
+from leads.services.setup import (
+    create_pool,
+    save_lost_reason,
+    update_pool,
+)
 
 __all__ = [
     "CHUNK",
@@ -85,6 +90,7 @@ __all__ = [
     "create_appeal",
     "create_attribute_definition",
     "create_lead",
+    "create_pool",
     "deactivate_user",
     "decide_appeal",
     "distribute",
@@ -95,8 +101,10 @@ __all__ = [
     "recycle_leads",
     "release_lead",
     "reveal_phone",
+    "save_lost_reason",
     "set_locked",
     "update_attribute_definition",
     "update_lead",
+    "update_pool",
     "update_pool_rules",
 ]

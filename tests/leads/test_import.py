@@ -1,3 +1,4 @@
+import csv
 import io
 import logging
 
@@ -28,7 +29,7 @@ def run(actor, content: bytes, name="leads.csv", **kw):
 
 
 def report_rows(job):
-    return [line.split(",", 3) for line in job.report.strip().splitlines()[1:]]
+    return list(csv.reader(io.StringIO(job.report)))[1:]
 
 
 def test_import_lands_good_rows_and_reports_each_bad_one(manager, rep, pool):
@@ -64,7 +65,7 @@ def test_an_import_names_hidden_holders_only_within_the_collision_budget(
     rows = {int(r[0]): r for r in report_rows(job)}
     assert "held by 王芳" in rows[2][2] and rows[2][3].strip() == "王芳"
     assert "held by 张伟" in rows[3][2] and "held by 张伟" in rows[4][2]
-    assert rows[5][1:] == ["collision", "already exists", ""]
+    assert rows[5][1:] == ["collision", "already exists", "", ""]
     logged = [rec.getMessage() for rec in caplog.records if rec.name == "leads.imports"]
     assert logged == [f"collision answers in import job={job.pk} user={manager.pk} named=2 withheld=1"]
     # The budget is the one the 409 spends: it is used up for this hour.
@@ -152,3 +153,19 @@ def test_numbers_with_letters_or_extensions_are_reported_not_guessed(manager, po
     assert rows[3][1] == "error" and "extensions are not supported" in rows[3][2]
     assert rows[4][1] == "created"
     assert list(Lead.objects.values_list("phone", flat=True)) == ["+8613900002222"]
+
+
+def test_every_report_row_carries_the_lead_it_created_or_matched(api, manager, rep, pool, other_team_rep,
+                                                                django_capture_on_commit_callbacks):
+    mine = LeadFactory(phone="+8613900000009", owner=rep, pool=pool)
+    LeadFactory(phone="+8613800000004", owner=other_team_rep)
+    content = "name,phone\n赵一,13800000001\n钱二,13900000009\n孙三,13800000001\n李四,13800000004\n吴六,x\n"
+    job = run(manager, content.encode(), pool_id=pool.pk)
+    created = Lead.objects.get(phone="+8613800000001")
+    rows = api.as_user(manager).get(f"/api/v1/lead-imports/{job.pk}/rows/").json()["results"]
+    assert [(r["row"], r["result"], r["lead_id"]) for r in rows] == [
+        (2, "created", created.pk), (3, "collision", mine.pk), (4, "duplicate_in_file", created.pk),
+        (5, "collision", None), (6, "error", None)]
+    assert "row 2" in rows[2]["reason"]
+    assert report_rows(job)[0][4] == str(created.pk)
+    assert api.as_user(manager).get(f"/api/v1/lead-imports/{job.pk}/rows/?sort=row").status_code == 400

@@ -34,7 +34,7 @@ def token_with_targets(db):
     for day in (1, 2, 3):
         DailyRepKpiFactory(rep=reps[0], day=dt.date(2026, 6, day), premium=0)
     services.evaluate_alert_rules(as_of=dt.date(2026, 6, 3))
-    _, key = create_api_token(actor=admin, name="fuzz", user=admin)
+    _, key = create_api_token(actor=admin, name="fuzz", user=admin, scopes=["admin"])
     return key
 
 
