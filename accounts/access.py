@@ -192,6 +192,11 @@ def can_manage_api_tokens(user: User, *, via_token: bool) -> bool:
     return is_admin(user) and not via_token
 
 
+def can_manage_webhooks(user: User) -> bool:
+    """Registers webhook endpoints, reads their delivery log and resends: admins."""
+    return is_admin(user)
+
+
 # ---- holding leads ---------------------------------------------------------------------------
 def can_hold_leads(user: User) -> bool:
     """Claims, releases and locks leads and appeals for them: people only. An integration writes

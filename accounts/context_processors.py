@@ -20,6 +20,7 @@ NAVIGATION = [
     (_("Coaching"), "coaching:index", _works_leads),
     (_("Team"), "accounts:team", can_manage),
     (_("API tokens"), "accounts:tokens", is_admin),
+    (_("Webhooks"), "webhooks:index", is_admin),
     (_("Admin"), "admin:index", is_admin),
 ]
 

@@ -2,7 +2,7 @@
 
 import importlib
 
-APPS = ["accounts", "leads", "calls", "kpis", "funnel", "targets", "coaching"]
+APPS = ["accounts", "leads", "calls", "kpis", "funnel", "targets", "coaching", "webhooks"]
 
 
 def beat_schedule(env) -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = [["accounts"], ["leads"], ["calls"], ["kpis"], ["funnel", "targets", "coaching"]]
+LAYERS = [["accounts"], ["leads"], ["calls"], ["kpis"], ["funnel", "targets", "coaching"], ["webhooks"]]
 RANK = {app: i for i, layer in enumerate(LAYERS) for app in layer}
 PROJECT = "telesales"
 ROOT_URLCONF = "telesales.urls"

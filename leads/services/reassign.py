@@ -21,6 +21,7 @@ from leads.services.common import (
     _events,
     _lock_lead,
 )
+from telesales import events
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -45,5 +46,6 @@ def reassign_lead(*, actor: User, lead_id: int, to_user_id: int, note: str = "")
         now = timezone.now()
         Lead.objects.filter(pk=lead.pk).update(owner=target, claimed_at=now, locked=False, updated_at=now)
         _events([(lead.pk, previous, target.pk)], actor=actor, reason=OwnershipReason.REASSIGN, note=note)
+        events.publish("lead.reassigned", lead, actor=actor)
     lead.owner, lead.owner_id, lead.claimed_at, lead.locked = target, target.pk, now, False
     return lead

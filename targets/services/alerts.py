@@ -16,7 +16,7 @@ from accounts.models import Team, User
 from targets import domain, selectors
 from targets.models import Alert, AlertRule, Metric, OwnerKind, PeriodKind, RootCauseNote, Target
 from targets.services.common import as_decimal
-from telesales import formats
+from telesales import events, formats
 from telesales.errors import Conflict, DomainError, PermissionDenied
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ def evaluate_alert_rules(*, as_of: dt.date | None = None) -> dict:
                     extended += 1
         with transaction.atomic():
             ids = _insert_alerts(rule, new)
+            events.publish("target.alert_raised", ids)
             if ids and rule.email:
                 for alert in Alert.objects.filter(pk__in=ids).select_related("target", "target__team", "target__rep"):
                     _email_managers(alert)  # sent on commit: a rolled-back run e-mails nobody
