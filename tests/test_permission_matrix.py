@@ -40,6 +40,7 @@ from tests.factories import (
     UserFactory,
     api_token_for,
 )
+from webhooks.models import Delivery, Endpoint, Event
 
 ROLES = ("anon", "rep", "teammate", "other_rep", "manager", "other_manager", "admin", "integration")
 
@@ -66,6 +67,12 @@ POST   /accounts/team/{team_a}/dialer/          dialer          302  403  403  4
 GET    /accounts/tokens/                                        302  403  403  403  403  403  200  302
 POST   /accounts/tokens/                        new_token       302  403  403  403  403  403  200  302
 POST   /accounts/tokens/{token}/revoke/                         302  403  403  403  403  403  302  302
+GET    /webhooks/                                               302  403  403  403  403  403  200  302
+POST   /webhooks/                               endpoint_form   302  403  403  403  403  403  200  302
+GET    /webhooks/{hook}/                                        302  403  403  403  403  403  200  302
+POST   /webhooks/{hook}/                        endpoint_form   302  403  403  403  403  403  302  302
+POST   /webhooks/{hook}/delete/                                 302  403  403  403  403  403  302  302
+POST   /webhooks/deliveries/{hook_delivery}/resend/             302  403  403  403  403  403  302  302
 GET    /leads/                                                  302  200  200  200  200  200  200  302
 GET    /leads/pool/                                             302  200  200  200  200  200  200  302
 GET    /leads/pool/?pool={pool_b}                               302  200  200  200  200  200  200  302
@@ -183,6 +190,16 @@ PUT    /api/v1/teams/{team_a}/                  dialer          401  405  405  4
 GET    /api/v1/api-tokens/                                      401  403  403  403  403  403  200  403
 POST   /api/v1/api-tokens/                      new_token       401  403  403  403  403  403  201  403
 POST   /api/v1/api-tokens/{token}/revoke/                       401  403  403  403  403  403  200  403
+GET    /api/v1/webhooks/endpoints/                              401  403  403  403  403  403  200  403
+POST   /api/v1/webhooks/endpoints/              new_endpoint    401  403  403  403  403  403  201  403
+GET    /api/v1/webhooks/endpoints/{hook}/                       401  403  403  403  403  403  200  403
+PATCH  /api/v1/webhooks/endpoints/{hook}/       endpoint_edit   401  403  403  403  403  403  200  403
+PUT    /api/v1/webhooks/endpoints/{hook}/       endpoint_edit   401  403  403  403  403  403  405  403
+DELETE /api/v1/webhooks/endpoints/{hook}/                       401  403  403  403  403  403  204  403
+GET    /api/v1/webhooks/endpoints/{hook}/deliveries/            401  403  403  403  403  403  200  403
+GET    /api/v1/webhooks/deliveries/{hook_delivery}/             401  403  403  403  403  403  200  403
+POST   /api/v1/webhooks/deliveries/{hook_delivery}/resend/      401  403  403  403  403  403  202  403
+GET    /api/v1/webhooks/event-types/                            401  403  403  403  403  403  200  403
 GET    /api/v1/users/{rep}/deactivate/                          401  403  404  404  403  404  200  403
 POST   /api/v1/users/{rep}/deactivate/          handover        401  403  404  404  403  404  200  403
 GET    /api/v1/leads/                                           401  200  200  200  200  200  200  200
@@ -359,6 +376,11 @@ BODIES = {
     "team_what_if": lambda w: {"from": day(-7), "to": day(0), "up_avg_premium": "10"},
     "decide_page": lambda w: {"decision": "reject", "note": "holder keeps it"},
     "form_lead": lambda w: {"name": "页面客户", "phone": "13912345679", "pool": w["pool_a"]},
+    # A public address literal: the URL check resolves names, and the test machine may have no DNS.
+    "new_endpoint": lambda w: {"name": "Matrix hook", "url": "https://93.184.215.14/hook", "event_types": ["sale.won"]},
+    "endpoint_edit": lambda w: {"active": False},
+    "endpoint_form": lambda w: {"name": "Page hook", "url": "https://93.184.215.14/hook",
+                                "event_types": ["lead.claimed"], "active": "on"},
 }
 
 
@@ -430,6 +452,12 @@ def build_world() -> dict:
     spare_key_owner = IntegrationFactory()
     api_token_for(spare_key_owner, actor=admin, name="spare")
     token = spare_key_owner.api_tokens.get()
+    hook = Endpoint.objects.create(name="Matrix", url="https://93.184.215.14/hook", secret="x" * 32,
+                                   event_types=["lead.claimed"])
+    hook_event = Event.objects.create(type="lead.claimed", object_type="lead", object_id=lead.pk,
+                                      occurred_at=timezone.now(), payload={"id": lead.pk})
+    hook_delivery = Delivery.objects.create(endpoint=hook, event=hook_event, object_key=f"lead:{lead.pk}",
+                                            status="failed", next_attempt_at=timezone.now(), created_at=timezone.now())
     objects = locals()
     # The pass a collision answer gives the rep who typed the number of the teammate's lead.
     collision = collision_pass(lead_id=held_lead.pk, user_id=rep.pk)
