@@ -12,20 +12,22 @@ import hashlib
 import hmac
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from webhooks.addresses import UnsafeTarget, resolve_public, split_url
 from webhooks.models import Delivery, DeliveryStatus, Endpoint, Event
 
 SIGNATURE_HEADER = "X-Telesales-Signature"
-BATCH = 100
+BATCH = 200
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 3600
 USER_AGENT = "Telesales-Webhooks/1"
@@ -50,12 +52,14 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 def due_heads(endpoint_id: int, now: dt.datetime):
-    """Pending deliveries of the endpoint that may go now: due, and the first pending one of their
-    object (a later event for the same object waits for the earlier one)."""
-    earlier = Delivery.objects.filter(endpoint_id=endpoint_id, status=DeliveryStatus.PENDING,
-                                      object_key=OuterRef("object_key"), pk__lt=OuterRef("pk"))
-    return (Delivery.objects.filter(endpoint_id=endpoint_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-            .filter(~Exists(earlier)).select_related("event").order_by("pk"))
+    """Pending deliveries of the endpoint that may go now: the first pending one of their object
+    (a later event for the same object waits for the earlier one, even while that one waits for
+    its retry), and due. One pass over the endpoint's pending rows, ranked per object."""
+    first = Window(RowNumber(), partition_by=[F("object_key")], order_by=F("id").asc())
+    heads = (Delivery.objects.filter(endpoint_id=endpoint_id, status=DeliveryStatus.PENDING)
+             .annotate(place=first).filter(place=1).values("pk"))
+    return (Delivery.objects.filter(pk__in=heads, next_attempt_at__lte=now)
+            .select_related("event").order_by("pk"))
 
 
 @contextmanager
@@ -78,12 +82,21 @@ def endpoint_lock(endpoint_id: int):
 
 class Sender:
     """POSTs to the address it checked (never resolving the name again between the check and the
-    connection); keeps connections open across one run."""
+    connection); keeps up to WEBHOOKS_SENDER_CONNECTIONS connections open across one run and
+    sends that many heads at once (distinct objects, so their order does not matter)."""
 
     def __init__(self):
         self.pools: dict[tuple, urllib3.HTTPConnectionPool] = {}
         self.timeout = urllib3.Timeout(connect=settings.WEBHOOKS_CONNECT_TIMEOUT_SECONDS,
                                        read=settings.WEBHOOKS_READ_TIMEOUT_SECONDS)
+        self.connections = max(1, settings.WEBHOOKS_SENDER_CONNECTIONS)
+        self.threads = ThreadPoolExecutor(self.connections) if self.connections > 1 else None
+
+    def close(self) -> None:
+        if self.threads is not None:
+            self.threads.shutdown()
+        for pool in self.pools.values():
+            pool.close()
 
     def target(self, url: str) -> tuple[urllib3.HTTPConnectionPool, str, str]:
         """(connection pool to the checked address, path, Host header); UnsafeTarget if refused."""
@@ -94,9 +107,11 @@ class Sender:
         if pool is None:
             if scheme == "https":
                 pool = urllib3.HTTPSConnectionPool(address, port, server_hostname=host, assert_hostname=host,
-                                                   timeout=self.timeout, retries=False, maxsize=1)
+                                                   timeout=self.timeout, retries=False, maxsize=self.connections,
+                                                   block=True)
             else:
-                pool = urllib3.HTTPConnectionPool(address, port, timeout=self.timeout, retries=False, maxsize=1)
+                pool = urllib3.HTTPConnectionPool(address, port, timeout=self.timeout, retries=False,
+                                                  maxsize=self.connections, block=True)
             self.pools[key] = pool
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -123,44 +138,58 @@ class Sender:
 
 
 def send_batch(sender: Sender, endpoint: Endpoint, heads: list[Delivery]) -> list[tuple[int | None, str]]:
-    """One attempt for each head; once the endpoint cannot be reached, the rest of the batch
-    counts as failed with it instead of waiting for a timeout each."""
+    """One attempt for each head; once the endpoint cannot be reached, the heads not sent yet
+    count as failed with it instead of waiting for a timeout each."""
     try:
         target = sender.target(endpoint.url)
     except UnsafeTarget as exc:
         return [(None, exc.message[:300])] * len(heads)
-    results: list[tuple[int | None, str]] = []
-    for delivery in heads:
-        if results and results[-1][0] is None:
-            results.append(results[-1])
-            continue
-        results.append(sender.post(target, delivery, endpoint.secret))
-    return results
+    unreachable: list[tuple[int | None, str]] = []
+
+    def attempt(delivery: Delivery) -> tuple[int | None, str]:
+        if unreachable:
+            return unreachable[0]
+        result = sender.post(target, delivery, endpoint.secret)
+        if result[0] is None:
+            unreachable.append(result)
+        return result
+
+    if sender.threads is None:
+        return [attempt(d) for d in heads]
+    return list(sender.threads.map(attempt, heads))
 
 
 def record_attempts(endpoint: Endpoint, heads: list[Delivery], results, now: dt.datetime) -> int:
-    """Store the outcome of each attempt; returns how many were delivered."""
+    """Store the outcome of each attempt; returns how many were delivered. Successes are one
+    UPDATE per answer code; failures (rarer) one each, with their own backoff."""
     give_up_after = dt.timedelta(hours=settings.WEBHOOKS_RETRY_HOURS)
-    delivered = gave_up = 0
-    for delivery, (status, error) in zip(heads, results, strict=True):
-        delivery.attempts += 1
-        delivery.last_attempt_at, delivery.response_status, delivery.error = now, status, error
+    delivered: dict[int, list[int]] = {}
+    failed: list[Delivery] = []
+    gave_up = False
+    for d, (status, error) in zip(heads, results, strict=True):
         if not error:
-            delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now
-            delivered += 1
-        elif now - delivery.created_at >= give_up_after:
-            delivery.status = DeliveryStatus.FAILED
-            gave_up += 1
+            delivered.setdefault(status, []).append(d.pk)
+            continue
+        d.attempts += 1
+        d.last_attempt_at, d.response_status, d.error = now, status, error
+        if now - d.created_at >= give_up_after:
+            d.status, gave_up = DeliveryStatus.FAILED, True
         else:
-            delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+            d.next_attempt_at = now + retry_delay(d.attempts)
+        failed.append(d)
     with transaction.atomic():
-        Delivery.objects.bulk_update(heads, ["attempts", "last_attempt_at", "response_status", "error", "status",
-                                             "delivered_at", "next_attempt_at"])
+        for status, ids in delivered.items():
+            Delivery.objects.filter(pk__in=ids).update(
+                status=DeliveryStatus.DELIVERED, delivered_at=now, last_attempt_at=now, attempts=F("attempts") + 1,
+                response_status=status, error="")
+        for d in failed:
+            d.save(update_fields=["attempts", "last_attempt_at", "response_status", "error", "status",
+                                  "next_attempt_at"])
         if gave_up and endpoint.failing_since is None:
             Endpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now)
         elif delivered and not gave_up and endpoint.failing_since is not None:
             Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
-    return delivered
+    return sum(len(ids) for ids in delivered.values())
 
 
 def deliver_endpoint(endpoint_id: int, *, max_seconds: float = 50.0) -> int:
@@ -172,16 +201,24 @@ def deliver_endpoint(endpoint_id: int, *, max_seconds: float = 50.0) -> int:
         if not got:
             return 0
         sender = Sender()
-        while time.monotonic() - started < max_seconds:
-            endpoint = Endpoint.objects.filter(pk=endpoint_id, active=True).first()
-            now = timezone.now()
-            heads = list(due_heads(endpoint_id, now)[:BATCH]) if endpoint else []
-            if not heads:
-                break
-            results = send_batch(sender, endpoint, heads)
-            delivered += record_attempts(endpoint, heads, results, timezone.now())
-            if any(status is None for status, _ in results):
-                break  # unreachable: the backoff decides when to try again
+        try:
+            delivered = _send_due(sender, endpoint_id, started, max_seconds)
+        finally:
+            sender.close()
+    return delivered
+
+
+def _send_due(sender: Sender, endpoint_id: int, started: float, max_seconds: float) -> int:
+    delivered = 0
+    while time.monotonic() - started < max_seconds:
+        endpoint = Endpoint.objects.filter(pk=endpoint_id, active=True).first()
+        heads = list(due_heads(endpoint_id, timezone.now())[:BATCH]) if endpoint else []
+        if not heads:
+            break
+        results = send_batch(sender, endpoint, heads)
+        delivered += record_attempts(endpoint, heads, results, timezone.now())
+        if any(status is None for status, _ in results):
+            break  # unreachable: the backoff decides when to try again
     return delivered
 
 

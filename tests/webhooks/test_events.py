@@ -84,3 +84,18 @@ def test_grade_change_alert_and_deactivation_publish_their_events(endpoint, rep,
 def test_without_an_endpoint_publishing_writes_nothing(rep):
     leads.claim_lead(actor=rep, lead_id=LeadFactory().pk)
     assert not Event.objects.exists()
+
+
+def test_a_call_event_carries_the_call_exactly_as_the_api_shows_it(rep, dispo):
+    import json
+
+    from rest_framework.utils.encoders import JSONEncoder
+
+    from calls.api import CallSerializer
+    from webhooks.payloads import objects_for
+
+    call = log_call(actor=rep, lead_id=LeadFactory(owner=rep).pk, disposition_id=dispo["sold"].pk,
+                    duration_seconds=61, premium="1200.5", margin_rate="0.185", notes="回电")
+    call.refresh_from_db()
+    api = json.loads(json.dumps(CallSerializer(call).data, cls=JSONEncoder))
+    assert objects_for("call.logged", [call.pk]) == ("call", [api])
