@@ -1,13 +1,14 @@
 """Webhooks benchmark on PostgreSQL.
 
-1. Deliveries per second from one sender (webhooks.delivery.deliver_endpoint, what one Celery
-   worker runs) to a local receiver (http.server in its own process, keep-alive), for
-   BENCH_DELIVERIES pending deliveries of distinct objects (goal ≥ 200/s). Raw twin: the same
-   signed bodies POSTed over one keep-alive connection with no database at all.
+1. Deliveries per second from one worker to a local receiver (http.server in its own process,
+   keep-alive): BENCH_DELIVERIES committed claims of distinct leads, fanned out (the lead read
+   as the API shows it, an event and a delivery row each) and sent (webhooks/fanout.py, then
+   webhooks.delivery.deliver_endpoint, what the worker's tasks run; goal ≥ 200/s). Raw twin: the
+   same signed bodies POSTed over one keep-alive connection with no database at all.
 2. The extra cost webhooks add to syncing 1,000 calls (calls.sync.sync_calls in-process): the
-   same kind of batch with one endpoint subscribed to every event type (an event and a delivery
-   row per call, written in the sync's transaction) against no endpoint; median of BENCH_RUNS
-   pairs (goal: at most 10 % more). The sending itself is part 1's, on a worker, after the commit.
+   same kind of batch with one endpoint subscribed to every event type (the sync's transaction
+   writes one pending-event row per publish) against no endpoint; median of BENCH_RUNS pairs
+   (goal: at most 10 % more). Fan-out and sending are part 1's, on a worker, after the commit.
 
     .venv/bin/python bench/bench_webhooks.py
     BENCH_DELIVERIES=1000 BENCH_RUNS=3 .venv/bin/python bench/bench_webhooks.py   # shorter
@@ -89,7 +90,7 @@ def sync_overhead(admin, lead_ids, endpoint) -> tuple[float, float]:
     from webhooks import publishing
     from webhooks.models import Endpoint
 
-    publishing.queue_senders = lambda ids: None  # sending is part 1's, measured on its own
+    publishing.queue_fan_out = lambda: None  # fan-out and sending are part 1's, measured on their own
     with_hooks, without = [], []
     run = 0
     for _ in range(RUNS):
@@ -105,19 +106,15 @@ def sync_overhead(admin, lead_ids, endpoint) -> tuple[float, float]:
     return statistics.median(with_hooks), statistics.median(without)
 
 
-def queue_deliveries(endpoint, lead_ids) -> None:
-    """DELIVERIES pending deliveries of lead events, one per lead, with a lead as the API shows it."""
+def publish_claims(endpoint, lead_ids) -> None:
+    """What BENCH_DELIVERIES committed claims leave: pending events for the endpoint."""
     from django.utils import timezone
 
-    from webhooks.models import Delivery, Event
-    from webhooks.payloads import objects_for
+    from webhooks.models import PendingEvent
 
-    _, objects = objects_for("lead.claimed", lead_ids[:DELIVERIES])
-    now = timezone.now()
-    events = Event.objects.bulk_create([Event(type="lead.claimed", object_type="lead", object_id=o["id"],
-                                              occurred_at=now, payload=o) for o in objects], batch_size=2000)
-    Delivery.objects.bulk_create([Delivery(endpoint=endpoint, event=e, object_key=f"lead:{e.object_id}",
-                                           next_attempt_at=now, created_at=now) for e in events], batch_size=2000)
+    PendingEvent.objects.bulk_create([
+        PendingEvent(type="lead.claimed", object_ids=[lead_id], endpoint_ids=[endpoint.pk], occurred_at=timezone.now())
+        for lead_id in lead_ids[:DELIVERIES]])
 
 
 def raw_posts(endpoint) -> float:
@@ -142,8 +139,8 @@ def main():
 
     django.setup()
     from telesales.events import EVENT_TYPES
-    from webhooks import delivery, services
-    from webhooks.models import Delivery, DeliveryStatus
+    from webhooks import delivery, fanout, services
+    from webhooks.models import Delivery, DeliveryStatus, PendingEvent
 
     receiver = multiprocessing.Process(target=receive, args=(PORT,), daemon=True)
     receiver.start()
@@ -157,14 +154,15 @@ def main():
         record(f"sync of {SYNC_CALLS:,} new calls with a webhook endpoint (raw: no endpoint)", with_ms, without_ms,
                "ms", "≤ 1.10 (< 10 % extra)")
 
-        Delivery.objects.all().delete()
+        PendingEvent.objects.all().delete()
         services.update_endpoint(actor=admin, endpoint_id=endpoint.pk, active=True)
-        queue_deliveries(endpoint, lead_ids)
+        publish_claims(endpoint, lead_ids)
         t0 = time.perf_counter()
+        fanout.fan_out()  # the worker's whole job after the commits: events, deliveries, sending
         sent = delivery.deliver_endpoint(endpoint.pk, max_seconds=600)
         rate = sent / (time.perf_counter() - t0)
         assert sent == DELIVERIES == Delivery.objects.filter(status=DeliveryStatus.DELIVERED).count()
-        record(f"webhook deliveries from one sender to a local receiver ({DELIVERIES:,})", rate,
+        record(f"webhook deliveries from one worker to a local receiver ({DELIVERIES:,} events)", rate,
                raw_posts(endpoint), "deliveries/s", "≥ 200/s", higher_is_better=True)
     finally:
         receiver.terminate()

@@ -13,17 +13,17 @@ import hmac
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from webhooks.addresses import UnsafeTarget, resolve_public, split_url
+from webhooks.fanout import advisory_lock
 from webhooks.models import Delivery, DeliveryStatus, Endpoint, Event
 
 SIGNATURE_HEADER = "X-Telesales-Signature"
@@ -60,24 +60,6 @@ def due_heads(endpoint_id: int, now: dt.datetime):
              .annotate(place=first).filter(place=1).values("pk"))
     return (Delivery.objects.filter(pk__in=heads, next_attempt_at__lte=now)
             .select_related("event").order_by("pk"))
-
-
-@contextmanager
-def endpoint_lock(endpoint_id: int):
-    """One sender per endpoint at a time (PostgreSQL session advisory lock; yields False when
-    another worker has it). SQLite runs one writer anyway."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_try_advisory_lock(%s, %s)", [7_302_001, endpoint_id])
-        got = cur.fetchone()[0]
-    try:
-        yield got
-    finally:
-        if got:
-            with connection.cursor() as cur:
-                cur.execute("SELECT pg_advisory_unlock(%s, %s)", [7_302_001, endpoint_id])
 
 
 class Sender:
@@ -197,7 +179,7 @@ def deliver_endpoint(endpoint_id: int, *, max_seconds: float = 50.0) -> int:
     passed (the periodic run continues). Returns how many were delivered."""
     delivered = 0
     started = time.monotonic()
-    with endpoint_lock(endpoint_id) as got:
+    with advisory_lock(endpoint_id) as got:
         if not got:
             return 0
         sender = Sender()

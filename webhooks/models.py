@@ -51,9 +51,21 @@ class EndpointChange(models.Model):
         ordering = ["-at", "-id"]
 
 
+class PendingEvent(models.Model):
+    """What a service published, written in its transaction: the event type, the objects' ids and
+    the endpoints that receive it. After the commit the fan-out (webhooks/fanout.py) turns it
+    into one Event per object and one Delivery per endpoint, in id order, and deletes it."""
+
+    type = models.CharField(max_length=40)
+    object_ids = models.JSONField()
+    endpoint_ids = models.JSONField()
+    actor_id = models.BigIntegerField(null=True)
+    occurred_at = models.DateTimeField()
+
+
 class Event(models.Model):
-    """What happened, with the object as it was inside the publishing transaction. The id is the
-    stable event id receivers de-duplicate on; a retry or a resend sends the same id."""
+    """What happened, with the object as it was when the fan-out read it, right after the commit.
+    The id is the stable event id receivers de-duplicate on; a retry or a resend sends the same id."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     type = models.CharField(max_length=40)
