@@ -71,6 +71,11 @@ OBJECTS: dict[str, tuple[str, Callable[[list[int]], list[dict]]]] = {
 }
 
 
+def objects_for_type(event_type: str) -> str:
+    """The type of object an event carries: lead, call, alert or user."""
+    return OBJECTS[event_type.split(".", 1)[0]][0]
+
+
 def objects_for(event_type: str, ids: list[int]) -> tuple[str, list[dict]]:
     """(object type, [object as JSON-ready dicts]) for the ids an event names."""
     object_type, read = OBJECTS[event_type.split(".", 1)[0]]
