@@ -63,6 +63,17 @@ def verify(secret: str, header: str, body: bytes, *, now: float, tolerance: int 
     return abs(now - int(parts["t"])) <= tolerance and hmac.compare_digest(expected, parts["v1"])
 
 
+@pytest.fixture(name="verify")
+def verify_fixture():
+    """The README's check of a signature, as a receiver writes it."""
+    return verify
+
+
+@pytest.fixture
+def secret() -> str:
+    return SECRET
+
+
 @pytest.fixture
 def receiver(settings):
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True  # the receiver listens on loopback

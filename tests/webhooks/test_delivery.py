@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from leads.services import claim_lead, release_lead
 from tests.factories import LeadFactory
-from tests.webhooks.conftest import SECRET, verify
 from webhooks import delivery
 from webhooks.models import Delivery, DeliveryStatus, Endpoint, Event, PendingEvent
 from webhooks.tasks import deliver_due
@@ -24,12 +23,12 @@ def claim(rep, lead, django_capture_on_commit_callbacks):
 
 
 def test_a_claim_reaches_the_receiver_signed_with_the_event_and_the_lead(
-        endpoint, receiver, rep, django_capture_on_commit_callbacks):
+        endpoint, receiver, rep, secret, verify, django_capture_on_commit_callbacks):
     lead = LeadFactory(phone="+8613800138000")
     claim(rep, lead, django_capture_on_commit_callbacks)
     [request] = receiver.requests
     body = request["body"]
-    assert verify(SECRET, request["headers"]["X-Telesales-Signature"], body, now=time.time())
+    assert verify(secret, request["headers"]["X-Telesales-Signature"], body, now=time.time())
     assert not verify("another-secret-0123456789", request["headers"]["X-Telesales-Signature"], body, now=time.time())
     [event] = receiver.events()
     assert event["type"] == "lead.claimed" and event["object_type"] == "lead"

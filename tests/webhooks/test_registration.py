@@ -10,7 +10,6 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from tests.factories import LeadFactory
-from tests.webhooks.conftest import SECRET
 from webhooks import services
 from webhooks.addresses import UnsafeTarget, check_url
 from webhooks.models import Delivery, DeliveryStatus, Endpoint, EndpointChange
@@ -124,13 +123,13 @@ def test_the_delivery_log_lists_attempts_and_resend_sends_the_same_event_again(
     assert api.get(f"/api/v1/webhooks/endpoints/{endpoint.pk}/deliveries/?colour=red").status_code == 400
 
 
-def test_the_admin_page_registers_edits_and_resends(admin_user, receiver, rep, settings,
+def test_the_admin_page_registers_edits_and_resends(admin_user, receiver, rep, settings, secret,
                                                     django_capture_on_commit_callbacks):
     client = Client()
     client.force_login(admin_user)
-    response = client.post("/webhooks/", {"name": "Page hook", "url": receiver.url, "secret": SECRET,
+    response = client.post("/webhooks/", {"name": "Page hook", "url": receiver.url, "secret": secret,
                                           "event_types": ["lead.claimed", "call.logged"], "active": "on"})
-    assert response.status_code == 200 and SECRET.encode() in response.content
+    assert response.status_code == 200 and secret.encode() in response.content
     endpoint = Endpoint.objects.get()
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
     refused = client.post("/webhooks/", {"name": "Bad", "url": "http://10.0.0.1/", "event_types": ["sale.won"]})
@@ -151,6 +150,6 @@ def test_the_admin_page_registers_edits_and_resends(admin_user, receiver, rep, s
                                                        "event_types": ["sale.won"]})
     assert edited.status_code == 302
     endpoint.refresh_from_db()
-    assert (endpoint.name, endpoint.active, endpoint.secret) == ("Renamed", False, SECRET)
+    assert (endpoint.name, endpoint.active, endpoint.secret) == ("Renamed", False, secret)
     assert client.post(f"/webhooks/{endpoint.pk}/delete/").status_code == 302
     assert not Endpoint.objects.exists()
