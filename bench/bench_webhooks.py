@@ -34,7 +34,17 @@ DELIVERIES = int(os.environ.get("BENCH_DELIVERIES", 3000))
 SYNC_CALLS = 1000
 RUNS = int(os.environ.get("BENCH_RUNS", 5))
 N_LEADS, N_REPS = 20_000, 50
-PORT = int(os.environ.get("BENCH_PORT", 8793))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = int(os.environ.get("BENCH_PORT") or _free_port())
 
 
 def receive(port: int) -> None:
