@@ -223,6 +223,9 @@ def token_may(user: User, scopes, needed: str) -> bool:
     """May a request made with a token of `scopes` call an endpoint that needs `needed`
     (accounts.scopes.scope_for)? `admin` allows everything."""
     return grants(scopes, needed)
+def can_manage_webhooks(user: User) -> bool:
+    """Registers webhook endpoints, reads their delivery log and resends: admins."""
+    return is_admin(user)
 
 
 # ---- holding leads ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ NAVIGATION = [
     (_("Team"), "accounts:team", can_manage),
     (_("Lead scoring"), "scoring:index", can_manage),
     (_("API tokens"), "accounts:tokens", is_admin),
+    (_("Webhooks"), "webhooks:index", is_admin),
     (_("Admin"), "admin:index", is_admin),
 ]
 

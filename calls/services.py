@@ -30,6 +30,7 @@ from calls.models import (
 from leads.models import GRADE_ORDER, Lead, LeadStatus
 from leads.selectors import can_work_lead, is_do_not_call
 from leads.services import add_do_not_call, recycle_leads
+from telesales import events
 from telesales.days import local_day
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 from telesales.i18n import clean_labels
@@ -268,6 +269,8 @@ def log_call(
     _follow_ups_after_call(call, actor=actor, next_follow_up_at=next_follow_up_at, purpose=follow_up_purpose,
                            scope=follow_up_scope)
     _apply_call_outcome(call, actor=actor, new_grade=new_grade)
+    events.publish("call.logged", call, actor=actor)
+    events.publish("sale.won", call if disposition.sold else None, actor=actor)
     mark_rep_days([(rep.pk, local_day(started_at))])
     # The call is logged: the rep is off the line, another rep may now open the number.
     locks.release_line(phone=lead.phone, user=actor)

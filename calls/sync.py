@@ -33,6 +33,7 @@ from leads.models import DoNotCallNumber, Lead, LeadStatus
 from leads.phones import normalize_phone
 from leads.selectors import do_not_call_numbers
 from leads.services import add_do_not_call
+from telesales import events
 from telesales.days import local_day
 from telesales.errors import DomainError
 
@@ -326,3 +327,5 @@ def _apply_consequences(ctx: SyncContext, rows: list[Row], call_ids: list[int], 
         add_calls_to_lead_facts([r.call_id for r in new], lead_ids={r.values["lead_id"] for r in new},
                                 portable=ctx.portable)
     refresh_lead_call_facts(recompute)
+    events.publish("call.synced", call_ids, actor=ctx.actor)
+    events.publish("sale.won", [r.call_id for r in rows if r.disposition.sold], actor=ctx.actor)

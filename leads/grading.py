@@ -12,6 +12,7 @@ from accounts.access import scope_by_user
 from accounts.models import User
 from leads.models import GRADE_ORDER, GradeChange, Lead, LeadStatus, LostReason
 from leads.selectors import can_work_lead
+from telesales import events
 from telesales.errors import DomainError, PermissionDenied
 
 NOT_YOURS = "Only the lead's owner, their manager or an admin can change its grade."
@@ -61,6 +62,7 @@ def change_grade(
         lead.lost_reason = reason
         fields.append("lost_reason")
     lead.save(update_fields=fields)
+    events.publish("lead.grade_changed", lead, actor=actor)
     return lead
 
 
@@ -86,4 +88,5 @@ def win_leads(*, actor: User, sales: Mapping[int, tuple[int, dt.datetime]]) -> l
     for lead in winners:
         lead.status, lead.grade_changed_at, lead.updated_at = LeadStatus.WON, sales[lead.pk][1], now
     Lead.objects.bulk_update(winners, ["status", "grade_changed_at", "updated_at"])
+    events.publish("lead.grade_changed", winners, actor=actor)
     return [lead.pk for lead in winners]

@@ -2,7 +2,7 @@
 
 import importlib
 
-APPS = ["accounts", "notifications", "leads", "calls", "kpis", "funnel", "targets", "coaching", "scoring"]
+APPS = ["accounts", "notifications", "leads", "calls", "kpis", "funnel", "targets", "coaching", "scoring", "webhooks"]
 
 
 def beat_schedule(env) -> dict:

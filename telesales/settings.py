@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "targets",
     "coaching",
     "scoring",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Webhooks (webhooks app): https only in production (settings_production), never to loopback,
+# private or link-local addresses unless allowed here (tests, a local receiver); short timeouts;
+# failed deliveries are retried with exponential backoff for WEBHOOKS_RETRY_HOURS, then given up.
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=False)
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOKS_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", default=3.0)
+WEBHOOKS_READ_TIMEOUT_SECONDS = env.float("WEBHOOKS_READ_TIMEOUT_SECONDS", default=5.0)
+WEBHOOKS_RETRY_HOURS = env.float("WEBHOOKS_RETRY_HOURS", default=24.0)
+# Connections one sender keeps open to an endpoint and uses at once (distinct objects only).
+WEBHOOKS_SENDER_CONNECTIONS = env.int("WEBHOOKS_SENDER_CONNECTIONS", default=8)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="crm@localhost")

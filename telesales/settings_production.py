@@ -23,4 +23,7 @@ X_FRAME_OPTIONS = "DENY"
 # the Docker image does it at build time, `make serve-prod` before it starts gunicorn.
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = False
+# Webhooks go out over https only, and never into our own network, whatever the environment says.
+WEBHOOKS_REQUIRE_HTTPS = True
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
 LOGGING = logging_config(json=env.bool("LOG_JSON", default=True), level=env.str("LOG_LEVEL", default="INFO"))

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("funnel.api_urls")),
     path("", include("targets.api_urls")),
     path("", include("coaching.api_urls")),
+    path("", include("webhooks.api_urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("coaching/", include("coaching.urls")),
     path("scoring/", include("scoring.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", CachedSchemaView.as_view(), name="schema"),

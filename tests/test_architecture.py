@@ -17,7 +17,8 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = [["accounts"], ["notifications"], ["leads"], ["calls"], ["kpis"], ["funnel", "targets", "coaching"], ["scoring"]]
+LAYERS = [["accounts"], ["notifications"], ["leads"], ["calls"], ["kpis"], ["funnel", "targets", "coaching"], ["scoring"],
+          ["webhooks"]]
 RANK = {app: i for i, layer in enumerate(LAYERS) for app in layer}
 PROJECT = "telesales"
 ROOT_URLCONF = "telesales.urls"

@@ -42,6 +42,7 @@ from tests.factories import (
     UserFactory,
     api_token_for,
 )
+from webhooks.models import Delivery, Endpoint, Event
 
 ROLES = ("anon", "rep", "teammate", "other_rep", "manager", "other_manager", "admin", "integration")
 
@@ -75,6 +76,12 @@ POST   /notifications/preferences/              prefs_page      302  302  302  3
 POST   /notifications/read-all/                                 302  302  302  302  302  302  302  302
 GET    /notifications/{notification}/                           302  302  404  404  404  404  404  302
 POST   /notifications/{notification}/read/                      302  302  404  404  404  404  404  302
+GET    /webhooks/                                               302  403  403  403  403  403  200  302
+POST   /webhooks/                               endpoint_form   302  403  403  403  403  403  200  302
+GET    /webhooks/{hook}/                                        302  403  403  403  403  403  200  302
+POST   /webhooks/{hook}/                        endpoint_form   302  403  403  403  403  403  302  302
+POST   /webhooks/{hook}/delete/                                 302  403  403  403  403  403  302  302
+POST   /webhooks/deliveries/{hook_delivery}/resend/             302  403  403  403  403  403  302  302
 GET    /leads/                                                  302  200  200  200  200  200  200  302
 GET    /leads/pool/                                             302  200  200  200  200  200  200  302
 GET    /leads/pool/?pool={pool_b}                               302  200  200  200  200  200  200  302
@@ -214,6 +221,16 @@ GET    /api/v1/lost-reasons/                                    401  200  200  2
 GET    /api/v1/lost-reasons/{lost_reason}/                      401  200  200  200  200  200  200  200
 POST   /api/v1/lost-reasons/                    new_lost_reason 401  403  403  403  403  403  201  403
 PATCH  /api/v1/lost-reasons/{lost_reason}/      lost_reason_edit 401 403  403  403  403  403  200  403
+GET    /api/v1/webhooks/endpoints/                              401  403  403  403  403  403  200  403
+POST   /api/v1/webhooks/endpoints/              new_endpoint    401  403  403  403  403  403  201  403
+GET    /api/v1/webhooks/endpoints/{hook}/                       401  403  403  403  403  403  200  403
+PATCH  /api/v1/webhooks/endpoints/{hook}/       endpoint_edit   401  403  403  403  403  403  200  403
+PUT    /api/v1/webhooks/endpoints/{hook}/       endpoint_edit   401  403  403  403  403  403  405  403
+DELETE /api/v1/webhooks/endpoints/{hook}/                       401  403  403  403  403  403  204  403
+GET    /api/v1/webhooks/endpoints/{hook}/deliveries/            401  403  403  403  403  403  200  403
+GET    /api/v1/webhooks/deliveries/{hook_delivery}/             401  403  403  403  403  403  200  403
+POST   /api/v1/webhooks/deliveries/{hook_delivery}/resend/      401  403  403  403  403  403  202  403
+GET    /api/v1/webhooks/event-types/                            401  403  403  403  403  403  200  403
 GET    /api/v1/users/{rep}/deactivate/                          401  403  404  404  403  404  200  403
 POST   /api/v1/users/{rep}/deactivate/          handover        401  403  404  404  403  404  200  403
 GET    /api/v1/leads/                                           401  200  200  200  200  200  200  200
@@ -405,6 +422,11 @@ BODIES = {
     "prefs": lambda w: {"muted": [], "email": ["follow_up_due"], "daily_digest": True, "quiet_start": "22:00",
                         "quiet_end": "07:00"},
     "prefs_page": lambda w: {"shown": ["follow_up_due"], "email": ["follow_up_due"]},
+    # A public address literal: the URL check resolves names, and the test machine may have no DNS.
+    "new_endpoint": lambda w: {"name": "Matrix hook", "url": "https://93.184.215.14/hook", "event_types": ["sale.won"]},
+    "endpoint_edit": lambda w: {"active": False},
+    "endpoint_form": lambda w: {"name": "Page hook", "url": "https://93.184.215.14/hook",
+                                "event_types": ["lead.claimed"], "active": "on"},
 }
 
 
@@ -479,6 +501,12 @@ def build_world() -> dict:
     spare_key_owner = IntegrationFactory()
     api_token_for(spare_key_owner, actor=admin, name="spare")
     token = spare_key_owner.api_tokens.get()
+    hook = Endpoint.objects.create(name="Matrix", url="https://93.184.215.14/hook", secret="x" * 32,
+                                   event_types=["lead.claimed"])
+    hook_event = Event.objects.create(type="lead.claimed", object_type="lead", object_id=lead.pk,
+                                      occurred_at=timezone.now(), payload={"id": lead.pk})
+    hook_delivery = Delivery.objects.create(endpoint=hook, event=hook_event, object_key=f"lead:{lead.pk}",
+                                            status="failed", next_attempt_at=timezone.now(), created_at=timezone.now())
     objects = locals()
     # The pass a collision answer gives the rep who typed the number of the teammate's lead.
     collision = collision_pass(lead_id=held_lead.pk, user_id=rep.pk)

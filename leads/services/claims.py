@@ -40,6 +40,7 @@ from leads.services.common import (
     _require_holder,
     _room,
 )
+from telesales import events
 from telesales.days import local_day, local_midnight
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
@@ -263,6 +264,7 @@ def _claim_one_pg(*, actor: User, lead_id: int, via_next: bool, now: dt.datetime
             "note": "next lead" if via_next else "",
         })
         row = cur.fetchone()
+        events.publish("lead.claimed", [lead_id] if row else [], actor=actor)
     if row is None:
         return None
     n, m = len(Lead._meta.concrete_fields), len(Pool._meta.concrete_fields)
@@ -326,6 +328,7 @@ def claim_leads(*, actor: User, lead_ids: list[int], via_next: bool = False, por
             raise LeadAlreadyClaimed(message)
         _events([(lid, None, rep.pk) for lid in ids], actor=actor, reason=OwnershipReason.CLAIM,
                 note="next lead" if via_next else "")
+        events.publish("lead.claimed", ids, actor=actor)
     for lead in leads:
         lead.owner, lead.owner_id, lead.claimed_at, lead.locked = rep, rep.pk, now, False
     return leads
@@ -367,5 +370,6 @@ def next_lead(*, actor: User, pool_id: int | None = None) -> Lead:
             raise LeadAlreadyClaimed("Someone took that lead a moment ago; press “Next lead” again.")
         _events([(chosen.pk, None, rep.pk)], actor=actor, reason=OwnershipReason.CLAIM,
                 note="next lead (exploring)" if exploring else "next lead")
+        events.publish("lead.claimed", chosen, actor=actor)
     chosen.owner, chosen.owner_id, chosen.claimed_at = rep, rep.pk, now
     return chosen

@@ -23,6 +23,7 @@ from leads.services.common import (
     _room,
 )
 from leads.signals import leads_handed_over
+from telesales import events
 from telesales.errors import DomainError, NotFound
 
 HANDOVER_MODES = ("user", "team", "pool")
@@ -182,5 +183,6 @@ def deactivate_user(
         revoke_access(user=user)
         summary = hand_over_leads(actor=actor, from_user=user, mode=mode, to_user_id=to_user_id, team_id=team_id,
                                   _locked_targets=locked)
+        events.publish("user.deactivated", user, actor=actor)
     summary["user"] = user_id
     return summary

@@ -23,6 +23,7 @@ from leads.services.common import (
 )
 from notifications.models import Kind
 from notifications.services import notify
+from telesales import events
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -48,5 +49,6 @@ def reassign_lead(*, actor: User, lead_id: int, to_user_id: int, note: str = "")
         Lead.objects.filter(pk=lead.pk).update(owner=target, claimed_at=now, locked=False, updated_at=now)
         _events([(lead.pk, previous, target.pk)], actor=actor, reason=OwnershipReason.REASSIGN, note=note)
         notify(recipient=target, kind=Kind.LEAD_REASSIGNED, obj=lead)
+        events.publish("lead.reassigned", lead, actor=actor)
     lead.owner, lead.owner_id, lead.claimed_at, lead.locked = target, target.pk, now, False
     return lead

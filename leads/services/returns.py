@@ -24,6 +24,7 @@ from leads.services.common import (
     _lock_lead,
     _require_holder,
 )
+from telesales import events
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 
@@ -43,6 +44,7 @@ def release_lead(*, actor: User, lead_id: int, reason: str) -> Lead:
     now = timezone.now()
     Lead.objects.filter(pk=lead.pk).update(owner=None, claimed_at=None, locked=False, updated_at=now)
     _events([(lead.pk, previous, None)], actor=actor, reason=OwnershipReason.RELEASE, note=reason)
+    events.publish("lead.released", lead, actor=actor)
     lead.owner, lead.owner_id, lead.claimed_at, lead.locked = None, None, None, False
     return lead
 
@@ -105,6 +107,7 @@ def _return_to_pool(rows: list[Lead], *, note, now: dt.datetime) -> None:
                        reason=OwnershipReason.AUTO_RETURN, note=note(lead)[:500])
         for lead in rows
     ], batch_size=CHUNK)
+    events.publish("lead.returned_to_pool", rows)
 
 
 def recycle_leads(*, condition: Q, note, limit: int = 1000) -> dict[int, int]:

@@ -17,7 +17,7 @@ from targets import domain, selectors
 from targets.models import Alert, AlertRule, Metric, OwnerKind, PeriodKind, RootCauseNote, Target
 from targets.services.alert_notices import notify_alert_managers
 from targets.services.common import as_decimal
-from telesales import formats
+from telesales import events, formats
 from telesales.errors import Conflict, DomainError, PermissionDenied
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ def evaluate_alert_rules(*, as_of: dt.date | None = None) -> dict:
         with transaction.atomic():
             ids = _insert_alerts(rule, new)
             notify_alert_managers(ids)
+            events.publish("target.alert_raised", ids)
             if ids and rule.email:
                 for alert in Alert.objects.filter(pk__in=ids).select_related("target", "target__team", "target__rep"):
                     _email_managers(alert)  # sent on commit: a rolled-back run e-mails nobody

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    name = "webhooks"
+
+    def ready(self):
+        from telesales import events
+        from webhooks.publishing import record_event
+
+        # Every domain event of the services (telesales/events.py) lands here, in their transaction.
+        events.subscribe(record_event)
