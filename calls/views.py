@@ -14,6 +14,7 @@ from accounts.models import Role, User
 from calls import locks, selectors, services
 from calls.forms import CallForm, ReportQueryForm, RepQueryForm, outcome_buttons
 from calls.models import Disposition
+from calls.timeline import timeline_rows
 from leads.models import LeadStatus
 from leads.phones import mask_phone
 from leads.sections import lead_sections
@@ -87,7 +88,7 @@ def _panel_context(request, lead, *, form=None, saved=None):
     team = (lead.owner.team if lead.owner_id else None) or request.user.team
     calls = selectors.lead_timeline(lead, limit=selectors.TIMELINE_LIMIT + 1)
     more = len(calls) > selectors.TIMELINE_LIMIT
-    calls = calls[:selectors.TIMELINE_LIMIT]
+    calls = timeline_rows(calls[:selectors.TIMELINE_LIMIT])
     return {
         "lead": lead,
         "phone": lead.phone if can_log else mask_phone(lead.phone),

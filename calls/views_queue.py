@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from calls import locks, queue, selectors, services
 from calls.forms import CallForm, PauseForm, SkipForm
+from calls.timeline import timeline_rows
 from calls.views import CALL_LOGGED, outcomes
 from leads.sections import lead_sections
 from leads.selectors import PhoneViewer, lead_for
@@ -27,10 +28,13 @@ def _item_context(request, item: queue.QueueItem, *, form=None, logged=None, ski
         return context
     context.update(lead_sections(request.user, lead, viewer=PhoneViewer(request.user), attributes=False))
     team = lead.owner.team if lead.owner_id and lead.owner.team_id else request.user.team
+    follow_ups = selectors.open_follow_ups(lead)
+    if item.kind == queue.FOLLOW_UP and follow_ups:  # the follow-up being worked: the lead's earliest open one
+        item.follow_up = min(follow_ups, key=lambda f: f.due_at)
     context.update({
         "form": form or CallForm(), "outcomes": outcomes(),
-        "calls": selectors.lead_timeline(lead, limit=QUEUE_TIMELINE),
-        "follow_ups": selectors.open_follow_ups(lead),
+        "calls": timeline_rows(selectors.lead_timeline(lead, limit=QUEUE_TIMELINE)),
+        "follow_ups": follow_ups,
         "holder": locks.take_line(phone=lead.phone, user=request.user),
         "hours_note": services.calling_hours_problem(team=team, channel="phone", at=context["now"]),
     })
