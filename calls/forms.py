@@ -86,7 +86,24 @@ class _ListIterator(forms.models.ModelChoiceIterator):
 
 
 class DispositionField(forms.ModelChoiceField):
+    """The outcome: checked against the active dispositions, read once per form (the same list
+    draws the outcome buttons)."""
+
     iterator = _ListIterator
+
+    def rows(self) -> list:
+        if getattr(self, "_rows", None) is None:
+            self._rows = list(self.queryset)
+        return self._rows
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for disposition in self.rows():
+            if str(disposition.pk) == str(value).strip():
+                return disposition
+        raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                    params={"value": value})
 
 
 class CallForm(SameWidgetsWhenUnbound, forms.Form):

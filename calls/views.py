@@ -74,12 +74,14 @@ def index(request):
     })
 
 
-def outcomes() -> list[dict]:
-    """The outcome buttons (one query)."""
+def outcomes(form: CallForm | None = None) -> list[dict]:
+    """The outcome buttons: one query, none when `form` (a posted call form) has read them."""
+    if form is not None and form.is_bound:
+        return outcome_buttons(form.fields["disposition"].rows())
     return outcome_buttons(Disposition.objects.filter(active=True))
 
 
-def _panel_context(request, lead, *, form=None, saved=None):
+def _panel_context(request, lead, *, form=None, saved=None, posted=None):
     can_log = can_work_lead(request.user, lead)
     blocked = lead.status == LeadStatus.DNC
     holder = None
@@ -96,7 +98,7 @@ def _panel_context(request, lead, *, form=None, saved=None):
         "blocked": blocked,
         "holder": holder,
         "form": form or CallForm(),
-        "outcomes": outcomes(),
+        "outcomes": outcomes(form or posted),
         "calls": calls,
         "more_calls": more,
         "follow_ups": selectors.open_follow_ups(lead),
@@ -133,7 +135,7 @@ def log(request, lead_id: int):
         data = form.cleaned_data
         try:
             call = services.log_call(
-                actor=request.user, lead_id=lead.pk, disposition_id=data["disposition"].pk,
+                actor=request.user, lead_id=lead.pk, disposition_id=data["disposition"].pk, disposition=data["disposition"],
                 duration_seconds=data["duration"], channel=data["channel"], notes=data["notes"],
                 premium=data["premium"], margin_rate=data["margin_rate"], quote_amount=data["quote_amount"],
                 new_grade=data["new_grade"] or None, next_follow_up_at=data["next_follow_up_at"],
@@ -143,7 +145,7 @@ def log(request, lead_id: int):
             form.add_error(None, exc.message)
         else:
             lead = found(lead_for, actor=request.user, lead_id=lead_id)
-            context = _panel_context(request, lead, saved=call)
+            context = _panel_context(request, lead, saved=call, posted=form)
             if request.headers.get("HX-Request"):
                 # Every part of the lead page that shows what the call changed, swapped out of band.
                 context["sections"] = lead_sections(request.user, lead)

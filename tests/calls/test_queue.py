@@ -177,5 +177,5 @@ def test_queue_page_and_save_and_next_make_a_constant_number_of_queries(
         assert client.post(f"/calls/queue/{world['early'].pk}/log/", body, **HX).status_code == 200
 
 
-QUEUE_PAGE_QUERIES = 18
-SAVE_AND_NEXT_QUERIES = 35
+QUEUE_PAGE_QUERIES = 14
+SAVE_AND_NEXT_QUERIES = 25
