@@ -10,14 +10,14 @@ skipped today and whether the rep paused, so a reload or another device continue
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from calls import services
+from calls import queue_scan, services
 from calls.models import Call, FollowUp, QueueSkip, QueueState
-from calls.selectors import _not_blocked, follow_up_order, ordered_follow_ups
+from calls.selectors import _not_blocked, ordered_follow_ups
 from leads.models import Lead, LeadStatus
 from leads.selectors import can_work_lead
 from leads.services import next_lead
@@ -25,7 +25,7 @@ from telesales.days import local_day
 from telesales.errors import DomainError, NotFound
 
 # Kinds of queue item, in queue order.
-FOLLOW_UP, CALLBACK, FRESH, POOL = "follow_up", "callback", "fresh", "pool"
+FOLLOW_UP, CALLBACK, FRESH, POOL = queue_scan.FOLLOW_UP, queue_scan.CALLBACK, queue_scan.FRESH, "pool"
 KINDS = (FOLLOW_UP, CALLBACK, FRESH, POOL)
 # A day's run remembers at most this many handled leads (a rep makes about 150 calls a day).
 HANDLED_LIMIT = 1000
@@ -106,55 +106,29 @@ def _still_current(rep: User, state: QueueState) -> bool:
     )
 
 
-def _first_and_count(qs: QuerySet, order) -> tuple:
-    """The first row of `qs` in `order` and how many rows it has, in one query (a window count)."""
-    rows = list(qs.annotate(queue_rows=Window(Count("*"))).order_by(*order)[:1])
-    return (rows[0], rows[0].queue_rows) if rows else (None, 0)
+def scan(rep: User, handled: list, now: dt.datetime, *, portable: bool = False) -> queue_scan.Scan:
+    """The head and the size of each part of the queue: one statement on PostgreSQL, else (or
+    with `portable`) the querysets above."""
+    if connection.vendor == "postgresql" and not portable:
+        return queue_scan.scan(rep, handled, now)
+    heads = {}
+    parts = {FOLLOW_UP: due_follow_ups(rep, now=now, handled=handled).values_list("lead_id", flat=True),
+             CALLBACK: callbacks(rep, handled).values_list("id", flat=True),
+             FRESH: fresh_leads(rep, handled).values_list("id", flat=True)}
+    for kind, qs in parts.items():
+        if (lead_id := qs.first()) is not None:
+            heads[kind] = lead_id
+    follow_ups = due_follow_ups(rep, now=now, handled=handled, ordered=False).values("lead_id").distinct().count()
+    return queue_scan.Scan(heads=heads, left=queue_scan.left(
+        follow_ups=follow_ups, callbacks=parts[CALLBACK].count() if CALLBACK in heads else 0,
+        fresh=parts[FRESH].count() if FRESH in heads else 0, done=len(handled)))
 
 
-@dataclass
-class _Scan:
-    """The head and the size of each part of the queue (three queries)."""
-
-    follow_up: FollowUp | None
-    callback: Lead | None
-    fresh: Lead | None
-    left: dict
-
-    def first(self) -> tuple[Lead | None, str]:
-        if self.follow_up is not None:
-            return self.follow_up.lead, FOLLOW_UP
-        if self.callback is not None:
-            return self.callback, CALLBACK
-        if self.fresh is not None:
-            return self.fresh, FRESH
-        return None, ""
-
-
-def _scan(rep: User, handled: list, now: dt.datetime) -> _Scan:
-    """What comes next in each part of the queue and how many customers are left there.
-
-    Follow-ups count leads, not follow-ups: the inner query keeps each lead's first follow-up in
-    queue order (DISTINCT ON), the outer one takes the first of those with the count beside it."""
-    tried, order = follow_up_order()
-    per_lead = (due_follow_ups(rep, now=now, handled=handled, ordered=False).annotate(tried_at=tried)
-                .order_by("lead_id", *order).distinct("lead_id").values("id"))
-    follow_up, follow_ups = _first_and_count(
-        FollowUp.objects.filter(pk__in=per_lead).annotate(tried_at=tried)
-        .select_related("lead__owner__team", "lead__pool"), order)
-    related = ("owner__team", "pool")
-    callback, n_callbacks = _first_and_count(callbacks(rep, handled).select_related(*related),
-                                             ["last_contacted_at", "id"])
-    fresh, n_fresh = _first_and_count(fresh_leads(rep, handled).select_related(*related), ["claimed_at", "id"])
-    return _Scan(follow_up=follow_up, callback=callback, fresh=fresh, left={
-        "follow_ups": follow_ups, "callbacks": n_callbacks, "fresh": n_fresh, "done": len(handled)})
-
-
-def _pick(rep: User, state: QueueState, scan: _Scan, *, claim: bool) -> tuple[Lead | None, str, str]:
+def _pick(rep: User, found: queue_scan.Scan, *, claim: bool) -> tuple[Lead | None, str, str]:
     """The next customer after those handled; with `claim`, a pool lead when nothing else is left."""
-    lead, kind = scan.first()
-    if lead is not None:
-        return lead, kind, ""
+    lead_id, kind = found.first()
+    if lead_id is not None:  # with what the fragment shows of it: owner, the owner's team, pool
+        return Lead.objects.select_related("owner__team", "pool").get(pk=lead_id), kind, ""
     if claim:
         try:
             return next_lead(actor=rep), POOL, ""
@@ -164,19 +138,19 @@ def _pick(rep: User, state: QueueState, scan: _Scan, *, claim: bool) -> tuple[Le
 
 
 def _left(rep: User, state: QueueState, now: dt.datetime) -> dict:
-    """How many customers are left in each part of the queue (after a claim from the pool)."""
-    return _scan(rep, list(state.handled), now).left
+    """How many customers are left in each part of the queue."""
+    return scan(rep, list(state.handled), now).left
 
 
 def _move_on(rep: User, state: QueueState, *, now: dt.datetime, claim: bool) -> tuple[bool, str, dict]:
     """Keep the customer on screen, or move to the next one: (moved, the problem, what is left)."""
-    scan = _scan(rep, list(state.handled), now)
+    found = scan(rep, list(state.handled), now)
     if _still_current(rep, state):
-        return False, "", scan.left
-    lead, kind, problem = _pick(rep, state, scan, claim=claim)
+        return False, "", found.left
+    lead, kind, problem = _pick(rep, found, claim=claim)
     state.current_lead, state.current_kind = lead, kind
     # A lead just claimed from the pool is now the rep's: count again, as the queue now stands.
-    return True, problem, (_left(rep, state, now) if kind == POOL else scan.left)
+    return True, problem, (_left(rep, state, now) if kind == POOL else found.left)
 
 
 def _item(state: QueueState, left: dict, problem: str = "") -> QueueItem:
