@@ -28,13 +28,6 @@ def calls_visible_to(user: User) -> QuerySet[Call]:
     return scope_by_user(Call.objects.select_related("disposition", "rep", "lead"), user, "rep")
 
 
-def lead_timeline(lead: Lead, limit: int = TIMELINE_LIMIT) -> list[Call]:
-    """The lead's most recent calls, newest first (one query)."""
-    return list(
-        Call.objects.filter(lead=lead).select_related("disposition", "rep").order_by("-started_at", "-id")[:limit]
-    )
-
-
 def open_follow_ups(lead: Lead) -> list[FollowUp]:
     return list(FollowUp.objects.filter(lead=lead, done_at__isnull=True).select_related("assigned_to"))
 

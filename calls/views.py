@@ -14,7 +14,7 @@ from accounts.models import Role, User
 from calls import locks, selectors, services
 from calls.forms import CallForm, ReportQueryForm, RepQueryForm, outcome_buttons
 from calls.models import Disposition
-from calls.timeline import timeline_rows
+from calls.timeline import lead_timeline_rows
 from leads.models import LeadStatus
 from leads.phones import mask_phone
 from leads.sections import lead_sections
@@ -88,9 +88,9 @@ def _panel_context(request, lead, *, form=None, saved=None, posted=None):
     if can_log and not blocked and saved is None:  # after logging a call the rep is off the line
         holder = locks.take_line(phone=lead.phone, user=request.user)
     team = (lead.owner.team if lead.owner_id else None) or request.user.team
-    calls = selectors.lead_timeline(lead, limit=selectors.TIMELINE_LIMIT + 1)
+    calls = lead_timeline_rows(lead.pk, limit=selectors.TIMELINE_LIMIT + 1, saved_pk=saved.pk if saved else None)
     more = len(calls) > selectors.TIMELINE_LIMIT
-    calls = timeline_rows(calls[:selectors.TIMELINE_LIMIT])
+    calls = calls[:selectors.TIMELINE_LIMIT]
     return {
         "lead": lead,
         "phone": lead.phone if can_log else mask_phone(lead.phone),

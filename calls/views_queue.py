@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from calls import locks, queue, selectors, services
 from calls.forms import CallForm, PauseForm, SkipForm
-from calls.timeline import timeline_rows
+from calls.timeline import lead_timeline_rows
 from calls.views import CALL_LOGGED, outcomes
 from leads.models import Lead
 from leads.sections import lead_sections
@@ -43,7 +43,7 @@ def _item_context(request, item: queue.QueueItem, *, form=None, logged=None, ski
         item.follow_up = min(follow_ups, key=lambda f: f.due_at)
     context.update({
         "form": form or CallForm(), "outcomes": outcomes(form or posted),
-        "calls": timeline_rows(selectors.lead_timeline(lead, limit=QUEUE_TIMELINE)),
+        "calls": lead_timeline_rows(lead.pk, limit=QUEUE_TIMELINE),
         "follow_ups": follow_ups,
         "holder": locks.take_line(phone=lead.phone, user=request.user),
         "hours_note": services.calling_hours_problem(team=team, channel="phone", at=context["now"]),
