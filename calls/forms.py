@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Channel, Disposition, FollowUpScope
@@ -53,6 +54,27 @@ def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime | None:
     return when if timezone.is_aware(when) else timezone.make_aware(when)
 
 
+# (form class, language) → {field: widget HTML} of an unbound form.
+_UNBOUND_WIDGETS: dict[tuple[str, str], dict] = {}
+
+
+class SameWidgetsWhenUnbound:
+    """A form whose unbound widgets never change (fixed choices, no per-request initial values):
+    `form.w.<field>` is each widget's HTML, made once per language for the unbound form (the
+    call form is on every screen of the calling loop), and the bound field itself otherwise."""
+
+    widget_fields: tuple[str, ...] = ()
+
+    @property
+    def w(self) -> dict:
+        if self.is_bound or self.initial:
+            return {name: self[name] for name in self.widget_fields}
+        key = (type(self).__name__, get_language())
+        if key not in _UNBOUND_WIDGETS:
+            _UNBOUND_WIDGETS[key] = {name: str(self[name]) for name in self.widget_fields}
+        return _UNBOUND_WIDGETS[key]
+
+
 class _ListIterator(forms.models.ModelChoiceIterator):
     """Plain list instead of a server-side cursor: three round trips fewer on PostgreSQL."""
 
@@ -64,11 +86,31 @@ class _ListIterator(forms.models.ModelChoiceIterator):
 
 
 class DispositionField(forms.ModelChoiceField):
+    """The outcome: checked against the active dispositions, read once per form (the same list
+    draws the outcome buttons)."""
+
     iterator = _ListIterator
 
+    def rows(self) -> list:
+        if getattr(self, "_rows", None) is None:
+            self._rows = list(self.queryset)
+        return self._rows
 
-class CallForm(forms.Form):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for disposition in self.rows():
+            if str(disposition.pk) == str(value).strip():
+                return disposition
+        raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                    params={"value": value})
+
+
+class CallForm(SameWidgetsWhenUnbound, forms.Form):
     """The compact call form on the lead page; the service does the domain checks."""
+
+    widget_fields = ("duration", "channel", "notes", "new_grade", "quote_amount", "premium", "margin_rate",
+                     "next_follow_up_at", "follow_up_purpose", "follow_up_scope")
 
     disposition = DispositionField(
         label=_("Outcome"), queryset=Disposition.objects.filter(active=True), empty_label=_("— outcome —"),
@@ -133,7 +175,8 @@ def outcome_buttons(dispositions) -> list[dict]:
     for position, disposition in enumerate(dispositions):
         money = "sale" if disposition.sold else "quote" if disposition.quoted else ""
         key = OUTCOME_KEYS[position] if position < len(OUTCOME_KEYS) else ""
-        buttons.append({"key": key, "disposition": disposition, "money": money})
+        buttons.append({"key": key, "disposition": disposition, "money": money, "value": str(disposition.pk),
+                        "label": str(disposition)})
     return buttons
 
 
@@ -145,8 +188,10 @@ SKIP_REASONS = [
 ]
 
 
-class SkipForm(forms.Form):
+class SkipForm(SameWidgetsWhenUnbound, forms.Form):
     """Skip the customer on the queue screen, saying why."""
+
+    widget_fields = ("reason", "note")
 
     reason = forms.ChoiceField(label=_("Why skip?"), choices=SKIP_REASONS, initial="later")
     note = forms.CharField(label=_("Note"), max_length=150, required=False)

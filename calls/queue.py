@@ -10,12 +10,12 @@ skipped today and whether the rep paused, so a reload or another device continue
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from calls import services
+from calls import queue_scan, services
 from calls.models import Call, FollowUp, QueueSkip, QueueState
 from calls.selectors import _not_blocked, ordered_follow_ups
 from leads.models import Lead, LeadStatus
@@ -25,7 +25,7 @@ from telesales.days import local_day
 from telesales.errors import DomainError, NotFound
 
 # Kinds of queue item, in queue order.
-FOLLOW_UP, CALLBACK, FRESH, POOL = "follow_up", "callback", "fresh", "pool"
+FOLLOW_UP, CALLBACK, FRESH, POOL = queue_scan.FOLLOW_UP, queue_scan.CALLBACK, queue_scan.FRESH, "pool"
 KINDS = (FOLLOW_UP, CALLBACK, FRESH, POOL)
 # A day's run remembers at most this many handled leads (a rep makes about 150 calls a day).
 HANDLED_LIMIT = 1000
@@ -83,9 +83,10 @@ def fresh_leads(rep: User, handled=()) -> QuerySet[Lead]:
 
 
 def _state_for(rep: User, *, lock: bool) -> QueueState:
-    """The rep's queue state for today (a new day starts a new run)."""
+    """The rep's queue state for today (a new day starts a new run), with the customer on screen,
+    its owner, the owner's team and its pool (all the fragment reads of them) in the same query."""
     today = local_day(timezone.now())
-    qs = QueueState.objects.select_related("current_lead__owner")
+    qs = QueueState.objects.select_related("current_lead__owner__team", "current_lead__pool")
     if lock:
         qs = qs.select_for_update(of=("self",))
     state = qs.filter(rep=rep).first()
@@ -105,16 +106,29 @@ def _still_current(rep: User, state: QueueState) -> bool:
     )
 
 
-def _pick(rep: User, state: QueueState, *, now: dt.datetime, claim: bool) -> tuple[Lead | None, str, str]:
+def scan(rep: User, handled: list, now: dt.datetime, *, portable: bool = False) -> queue_scan.Scan:
+    """The head and the size of each part of the queue: one statement on PostgreSQL, else (or
+    with `portable`) the querysets above."""
+    if connection.vendor == "postgresql" and not portable:
+        return queue_scan.scan(rep, handled, now)
+    heads = {}
+    parts = {FOLLOW_UP: due_follow_ups(rep, now=now, handled=handled).values_list("lead_id", flat=True),
+             CALLBACK: callbacks(rep, handled).values_list("id", flat=True),
+             FRESH: fresh_leads(rep, handled).values_list("id", flat=True)}
+    for kind, qs in parts.items():
+        if (lead_id := qs.first()) is not None:
+            heads[kind] = lead_id
+    follow_ups = due_follow_ups(rep, now=now, handled=handled, ordered=False).values("lead_id").distinct().count()
+    return queue_scan.Scan(heads=heads, left=queue_scan.left(
+        follow_ups=follow_ups, callbacks=parts[CALLBACK].count() if CALLBACK in heads else 0,
+        fresh=parts[FRESH].count() if FRESH in heads else 0, done=len(handled)))
+
+
+def _pick(rep: User, found: queue_scan.Scan, *, claim: bool) -> tuple[Lead | None, str, str]:
     """The next customer after those handled; with `claim`, a pool lead when nothing else is left."""
-    handled = state.handled
-    follow_up = due_follow_ups(rep, now=now, handled=handled).select_related("lead").first()
-    if follow_up is not None:
-        return follow_up.lead, FOLLOW_UP, ""
-    for kind, qs in ((CALLBACK, callbacks(rep, handled)), (FRESH, fresh_leads(rep, handled))):
-        lead = qs.first()
-        if lead is not None:
-            return lead, kind, ""
+    lead_id, kind = found.first()
+    if lead_id is not None:  # with what the fragment shows of it: owner, the owner's team, pool
+        return Lead.objects.select_related("owner__team", "pool").get(pk=lead_id), kind, ""
     if claim:
         try:
             return next_lead(actor=rep), POOL, ""
@@ -124,30 +138,26 @@ def _pick(rep: User, state: QueueState, *, now: dt.datetime, claim: bool) -> tup
 
 
 def _left(rep: User, state: QueueState, now: dt.datetime) -> dict:
-    """How many customers are left in each part of the queue (three indexed counts)."""
-    handled = list(state.handled)
-    return {
-        "follow_ups": due_follow_ups(rep, now=now, handled=handled, ordered=False)
-        .values("lead_id").distinct().count(),
-        "callbacks": callbacks(rep, handled).count(),
-        "fresh": fresh_leads(rep, handled).count(),
-        "done": len(handled),
-    }
+    """How many customers are left in each part of the queue."""
+    return scan(rep, list(state.handled), now).left
 
 
-def _item(rep: User, state: QueueState, now: dt.datetime, problem: str = "") -> QueueItem:
-    lead = state.current_lead if state.current_lead_id else None
-    follow_up = None
-    if lead is not None and state.current_kind == FOLLOW_UP:
-        follow_up = FollowUp.objects.filter(lead=lead, done_at__isnull=True).order_by("due_at").first()
-    return QueueItem(state=state, lead=lead, kind=state.current_kind, follow_up=follow_up,
-                     left=_left(rep, state, now), problem=problem)
-
-
-def _advance(rep: User, state: QueueState, *, now: dt.datetime, claim: bool) -> str:
-    lead, kind, problem = _pick(rep, state, now=now, claim=claim)
+def _move_on(rep: User, state: QueueState, *, now: dt.datetime, claim: bool) -> tuple[bool, str, dict]:
+    """Keep the customer on screen, or move to the next one: (moved, the problem, what is left)."""
+    found = scan(rep, list(state.handled), now)
+    if _still_current(rep, state):
+        return False, "", found.left
+    lead, kind, problem = _pick(rep, found, claim=claim)
     state.current_lead, state.current_kind = lead, kind
-    return problem
+    # A lead just claimed from the pool is now the rep's: count again, as the queue now stands.
+    return True, problem, (_left(rep, state, now) if kind == POOL else found.left)
+
+
+def _item(state: QueueState, left: dict, problem: str = "") -> QueueItem:
+    """The item on screen. Its follow-up (the lead's earliest open one) is filled in by the page
+    from the lead's open follow-ups, which it lists anyway."""
+    lead = state.current_lead if state.current_lead_id else None
+    return QueueItem(state=state, lead=lead, kind=state.current_kind, follow_up=None, left=left, problem=problem)
 
 
 def _save(state: QueueState) -> None:
@@ -158,12 +168,11 @@ def _save(state: QueueState) -> None:
 def current_item(*, actor: User) -> QueueItem:
     """The customer on the rep's screen: the one they were at (another device, a reload), or the
     next in the queue. Never claims from the pool: that takes a keypress (`next_item`)."""
-    now = timezone.now()
     state = _state_for(actor, lock=True)
-    if not _still_current(actor, state):
-        _advance(actor, state, now=now, claim=False)
+    moved, problem, left = _move_on(actor, state, now=timezone.now(), claim=False)
+    if moved:
         _save(state)
-    return _item(actor, state, now)
+    return _item(state, left, problem)
 
 
 def _handled(state: QueueState, lead_id: int) -> None:
@@ -174,16 +183,13 @@ def _handled(state: QueueState, lead_id: int) -> None:
 @transaction.atomic
 def next_item(*, actor: User, done_lead_id: int | None = None) -> QueueItem:
     """Mark `done_lead_id` done for today and move on; takes a pool lead when nothing else is left."""
-    now = timezone.now()
     state = _state_for(actor, lock=True)
     if done_lead_id:
         _handled(state, done_lead_id)
     state.paused = False
-    problem = ""
-    if not _still_current(actor, state):
-        problem = _advance(actor, state, now=now, claim=True)
+    _moved, problem, left = _move_on(actor, state, now=timezone.now(), claim=True)
     _save(state)
-    return _item(actor, state, now, problem)
+    return _item(state, left, problem)
 
 
 @transaction.atomic
@@ -212,4 +218,4 @@ def set_paused(*, actor: User, paused: bool) -> QueueItem:
     state = _state_for(actor, lock=True)
     state.paused = paused
     _save(state)
-    return _item(actor, state, timezone.now())
+    return _item(state, _left(actor, state, timezone.now()))

@@ -28,13 +28,6 @@ def calls_visible_to(user: User) -> QuerySet[Call]:
     return scope_by_user(Call.objects.select_related("disposition", "rep", "lead"), user, "rep")
 
 
-def lead_timeline(lead: Lead, limit: int = TIMELINE_LIMIT) -> list[Call]:
-    """The lead's most recent calls, newest first (one query)."""
-    return list(
-        Call.objects.filter(lead=lead).select_related("disposition", "rep").order_by("-started_at", "-id")[:limit]
-    )
-
-
 def open_follow_ups(lead: Lead) -> list[FollowUp]:
     return list(FollowUp.objects.filter(lead=lead, done_at__isnull=True).select_related("assigned_to"))
 
@@ -57,16 +50,20 @@ def ordered_follow_ups(qs: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     Not yet tried since scheduled first: by due time, then fewer unanswered attempts, then the
     oldest last attempt. Then the ones tried since (a “no answer” on an overdue follow-up),
     the least recently tried first, so a customer who did not answer twice is not first again."""
-    tried = Case(When(lead__last_contacted_at__gt=F("created_at"), then=F("lead__last_contacted_at")), default=None)
+    tried, order = follow_up_order()
     return qs.annotate(
         tried_at=tried,
         latest_outcome=Subquery(latest_call_of_lead("lead_id").values("disposition__name")[:1]),
         latest_outcome_i18n=Subquery(latest_call_of_lead("lead_id").values("disposition__name_i18n")[:1],
                                      output_field=JSONField()),
-    ).order_by(
-        F("tried_at").asc(nulls_first=True), "due_at", "lead__unanswered_attempts",
-        F("lead__last_contacted_at").asc(nulls_first=True), "id",
-    )
+    ).order_by(*order)
+
+
+def follow_up_order() -> tuple:
+    """(the `tried_at` annotation, the order_by terms) of the calling order of follow-ups."""
+    tried = Case(When(lead__last_contacted_at__gt=F("created_at"), then=F("lead__last_contacted_at")), default=None)
+    return tried, [F("tried_at").asc(nulls_first=True), "due_at", "lead__unanswered_attempts",
+                   F("lead__last_contacted_at").asc(nulls_first=True), "id"]
 
 
 @dataclass

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -27,7 +27,7 @@ from calls.models import (
     FollowUpScope,
     recording_url_validator,
 )
-from leads.models import GRADE_ORDER, Lead, LeadStatus
+from leads.models import GRADE_ORDER, DoNotCallNumber, Lead, LeadStatus
 from leads.selectors import can_work_lead, is_do_not_call
 from leads.services import add_do_not_call, recycle_leads
 from telesales import events
@@ -114,10 +114,12 @@ def check_recording_url(url: str) -> None:
 
 
 def ensure_callable(lead: Lead) -> None:
-    """Refuse calls to a do-not-call lead or a number on the company list."""
+    """Refuse calls to a do-not-call lead or a number on the company list (`lead.listed_dnc`,
+    when the lead was read with it, saves asking the list again)."""
     if lead.status == LeadStatus.DNC:
         raise LeadIsDoNotCall("This customer asked not to be called (do-not-call): no further calls on this lead.")
-    if is_do_not_call(lead.phone):
+    listed = getattr(lead, "listed_dnc", None)
+    if listed if listed is not None else is_do_not_call(lead.phone):
         raise LeadIsDoNotCall("This number is on the company do-not-call list: it must not be called.")
 
 
@@ -131,7 +133,8 @@ def _close_follow_ups(lead_id: int, *, before: dt.datetime | None = None) -> Non
 def _lock_workable_lead(actor: User, lead_id: int, *, refusal: str) -> Lead:
     """Lock a lead the actor may work on and may call. Owner and pool are read after the lock
     (lazily): joined into it they could be stale after a wait."""
-    lead = Lead.objects.select_for_update(of=("self",)).filter(pk=lead_id).first()
+    on_list = Exists(DoNotCallNumber.objects.filter(phone=OuterRef("phone")))
+    lead = Lead.objects.select_for_update(of=("self",)).annotate(listed_dnc=on_list).filter(pk=lead_id).first()
     if lead is None:
         raise NotFound("Lead not found.")
     if not can_work_lead(actor, lead):
@@ -145,7 +148,10 @@ def _check_follow_up_scope(scope: str) -> None:
         raise DomainError("Follow-up is for “mine” (me only) or “team” (anyone on the team).")
 
 
-def _active_disposition(disposition_id: int) -> Disposition:
+def _active_disposition(disposition_id: int, known: Disposition | None = None) -> Disposition:
+    """The active disposition `disposition_id` (`known`: the same row, read as active in this request)."""
+    if known is not None and known.pk == disposition_id and known.active:
+        return known
     disposition = Disposition.objects.filter(pk=disposition_id, active=True).first()
     if disposition is None:
         raise DomainError("Choose an outcome (disposition) from the list.")
@@ -162,7 +168,7 @@ def _check_channel_and_duration(channel: str, duration_seconds: int | None) -> N
 def _rep_for_call(lead: Lead, *, actor: User, rep_id: int | None) -> User:
     """Whose call it is: the lead's owner (the actor's, for a lead nobody holds), unless the
     caller names another rep (the dialer knows who dialled)."""
-    rep = lead.owner if lead.owner_id else actor
+    rep = lead.owner if lead.owner_id and lead.owner_id != actor.pk else actor
     if rep_id and rep_id != rep.pk:
         rep = User.objects.filter(pk=rep_id).first()
         if rep is None:
@@ -172,7 +178,8 @@ def _rep_for_call(lead: Lead, *, actor: User, rep_id: int | None) -> User:
 
 def _check_calling_hours(lead: Lead, *, rep: User, actor: User, channel: str, at: dt.datetime) -> None:
     """The hours of the lead owner's team apply, else the rep's, else the actor's."""
-    team = (lead.owner.team if lead.owner_id else None) or rep.team or actor.team
+    owner = actor if lead.owner_id == actor.pk else lead.owner if lead.owner_id else None
+    team = (owner.team if owner is not None else None) or rep.team or actor.team
     problem = calling_hours_problem(team=team, channel=channel, at=at)
     if problem:
         raise OutsideCallingHours(problem)
@@ -238,12 +245,14 @@ def log_call(
     recording_url: str = "",
     rep_id: int | None = None,
     enforce_calling_hours: bool = True,
+    disposition: Disposition | None = None,
 ) -> Call:
-    """Log one call on a lead and keep the lead, its follow-ups and the KPI marks consistent."""
+    """Log one call on a lead and keep the lead, its follow-ups and the KPI marks consistent.
+    `disposition`: the row of `disposition_id` when the caller already read it as active (a form)."""
     lead = _lock_workable_lead(
         actor, lead_id, refusal="You can log calls only on leads you own (managers: on their team's leads)."
     )
-    disposition = _active_disposition(disposition_id)
+    disposition = _active_disposition(disposition_id, disposition)
     _check_channel_and_duration(channel, duration_seconds)
     premium, margin_rate, quote_amount = validate_amounts(
         disposition=disposition, premium=premium, margin_rate=margin_rate, quote_amount=quote_amount

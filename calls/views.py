@@ -14,6 +14,7 @@ from accounts.models import Role, User
 from calls import locks, selectors, services
 from calls.forms import CallForm, ReportQueryForm, RepQueryForm, outcome_buttons
 from calls.models import Disposition
+from calls.timeline import lead_timeline_rows
 from leads.models import LeadStatus
 from leads.phones import mask_phone
 from leads.sections import lead_sections
@@ -32,6 +33,13 @@ def lead_url(lead_id: int) -> str:
         return reverse("leads:detail", args=[lead_id])
     except NoReverseMatch:
         return reverse("calls:lead_page", args=[lead_id])
+
+
+def lead_urls(lead_ids) -> dict[int, str]:
+    """`lead_url` of many leads, reversing the route once (the call plan lists hundreds)."""
+    marker = 987654321
+    pattern = lead_url(marker)
+    return {lead_id: pattern.replace(str(marker), str(lead_id)) for lead_id in lead_ids}
 
 
 def _chosen_rep(request, rep_id: int | None) -> User:
@@ -68,24 +76,26 @@ def index(request):
         lead.shown_phone, lead.full_phone = viewer.phone(lead), viewer.sees_full(lead)
     return render(request, "calls/index.html", {
         "plan": plan, "rep": rep, "team": team, "hours_note": hours_note, "reps": reps, "lead_url": lead_url,
-        "links": {f.lead_id: lead_url(f.lead_id) for f in [*plan.overdue, *plan.today]}
-        | {lead.pk: lead_url(lead.pk) for lead in [*plan.fresh, *plan.exhausted]},
+        "links": lead_urls([*(f.lead_id for f in [*plan.overdue, *plan.today]),
+                            *(lead.pk for lead in [*plan.fresh, *plan.exhausted])]),
     })
 
 
-def outcomes() -> list[dict]:
-    """The outcome buttons (one query)."""
+def outcomes(form: CallForm | None = None) -> list[dict]:
+    """The outcome buttons: one query, none when `form` (a posted call form) has read them."""
+    if form is not None and form.is_bound:
+        return outcome_buttons(form.fields["disposition"].rows())
     return outcome_buttons(Disposition.objects.filter(active=True))
 
 
-def _panel_context(request, lead, *, form=None, saved=None):
+def _panel_context(request, lead, *, form=None, saved=None, posted=None):
     can_log = can_work_lead(request.user, lead)
     blocked = lead.status == LeadStatus.DNC
     holder = None
     if can_log and not blocked and saved is None:  # after logging a call the rep is off the line
         holder = locks.take_line(phone=lead.phone, user=request.user)
     team = (lead.owner.team if lead.owner_id else None) or request.user.team
-    calls = selectors.lead_timeline(lead, limit=selectors.TIMELINE_LIMIT + 1)
+    calls = lead_timeline_rows(lead.pk, limit=selectors.TIMELINE_LIMIT + 1, saved_pk=saved.pk if saved else None)
     more = len(calls) > selectors.TIMELINE_LIMIT
     calls = calls[:selectors.TIMELINE_LIMIT]
     return {
@@ -95,7 +105,7 @@ def _panel_context(request, lead, *, form=None, saved=None):
         "blocked": blocked,
         "holder": holder,
         "form": form or CallForm(),
-        "outcomes": outcomes(),
+        "outcomes": outcomes(form or posted),
         "calls": calls,
         "more_calls": more,
         "follow_ups": selectors.open_follow_ups(lead),
@@ -132,7 +142,7 @@ def log(request, lead_id: int):
         data = form.cleaned_data
         try:
             call = services.log_call(
-                actor=request.user, lead_id=lead.pk, disposition_id=data["disposition"].pk,
+                actor=request.user, lead_id=lead.pk, disposition_id=data["disposition"].pk, disposition=data["disposition"],
                 duration_seconds=data["duration"], channel=data["channel"], notes=data["notes"],
                 premium=data["premium"], margin_rate=data["margin_rate"], quote_amount=data["quote_amount"],
                 new_grade=data["new_grade"] or None, next_follow_up_at=data["next_follow_up_at"],
@@ -142,7 +152,7 @@ def log(request, lead_id: int):
             form.add_error(None, exc.message)
         else:
             lead = found(lead_for, actor=request.user, lead_id=lead_id)
-            context = _panel_context(request, lead, saved=call)
+            context = _panel_context(request, lead, saved=call, posted=form)
             if request.headers.get("HX-Request"):
                 # Every part of the lead page that shows what the call changed, swapped out of band.
                 context["sections"] = lead_sections(request.user, lead)

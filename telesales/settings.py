@@ -105,6 +105,12 @@ REPLICA_READ_PATHS = ["/kpis/", "/funnel/", "/leads/export.csv", "/api/v1/kpis/"
 REPLICA_READ_YOUR_WRITES_SECONDS = env.int("REPLICA_READ_YOUR_WRITES_SECONDS", default=5)
 DB_WEB_STATEMENT_TIMEOUT_MS = env.int("DB_WEB_STATEMENT_TIMEOUT_MS", default=30_000)
 DB_WEB_LOCK_TIMEOUT_MS = env.int("DB_WEB_LOCK_TIMEOUT_MS", default=5_000)
+if "postgresql" in DATABASES["default"]["ENGINE"] and env.str("DB_RANDOM_PAGE_COST", default="1.1"):
+    # The planner's price of a random page read. PostgreSQL's default (4) is for spinning disks;
+    # on SSDs, or with the hot tables in memory, it makes the planner walk a whole primary key
+    # (a merge join) where a few hundred index probes do (the work queue's follow-ups).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c random_page_cost={env.str('DB_RANDOM_PAGE_COST', default='1.1')}")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL and a busy timeout let the in-process demo serve while tasks write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
