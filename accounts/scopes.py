@@ -51,6 +51,9 @@ BY_PATH = [
     ("targets/", KPIS_READ, ADMIN),
     ("target-alerts/", KPIS_READ, ADMIN),
     ("coaching/", KPIS_READ, ADMIN),
+    # A token's own notifications and preferences (its account's, like the browser's bell).
+    ("notifications/", ANY, ANY),
+    ("notification-preferences/", ANY, ANY),
 ]
 
 

@@ -78,3 +78,9 @@ HANS = {
     "This URL points into a private, loopback or link-local network; webhooks go only to public addresses.":
         "此 URL 指向私有、回环或链路本地网络；Webhook 只发送到公网地址。",
 }
+
+HANT = {
+    "Endpoints receive a signed JSON request when something happens (a claim, a sale, an alert…), after "
+    "the change is saved. The README shows how to check the signature.":
+        "發生事件（領取、成交、預警……）並儲存後，接收端會收到一個帶簽章的 JSON 請求。README 中說明如何驗證簽章。",
+}
