@@ -21,7 +21,7 @@ def gettext_noop(text: str) -> str:
 EVENT_TYPES: dict[str, str] = {
     "lead.claimed": gettext_noop("A rep claimed a lead from a public pool"),
     "lead.released": gettext_noop("A lead was released to its public pool"),
-    "lead.reassigned": gettext_noop("A manager or admin gave a lead to another rep"),
+    "lead.reassigned": gettext_noop("A lead was given to a rep: reassigned, distributed, won on appeal or handed over"),
     "lead.returned_to_pool": gettext_noop("A neglected or recycled lead went back to its pool"),
     "lead.grade_changed": gettext_noop("A lead's grade or status changed"),
     "call.logged": gettext_noop("A call was logged in the app"),

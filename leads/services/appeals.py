@@ -21,6 +21,7 @@ from leads.services.common import (
 )
 from notifications.models import Kind
 from notifications.services import notify
+from telesales import events
 from telesales.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 
@@ -74,6 +75,7 @@ def decide_appeal(*, actor: User, appeal_id: int, approve: bool, note: str = "")
                 Lead.objects.filter(pk=lead.pk).update(owner=requester, claimed_at=now, locked=False, updated_at=now)
                 _events([(lead.pk, previous, requester.pk)], actor=actor, reason=OwnershipReason.APPEAL,
                         note=f"appeal #{appeal.pk}: {note or appeal.reason}")
+                events.publish("lead.reassigned", lead, actor=actor)
         appeal.status = AppealStatus.APPROVED if approve else AppealStatus.REJECTED
         appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, now, (note or "")[:500]
         appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])

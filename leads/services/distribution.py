@@ -27,6 +27,7 @@ from leads.services.common import (
     _events,
     _room,
 )
+from telesales import events
 from telesales.errors import DomainError, NotFound, PermissionDenied
 
 DISTRIBUTION_MODES = ("round_robin", "by_region", "by_capacity")
@@ -90,4 +91,5 @@ def distribute(
             [(lid, None, rid) for rid, lids in by_rep.items() for lid in lids],
             actor=actor, reason=OwnershipReason.DISTRIBUTE, note=mode,
         )
+        events.publish("lead.reassigned", [lid for lids in by_rep.values() for lid in lids], actor=actor)
     return {r.pk: len(by_rep.get(r.pk, [])) for r in reps}

@@ -73,6 +73,8 @@ def hand_over_leads(
     else:
         _hand_over_orm(plan, by_target, from_user=from_user, actor=actor, note=note, now=now)
     leads_handed_over.send(sender=User, from_user=from_user, assignments=plan)
+    events.publish("lead.reassigned", [lid for lid, rid in plan.items() if rid is not None], actor=actor)
+    events.publish("lead.released", by_target.get(None, []), actor=actor)
     return {
         "handed_over": len(plan),
         "to_public_pool": len(by_target.get(None, [])),

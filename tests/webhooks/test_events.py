@@ -43,6 +43,27 @@ def test_lead_moves_publish_claimed_released_reassigned_and_returned(endpoint, r
     assert Delivery.objects.count() == 4  # one endpoint
 
 
+def test_every_other_way_a_lead_changes_hands_publishes_it(endpoint, rep, teammate, manager, admin_user):
+    from tests.factories import PoolFactory
+
+    contested = LeadFactory(owner=teammate, pool=PoolFactory(team=rep.team))
+    appeal = leads.create_appeal(actor=rep, lead_id=contested.pk, reason="I called first")
+    leads.decide_appeal(actor=manager, appeal_id=appeal.pk, approve=True)
+    assert published() == [("lead.reassigned", "lead", contested.pk)]
+    Event.objects.all().delete()
+
+    pool = PoolFactory(team=rep.team)
+    spread = LeadFactory.create_batch(2, pool=pool)
+    leads.distribute(actor=manager, pool_id=pool.pk, rep_ids=[rep.pk, teammate.pk])
+    assert sorted(published()) == sorted(("lead.reassigned", "lead", lead.pk) for lead in spread)
+    Event.objects.all().delete()
+
+    leaving = LeadFactory(owner=teammate)
+    leads.deactivate_user(actor=admin_user, user_id=teammate.pk, mode="user", to_user_id=rep.pk)
+    assert ("lead.reassigned", "lead", leaving.pk) in published()
+    assert Event.objects.get(type="lead.reassigned", object_id=leaving.pk).payload["owner"] == rep.pk
+
+
 def test_a_sale_logged_in_the_app_publishes_the_call_the_sale_and_the_grade(endpoint, rep, dispo):
     lead = LeadFactory(owner=rep)
     call = log_call(actor=rep, lead_id=lead.pk, disposition_id=dispo["sold"].pk, duration_seconds=300,

@@ -4,7 +4,7 @@ HANS = {
     # event types (telesales/events.py)
     "A rep claimed a lead from a public pool": "销售从公海领取了客户",
     "A lead was released to its public pool": "客户被放回公海",
-    "A manager or admin gave a lead to another rep": "经理或管理员把客户分配给了另一位销售",
+    "A lead was given to a rep: reassigned, distributed, won on appeal or handed over": "客户被分配给业务员：转派、分配、申诉获批或交接",
     "A neglected or recycled lead went back to its pool": "未跟进或被回收的客户回到了公海",
     "A lead's grade or status changed": "客户的等级或状态有变化",
     "A call was logged in the app": "在系统中记录了一通电话",
