@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from targets import mail  # noqa: F401 - registers targets.send_alert_mail with the worker
 from telesales.celery import job
 
 

@@ -6,14 +6,13 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.access import can_manage_team, is_admin
 from accounts.models import Team, User
-from targets import domain, selectors
+from targets import domain, mail, selectors
 from targets.models import Alert, AlertRule, Metric, OwnerKind, PeriodKind, RootCauseNote, Target
 from targets.services.alert_notices import notify_alert_managers
 from targets.services.common import as_decimal
@@ -158,15 +157,8 @@ def _email_managers(alert: Alert) -> None:
         return
     subject = "[CRM] " + gettext("Target alert: %(owner)s") % {"owner": alert.target.owner_label}
     body = alert.text
-    transaction.on_commit(lambda: _send_alert_mail(alert.pk, subject, body, emails))
-
-
-def _send_alert_mail(alert_id: int, subject: str, body: str, emails: list[str]) -> None:
-    """Send after commit; a mail server that refuses is logged (the alert stays in the app)."""
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails)
-    except Exception:
-        logger.exception("alert %s: the e-mail to %s manager(s) could not be sent", alert_id, len(emails))
+    # Queued after the commit (a rolled-back run e-mails nobody); failures are retried (targets/mail.py).
+    transaction.on_commit(lambda: mail.send_alert_mail.delay(alert.pk, subject, body, emails))
 
 
 def mark_alert_read(*, actor: User, alert_id: int) -> Alert:
