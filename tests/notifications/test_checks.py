@@ -44,6 +44,19 @@ def test_follow_ups_due_soon_remind_their_rep_once(rep, teammate):
 
 
 @pytest.mark.django_db
+def test_a_follow_up_left_to_the_team_reminds_every_active_rep_of_that_team_once(rep, teammate, other_team_rep):
+    from tests.factories import UserFactory
+
+    UserFactory(team=rep.team, is_active=False)  # left the company: not reminded
+    lead = LeadFactory(owner=rep)
+    anyone = FollowUp.objects.create(lead=lead, assigned_to=None, team=rep.team, scope="team",
+                                     due_at=timezone.now() + dt.timedelta(minutes=5))
+    assert follow_up_check.notify_due_follow_ups(minutes=15) == 2
+    assert follow_up_check.notify_due_follow_ups(minutes=15) == 0
+    assert sent() == sorted([(rep.pk, Kind.FOLLOW_UP_DUE, anyone.pk), (teammate.pk, Kind.FOLLOW_UP_DUE, anyone.pk)])
+
+
+@pytest.mark.django_db
 def test_a_lead_returning_within_the_hours_warns_its_holder_once(rep, teammate):
     now = timezone.now()
     # fresh claim rule: 48 h to make the first call; claimed 40 h ago and never called
