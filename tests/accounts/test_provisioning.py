@@ -104,7 +104,7 @@ def test_a_pools_own_admin_edits_its_rules_but_not_its_members(api, rep):
 
 
 def test_lost_reasons_are_listed_for_everyone_and_edited_by_admins(api, admin_user, rep):
-    created = api.as_user(admin_user).post("/api/v1/lost-reasons/", {"name": "Too expensive",
+    created = api.as_user(admin_user).post("/api/v1/lost-reasons/", {"name": "Budget frozen",
                                                                      "name_i18n": {"zh-hans": "太贵"}})
     assert created.status_code == 201, created.content
     reason = LostReason.objects.get(pk=created.json()["id"])

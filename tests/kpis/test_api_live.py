@@ -83,7 +83,7 @@ def test_a_team_or_rep_out_of_sight_is_not_found(api, rep, other_manager, team, 
     assert api.as_user(rep).get("/api/v1/kpis/live/", {"team": team.id}).status_code == 200
 
 
-def test_the_schema_documents_the_live_endpoint(client):
+def test_the_schema_documents_the_live_endpoint(client, db):
     schema = client.get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/kpis/live/"]["get"]
     assert {p["name"] for p in operation["parameters"]} == {"team", "rep"}
