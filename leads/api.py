@@ -16,6 +16,7 @@ from leads.selectors import (
     handover_preview_for,
     lead_for,
     leads_visible_to,
+    ordered_leads,
     public_pool_leads,
 )
 from leads.serializers import (
@@ -53,6 +54,10 @@ class PublicLeadQuery(PagedQueryParams):
     grade = serializers.ChoiceField(choices=GRADE_ORDER, required=False)
     q = serializers.CharField(max_length=100, required=False, allow_blank=True,
                               help_text="search name, company or phone digits")
+    min_score = serializers.IntegerField(min_value=0, max_value=100, required=False,
+                                         help_text="only leads whose nightly p(sale) is at least this percent")
+    sort = serializers.ChoiceField(choices=["score"], required=False,
+                                   help_text="score: by expected value (p(sale) × expected premium), best first")
 
 
 class LeadQuery(PublicLeadQuery):
@@ -85,7 +90,10 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[LeadQuery], responses=LeadSerializer(many=True))
     def list(self, request):
         viewer = PhoneViewer(request.user)
-        qs = filter_leads(self.get_queryset(), parse_query(request, LeadQuery), viewer)
+        query = parse_query(request, LeadQuery)
+        qs = filter_leads(self.get_queryset(), query, viewer)
+        if query.get("sort"):
+            qs = ordered_leads(qs, query["sort"])
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(LeadSerializer(page, many=True, context={"request": request}).data)
 
@@ -120,8 +128,9 @@ class LeadViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     def public(self, request):
         """The public pool (公海) the caller may browse; numbers masked."""
         viewer = PhoneViewer(request.user)
-        qs = filter_leads(public_pool_leads(request.user), parse_query(request, PublicLeadQuery), viewer)
-        page = self.paginate_queryset(qs.order_by("grade", "id"))
+        query = parse_query(request, PublicLeadQuery)
+        qs = filter_leads(public_pool_leads(request.user), query, viewer)
+        page = self.paginate_queryset(ordered_leads(qs, query.get("sort"), "grade", "id"))
         context = {"request": request, "viewer": viewer}
         return self.get_paginated_response(LeadSerializer(page, many=True, context=context).data)
 

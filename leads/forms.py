@@ -176,6 +176,8 @@ class PoolQueryForm(forms.Form):
     grade = forms.ChoiceField(required=False, choices=[("", "")] + [(g, g) for g in GRADE_ORDER])
     q = forms.CharField(required=False, max_length=100)
     region = forms.CharField(required=False, max_length=100)
+    sort = forms.ChoiceField(required=False, choices=[("", ""), ("score", "score")])
+    min_score = forms.IntegerField(required=False, min_value=0, max_value=100)
 
 
 class LeadsQueryForm(forms.Form):
@@ -184,6 +186,8 @@ class LeadsQueryForm(forms.Form):
     grade = forms.ChoiceField(required=False, choices=[("", "")] + [(g, g) for g in GRADE_ORDER])
     status = forms.ChoiceField(required=False, choices=[("", "")] + LeadStatus.choices)
     q = forms.CharField(required=False, max_length=100)
+    sort = forms.ChoiceField(required=False, choices=[("", ""), ("score", "score")])
+    min_score = forms.IntegerField(required=False, min_value=0, max_value=100)
 
 
 class AppealsQueryForm(forms.Form):

@@ -213,7 +213,18 @@ def filter_leads(qs: QuerySet[Lead], params, viewer: PhoneViewer) -> QuerySet[Le
     q = (params.get("q") or "").strip().replace("\x00", "")
     if q:
         qs = search(qs, q, viewer)
+    if params.get("min_score") is not None:  # percent: the nightly p(sale) (scoring.LeadScore)
+        qs = qs.filter(score__p_sale__gte=params["min_score"] / 100)
     return qs
+
+
+def ordered_leads(qs: QuerySet[Lead], sort: str | None, *default) -> QuerySet[Lead]:
+    """A lead list in its default order, or by the nightly score's expected value (best first,
+    unscored last) when `sort` is "score"; the score rides along in the same query."""
+    qs = qs.select_related("score")
+    if sort == "score":
+        return qs.order_by(F("score__expected_value").desc(nulls_last=True), "id")
+    return qs.order_by(*default)
 
 
 def export_rows(user: User, qs):

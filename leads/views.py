@@ -31,6 +31,7 @@ from leads.selectors import (
     handover_preview_for,
     lead_for,
     leads_visible_to,
+    ordered_leads,
     public_pool_leads,
 )
 from telesales.errors import DomainError
@@ -48,7 +49,7 @@ def index(request):
     qs = leads_visible_to(request.user).filter(status__in=[LeadStatus.ACTIVE, LeadStatus.WON])
     viewer = PhoneViewer(request.user)
     qs = filter_leads(qs, query.cleaned_data, viewer)
-    qs = qs.order_by(F("next_follow_up_at").asc(nulls_last=True), "id")
+    qs = ordered_leads(qs, query.cleaned_data["sort"], F("next_follow_up_at").asc(nulls_last=True), "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     annotate_leads(page.object_list, viewer, now)
@@ -68,7 +69,7 @@ def pool(request):
     qs = filter_leads(public_pool_leads(request.user), query.cleaned_data, viewer)
     if query.cleaned_data["region"]:
         qs = qs.filter(region=query.cleaned_data["region"])
-    page = Paginator(qs.order_by("grade", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(ordered_leads(qs, query.cleaned_data["sort"], "grade", "id"), 50).get_page(request.GET.get("page"))
     for lead in page.object_list:
         lead.shown_phone = viewer.phone(lead)
     return render(request, "leads/pool.html", {

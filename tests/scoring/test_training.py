@@ -111,3 +111,18 @@ def test_model_card_and_lead_page_show_the_model_and_the_score(trained, client, 
     page = client.get(f"/leads/{best.lead_id}/").content.decode()
     assert 'id="lead-score"' in page and "18:00" in page or "19:00" in page
     assert "converts" in page  # the reasons, in words
+
+
+def test_lead_lists_and_the_pool_sort_and_filter_by_score(trained, client, api, rep):
+    client.force_login(rep)
+    by_score = list(LeadScore.objects.order_by("-expected_value", "lead_id").values_list("lead_id", flat=True)[:3])
+    page = client.get("/leads/pool/", {"sort": "score"}).content.decode()
+    positions = [page.index(f'data-lead="{pk}"') for pk in by_score]
+    assert positions == sorted(positions)  # best expected value first
+    cut = 30
+    listed = api.as_user(rep).get("/api/v1/leads/public/", {"min_score": cut, "sort": "score", "page_size": 500}).json()
+    expected = set(LeadScore.objects.filter(p_sale__gte=cut / 100).values_list("lead_id", flat=True))
+    assert expected and {row["id"] for row in listed["results"]} <= expected
+    assert listed["results"][0]["id"] == by_score[0]
+    assert client.get("/leads/pool/", {"min_score": 101}).status_code == 400
+    assert api.as_user(rep).get("/api/v1/leads/public/", {"sort": "bogus"}).status_code == 400

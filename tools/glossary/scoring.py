@@ -62,3 +62,10 @@ HANS = {
     "Expected value": "预期价值",
     "scopes": "权限范围",
 }
+
+HANS.update({
+    "Score": "评分",
+    "default order": "默认排序",
+    "best score first": "评分从高到低",
+    "min. score %%": "最低评分 %%",
+})
