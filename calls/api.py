@@ -15,6 +15,7 @@ from calls.models import Call, Channel, Disposition, FollowUpScope, recording_ur
 from calls.selectors import calls_visible_to
 from leads.models import Grade
 from telesales.api import (
+    UNKNOWN_FIELD,
     CursorPagination,
     DateTimeField,
     FilterBackend,
@@ -205,7 +206,7 @@ class CallSyncView(APIView):
         rows = request.data.get("calls") if isinstance(request.data, dict) else None
         if not isinstance(rows, list):
             raise DomainError(gettext('Send {"calls": [...]} with a list of call records.'))
-        refuse_unknown(request.data, ["calls"])
+        refuse_unknown(request.data, ["calls"], message=UNKNOWN_FIELD)
         if len(rows) > sync.MAX_BATCH:
             raise DomainError(f"A batch holds at most {sync.MAX_BATCH} calls; split it.", code="batch_too_large")
         if query["dry_run"]:

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from notifications import kinds, selectors, services
 from notifications.models import Kind, Notification
 from telesales.api import (
+    UNKNOWN_FIELD,
     CursorPagination,
     FilterBackend,
     FilterSet,
@@ -71,7 +72,7 @@ class ReadAllSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
 
     def to_internal_value(self, data):
-        refuse_unknown(data, self.fields)
+        refuse_unknown(data, self.fields, message=UNKNOWN_FIELD)
         return super().to_internal_value(data)
 
 
@@ -118,7 +119,7 @@ class PreferenceSerializer(serializers.Serializer):
     quiet_end = serializers.TimeField(allow_null=True, help_text="… until this local time.")
 
     def to_internal_value(self, data):
-        refuse_unknown(data, self.fields)
+        refuse_unknown(data, self.fields, message=UNKNOWN_FIELD)
         return super().to_internal_value(data)
 
 

@@ -26,17 +26,18 @@ from telesales import params
 from telesales.errors import DomainError, NotFound, RateLimited, ServiceUnavailable, error_body
 
 UNKNOWN_PARAMETER = _("Unknown query parameter.")
+UNKNOWN_FIELD = _("Unknown field: this request body does not take it.")
 EMPTY_PARAMETER = _("Give a value or leave the parameter out.")
 
 
-def refuse_unknown(given, known) -> None:
+def refuse_unknown(given, known, *, message=UNKNOWN_PARAMETER) -> None:
     """A 400 naming every query parameter or body field the endpoint does not take. A body that is
     not an object is left to the serializer, which answers its own 400 ("expected a dictionary")."""
     if not hasattr(given, "keys"):
         return
     unknown = sorted(set(given) - set(known))
     if unknown:
-        raise serializers.ValidationError({name: [UNKNOWN_PARAMETER] for name in unknown})
+        raise serializers.ValidationError({name: [message] for name in unknown})
 
 
 def refuse_empty(given, names) -> None:
@@ -98,7 +99,7 @@ class Body(serializers.Serializer):
     """A request body; fields it does not declare are refused (a 400 naming each)."""
 
     def to_internal_value(self, data):
-        refuse_unknown(data, [name for name, field in self.fields.items() if not field.read_only])
+        refuse_unknown(data, [name for name, field in self.fields.items() if not field.read_only], message=UNKNOWN_FIELD)
         return super().to_internal_value(data)
 
 

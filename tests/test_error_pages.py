@@ -47,3 +47,11 @@ def test_pages_keep_the_html_404(client, admin_user):
     response = client.get("/leads/no/such/page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_page_a_role_may_not_open_and_a_missing_page_answer_in_the_readers_language(client, rep):
+    client.force_login(rep)
+    forbidden = client.get("/scoring/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert forbidden.status_code == 403 and "无权访问" in forbidden.content.decode()
+    missing = client.get("/leads/999999999/", HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert missing.status_code == 404 and "未找到" in missing.content.decode()

@@ -8,7 +8,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.access import can_manage_webhooks
-from telesales.api import IdLookupMixin, parse_body, refuse_unknown
+from telesales.api import UNKNOWN_FIELD, IdLookupMixin, parse_body, refuse_unknown
 from telesales.events import EVENT_TYPES
 from webhooks import selectors, services
 from webhooks.models import Delivery, Endpoint
@@ -23,7 +23,7 @@ class CanManageWebhooks(BasePermission):
 
 class StrictSerializer(serializers.Serializer):
     def to_internal_value(self, data):
-        refuse_unknown(data, self.fields)
+        refuse_unknown(data, self.fields, message=UNKNOWN_FIELD)
         return super().to_internal_value(data)
 
 
