@@ -31,8 +31,8 @@ class DailyRepKpi(models.Model):
     lead_stages = models.TextField(blank=True, default="", verbose_name=_("lead stages"))
     # Aligned with lead_stages item by item: each call's talk seconds; and for each sold call (stage
     # 4 item, in order) its premium and margin in cents: the segment sums (kpis/segment_sums.py).
-    talk_items = models.TextField(blank=True, default="")
-    sale_items = models.TextField(blank=True, default="")
+    talk_items = models.TextField(blank=True, default="", verbose_name=_("talk items"))
+    sale_items = models.TextField(blank=True, default="", verbose_name=_("sale items"))
 
     class Meta:
         verbose_name = _("daily rep KPI")
@@ -162,12 +162,20 @@ class SegmentCombo(models.Model):
     attributes = models.JSONField(default=dict)
     leads = models.BinaryField(default=b"")
 
+    class Meta:
+        verbose_name = _("segment combination")
+        verbose_name_plural = _("segment combinations")
+
 
 class SegmentLead(models.Model):
     """The combination the stored segment sums count a lead's calls under (KPI job only)."""
 
     lead_id = models.IntegerField(primary_key=True)
     combo = models.ForeignKey(SegmentCombo, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+
+    class Meta:
+        verbose_name = _("lead's segment combination")
+        verbose_name_plural = _("leads' segment combinations")
 
 
 class SegmentLeadMark(models.Model):
@@ -176,6 +184,10 @@ class SegmentLeadMark(models.Model):
     which moves only that lead's own contributions to its new combination."""
 
     lead_id = models.IntegerField(unique=True)
+
+    class Meta:
+        verbose_name = _("changed lead segment")
+        verbose_name_plural = _("changed lead segments")
 
 
 class SegmentDayKpi(models.Model):
@@ -193,4 +205,6 @@ class SegmentDayKpi(models.Model):
     talk_seconds = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("segment day KPI")
+        verbose_name_plural = _("segment day KPIs")
         constraints = [models.UniqueConstraint(fields=["day", "combo"], name="segment_day_unique")]

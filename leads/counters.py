@@ -2,6 +2,7 @@
 (leads/migrations/0011_claim_counters.py). Models of the leads app (imported by leads/models.py)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class HeldCount(models.Model):
@@ -13,6 +14,8 @@ class HeldCount(models.Model):
     n = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("held-leads counter")
+        verbose_name_plural = _("held-leads counters")
         constraints = [models.UniqueConstraint(fields=["owner_id", "status"], name="held_count_unique")]
 
 
@@ -26,4 +29,6 @@ class ClaimCount(models.Model):
     n = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("claims counter")
+        verbose_name_plural = _("claims counters")
         constraints = [models.UniqueConstraint(fields=["rep_id", "bucket"], name="claim_count_unique")]

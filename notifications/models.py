@@ -35,6 +35,8 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "kind", "object_id"], condition=Q(occurrence__isnull=True),
@@ -68,6 +70,10 @@ class Preference(models.Model):
     language = models.CharField(max_length=10, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
 
 class Digest(models.Model):
     """One daily digest per user and local day; the row decides that it is sent once."""
@@ -77,4 +83,6 @@ class Digest(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("daily digest")
+        verbose_name_plural = _("daily digests")
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]

@@ -36,6 +36,8 @@ class ScoringModel(models.Model):
     blob = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("scoring model")
+        verbose_name_plural = _("scoring models")
         ordering = ["-trained_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["kind"], condition=models.Q(status="active"), name="one_active_model_per_kind"),
@@ -52,3 +54,7 @@ class LeadScore(models.Model):
     reasons = models.JSONField(default=list)  # [[feature, value, lift], …] best first
     model = models.ForeignKey(ScoringModel, on_delete=models.SET_NULL, null=True, related_name="+")
     scored_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lead score")
+        verbose_name_plural = _("lead scores")

@@ -21,14 +21,14 @@ ALLOWED = {
     "ReDoc", "REST", "KPI", "CRM", "PDF", "HTTP", "HTTPS", "Django", "Celery", "SQL", "tel",
     "sip", "csv", "xlsx", "json", "Token", "Bearer", "E–A", "A–E", "ABC", "Pareto", "pgbench",
     "demo", "AM", "PM", "English", "Enter", "Esc",  # the last two: key caps
-    "Webhook", "AUC",  # the web's and statistics' own names
+    "Webhook", "AUC", "README",  # the web's and statistics' own names, the project's README
     # the Django admin: the login-lockout library, key names in Django's multi-select hint, the
     # call-record import (Asterisk's file and option names), Django's password hint
     "Axes", "IP", "Control", "Command", "Mac", "LDAP", "Asterisk", "cdr-csv", "Master.csv", "usegmtime", "UTC",
 }
 # URL examples, {placeholders} in help texts, and JSON values (labels per language, lead attributes)
-# and token scope codes (leads:read), which the API takes as written
-CODE_LIKE = re.compile(r'https?://\S+|\{[a-z0-9_]+\}|\{"[^{}]*\}|\["[^\[\]]*\]|\b[a-z]+:(?:read|write)\b')
+# and token scope codes (leads:read) and webhook event types (lead.claimed), which the API takes as written
+CODE_LIKE = re.compile(r'https?://\S+|\{[a-z0-9_]+\}|\{"[^{}]*\}|\["[^\[\]]*\]|\b[a-z]+:(?:read|write)\b|\b[a-z]+\.[a-z_]+\b')
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.\-–]*[A-Za-z]|[A-Za-z]{2,}")
 
 COLLECT_JS = """() => {

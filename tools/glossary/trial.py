@@ -6,3 +6,18 @@ HANS = {
     "Not found": "未找到",
     "This page does not exist, or it holds a record you may not see.": "此页面不存在，或其中的记录您无权查看。",
 }
+
+HANS.update({
+    "notification": "通知", "notifications": "通知",
+    "notification preference": "通知偏好", "notification preferences": "通知偏好",
+    "daily digest": "每日摘要", "daily digests": "每日摘要",
+    "held-leads counter": "持有客户计数", "held-leads counters": "持有客户计数",
+    "claims counter": "领取计数", "claims counters": "领取计数",
+    "segment combination": "细分组合", "segment combinations": "细分组合",
+    "lead's segment combination": "客户的细分组合", "leads' segment combinations": "客户的细分组合",
+    "changed lead segment": "已变更的客户细分", "changed lead segments": "已变更的客户细分",
+    "segment day KPI": "细分日 KPI", "segment day KPIs": "细分日 KPI",
+    "scoring model": "评分模型", "scoring models": "评分模型",
+    "lead score": "客户评分", "lead scores": "客户评分",
+    "talk items": "通话明细", "sale items": "成交明细",
+})
