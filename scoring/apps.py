@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScoringConfig(AppConfig):
+    verbose_name = _("Lead scoring")
     name = "scoring"
-    verbose_name = "Lead scoring"

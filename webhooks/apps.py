@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebhooksConfig(AppConfig):
+    verbose_name = _("Webhooks")
     name = "webhooks"
 
     def ready(self):
