@@ -24,6 +24,8 @@ class Endpoint(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -48,6 +50,8 @@ class EndpointChange(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("webhook endpoint change")
+        verbose_name_plural = _("webhook endpoint changes")
         ordering = ["-at", "-id"]
 
 
@@ -61,6 +65,10 @@ class PendingEvent(models.Model):
     endpoint_ids = models.JSONField()
     actor_id = models.BigIntegerField(null=True)
     occurred_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pending webhook event")
+        verbose_name_plural = _("pending webhook events")
 
 
 class Event(models.Model):
@@ -76,6 +84,8 @@ class Event(models.Model):
     payload = models.JSONField()
 
     class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
         indexes = [models.Index(fields=["occurred_at"], name="webhook_event_at")]
 
 
@@ -104,6 +114,8 @@ class Delivery(models.Model):
                                   related_name="+")
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["-id"]
         indexes = [
             # The sender's queue: pending deliveries of an endpoint, per object, in order.

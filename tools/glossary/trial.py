@@ -21,3 +21,11 @@ HANS.update({
     "lead score": "客户评分", "lead scores": "客户评分",
     "talk items": "通话明细", "sale items": "成交明细",
 })
+
+HANS.update({
+    "webhook endpoint": "Webhook 接收端", "webhook endpoints": "Webhook 接收端",
+    "webhook endpoint change": "Webhook 接收端变更", "webhook endpoint changes": "Webhook 接收端变更",
+    "pending webhook event": "待处理的 Webhook 事件", "pending webhook events": "待处理的 Webhook 事件",
+    "webhook event": "Webhook 事件", "webhook events": "Webhook 事件",
+    "webhook delivery": "Webhook 投递", "webhook deliveries": "Webhook 投递",
+})
