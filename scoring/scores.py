@@ -33,11 +33,12 @@ def score_open_leads(*, now: dt.datetime | None = None) -> int:
     premium = frame["source"].map(by_source).fillna(overall)
     contact = active(ModelKind.CONTACT)
     hours = best_hours(frame, calls, contact, now) if contact is not None and len(frame) else {}
+    rows = frame[[c for c in conversion.explain if c in frame]].to_dict("index")  # no Series per lead
     scores = [
         LeadScore(lead_id=lead, p_sale=float(p_i), expected_value=Decimal(str(round(float(p_i) * value, 2))),
-                  best_hours=hours.get(lead, []), reasons=reasons(row, conversion.explain), model=conversion,
+                  best_hours=hours.get(lead, []), reasons=reasons(rows[lead], conversion.explain), model=conversion,
                   scored_at=now)
-        for (lead, row), p_i, value in zip(frame.iterrows(), p, premium, strict=True)
+        for lead, p_i, value in zip(frame.index, p, premium, strict=True)
     ]
     with transaction.atomic():
         LeadScore.objects.exclude(lead_id__in=frame.index.tolist()).delete()

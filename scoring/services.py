@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import pickle
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
@@ -165,7 +166,8 @@ def best_hours(frame: pd.DataFrame, calls: pd.DataFrame, record: ScoringModel, n
     local = calls.assign(hour=calls["at"].dt.tz_convert(tz).dt.hour.astype(str))
     per_hour = local.groupby(["lead", "hour"]).agg(a=("at", "size"), r=("is_reached", "sum"))
     per_lead = local.groupby("lead").agg(a=("at", "size"), r=("is_reached", "sum"))
-    grid = pd.DataFrame([(lead, str(h)) for lead in frame.index for h in hours], columns=["lead", "hour"])
+    grid = pd.DataFrame({"lead": np.repeat(frame.index.to_numpy(), len(hours)),
+                         "hour": np.tile([str(h) for h in hours], len(frame))})
     grid["dow"] = str((now + dt.timedelta(days=1)).astimezone(tz).weekday())
     grid["source"] = grid["lead"].map(frame["source"]).fillna("")
     grid["rep"] = "other"

@@ -398,7 +398,6 @@ def scoring_history():
     """~5,000 leads created over 8 months, called every 5–20 days until they buy or today."""
     rng = np.random.default_rng(7)
     pool, rep = PoolFactory(name="scoring history"), UserFactory(username="scoring-history-rep")
-    scoring_history.rep_id = rep.pk
     d = {"no_answer": DispositionFactory(code="sc-no-answer"), "reached": DispositionFactory(code="sc-reached", reached=True),
          "sold": DispositionFactory(code="sc-sold", reached=True, quoted=True, sold=True, final=True)}
     n = 5000

@@ -48,7 +48,7 @@ def _history(django_db_setup, django_db_blocker):
         Lead.objects.filter(pk__in=[lead.pk for lead in leads]).delete()
         leads[0].pool.delete()
         Disposition.objects.filter(code__startswith="sc-").delete()
-        rep = User.objects.get(pk=scoring_history.rep_id)
+        rep = User.objects.get(username="scoring-history-rep")
         rep.delete()
         if rep.team_id:
             Team.objects.filter(pk=rep.team_id).delete()
