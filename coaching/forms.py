@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import TeamStage
 from coaching.models import PlanOutcome, PlanSource, Support
 from telesales import params
-from telesales.params import MAX_ID
+from telesales.params import MAX_ID, ModelMultipleChoiceField
 
 CRITERION_ROWS = 8
 ITEM_ROWS = 5
@@ -150,7 +150,7 @@ class SamplingPlanForm(PageForm):
 
     team = forms.ModelChoiceField(label=_("Team"), queryset=None)
     scorecard = forms.ModelChoiceField(label=_("Scorecard"), queryset=None)
-    reviewers = forms.ModelMultipleChoiceField(label=_("Reviewers"), queryset=None, required=False)
+    reviewers = ModelMultipleChoiceField(label=_("Reviewers"), queryset=None, required=False)
     new_hire_rate = _rate(_("New-hire rate"), "0.3")
     top_rate = _rate(_("Top-performer rate"), "0.05")
     regular_rate = _rate(_("Rate for everyone else"), "0.1")

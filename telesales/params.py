@@ -41,6 +41,22 @@ class DateField(forms.DateField):
     default_validators = [supported_date]
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Ids past the largest primary key are unknown choices, refused before any query (SQLite
+    cannot even compare them: the driver raises OverflowError)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent names it as an invalid value
+            if not 0 < number <= MAX_ID:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": pk})
+        return super()._check_values(value)
+
+
 class FlagField(forms.Field):
     """An optional yes/no query parameter: empty means not given."""
 

@@ -31,3 +31,11 @@ if REDIS_URL and _worker.startswith("gw"):  # noqa: F405
 # replica itself (TEST_DATABASE_REPLICA_URL).
 DATABASES.pop("replica", None)  # noqa: F405
 DATABASE_ROUTERS = []
+
+# On SQLite the test database is in memory with a shared cache, where a reader's table lock makes a
+# writer on another connection fail at once ("database table is locked") instead of waiting, as
+# the file database of `make run` (WAL and a busy timeout) does. Readers that take no table locks
+# let the tests of background job threads see what `make run` does.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}),  # noqa: F405
+                                       "init_command": "PRAGMA read_uncommitted=1;"}

@@ -30,6 +30,10 @@ def items() -> list[dict]:
     return [{"what": f"Goal {i}", "measure": "connect rate", "target": ">= 35%", "due": due} for i in range(3)]
 
 
+# Pages whose PostgreSQL statement has a portable twin that reads in more queries (SQLite): how many
+# more. The queue reads its parts one queryset at a time (calls/queue_scan.py).
+PORTABLE_EXTRA = {"/calls/queue/": 5}
+
 # (page, role): the most queries it may make. Raise one only with the reason in the commit.
 BUDGETS: dict[tuple[str, str], int] = {
     # The rep's calling loop (issue 15; save & next is budgeted in tests/calls/test_queue.py).
@@ -257,4 +261,5 @@ def measured(django_db_setup, django_db_blocker):
 def test_dashboard_queries_do_not_grow_with_records_and_stay_within_budget(measured, db, path, role):
     few, many = measured
     assert many[(path, role)] <= few[(path, role)], f"{path} as {role}: {few[(path, role)]} → {many[(path, role)]} queries"
-    assert many[(path, role)] <= BUDGETS[(path, role)], f"{path} as {role}: {many[(path, role)]} queries"
+    budget = BUDGETS[(path, role)] + PORTABLE_EXTRA.get(path, 0) * (connection.vendor != "postgresql")
+    assert many[(path, role)] <= budget, f"{path} as {role}: {many[(path, role)]} queries"

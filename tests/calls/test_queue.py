@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from calls import queue
@@ -211,5 +212,8 @@ def test_queue_page_and_save_and_next_make_a_constant_number_of_queries(
         assert client.post(f"/calls/queue/{world['early'].pk}/log/", body, **HX).status_code == 200
 
 
-QUEUE_PAGE_QUERIES = 13  # + the lead's score (scoring)
-SAVE_AND_NEXT_QUERIES = 26  # + the lead's score; + the webhook endpoints (cached between requests, cold here)
+# On SQLite the portable twins run: the queue's parts are read by querysets one by one
+# (calls/queue_scan.py reads them in one statement on PostgreSQL), and so are the lead's facts.
+PORTABLE = connection.vendor != "postgresql"
+QUEUE_PAGE_QUERIES = 13 + 5 * PORTABLE  # + the lead's score (scoring)
+SAVE_AND_NEXT_QUERIES = 26 + 8 * PORTABLE  # + the lead's score; + the webhook endpoints (cached between requests, cold here)

@@ -3,6 +3,7 @@ reading every row answers (the portable path), also after the stored call, its l
 its disposition changed in between."""
 
 import pytest
+from django.db import connection
 
 from calls.models import Call, Disposition
 from calls.sync import SyncContext, sync_calls
@@ -72,12 +73,16 @@ def test_a_call_edited_by_hand_is_restored_by_the_resend(admin_user, rep, dispo)
     """Before the trigger the edited call was answered 'unchanged' and kept the hand edit."""
     leads = [LeadFactory(owner=rep)]
     rows = rows_for(leads)
-    assert unchanged_rows(SyncContext(admin_user), rows, [row_digest(r) for r in rows]) == ({}, {0})  # new key
+    one_statement = connection.vendor == "postgresql"  # elsewhere every row takes the full path
+    if one_statement:
+        assert unchanged_rows(SyncContext(admin_user), rows, [row_digest(r) for r in rows]) == ({}, {0})  # new key
     sync_calls(actor=admin_user, rows=rows)
     ctx, digests = SyncContext(admin_user), [row_digest(r) for r in rows]
-    assert unchanged_rows(ctx, rows, digests) == ({0: Call.objects.get().pk}, set())  # one statement
+    if one_statement:
+        assert unchanged_rows(ctx, rows, digests) == ({0: Call.objects.get().pk}, set())
     edit_call({})
-    assert unchanged_rows(ctx, rows, digests) == ({}, set())
+    if one_statement:
+        assert unchanged_rows(ctx, rows, digests) == ({}, set())
     [result] = sync_calls(actor=admin_user, rows=rows_for(leads))
     assert result["status"] == "updated"
     assert Call.objects.get(external_id="cdr-0").notes == "第0次"
