@@ -136,18 +136,18 @@ class _Floor:
         last_call = {}
         for c in calls:
             last_call[c.lead_id] = max(last_call.get(c.lead_id, c.started_at), c.started_at)
-        FollowUp.objects.bulk_create([
+        insert_rows([
             FollowUp(lead_id=c.lead_id, assigned_to_id=c.rep_id, team_id=team_of[c.rep_id], scope=FollowUpScope.MINE,
                      due_at=due, purpose=purpose, call=c, created_by_id=c.rep_id,
                      done_at=due if (last_call[c.lead_id] > due or state[c.lead_id]["status"] != LeadStatus.ACTIVE)
                      and due < now else None)
             for c, due, purpose in self.follow_ups
-        ], batch_size=2000)
-        GradeChange.objects.bulk_create([
+        ])
+        insert_rows([
             GradeChange(lead_id=c.lead_id, from_grade=g0, to_grade=g1, to_status=status, changed_by_id=c.rep_id,
                         owner_id=c.rep_id, call=c, changed_at=c.started_at)
             for c, g0, g1, status in self.grade_changes
-        ], batch_size=2000)
+        ])
         leads = Lead.objects.in_bulk(list(state))
         for lead_id, st in state.items():
             lead = leads[lead_id]
