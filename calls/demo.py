@@ -72,7 +72,8 @@ class _Floor:
         # Cumulative weights once (what `choices` would sum on every call; the same draws).
         self.codes, self.cum_weights = list(OUTCOMES), list(accumulate(OUTCOMES.values()))
         # Calls are built from their column values in field order, Django's fast constructor
-        # (no keyword matching, no related-object descriptors): 45,000 of them.
+        # (no keyword matching, no related-object descriptors): 45,000 of them. The blank call's
+        # defaults are constants (channel, 0 s, "web"), so every call may start from them.
         self.columns = [f.attname for f in Call._meta.concrete_fields]
         blank = Call()
         self.blank = {name: getattr(blank, name) for name in self.columns}
