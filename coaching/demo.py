@@ -10,7 +10,7 @@ from django.utils import timezone
 from calls.models import Call
 from coaching import domain, services
 from coaching.models import Review, ReviewAssignment, ReviewScore, SampledCall
-from telesales.bulk import update_rows
+from telesales.bulk import insert_rows, update_rows
 
 
 def _names(hans: str, hant: str) -> dict:
@@ -55,7 +55,7 @@ def seed(rng: random.Random, ctx: dict) -> None:
             services.run_sampling(plan_id=plan.pk, week=week, actor=admin)
     rep_bias: dict[int, float] = {}
     last_week = weeks[-1]
-    assignments = ReviewAssignment.objects.select_related("sampled_call", "reviewer").order_by("sampled_call_id", "id")
+    assignments = ReviewAssignment.objects.select_related("sampled_call__version", "reviewer").order_by("sampled_call_id", "id")
     scored = []
     for a in assignments:
         sample = a.sampled_call
@@ -115,10 +115,9 @@ def _submit_reviews(scored: list) -> None:
         reviews.append(Review(assignment=a, version=version, total=result.total, uncapped_total=result.uncapped_total,
                               critical_failed=bool(result.critical_failed), submitted_at=now))
         rows.append([(c, scores[c.key], result.lost_points[c.key]) for c in criteria])
-    Review.objects.bulk_create(reviews, batch_size=1000)
-    ReviewScore.objects.bulk_create([ReviewScore(review=review, criterion=c, score=score, lost_points=lost)
-                                     for review, row in zip(reviews, rows, strict=True) for c, score, lost in row],
-                                    batch_size=2000)
+    insert_rows(reviews)
+    insert_rows([ReviewScore(review=review, criterion=c, score=score, lost_points=lost)
+                 for review, row in zip(reviews, rows, strict=True) for c, score, lost in row])
     assigned: dict[int, int] = {}
     for sample_id in ReviewAssignment.objects.values_list("sampled_call_id", flat=True):
         assigned[sample_id] = assigned.get(sample_id, 0) + 1

@@ -10,7 +10,7 @@ from django.utils import timezone
 from leads import services
 from leads.models import Lead, LeadStatus, LostReason, OwnershipEvent, OwnershipReason, Pool
 from leads.phones import InvalidPhone, normalize_phone
-from telesales.bulk import update_rows
+from telesales.bulk import insert_rows, update_rows
 
 PREFIXES = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155",
             "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188", "189"]
@@ -96,7 +96,7 @@ def seed(rng: random.Random, ctx: dict) -> None:
         leads += [_lead(rng, used, now, pool=p, owner=None, region_index=i % len(TEAM_REGIONS), admin=admin,
                        attributes=_attribute_values(arng))
                   for _ in range(public_per_pool)]
-    Lead.objects.bulk_create(leads, batch_size=2000)
+    insert_rows(leads)
     _record_ownership(leads, admin)
     ctx["pools"] = pools
     ctx["public_pools"] = pools
@@ -144,11 +144,11 @@ def _record_ownership(leads: list[Lead], admin) -> None:
     """The audit rows: every lead imported, the held ones claimed by their owner when claimed."""
     events = [OwnershipEvent(lead_id=lead.pk, to_owner=None, actor=admin, reason=OwnershipReason.IMPORT,
                              note="演示数据导入") for lead in leads]
-    OwnershipEvent.objects.bulk_create(events, batch_size=2000)
+    insert_rows(events)
     held = [lead for lead in leads if lead.owner]
     claims = [OwnershipEvent(lead_id=lead.pk, to_owner=lead.owner, actor=lead.owner, reason=OwnershipReason.CLAIM)
               for lead in held]
-    OwnershipEvent.objects.bulk_create(claims, batch_size=2000)
+    insert_rows(claims)
     # `at` is auto_now_add: backdate the claim rows to the claim times.
     for event, lead in zip(claims, held, strict=True):
         event.at = lead.claimed_at

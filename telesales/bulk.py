@@ -1,25 +1,52 @@
 """Set-based writes for many rows at once where the ORM's `bulk_update` is slow (it builds one
-CASE WHEN per field and row): one prepared UPDATE run for every row (executemany)."""
+CASE WHEN per field and row): on PostgreSQL one UPDATE from a VALUES list per page of rows, on
+SQLite one prepared UPDATE run for every row (executemany)."""
 
 from collections.abc import Sequence
 
 from django.db import connection
+from django.db.models import Field, JSONField
 
 
-def update_rows(objs: Sequence, fields: Sequence[str]) -> int:
-    """Write `fields` of saved model instances `objs` (all of one model), one UPDATE per row by
-    primary key, values prepared by each field as the ORM prepares them. Returns the row count."""
+def update_rows(objs: Sequence, fields: Sequence[str], *, portable: bool = False) -> int:
+    """Write `fields` of saved model instances `objs` (all of one model) by primary key, values
+    prepared by each field as the ORM prepares them. Returns the row count.
+
+    PostgreSQL: one `UPDATE … FROM (VALUES …)` per thousand rows. Elsewhere (or `portable`): one
+    prepared UPDATE per row (executemany), which SQLite runs in-process at the same speed."""
     if not objs:
         return 0
     meta = type(objs[0])._meta
     columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
     params = [[*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns), obj.pk] for obj in objs]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql" and not portable:
+            from psycopg2.extras import execute_values
+
+            # Typed VALUES: a NULL or a text literal in the first row must not decide a column's type.
+            types = [f.db_type(connection) for f in columns] + [meta.pk.rel_db_type(connection)]
+            names = [f"c{i}" for i in range(len(columns))]
+            sets = ", ".join(f"{quote(f.column)} = v.{name}" for f, name in zip(columns, names, strict=True))
+            sql = (f"UPDATE {table} SET {sets} FROM (VALUES %s) AS v({', '.join(names)}, pk) "
+                   f"WHERE {table}.{pk} = v.pk")
+            template = "(" + ", ".join(f"%s::{t}" for t in types) + ")"
+            execute_values(cursor.cursor, sql, params, template=template, page_size=1000)
+        else:
+            sets = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", params)
     return len(params)
+
+
+def _insert_spec(field: Field) -> tuple:
+    """How `insert_rows` reads and prepares one field: its attribute, its `pre_save` only where
+    the field has its own (auto_now and the like: the base one just reads the attribute), its
+    `get_db_prep_save`, and whether None is simply NULL (Django's own fields other than JSON,
+    where None may be the JSON value null)."""
+    own_pre_save = type(field).pre_save is not Field.pre_save
+    core = type(field).__module__.startswith("django.db.models.fields") and not isinstance(field, JSONField)
+    return field.attname, field.pre_save if own_pre_save else None, field.get_db_prep_save, core
 
 
 def insert_rows(objs: Sequence, *, batch: int = 1000) -> None:
@@ -42,10 +69,15 @@ def insert_rows(objs: Sequence, *, batch: int = 1000) -> None:
             cursor.execute(f"LOCK TABLE {quote(table)} IN EXCLUSIVE MODE")
         cursor.execute(f"SELECT COALESCE(MAX({quote(pk.column)}), 0) FROM {quote(table)}")
         first = cursor.fetchone()[0] + 1
+        specs = [_insert_spec(f) for f in fields]
         params = []
         for i, obj in enumerate(objs):
             obj.pk = first + i
-            params.append((obj.pk, *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)))
+            row = [obj.pk]
+            for attname, pre_save, prep, none_is_null in specs:
+                value = pre_save(obj, True) if pre_save else getattr(obj, attname)
+                row.append(None if value is None and none_is_null else prep(value, connection))
+            params.append(row)
             obj._state.adding, obj._state.db = False, connection.alias
         if postgres:
             from psycopg2.extras import execute_values

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from telesales.errors import DomainError
 from tests.factories import PASSWORD, AdminFactory, ManagerFactory, TeamFactory, UserFactory
+from tests.network import settle, watch
 
 # No per-example time limit: this machine is shared, and a slow example is not a wrong one
 # (speed is measured in bench/, never by tests that flake).
@@ -180,7 +181,7 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(15000)
-    page = context.new_page()
+    page = watch(context.new_page())
     yield page
     context.close()
 
@@ -194,7 +195,7 @@ def sign_in(page):
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         return page
 
     return do

@@ -10,6 +10,7 @@ from decimal import Decimal
 import factory
 import numpy as np
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ from kpis import services as kpi_services
 from kpis.models import DailyRepKpi
 from leads.models import AttributeDefinition, GradeChange, Lead, LostReason, OwnershipEvent, Pool
 from targets.models import AlertRule, Target
+from telesales.bulk import insert_rows, update_rows
 
 PASSWORD = "s3cret-pass"
 
@@ -408,7 +410,7 @@ def scoring_history():
                                            region=str(regions[i]), pool=pool) for i in range(n)])
     for lead, at in zip(leads, created, strict=True):
         lead.created_at = at
-    Lead.objects.bulk_update(leads, ["created_at"], batch_size=1000)
+    update_rows(leads, ["created_at"])
     calls = []
     for lead, at in zip(leads, created, strict=True):
         hazard = -math.log(1 - scoring_true_p(lead.source, lead.region)) / 30
@@ -422,5 +424,6 @@ def scoring_history():
             t += dt.timedelta(days=float(rng.uniform(5, 20)))
         if sale < SCORING_NOW:
             calls.append(Call(lead=lead, rep=rep, started_at=sale, disposition=d["sold"], premium=1000, margin_rate=0.2))
-    Call.objects.bulk_create(calls, batch_size=5000)
+    with transaction.atomic():  # ~50,000 calls, the only writer of this worker's database
+        insert_rows(calls)
     return leads

@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from calls.models import Call, Disposition
+from tests.network import settle, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,7 +96,7 @@ def collect(page, path: str, allowed: set[str], found: dict) -> bool:
     if response is None or response.status >= 400:
         return False
     if not path.startswith("/admin/"):
-        page.wait_for_load_state("networkidle")
+        settle(page)
     found[path] = english_in(page.evaluate(COLLECT_JS), allowed)
     return True
 
@@ -176,7 +177,7 @@ def test_every_visible_string_is_chinese(browser, live_server, demo_company, loc
     found, visited = {}, {}
     for username in PERSONAS:
         context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
+        page = watch(context.new_page())
         page.set_default_timeout(60000)  # a busy shared machine: pages may take well over 20 s
         try:
             if username == PERSONAS[0]:
@@ -185,7 +186,7 @@ def test_every_visible_string_is_chinese(browser, live_server, demo_company, loc
             page.fill("input[name=username]", username)
             page.fill("input[name=password]", "demo12345")
             page.click("button[type=submit]")
-            page.wait_for_load_state("networkidle")
+            settle(page)
             skip = set(visited.get(SHARES_PAGES_WITH.get(username), []))
             visited[username] = crawl_site(page, allowed, found, skip)
             if username == "admin":

@@ -44,6 +44,10 @@ from tests.factories import (
 )
 from webhooks.models import Delivery, Endpoint, Event
 
+# The world is built once per module (`world`): one xdist worker runs the whole module, or each
+# worker builds it again for its share of the cells (and again after every other module).
+pytestmark = pytest.mark.xdist_group("permission-matrix")
+
 ROLES = ("anon", "rep", "teammate", "other_rep", "manager", "other_manager", "admin", "integration")
 
 # Denied on a page that hides itself from the role (a 403 or a 404 both keep the page shut).

@@ -23,6 +23,9 @@ from targets.models import Alert
 from tests import factories as qa
 from tests.factories import CallFactory, LeadFactory, ManagerFactory, PoolFactory, TeamFactory, UserFactory
 
+# The pages are measured once per module (`measured`): one xdist worker runs the whole module.
+pytestmark = pytest.mark.xdist_group("query-budgets")
+
 
 def items() -> list[dict]:
     """Three SMART items of an improvement plan."""

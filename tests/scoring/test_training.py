@@ -12,6 +12,11 @@ from tests.factories import SCORING_BEST_HOURS as BEST_HOURS
 from tests.factories import SCORING_NOW as NOW
 from tests.factories import scoring_true_p as true_p
 
+# The synthetic history and the trained models are built once per module (tests/scoring/conftest.py):
+# one xdist worker runs the whole module, or each worker that gets some of its tests builds them
+# again (and again whenever it returns to the module after another one).
+pytestmark = pytest.mark.xdist_group("scoring-history")
+
 
 def holdout_rows(record):
     leads, calls, grades = f.lead_frame(), f.call_frame(), f.grade_frame()

@@ -12,6 +12,7 @@ from accounts.demo import DEMO_PASSWORD
 from calls.models import Call
 from leads.collisions import collision_pass
 from leads.models import Lead
+from tests.network import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +67,7 @@ def manager_pages(manager) -> list[str]:
 def check_page(page, path: str) -> list[str]:
     """What is wrong with `path` on a phone, as readable lines (none when all is well)."""
     page.goto(path)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     problems = []
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
@@ -87,7 +88,7 @@ def sign_in_as(page, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def test_every_rep_and_manager_page_fits_a_phone(page, demo_company, console_errors):
