@@ -120,10 +120,10 @@ def partitioned_statement() -> str:
     from calls.sync_write import _TYPES, COLUMNS, statement
 
     sql = statement()
-    source = "SELECT * FROM UNNEST(" + ", ".join(f"%(c{i})s::{t}[]" for i, t in enumerate(_TYPES)) + ")"
+    source = "SELECT * FROM UNNEST(" + ", ".join(f"%(c{i})s::{ty}[]" for i, ty in enumerate(_TYPES)) + ")"
     assert source in sql and "ON CONFLICT (source, external_id) WHERE" in sql
     s, e, t = (f"u.{c}" for c in ("source", "external_id", "started_at"))
-    keyed = (f"SELECT u.* FROM UNNEST(" + ", ".join(f"%(c{i})s::{t}[]" for i, t in enumerate(_TYPES))
+    keyed = ("SELECT u.* FROM UNNEST(" + ", ".join(f"%(c{i})s::{ty}[]" for i, ty in enumerate(_TYPES))
              + f") AS u({', '.join(COLUMNS)}) WHERE ({s}, {e}) IN (SELECT source, external_id FROM k) "
              f"OR EXISTS (SELECT 1 FROM calls_callkey x WHERE x.source = {s} AND x.external_id = {e} AND x.started_at = {t})")
     key_cte = ("WITH k AS (INSERT INTO calls_callkey (source, external_id, started_at) "
