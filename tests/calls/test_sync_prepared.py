@@ -20,21 +20,29 @@ def rows(leads, prefix, notes="first"):
              "disposition": "no_answer", "notes": notes} for i, lead in enumerate(leads)]
 
 
+def prepared() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'calls_sync_%%'")
+        return cur.fetchone()[0]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the prepared statement is PostgreSQL's path")
 def test_prepared_statement_survives_a_dry_run_and_serves_every_actor(admin_user, rep, dispo):
     leads = [LeadFactory(owner=rep) for _ in range(3)]
+    before = prepared()  # the connection may hold statements of earlier tests
     assert [r["status"] for r in dry_run(actor=rep, rows=rows(leads, "a"))] == ["created"] * 3
     assert not Call.objects.filter(source="asterisk").exists()  # the dry run wrote nothing
     # The statement was prepared inside the rolled-back transaction and is still there.
     assert [r["status"] for r in sync_calls(actor=rep, rows=rows(leads, "a"))] == ["created"] * 3
+    with_rep = prepared()
+    assert with_rep <= before + 1
     assert [r["status"] for r in sync_calls(actor=rep, rows=rows(leads, "a", notes="edited"))] == ["updated"] * 3
-    # An admin's statement has no guard: another text, prepared beside the rep's.
+    assert prepared() == with_rep  # the same text is not prepared again
+    # An admin's statement has no guard: another text, prepared beside the rep's (or already there).
     assert [r["status"] for r in sync_calls(actor=admin_user, rows=rows(leads, "b"))] == ["created"] * 3
+    assert prepared() <= with_rep + 1
     assert Call.objects.filter(source="asterisk").count() == 6
     assert set(Call.objects.filter(external_id__startswith="a-").values_list("notes", flat=True)) == {"edited"}
-    with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'calls_sync_%%'")
-        assert cur.fetchone()[0] == 2
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the prepared statement is PostgreSQL's path")
