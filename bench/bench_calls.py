@@ -93,7 +93,7 @@ def serve():
         [gunicorn, "telesales.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{PORT}", "--timeout", "120",
          "--log-level", "warning"], cwd=ROOT, env=env,
     )
-    for _ in range(100):
+    for _ in range(600):  # up to two minutes: the shared machine may be loaded
         try:
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
             conn.request("GET", "/login/")
