@@ -12,6 +12,9 @@ documented in kpis/domain/drivers.py; the statement that applies them is kpis.sq
 - full / since: rebuilds every day (or every day from `since`): on PostgreSQL one statement per
   chunk of reps over the whole span, on SQLite one per day.
 
+- fanned out (kpis/fanout.py, kpis.tasks.rebuild_fanned_out): a full rebuild as one task per
+  month (rebuild_month), each its own transaction under the KPI lock taken shared.
+
 The statement writes the facts and each rep-day's lead set (DailyRepKpi.lead_stages) itself;
 every run then rewrites the team-day, company-day and month lead sets (unions of those,
 kpis/bulksets.py) and the team-day sums (TeamDayKpi) of the days it recomputed.

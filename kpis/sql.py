@@ -81,9 +81,10 @@ def rep_day_facts_sql(where_sql: str, *, per_day: bool) -> str:
     hold (as stored: SQLite has no time zones), the bounds [start, end) as `ts` values, then
     those of `where_sql` (an `AND …` on `c`, the calls).
 
-    Calls are grouped by rep and day and the team joined to the groups: a rep's calls then come
-    in order from the (rep, started_at) index, and PostgreSQL sorts each rep's calls by day
-    (incremental sort) instead of all calls."""
+    Calls are grouped by rep, day and lead first (a lead's highest stage, its sums and items),
+    then by rep and day over that one sort: the distinct customers at a stage are the leads whose
+    highest stage reaches it, with no COUNT(DISTINCT) (which sorts each group once per count).
+    The team is joined to the groups."""
     day = "(c.started_at AT TIME ZONE %s)::date"
     if per_day:
         day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
