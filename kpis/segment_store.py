@@ -183,7 +183,9 @@ class Tracker:
 
     def _save_bitmaps(self) -> None:
         touched = sorted(set(self.added) | set(self.removed))
-        stored = {} if self.fresh else dict(SegmentCombo.objects.filter(id__in=touched).values_list("id", "leads"))
+        # Locked: the month tasks of a fanned-out rebuild may map a new lead at the same time.
+        stored = {} if self.fresh else dict(
+            SegmentCombo.objects.select_for_update().filter(id__in=touched).order_by("id").values_list("id", "leads"))
         for combo in touched:
             leads = BitMap.deserialize(bytes(stored[combo])) if stored.get(combo) else BitMap()
             for part in self.added.get(combo, []):
@@ -238,6 +240,33 @@ def _stored_items(pairs: set[tuple[int, dt.date]]) -> Items:
             where |= Q(rep_id=rep, day__in=by_rep[rep])
         rows += DailyRepKpi.objects.filter(where).values_list(*ITEM_COLUMNS)
     return Items.from_rows(rows)
+
+
+def prepare_fan_out() -> None:
+    """Before a fanned-out full rebuild (kpis/fanout.py): every lead mapped to the combination
+    of its fields now, so the month tasks only sum. The stored sums stay (each month's task
+    replaces its own days'), so readers keep the previous cuts until their month is rewritten;
+    without stored cuts yet, they are started afresh as a single-process rebuild does."""
+    if not ready():
+        reset()
+        tracker = Tracker(fresh=True)
+        tracker.map_all()
+    else:
+        tracker = Tracker()
+        tracker.move_changed_leads(skip=set())
+        leads = np.fromiter(Lead.objects.order_by().values_list("id", flat=True).iterator(chunk_size=_CHUNK),
+                            dtype=np.int64)
+        if len(leads):
+            tracker.combo_of(leads)
+    tracker.save()
+
+
+def drop_unused() -> None:
+    """After a fanned-out rebuild: forget the combinations no lead belongs to any more (a
+    single-process rebuild starts them afresh; their sums are gone with the months rewritten)."""
+    unused = SegmentCombo.objects.exclude(id__in=SegmentLead.objects.values("combo_id"))
+    SegmentDayKpi.objects.filter(combo_id__in=unused.values("id")).delete()
+    unused.delete()
 
 
 def reset() -> None:

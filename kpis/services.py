@@ -12,6 +12,9 @@ documented in kpis/domain/drivers.py; the statement that applies them is kpis.sq
 - full / since: rebuilds every day (or every day from `since`): on PostgreSQL one statement per
   chunk of reps over the whole span, on SQLite one per day.
 
+- fanned out (kpis/fanout.py, kpis.tasks.rebuild_fanned_out): a full rebuild as one task per
+  month (rebuild_month), each its own transaction under the KPI lock taken shared.
+
 The statement writes the facts and each rep-day's lead set (DailyRepKpi.lead_stages) itself;
 every run then rewrites the team-day, company-day and month lead sets (unions of those,
 kpis/bulksets.py) and the team-day sums (TeamDayKpi) of the days it recomputed.
@@ -46,9 +49,15 @@ logger = logging.getLogger(__name__)
 REP_CHUNK = 250  # reps per statement of a rebuild (PostgreSQL): each is one range of the (rep, started_at) index
 
 
-def _take_lock() -> None:
-    """Serialize runs: the row update blocks a second run until this transaction ends."""
-    KpiLock.objects.filter(name=LOCK_NAME).update(held_at=timezone.now())
+def _take_lock(*, shared: bool = False) -> None:
+    """Serialize runs: the row update blocks a second run until this transaction ends. The month
+    tasks of a fanned-out rebuild (kpis/fanout.py) take it `shared` (FOR SHARE on PostgreSQL):
+    they run side by side, each on its own days, while every other run waits for them."""
+    if shared and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {KpiLock._meta.db_table} WHERE name = %s FOR SHARE", [LOCK_NAME])
+    else:
+        KpiLock.objects.filter(name=LOCK_NAME).update(held_at=timezone.now())
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # the statements are long but simple (this transaction only)
             cursor.execute("SET LOCAL jit = off")
@@ -221,6 +230,34 @@ def _segment_tracker(since: dt.date | None) -> Tracker | None:
     return Tracker() if segment_store.ready() else None
 
 
+def _clear_days(first: dt.date, last: dt.date | None = None) -> None:
+    """Delete the facts, sums and sets of the local days first… (…last) and the month sets of
+    their months (DELETE: readers keep seeing them until the run commits)."""
+    days = {"day__gte": first, **({"day__lte": last} if last else {})}
+    for model in (DailyRepKpi, SegmentDayKpi, TeamDayKpi):
+        model.objects.filter(**days).delete()
+    before = {"start__lte": last} if last else {}
+    LeadSet.objects.filter(grain=LeadSet.Grain.DAY, start__gte=first, **before).delete()
+    LeadSet.objects.filter(grain=LeadSet.Grain.MONTH, start__gte=month_of(first), **before).delete()
+
+
+def rebuild_month(month: dt.date, *, marked_before: dt.datetime) -> int:
+    """One calendar month of a full rebuild fanned out over workers (kpis/fanout.py), in its own
+    transaction: the month's facts, day and month sets, team-day and segment sums are deleted
+    and rebuilt from its calls, exactly as the single-process rebuild writes them (a month's
+    sets are unions of its own days only). Dirty marks of its days written before
+    `marked_before` (the fan-out's start) are satisfied. Returns the fact rows written."""
+    last = next_month(month) - dt.timedelta(days=1)
+    with transaction.atomic():
+        _take_lock(shared=True)
+        DirtyRepDay.objects.filter(marked_at__lte=marked_before, day__gte=month, day__lte=last).delete()
+        _clear_days(month, last)
+        span = _calls_day_range()
+        if not span or span[1] < month or span[0] > last:
+            return 0
+        return _rebuild(max(span[0], month), min(span[1], last), Tracker() if segment_store.ready() else None)
+
+
 def recompute_full(*, since: dt.date | None = None) -> KpiRun:
     """Rebuild every fact and lead set (or those from local day `since`) from the calls table."""
     run = _start_run(KpiRunKind.SINCE if since else KpiRunKind.FULL, since)
@@ -234,11 +271,7 @@ def recompute_full(*, since: dt.date | None = None) -> KpiRun:
             tracker = _segment_tracker(since)
             if since:
                 marks = marks.filter(day__gte=since)
-                DailyRepKpi.objects.filter(day__gte=since).delete()
-                SegmentDayKpi.objects.filter(day__gte=since).delete()
-                TeamDayKpi.objects.filter(day__gte=since).delete()
-                LeadSet.objects.filter(grain=LeadSet.Grain.DAY, start__gte=since).delete()
-                LeadSet.objects.filter(grain=LeadSet.Grain.MONTH, start__gte=month_of(since)).delete()
+                _clear_days(since)
             else:
                 DailyRepKpi.objects.all().delete()
                 TeamDayKpi.objects.all().delete()

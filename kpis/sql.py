@@ -81,27 +81,34 @@ def rep_day_facts_sql(where_sql: str, *, per_day: bool) -> str:
     hold (as stored: SQLite has no time zones), the bounds [start, end) as `ts` values, then
     those of `where_sql` (an `AND …` on `c`, the calls).
 
-    Calls are grouped by rep and day and the team joined to the groups: a rep's calls then come
-    in order from the (rep, started_at) index, and PostgreSQL sorts each rep's calls by day
-    (incremental sort) instead of all calls."""
+    Calls are grouped by rep, day and lead first (a lead's highest stage, its sums and items),
+    then by rep and day over that one sort: the distinct customers at a stage are the leads whose
+    highest stage reaches it, with no COUNT(DISTINCT) (which sorts each group once per count).
+    The team is joined to the groups."""
     day = "(c.started_at AT TIME ZONE %s)::date"
     if per_day:
         day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     sums = ", ".join(f"{aggregate} AS {name}" for name, aggregate in MEASURES.items())
-    counts = ", ".join(f"COUNT(DISTINCT c.lead_id) FILTER (WHERE {condition}) AS {name}"
-                       for name, condition in _AT_STAGE.items())
+    summed = ", ".join(f"SUM(p.{name}) AS {name}" for name in SUMMED)
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE p.stage >= {level}) AS {name}"
+                       for level, name in enumerate(COUNTED, start=1))
     money = ", ".join(f"COALESCE(f.{name}, 0) AS {name}" if name in MONEY else f"f.{name}" for name in SUMMED)
     return f"""
         SELECT f.rep_id, u.team_id, f.day, {money}, {", ".join(f"f.{name}" for name in COUNTED)},
                COALESCE(f.lead_stages, '') AS lead_stages, COALESCE(f.talk_items, '') AS talk_items,
                COALESCE(f.sale_items, '') AS sale_items
         FROM (
-            SELECT c.rep_id, {day} AS day, {sums}, {counts},
-                   {_text_agg(_ITEM)} AS lead_stages, {_text_agg("c.duration_seconds")} AS talk_items,
-                   {_text_agg(_SALE)} FILTER (WHERE {_SOLD}) AS sale_items
-            FROM calls_call c
-            JOIN calls_disposition d ON d.id = c.disposition_id
-            WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
+            SELECT p.rep_id, p.day, {summed}, {counts}, {_text_agg("p.lead_stages")} AS lead_stages,
+                   {_text_agg("p.talk_items")} AS talk_items, {_text_agg("p.sale_items")} AS sale_items
+            FROM (
+                SELECT c.rep_id, {day} AS day, c.lead_id, MAX({_STAGE}) AS stage, {sums},
+                       {_text_agg(_ITEM)} AS lead_stages, {_text_agg("c.duration_seconds")} AS talk_items,
+                       {_text_agg(_SALE)} FILTER (WHERE {_SOLD}) AS sale_items
+                FROM calls_call c
+                JOIN calls_disposition d ON d.id = c.disposition_id
+                WHERE c.started_at >= %s AND c.started_at < %s {where_sql}
+                GROUP BY 1, 2, 3
+            ) p
             GROUP BY 1, 2
         ) f
         JOIN {_user_table()} u ON u.id = f.rep_id
