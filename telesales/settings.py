@@ -166,7 +166,7 @@ LEAD_COLLISION_LIMIT_PER_HOUR = env.int("LEAD_COLLISION_LIMIT_PER_HOUR", default
 KPI_LIVE_POLL_SECONDS = env.int("KPI_LIVE_POLL_SECONDS", default=15)
 # A full KPI rebuild queued as a task fans out: one task per month in a Celery chord, so several
 # workers divide the time (kpis/fanout.py). On by default when there are workers (REDIS_URL).
-KPI_REBUILD_FAN_OUT = env.bool("KPI_REBUILD_FAN_OUT", default=bool(env.str("REDIS_URL", default="")))
+KPI_REBUILD_FAN_OUT = env.bool("KPI_REBUILD_FAN_OUT", default=False)  # needs REDIS_URL (a chord); see README
 TODAY_TILES_POLL_SECONDS = env.int("TODAY_TILES_POLL_SECONDS", default=30)
 NOTIFY_POLL_SECONDS = env.int("NOTIFY_POLL_SECONDS", default=30)  # the bell in the navigation
 # The funnel snapshot job (funnel/schedule.py) keeps one snapshot per local day for this many
