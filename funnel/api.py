@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from funnel import domain, labels, selectors
+from funnel.forms import future_day_message
 from funnel.planning import MAX_WEEKS, build_plan
 from telesales.api import DateField, QueryParams, parse_body, parse_query
 from telesales.days import local_midnight
@@ -36,11 +37,16 @@ class ScopeQuery(serializers.Serializer):
 
 
 class CountsQuery(ScopeQuery, QueryParams):
-    as_of = DateField(required=False, help_text="End of this local day; default: now.")
+    as_of = DateField(required=False, help_text="End of this local day, today or earlier; default: now.")
     segment = serializers.CharField(
         required=False, max_length=80,
         help_text="also cut the funnel by this lead segment (`by_segment`): source, region, product_interest, pool, "
                   "import_batch or attr:<key>")
+
+    def validate_as_of(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(future_day_message(value))
+        return value
 
 
 class PeriodQuery(ScopeQuery, QueryParams):

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from funnel.domain import GRADES, parse_share
 from funnel.planning import MAX_WEEKS
@@ -21,6 +21,18 @@ class FunnelFilterForm(forms.Form):
     days = forms.IntegerField(label=_("Conversion over the last N days"), required=False, min_value=1, max_value=730)
     segment = forms.CharField(label=_("Segment"), required=False, max_length=80)
 
+    def clean_as_of(self):
+        """Today or a past day (empty: now); a future day is refused, never shown as today."""
+        day = self.cleaned_data["as_of"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(future_day_message(day))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        params.refuse_unknown(self)
+        return data
+
     def clean_segment(self):
         """Empty: no cut; otherwise a segment that exists (leads.segments), else the error names it."""
         segment = self.cleaned_data["segment"]
@@ -30,6 +42,11 @@ class FunnelFilterForm(forms.Form):
             except DomainError as exc:
                 raise forms.ValidationError(exc.message) from exc
         return segment
+
+
+def future_day_message(day) -> str:
+    return gettext("%(day)s is in the future: a funnel can be shown as of today or an earlier day.") % {
+        "day": day.isoformat()}
 
 
 class FunnelLeadsQueryForm(forms.Form):

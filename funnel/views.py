@@ -62,8 +62,8 @@ def _count_links(*, rep: int | None = None, team: int | None = None, as_of: dt.d
     the team page's totals, which add up the reps' funnels only)."""
     base = {"rep": rep, "team": team, "as_of": as_of.isoformat() if as_of else None,
             "reps_only": "true" if reps_only else None}
-    return {key: f"{reverse('funnel:leads')}?{urlencode({'grade': key, **{k: v for k, v in base.items() if v}})}"
-            for key in selectors.FUNNEL_KEYS}
+    url, base = reverse("funnel:leads"), {k: v for k, v in base.items() if v}
+    return {key: f"{url}?{urlencode({'grade': key, **base})}" for key in selectors.FUNNEL_KEYS}
 
 
 def _stage_links(*, rep: int | None = None, team: int | None = None, as_of: dt.date | None = None, days: int = 30,
@@ -72,8 +72,8 @@ def _stage_links(*, rep: int | None = None, team: int | None = None, as_of: dt.d
     numbers of one scope over the `days` ending on `as_of` (or now)."""
     base = {"rep": rep, "team": team, "as_of": as_of.isoformat() if as_of else None, "days": days,
             "reps_only": "true" if reps_only else None}
-    base = {k: v for k, v in base.items() if v}
-    return {(grade, which): f"{reverse('funnel:leads')}?{urlencode({'grade': grade, 'conversion': which, **base})}"
+    url, base = reverse("funnel:leads"), {k: v for k, v in base.items() if v}
+    return {(grade, which): f"{url}?{urlencode({'grade': grade, 'conversion': which, **base})}"
             for grade in selectors.STAGE_GRADES for which in ("at", "reached")}
 
 
@@ -109,7 +109,7 @@ def index(request):
     by_owner = selectors.funnel_counts_by_owner(scope.owner_ids, as_of)
     counts = selectors.sum_counts(by_owner.values())
     stats = selectors.sum_stats(
-        selectors.stage_stats_by_owner(scope.owner_ids, start, end, current=by_owner if as_of is None else None).values()
+        selectors.stage_stats_by_owner(scope.owner_ids, start, end, current=by_owner).values()
     )
     avg_days = selectors.average_days_in_stage(scope, start, end)
     diagnosis = domain.classify_shape(counts)
@@ -146,9 +146,9 @@ def team(request):
     reps = [r for r in scope.reps if is_rep(r)]
     owner_ids = [r.pk for r in reps]
     counts = selectors.funnel_counts_by_owner(owner_ids, as_of)
-    # Conversion up to now starts from the current funnel just read: no second pass over the leads.
+    # Conversion starts from the funnel just read (now, or as of the past day): no second pass over the leads.
     stats = selectors.stage_stats_by_owner(
-        owner_ids, end - dt.timedelta(days=days), end, current=counts if as_of is None else None
+        owner_ids, end - dt.timedelta(days=days), end, current=counts
     )
     rows = []
     for rep in reps:
@@ -180,7 +180,8 @@ def team(request):
             "form": form, "scope": scope, "rows": rows, "total": total, "diagnosis": domain.classify_shape(total),
             "stages": _stage_rows(total_stats, links=team_stage_links),
             "bc_rate": domain.as_percent(total_stats.bc_to_a_rate), "bc_url": team_stage_links[("BC", "reached")],
-            "days": days, "teams": teams,
+            "days": days, "teams": teams, "as_of": data.get("as_of") or timezone.localdate(),
+            "as_of_past": as_of is not None,
             "chart": charts.funnel_figure(total, total_stats.rates(), "team-funnel-chart", links=team_links),
             "links": team_links,
             "side_by_side": charts.team_figure(rows) if rows else "",

@@ -10,40 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from fractions import Fraction
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from funnel.domain import GRADES, WeekActual
 from funnel.selectors.scope import Scope
 from funnel.selectors.sql import RANK, bound, heavy_read, owner_filter, rank_sql, table
+from funnel.selectors.stages_past import stage_leads_ended, stage_stats_ended
+from funnel.selectors.stages_sql import AT_BC_SQL as _AT_BC
+from funnel.selectors.stages_sql import AT_SQL as _AT
+from funnel.selectors.stages_sql import StageStats, correct_for_changed_leads, empty_stats
 from leads.models import GradeChange, Lead, LeadStatus
 from telesales.errors import DomainError
-
-
-@dataclass
-class StageStats:
-    at: dict[str, int]
-    reached: dict[str, int]
-    bc_at: int = 0  # customers at B or C in the period
-    bc_to_a: int = 0  # … of whom reached A (or were won)
-
-    def rate(self, grade: str) -> Fraction | None:
-        return Fraction(self.reached[grade], self.at[grade]) if self.at[grade] else None
-
-    def rates(self) -> dict[str, Fraction | None]:
-        return {g: self.rate(g) for g in GRADES}
-
-    @property
-    def bc_to_a_rate(self) -> Fraction | None:
-        return Fraction(self.bc_to_a, self.bc_at) if self.bc_at else None
-
-
-def _empty_stats() -> StageStats:
-    return StageStats(at=dict.fromkeys(GRADES, 0), reached=dict.fromkeys(GRADES, 0))
 
 
 def _check_period(start: dt.datetime, end: dt.datetime) -> None:
@@ -63,22 +44,28 @@ def stage_stats_by_owner(
     with none is at its current grade all period (read with the current funnel, which the caller
     may pass in when the period ends now); a lead with some was at the `from_grade` of its first
     one when the period began, and is corrected in one small query. `portable` runs the statement
-    SQLite also runs, even on PostgreSQL (tests compare both)."""
+    SQLite also runs, even on PostgreSQL (tests compare both).
+
+    A period that ended in the past is read from the funnel as of its end instead
+    (funnel.selectors.stages_past: the same rules, its end included); `current` is then the funnel
+    as of `end`, if the caller has read it."""
     _check_period(start, end)
+    if end < timezone.now():
+        return stage_stats_ended(owner_ids, start, end, current, portable=portable)
     out: dict[int, StageStats] = {}
     if owner_ids is not None:
-        out = {pk: _empty_stats() for pk in owner_ids}
+        out = {pk: empty_stats() for pk in owner_ids}
     if current is None:  # a caller passes the current funnel only for a period ending now
         current = _active_counts_now(owner_ids, end)
     for owner_id, counts in current.items():
-        stats = out.setdefault(owner_id, _empty_stats())
+        stats = out.setdefault(owner_id, empty_stats())
         for g in GRADES:
             stats.at[g] += counts.get(g, 0)
         stats.bc_at += counts.get("B", 0) + counts.get("C", 0)
     sql, params = _changed_leads_sql(owner_ids, start, end, postgres=connection.vendor == "postgresql" and not portable)
     with heavy_read(), connection.cursor() as cur:
         cur.execute(sql, params)
-        _correct_for_changed_leads(out, cur.fetchall())
+        correct_for_changed_leads(out, cur.fetchall())
     return out
 
 
@@ -91,11 +78,6 @@ def _active_counts_now(owner_ids: list[int] | None, end: dt.datetime) -> dict[in
     for row in qs.values("owner_id", "grade").annotate(n=Count("id")).order_by():
         current.setdefault(row["owner_id"], dict.fromkeys(GRADES, 0))[row["grade"]] = row["n"]
     return current
-
-
-# In `st` (_stage_states_sql): was the lead at grade g during the period (at its start, or entering it)?
-_AT = {g: f"(start_grade = '{g}' OR v_{g} = 1)" for g in GRADES}
-_AT_BC = f"({_AT['C']} OR {_AT['B']})"
 
 
 def _changed_leads_sql(owner_ids: list[int] | None, start: dt.datetime, end: dt.datetime, *,
@@ -190,25 +172,8 @@ def _per_lead_changes_sql(rank: str, visited: str, *, postgres: bool) -> str:
         """
 
 
-def _correct_for_changed_leads(out: dict[int, StageStats], rows) -> None:
-    """Apply the rows of `_changed_leads_sql` to the statistics read from the current funnel."""
-    for row in rows:
-        stats = out.setdefault(row[1], _empty_stats())
-        if row[0] == -1:  # the changed lead was counted at its current grade: take it back
-            if row[2] in stats.at:
-                stats.at[row[2]] -= int(row[3])
-            if row[2] in ("B", "C"):
-                stats.bc_at -= int(row[3])
-            continue
-        for i, g in enumerate(GRADES):
-            stats.at[g] += int(row[3 + 2 * i] or 0)
-            stats.reached[g] += int(row[4 + 2 * i] or 0)
-        stats.bc_at += int(row[-2] or 0)
-        stats.bc_to_a += int(row[-1] or 0)
-
-
 def sum_stats(rows: Iterable[StageStats]) -> StageStats:
-    total = _empty_stats()
+    total = empty_stats()
     for s in rows:
         for g in GRADES:
             total.at[g] += s.at[g]
@@ -235,6 +200,8 @@ def stage_leads(scope: Scope, grade: str, start: dt.datetime, end: dt.datetime, 
     if grade not in STAGE_GRADES:
         raise DomainError(f"Unknown stage “{grade}”; use one of {', '.join(STAGE_GRADES)}.")
     _check_period(start, end)
+    if end < timezone.now():
+        return stage_leads_ended(scope, grade, start, end, reached=reached)
     states, params = _stage_states_sql(start, end, postgres=connection.vendor == "postgresql")
     then_owner, owner_params = owner_filter("owner_id", scope.owner_ids)
     at = _AT_BC if grade == "BC" else _AT[grade]

@@ -1,6 +1,7 @@
 """Funnel API: counts as of a date, conversion, diagnosis, the plan and coverage; clear 400s."""
 
 import pytest
+import time_machine
 
 from tests.factories import day, lead_at
 
@@ -106,3 +107,16 @@ def test_coverage_refuses_a_zero_win_rate(api, rep):
 
 def test_anonymous_callers_are_refused(client):
     assert client.get("/api/v1/funnel/").status_code in (401, 403)
+
+
+@time_machine.travel(day(10), tick=False)
+@pytest.mark.parametrize("params, named", [
+    ({"as_of": "2026-03-13"}, "as_of"),  # the day after today
+    ({"as_of": "13/03/2026"}, "as_of"),
+    ({"asof": "2026-03-01"}, "asof"),
+])
+def test_a_future_or_unreadable_as_of_day_or_an_unknown_parameter_is_a_400_naming_it(api, rep, params, named):
+    response = api.as_user(rep).get("/api/v1/funnel/", params)
+    assert response.status_code == 400
+    assert named in response.json()["error"]["message"]
+    assert api.as_user(rep).get("/api/v1/funnel/", {"as_of": "2026-03-12"}).status_code == 200  # today

@@ -176,3 +176,16 @@ def test_shipped_lost_reasons_get_a_name_per_language(db):
         assert str(reason) == "价格太高"
     with translation.override("en"):
         assert str(reason) == "Too expensive"
+
+
+@time_machine.travel(day(10), tick=False)
+def test_the_team_page_says_as_of_when_and_refuses_a_future_day_with_a_clear_message(client, manager, rep):
+    lead_at(rep, path=[("D", day(1)), ("C", day(5))])
+    client.force_login(manager)
+    past = client.get(reverse("funnel:team"), {"as_of": "2026-03-05", "days": 7}).content.decode()
+    assert "As of the end of" in past and "stage conversion over the 7 days up to then" in past
+    assert "As of now; stage conversion over the last 30 days." in client.get(reverse("funnel:team")).content.decode()
+    future = client.get(reverse("funnel:team"), {"as_of": "2026-03-13"})
+    assert future.status_code == 400
+    assert "2026-03-13 is in the future" in future.content.decode()
+    assert client.get(reverse("funnel:team"), {"asof": "2026-03-05"}).status_code == 400
