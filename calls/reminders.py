@@ -15,7 +15,7 @@ from notifications.models import Kind
 from notifications.services import notify_reminders
 
 
-def notify_due_follow_ups(*, minutes: int, now: dt.datetime | None = None) -> int:
+def notify_due_follow_ups(*, minutes: int, now: dt.datetime | None = None, portable: bool = False) -> int:
     """Open follow-ups due between one window ago and `minutes` from now (a missed run is caught
     up by the next one): the assigned rep is reminded, or, for a follow-up left to anyone on the
     team, every active rep of that team. Returns how many reminders were sent."""
@@ -35,4 +35,4 @@ def notify_due_follow_ups(*, minutes: int, now: dt.datetime | None = None) -> in
     link = reverse("leads:detail", args=[0]).replace("/0/", "/%d/")
     rows = [(rep_id, pk, due_at, {"lead": name, "due": due_at.isoformat(), "purpose": purpose}, link % lead_id)
             for rep_id, pk, due_at, lead_id, name, purpose in due]
-    return len(notify_reminders(kind=Kind.FOLLOW_UP_DUE, rows=rows))
+    return len(notify_reminders(kind=Kind.FOLLOW_UP_DUE, rows=rows, portable=portable))

@@ -20,7 +20,7 @@ FIELDS = ["id", "name", "owner_id", "pool_id", "grade", "status", "claimed_at", 
 OVERDUE = dt.timedelta(hours=1)  # past this, the hourly return has the lead: no warning any more
 
 
-def notify_returning_leads(*, hours: int, now: dt.datetime | None = None) -> int:
+def notify_returning_leads(*, hours: int, now: dt.datetime | None = None, portable: bool = False) -> int:
     """One query for the held leads due between an hour ago and now + hours (plain tuples, the
     return time of each from the pure rules), one insert per 500 warnings. Returns how many were sent."""
     now = now or timezone.now()
@@ -37,4 +37,4 @@ def notify_returning_leads(*, hours: int, now: dt.datetime | None = None) -> int
         due, _reason = domain.return_due(held, rules[pool_id])
         if due is not None and due >= now - OVERDUE:
             rows.append((owner_id, pk, due, {"lead": name, "due": due.isoformat()}, link % pk))
-    return len(notify_reminders(kind=Kind.LEAD_RETURNING, rows=rows))
+    return len(notify_reminders(kind=Kind.LEAD_RETURNING, rows=rows, portable=portable))

@@ -88,3 +88,29 @@ def test_two_overlapping_runs_send_each_reminder_once(run_concurrently, rep):
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == 14
     assert Notification.objects.count() == 14
+
+
+@pytest.mark.django_db
+def test_the_one_statement_write_and_its_portable_twin_send_the_same_reminders(rep, teammate):
+    """PostgreSQL writes every reminder of a check in one INSERT … SELECT FROM unnest; the
+    portable VALUES-in-chunks path sends the same rows, texts and links, and neither re-sends."""
+    from leads.models import Lead
+
+    leads = [LeadFactory(owner=owner, name=f"客户{i}") for i, owner in enumerate([rep, teammate] * 3)]
+    for i, lead in enumerate(leads):
+        follow_up(lead, lead.owner, 2 + i)
+    Lead.objects.filter(pk__in=[lead.pk for lead in leads[:4]]).update(  # 8 h left to make the first call
+        claimed_at=timezone.now() - dt.timedelta(hours=40), last_contacted_at=None, last_real_contact_at=None)
+    now = timezone.now()
+    results = []
+    for portable in (True, False):
+        Notification.objects.all().delete()
+        counts = (follow_up_check.notify_due_follow_ups(minutes=15, now=now, portable=portable),
+                  return_check.notify_returning_leads(hours=24, now=now, portable=portable))
+        again = (follow_up_check.notify_due_follow_ups(minutes=15, now=now, portable=portable),
+                 return_check.notify_returning_leads(hours=24, now=now, portable=portable))
+        assert again == (0, 0)
+        results.append((counts, sorted(Notification.objects.values_list(
+            "recipient_id", "kind", "object_id", "occurrence", "params", "url", "read_at"))))
+    assert results[0] == results[1]
+    assert results[0][0] == (6, 4)

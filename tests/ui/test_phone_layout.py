@@ -46,6 +46,7 @@ def demo_company(settings):
     for app in APPS_IN_ORDER:
         with transaction.atomic():
             importlib.import_module(f"{app}.demo").seed(rng, ctx)
+    importlib.import_module("notifications.demo").seed_notifications(rng)  # as seed_demo does: a full bell and list
     return ctx
 
 

@@ -47,6 +47,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(rng, ctx)
             self.stdout.write(f"  seeded {app} ({time.monotonic() - started:.1f} s)")
+        importlib.import_module("notifications.demo").seed_notifications(rng)  # last: about the records above
         self.stdout.write(f"  demo company built in {time.monotonic() - began:.1f} s")
         self.print_logins()
 
