@@ -12,7 +12,7 @@ PERIOD = {"from": "2025-10-01", "to": "2026-06-30"}
 
 def kpi_rows(page: str) -> dict[str, list[str]]:
     """{band label: the row's cells} of the KPI segments table."""
-    body = page.split('id="segments"', 1)[1].split("</tbody>", 1)[0]
+    body = page.split('id="segments"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = {}
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
