@@ -252,8 +252,7 @@ def log_call(
 ) -> Call:
     """Log one call on a lead and keep the lead, its follow-ups and the KPI marks consistent.
     `disposition`: the row of `disposition_id` when the caller already read it as active (a form).
-    `next_follow_up_at` may be a best_time.OnDay: that day at the customer's best hour (within the
-    calling hours of the team whose hours apply to the call)."""
+    `next_follow_up_at` may be a best_time.OnDay: that day at the customer's best calling hour."""
     lead = _lock_workable_lead(
         actor, lead_id, refusal="You can log calls only on leads you own (managers: on their team's leads)."
     )
@@ -272,9 +271,8 @@ def log_call(
     rep = _rep_for_call(lead, actor=actor, rep_id=rep_id)
     if enforce_calling_hours:
         _check_calling_hours(lead, rep=rep, actor=actor, channel=channel, at=started_at)
-    if next_follow_up_at is not None:
-        next_follow_up_at = best_time.resolve(next_follow_up_at, lead, _calling_team(lead, rep=rep, actor=actor),
-                                              now=now)
+    if next_follow_up_at is not None:  # a day: at the lead's best hour within the calling hours that apply
+        next_follow_up_at = best_time.resolve(next_follow_up_at, lead, _calling_team(lead, rep=rep, actor=actor))
         _check_next_follow_up(disposition, next_follow_up_at, follow_up_scope, now=now)
 
     call = Call.objects.create(
