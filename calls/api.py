@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calls import services, sync, sync_check
+from calls.best_time import OnDay
 from calls.models import Call, Channel, Disposition, FollowUpScope, recording_url_validator
 from calls.selectors import calls_visible_to
 from leads.models import Grade
@@ -56,10 +57,29 @@ class LogCallSerializer(serializers.Serializer):
                                             min_value=Decimal("0"))
     new_grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_null=True)
     next_follow_up_at = DateTimeField(required=False, allow_null=True)
+    next_follow_up_on = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="Instead of next_follow_up_at: a local day; the follow-up is put at the customer's best hour to "
+                  "call that day (the nightly contact model's) within the team's calling hours, else at their start.")
     follow_up_purpose = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
     follow_up_scope = serializers.ChoiceField(choices=FollowUpScope.choices, default=FollowUpScope.MINE)
     recording_url = serializers.URLField(required=False, allow_blank=True, max_length=500, default="",
                                          validators=[recording_url_validator])
+
+    def validate(self, attrs):
+        if attrs.get("next_follow_up_at") and attrs.get("next_follow_up_on"):
+            raise serializers.ValidationError(
+                {"next_follow_up_on": gettext("Give next_follow_up_at or next_follow_up_on, not both.")})
+        return attrs
+
+
+class LoggedCallSerializer(CallSerializer):
+    next_follow_up_at = serializers.DateTimeField(read_only=True, allow_null=True,
+                                                  help_text="when the follow-up this call scheduled is due")
+
+    class Meta(CallSerializer.Meta):
+        fields = [*CallSerializer.Meta.fields, "next_follow_up_at"]
+        read_only_fields = fields
 
 
 class SyncRowSerializer(serializers.Serializer):
@@ -151,20 +171,22 @@ class CallViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def scoped_queryset(self, user):
         return calls_visible_to(user).select_related(None).select_related("disposition")
 
-    @extend_schema(request=LogCallSerializer, responses={201: CallSerializer})
+    @extend_schema(request=LogCallSerializer, responses={201: LoggedCallSerializer})
     def create(self, request):
         """Log one call through the same service as the browser form."""
         v = parse_body(request, LogCallSerializer)
+        follow_up = v.get("next_follow_up_at") or (OnDay(v["next_follow_up_on"]) if v.get("next_follow_up_on") else None)
         call = services.log_call(
             actor=request.user, lead_id=v["lead"], disposition_id=v["disposition"].pk,
             duration_seconds=v["duration_seconds"], channel=v["channel"], started_at=v.get("started_at"),
             notes=v["notes"], premium=v.get("premium"), margin_rate=v.get("margin_rate"),
             quote_amount=v.get("quote_amount"), new_grade=v.get("new_grade"),
-            next_follow_up_at=v.get("next_follow_up_at"), follow_up_purpose=v["follow_up_purpose"],
+            next_follow_up_at=follow_up, follow_up_purpose=v["follow_up_purpose"],
             follow_up_scope=v["follow_up_scope"], recording_url=v["recording_url"],
         )
         call = Call.objects.select_related("disposition").get(pk=call.pk)
-        return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
+        call.next_follow_up_at = call.follow_ups.order_by("-id").values_list("due_at", flat=True).first()
+        return Response(LoggedCallSerializer(call).data, status=status.HTTP_201_CREATED)
 
 
 class BodyTooLarge(DomainError):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from calls.best_time import OnDay
 from calls.models import Channel, Disposition, FollowUpScope
 from leads.models import Grade
 from telesales import params
@@ -29,14 +30,28 @@ def parse_duration(text: str) -> int:
 
 RELATIVE_RE = re.compile(r"^\+(\d{1,3})\s*([dhm])(?:\s+(\d{1,2}):(\d{2}))?$")
 TOMORROW_RE = re.compile(r"^(?:tomorrow|明天|明日)\s*(\d{1,2}):(\d{2})$")
+BEST_WORDS = ("best", "最佳")
+TOMORROW_WORDS = ("tomorrow", "明天", "明日")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime | None:
-    """Keyboard-friendly times: '+1d 10:00', '+3h', 'tomorrow 9:30' / '明天 9:30', '2026-03-12 15:00'."""
+def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime | OnDay | None:
+    """Keyboard-friendly times: '+1d 10:00', '+3h', 'tomorrow 9:30' / '明天 9:30', '2026-03-12 15:00'.
+    A day without a time ('tomorrow', '明天', '2026-03-12') or 'best' / '最佳' is an OnDay: the
+    customer's best hour that day (calls.best_time), once the lead is known."""
     text = (text or "").strip().lower()
     if not text:
         return None
     now = timezone.localtime(now or timezone.now())
+    if text in BEST_WORDS:
+        return OnDay()
+    if text in TOMORROW_WORDS:
+        return OnDay(now.date() + dt.timedelta(days=1))
+    if DATE_RE.match(text):
+        try:
+            return OnDay(dt.date.fromisoformat(text))
+        except ValueError as exc:
+            raise forms.ValidationError(_("That time does not exist.")) from exc
     if match := RELATIVE_RE.match(text):
         amount, unit, hour, minute = match.groups()
         unit_name = {"d": "days", "h": "hours", "m": "minutes"}[unit]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from accounts.access import is_admin
 from accounts.models import User
-from calls import locks
+from calls import best_time, locks
 from calls.lead_facts import (  # noqa: F401 (REAL_CONTACT_SECONDS re-exported)
     REAL_CONTACT_SECONDS,
     add_calls_to_lead_facts,
@@ -176,11 +176,14 @@ def _rep_for_call(lead: Lead, *, actor: User, rep_id: int | None) -> User:
     return rep
 
 
-def _check_calling_hours(lead: Lead, *, rep: User, actor: User, channel: str, at: dt.datetime) -> None:
-    """The hours of the lead owner's team apply, else the rep's, else the actor's."""
+def _calling_team(lead: Lead, *, rep: User, actor: User):
+    """Whose calling hours apply: the lead owner's team, else the rep's, else the actor's."""
     owner = actor if lead.owner_id == actor.pk else lead.owner if lead.owner_id else None
-    team = (owner.team if owner is not None else None) or rep.team or actor.team
-    problem = calling_hours_problem(team=team, channel=channel, at=at)
+    return (owner.team if owner is not None else None) or rep.team or actor.team
+
+
+def _check_calling_hours(lead: Lead, *, rep: User, actor: User, channel: str, at: dt.datetime) -> None:
+    problem = calling_hours_problem(team=_calling_team(lead, rep=rep, actor=actor), channel=channel, at=at)
     if problem:
         raise OutsideCallingHours(problem)
 
@@ -248,7 +251,8 @@ def log_call(
     disposition: Disposition | None = None,
 ) -> Call:
     """Log one call on a lead and keep the lead, its follow-ups and the KPI marks consistent.
-    `disposition`: the row of `disposition_id` when the caller already read it as active (a form)."""
+    `disposition`: the row of `disposition_id` when the caller already read it as active (a form).
+    `next_follow_up_at` may be a best_time.OnDay: that day at the customer's best calling hour."""
     lead = _lock_workable_lead(
         actor, lead_id, refusal="You can log calls only on leads you own (managers: on their team's leads)."
     )
@@ -267,7 +271,8 @@ def log_call(
     rep = _rep_for_call(lead, actor=actor, rep_id=rep_id)
     if enforce_calling_hours:
         _check_calling_hours(lead, rep=rep, actor=actor, channel=channel, at=started_at)
-    if next_follow_up_at is not None:
+    if next_follow_up_at is not None:  # a day: at the lead's best hour within the calling hours that apply
+        next_follow_up_at = best_time.resolve(next_follow_up_at, lead, _calling_team(lead, rep=rep, actor=actor))
         _check_next_follow_up(disposition, next_follow_up_at, follow_up_scope, now=now)
 
     call = Call.objects.create(
@@ -288,12 +293,14 @@ def log_call(
 
 @transaction.atomic
 def schedule_follow_up(
-    *, actor: User, lead_id: int, due_at: dt.datetime, purpose: str = "", scope: str = FollowUpScope.MINE
+    *, actor: User, lead_id: int, due_at, purpose: str = "", scope: str = FollowUpScope.MINE
 ) -> FollowUp:
-    """Schedule a next contact without logging a call."""
+    """Schedule a next contact without logging a call (`due_at` a moment, or a best_time.OnDay:
+    that day at the customer's best hour within the owner's team's calling hours)."""
     lead = _lock_workable_lead(
         actor, lead_id, refusal="You can schedule follow-ups only on leads you own (managers: their team's)."
     )
+    due_at = best_time.resolve(due_at, lead, (lead.owner or actor).team)
     if due_at <= timezone.now():
         raise DomainError("The follow-up must be in the future.")
     _check_follow_up_scope(scope)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_manage_user, is_rep, visible_users
 from accounts.models import Role, User
-from calls import locks, selectors, services
+from calls import best_time, locks, selectors, services
 from calls.forms import CallForm, ReportQueryForm, RepQueryForm, outcome_buttons
 from calls.models import Disposition
 from calls.timeline import lead_timeline_rows
@@ -112,6 +112,7 @@ def _panel_context(request, lead, *, form=None, saved=None, posted=None):
         "saved": saved,
         "now": timezone.now(),
         "hours_note": services.calling_hours_problem(team=team, channel="phone", at=timezone.now()),
+        "best_time": best_time.suggestion(lead, team) if can_log and not blocked else None,
         "exhausted": lead.unanswered_attempts >= services.MAX_UNANSWERED_ATTEMPTS,
         "max_attempts": services.MAX_UNANSWERED_ATTEMPTS,
     }

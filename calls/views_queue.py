@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from calls import locks, queue, selectors, services
+from calls import best_time, locks, queue, selectors, services
 from calls.forms import CallForm, PauseForm, SkipForm
 from calls.timeline import lead_timeline_rows
 from calls.views import CALL_LOGGED, outcomes
@@ -47,6 +47,7 @@ def _item_context(request, item: queue.QueueItem, *, form=None, logged=None, ski
         "follow_ups": follow_ups,
         "holder": locks.take_line(phone=lead.phone, user=request.user),
         "hours_note": services.calling_hours_problem(team=team, channel="phone", at=context["now"]),
+        "best_time": best_time.suggestion(lead, team, now=context["now"]),
     })
     return context
 

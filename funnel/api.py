@@ -41,7 +41,7 @@ class CountsQuery(ScopeQuery, QueryParams):
     segment = serializers.CharField(
         required=False, max_length=80,
         help_text="also cut the funnel by this lead segment (`by_segment`): source, region, product_interest, pool, "
-                  "import_batch or attr:<key>")
+                  "import_batch, score_band (top_10, 10_30, rest by the nightly p(sale)) or attr:<key>")
 
     def validate_as_of(self, value):
         if value > timezone.localdate():

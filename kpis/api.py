@@ -65,7 +65,8 @@ class KpiQuerySerializer(PeriodQuerySerializer, QueryParams):
     segment = serializers.CharField(
         required=False, max_length=80,
         help_text="one row per value of this lead segment over the whole period, instead of per rep/team: source, "
-                  "region, product_interest, pool, import_batch or attr:<key> (GET /api/v1/lead-attributes/); "
+                  "region, product_interest, pool, import_batch, score_band (top_10, 10_30, rest by the nightly p(sale)) or "
+                  "attr:<key> (GET /api/v1/lead-attributes/); "
                   "not with scope or grain")
 
     def validate(self, attrs):

@@ -25,7 +25,7 @@ from kpis.models import LeadSet, SegmentCombo, SegmentDayKpi
 from kpis.selectors import figures_as_of, frame_with_labels, team_for
 from kpis.sql import CALL_COLUMNS, COUNTED, MONEY, SUMMED, money, segment_facts_sql
 from leads.models import Lead
-from leads.segments import segment_expression, segment_labels
+from leads.segments import is_stored_segment, segment_expression, segment_labels
 from telesales.days import day_bounds
 
 
@@ -37,9 +37,11 @@ def segment_cut(user: User, *, segment: str, start: dt.date, end: dt.date, team_
     Returns the rows (key: the value, label), the total of the same calls (a lead has one
     value, so the values split its customers and the total is the rows' sum) and as of when.
     The whole company's cut (a viewer who sees everything, no team or rep) reads the stored cuts
-    once a full KPI rebuild built them; any other is computed from the calls now."""
+    once a full KPI rebuild built them (not for a segment another app added: computed too); any
+    other is computed from the calls now."""
     expression = segment_expression(segment)
-    if team_id is None and rep_id is None and sees_everything(user) and segment_store.ready():
+    if (team_id is None and rep_id is None and sees_everything(user) and is_stored_segment(segment)
+            and segment_store.ready()):
         rows, as_of = _stored_rows(expression, start, end), figures_as_of()
     else:
         rows, as_of = _live_rows(user, expression, start, end, team_id, rep_id), timezone.now()

@@ -2,6 +2,7 @@
 value is shown, and the segments KPI and funnel pages cut leads by (source, region, product
 interest, pool, import batch, attr:<key>) as ORM expressions that work on SQLite and PostgreSQL."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Expression, F, QuerySet, Value, When
@@ -62,9 +63,36 @@ SEGMENTS: tuple[Segment, ...] = (
 _TEXT_FIELDS = {"source", "region", "product_interest"}
 
 
+@dataclass(frozen=True)
+class AddedSegment:
+    """A segment a higher app adds without the KPI and funnel apps importing it (scoring's score
+    band): `expression(path)` is the lead's value as text for a lead path ("" or "lead__"), NULL
+    where it has none; `labels(values)` words for some of its values. Not a field of the stored
+    segment combinations, so the KPI cut of an added segment is always computed from the calls."""
+
+    segment: Segment
+    expression: Callable[[str], Expression]
+    labels: Callable[[set], dict]
+
+
+_ADDED: dict[str, AddedSegment] = {}
+
+
+def add_segment(key: str, label, expression: Callable[[str], Expression], labels: Callable[[set], dict]) -> None:
+    """Offer one more segment on the KPI and funnel cuts (called from an app's ready())."""
+    _ADDED[key] = AddedSegment(Segment(key, label), expression, labels)
+
+
+def is_stored_segment(segment: str) -> bool:
+    """Whether the KPI job's stored segment sums can answer a cut by `segment` (added ones: no)."""
+    return segment not in _ADDED
+
+
 def segments() -> list[Segment]:
-    """The fixed segments, then `attr:<key>` for each active attribute definition (one query)."""
-    return [*SEGMENTS, *(Segment(f"{ATTRIBUTE_SEGMENT}{d.key}", d.label) for d in active_attribute_definitions())]
+    """The fixed segments, the added ones, then `attr:<key>` for each active attribute definition
+    (one query)."""
+    return [*SEGMENTS, *(a.segment for a in _ADDED.values()),
+            *(Segment(f"{ATTRIBUTE_SEGMENT}{d.key}", d.label) for d in active_attribute_definitions())]
 
 
 def _segment_attribute(segment: str) -> AttributeDefinition:
@@ -86,6 +114,8 @@ def segment_expression(segment: str, *, lead_path: str = "") -> Expression:
     as stored (numbers as decimal strings, dates YYYY-MM-DD, yes/no as "true"/"false", alike on
     SQLite and PostgreSQL). Raises DomainError naming the segment and the ones to choose from."""
     path = f"{lead_path}__" if lead_path else ""
+    if segment in _ADDED:
+        return _ADDED[segment].expression(path)
     if segment in _TEXT_FIELDS:
         return NullIf(F(f"{path}{segment}"), Value(""))
     if segment == "pool":
@@ -109,7 +139,9 @@ def segment_labels(segment: str, values) -> dict:
     if None in values:
         labels[None] = gettext("(none)")
     ids = [int(v) for v in values if isinstance(v, str) and v.isdigit()]
-    if segment == "pool":
+    if segment in _ADDED:
+        labels |= _ADDED[segment].labels(values)
+    elif segment == "pool":
         labels |= {str(pk): name for pk, name in Pool.objects.filter(pk__in=ids).values_list("pk", "name")}
     elif segment == "import_batch":
         for job in ImportJob.objects.filter(pk__in=ids).only("pk", "original_name", "created_at"):

@@ -58,3 +58,18 @@ class LeadScore(models.Model):
     class Meta:
         verbose_name = _("lead score")
         verbose_name_plural = _("lead scores")
+
+
+class ScoreBand(models.Model):
+    """The band of a lead's latest nightly score: its p(sale) decile among the leads scored that
+    night (1: the best 10 %). Unlike LeadScore it stays when the lead closes, so the KPI and funnel
+    cuts can show how each band converted: the band a lead was in while it was being worked."""
+
+    lead = models.OneToOneField("leads.Lead", on_delete=models.CASCADE, primary_key=True, related_name="score_band")
+    decile = models.PositiveSmallIntegerField()
+    p_sale = models.FloatField()
+    scored_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("score band")
+        verbose_name_plural = _("score bands")

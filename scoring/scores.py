@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from leads.models import LeadStatus
+from scoring import bands
 from scoring import features as f
 from scoring.models import LeadScore, ModelKind
 from scoring.services import active, best_hours, expected_premiums, loaded, reasons
@@ -17,7 +18,8 @@ from scoring.services import active, best_hours, expected_premiums, loaded, reas
 def score_open_leads(*, now: dt.datetime | None = None) -> int:
     """Write p(sale), expected value, best hours and reasons for every open lead; remove the scores
     of leads that closed. Without an active conversion model there are no scores (the queue keeps
-    its rules). Returns the number of leads scored."""
+    its rules). Each scored lead's band (its p(sale) decile tonight) is kept in ScoreBand, also
+    after the lead closes. Returns the number of leads scored."""
     now = now or timezone.now()
     conversion = active(ModelKind.CONVERSION)
     if conversion is None:
@@ -45,4 +47,5 @@ def score_open_leads(*, now: dt.datetime | None = None) -> int:
         LeadScore.objects.bulk_create(scores, batch_size=5000, update_conflicts=True, unique_fields=["lead"],
                                       update_fields=["p_sale", "expected_value", "best_hours", "reasons", "model",
                                                      "scored_at"])
+        bands.write_bands()
     return len(scores)

@@ -42,7 +42,7 @@ BUDGETS: dict[tuple[str, str], int] = {
     # The rep's calling loop (issue 15; save & next is budgeted in tests/calls/test_queue.py).
     ("/calls/queue/", "rep"): 24,
     ("/calls/", "rep"): 18,
-    ("/calls/lead/{lead}/panel/", "rep"): 6,
+    ("/calls/lead/{lead}/panel/", "rep"): 7,  # + the lead's score: its best hours for the follow-up
     ("/leads/{lead}/", "rep"): 8,
     ("/kpis/", "rep"): 20,
     ("/kpis/", "manager"): 29,

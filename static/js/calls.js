@@ -198,11 +198,15 @@
   });
 
   document.addEventListener("click", function (event) {
-    var t = event.target.closest ? event.target.closest("[data-dial], [data-skip-open], [data-cancel]") : null;
+    var t = event.target.closest ? event.target.closest("[data-dial], [data-skip-open], [data-cancel], [data-fill-follow-up]") : null;
     if (!t) {
       return;
     }
-    if (t.matches("[data-dial]")) {
+    if (t.matches("[data-fill-follow-up]")) {
+      // The customer's best time to call (calls/best_time.py) into the follow-up field.
+      var field = t.form && t.form.querySelector("[name=next_follow_up_at]");
+      if (field) { field.value = t.dataset.fillFollowUp; field.focus(); }
+    } else if (t.matches("[data-dial]")) {
       startTimer();
     } else if (t.matches("[data-skip-open]")) {
       openSkip();

@@ -69,3 +69,19 @@ HANS.update({
     "best score first": "评分从高到低",
     "min. score %%": "最低评分 %%",
 })
+
+# Score bands on the KPI and funnel segment cuts; follow-ups at the customer's best hours.
+HANS.update({
+    "score band": "评分档", "score bands": "评分档",
+    "Score band": "评分档",
+    "1 · top 10 %": "1 · 前 10%",
+    "2 · 10–30 %": "2 · 10–30%",
+    "3 · the rest": "3 · 其余",
+    "Not scored": "未评分",
+    "This customer answers best at": "该客户最常接听的时段",
+    "follow up": "跟进时间",
+    "today": "今天",
+    "tomorrow": "明天",
+    "(or type “best”, or a day without a time)": "（或输入“最佳”，或只输入日期）",
+    "Give next_follow_up_at or next_follow_up_on, not both.": "next_follow_up_at 和 next_follow_up_on 只能给一个。",
+})
