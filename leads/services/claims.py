@@ -352,16 +352,26 @@ def next_lead(*, actor: User, pool_id: int | None = None) -> Lead:
         if pool_id is not None:
             pools = pools.filter(pk=pool_id)
         order, exploring = hand_out_order()
-        qs = Lead.objects.filter(owner__isnull=True, status=LeadStatus.ACTIVE, pool__in=pools).order_by(*order)
+        open_leads = Lead.objects.filter(owner__isnull=True, status=LeadStatus.ACTIVE, pool__in=pools)
+        # Scored leads first, read down the score's index, then the unscored ones by the rules: the
+        # order of one ORDER BY expected value DESC NULLS LAST, without sorting every open lead.
+        parts = [open_leads.order_by(*order)] if exploring else [
+            open_leads.filter(score__isnull=False).order_by(*order),
+            open_leads.filter(score__isnull=True).order_by(*order[1:])]
         chosen = None
-        offset = 0
-        while chosen is None:
-            batch = list(qs.select_for_update(skip_locked=True, of=("self",)).select_related("pool")[offset:offset + 50])
-            if not batch:
-                raise NotFound("No lead is available in your public pools right now.")
-            blocked = {lead.pk for lead, _ in _cooldown_blocked(rep, batch, now)}
-            chosen = next((lead for lead in batch if lead.pk not in blocked), None)
-            offset += 50
+        for qs in parts:
+            offset = 0
+            while chosen is None:
+                batch = list(qs.select_for_update(skip_locked=True, of=("self",)).select_related("pool")[offset:offset + 50])
+                if not batch:
+                    break
+                blocked = {lead.pk for lead, _ in _cooldown_blocked(rep, batch, now)}
+                chosen = next((lead for lead in batch if lead.pk not in blocked), None)
+                offset += 50
+            if chosen is not None:
+                break
+        if chosen is None:
+            raise NotFound("No lead is available in your public pools right now.")
         _check_limits(rep, [rules_for(chosen.pool)], 1)
         updated = Lead.objects.filter(pk=chosen.pk, owner__isnull=True).update(
             owner=rep, claimed_at=now, locked=False, updated_at=now

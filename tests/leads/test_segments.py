@@ -83,13 +83,14 @@ def test_an_unknown_segment_is_refused_naming_it_and_the_choices(world, segment)
         segment_expression(segment)
     message = caught.value.message
     assert message.startswith("Unknown segment '") and "\x00" not in message
-    assert "choose one of source, region, product_interest, pool, import_batch, attr:previous_outcome" in message
+    assert "choose one of source, region, product_interest, pool, import_batch, score_band, attr:previous_outcome" in message
     assert "attr:off" not in message.split("choose one of")[1]
     assert caught.value.extra["details"] == {"segment": [message]} and caught.value.status_code == 400
 
 
 def test_segments_lists_the_fixed_ones_then_active_attributes(world):
     keys = [s.key for s in segments()]
-    assert keys[: len(SEGMENTS)] == ["source", "region", "product_interest", "pool", "import_batch"]
-    assert set(keys[len(SEGMENTS):]) == {"attr:previous_outcome", "attr:age", "attr:birthday", "attr:has_car",
+    assert keys[: len(SEGMENTS) + 1] == ["source", "region", "product_interest", "pool", "import_batch",
+                                         "score_band"]  # added by the scoring app
+    assert set(keys[len(SEGMENTS) + 1:]) == {"attr:previous_outcome", "attr:age", "attr:birthday", "attr:has_car",
                                          "attr:age_band"}
