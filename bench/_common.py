@@ -104,23 +104,27 @@ RESULTS = ROOT / "bench" / "out" / "results.jsonl"
 
 
 def record(work: str, product: float, raw: float | None, unit: str, goal: str = "", *,
-           higher_is_better: bool = False) -> None:
+           higher_is_better: bool = False, cpu_ms: float | None = None) -> None:
     """Print one figure next to the raw PostgreSQL figure of the same run, the ratio and the load
     average, and append it to bench/out/results.jsonl for the summary `make bench` prints.
 
     `unit` is e.g. "ms" or "rows/s"; the ratio is always product / raw, so for a rate
     (`higher_is_better`) 1.0 is PostgreSQL's own speed and for a time 1.0 is its own time;
-    `goal` is the goal as text, e.g. "≥ 0.8" or "< 300 ms"."""
+    `goal` is the goal as text, e.g. "≥ 0.8" or "< 300 ms"; `cpu_ms`, when given, is the process
+    CPU time of the product's work (time.process_time), printed next to it: unlike wall time it
+    hardly moves with other load on the machine."""
     import json
 
     load = os.getloadavg()[0]
     ratio = product / raw if raw else None
     raw_text = f"{raw:,.1f} {unit}" if raw is not None else "—"
     ratio_text = f"{ratio:.2f}" if ratio is not None else "—"
-    print(f"{work}: product {product:,.1f} {unit}, raw PostgreSQL {raw_text}, ratio {ratio_text}, "
+    cpu_text = f", CPU {cpu_ms:,.1f} ms" if cpu_ms is not None else ""
+    print(f"{work}: product {product:,.1f} {unit}{cpu_text}, raw PostgreSQL {raw_text}, ratio {ratio_text}, "
           f"load {load:.1f}" + (f" (goal {goal})" if goal else ""), flush=True)
     RESULTS.parent.mkdir(exist_ok=True)
     with RESULTS.open("a") as out:
         out.write(json.dumps({"script": Path(sys.argv[0]).name, "work": work, "product": product,
                               "raw": raw, "unit": unit, "ratio": ratio, "goal": goal,
-                              "higher_is_better": higher_is_better, "load": load}) + "\n")
+                              "higher_is_better": higher_is_better, "load": load,
+                              "cpu_ms": cpu_ms}) + "\n")

@@ -10,6 +10,7 @@ from calls.best_time import OnDay
 from calls.models import Channel, Disposition, FollowUpScope
 from leads.models import Grade
 from telesales import params
+from telesales.prepared import Prepared
 
 DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*[:m]\s*)?(\d+)\s*s?\s*$")
 
@@ -70,6 +71,8 @@ def parse_when(text: str, now: dt.datetime | None = None) -> dt.datetime | OnDay
 
 
 # (form class, language) → {field: widget HTML} of an unbound form.
+# The active dispositions (the outcome buttons and the call form's choices), compiled once.
+ACTIVE_DISPOSITIONS = Prepared(lambda: Disposition.objects.filter(active=True))
 _UNBOUND_WIDGETS: dict[tuple[str, str], dict] = {}
 
 
@@ -106,9 +109,14 @@ class DispositionField(forms.ModelChoiceField):
 
     iterator = _ListIterator
 
+    def __init__(self, *args, prepared: Prepared | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared = prepared
+
     def rows(self) -> list:
         if getattr(self, "_rows", None) is None:
-            self._rows = list(self.queryset)
+            # `prepared`: the field's own queryset through a statement compiled once.
+            self._rows = self.prepared() if self.prepared is not None else list(self.queryset)
         return self._rows
 
     def to_python(self, value):
@@ -129,7 +137,7 @@ class CallForm(SameWidgetsWhenUnbound, forms.Form):
 
     disposition = DispositionField(
         label=_("Outcome"), queryset=Disposition.objects.filter(active=True), empty_label=_("— outcome —"),
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect, prepared=ACTIVE_DISPOSITIONS,
     )
     duration = forms.CharField(
         label=_("Duration"), required=False,

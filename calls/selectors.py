@@ -13,6 +13,7 @@ from calls.models import Call, FollowUp
 from calls.services import MAX_UNANSWERED_ATTEMPTS
 from leads.models import GRADE_ORDER, DoNotCallNumber, GradeChange, Lead, LeadStatus
 from telesales.days import day_bounds, local_day
+from telesales.prepared import Prepared
 
 TIMELINE_LIMIT = 50
 CENT = Decimal("0.01")
@@ -28,8 +29,12 @@ def calls_visible_to(user: User) -> QuerySet[Call]:
     return scope_by_user(Call.objects.select_related("disposition", "rep", "lead"), user, "rep")
 
 
+OPEN_FOLLOW_UPS = Prepared(lambda lead_id: FollowUp.objects.filter(lead_id=lead_id, done_at__isnull=True)
+                           .select_related("assigned_to"))
+
+
 def open_follow_ups(lead: Lead) -> list[FollowUp]:
-    return list(FollowUp.objects.filter(lead=lead, done_at__isnull=True).select_related("assigned_to"))
+    return OPEN_FOLLOW_UPS(lead.pk)
 
 
 def _not_blocked(qs: QuerySet, lead_path: str = "") -> QuerySet:
@@ -81,24 +86,34 @@ def daily_plan(rep: User, *, now: dt.datetime | None = None) -> DailyPlan:
     """The rep's queue for today (a constant number of queries)."""
     now = now or timezone.now()
     _, end_of_day = day_bounds(local_day(now))
-    mine = Q(assigned_to=rep)
-    if rep.team_id:
-        # Team callbacks: on the rep's own leads, or on leads back in the pool that the team may claim.
-        mine |= Q(assigned_to__isnull=True, team_id=rep.team_id) & (Q(lead__owner=rep) | Q(lead__owner__isnull=True))
-    due = ordered_follow_ups(_not_blocked(
-        FollowUp.objects.filter(mine, done_at__isnull=True, due_at__lt=end_of_day).select_related("lead__owner"),
-        "lead__",
-    ))[:300]
+    due = PLAN_DUE(rep.pk, end_of_day, *([rep.team_id] if rep.team_id else []))
     plan = DailyPlan(rep=rep)
     for follow_up in due:
         (plan.overdue if follow_up.due_at < now else plan.today).append(follow_up)
-    fresh = _not_blocked(Lead.objects.filter(owner=rep, status=LeadStatus.ACTIVE, last_contacted_at__isnull=True))
-    plan.fresh = list(fresh.select_related("owner").order_by("claimed_at", "id")[:FRESH_LIMIT])
-    plan.exhausted = list(
-        _not_blocked(Lead.objects.filter(owner=rep, status=LeadStatus.ACTIVE, unanswered_attempts__gte=MAX_UNANSWERED_ATTEMPTS))
-        .order_by("-unanswered_attempts")[:20]
-    )
+    plan.fresh = PLAN_FRESH(rep.pk)
+    plan.exhausted = PLAN_EXHAUSTED(rep.pk)
     return plan
+
+
+def _plan_due(rep_id: int, end_of_day: dt.datetime, team_id: int | None = None) -> QuerySet[FollowUp]:
+    mine = Q(assigned_to_id=rep_id)
+    if team_id:
+        # Team callbacks: on the rep's own leads, or on leads back in the pool that the team may claim.
+        mine |= Q(assigned_to__isnull=True, team_id=team_id) & (Q(lead__owner_id=rep_id) | Q(lead__owner__isnull=True))
+    return ordered_follow_ups(_not_blocked(
+        FollowUp.objects.filter(mine, done_at__isnull=True, due_at__lt=end_of_day).select_related("lead__owner"),
+        "lead__",
+    ))[:300]
+
+
+# The plan's three reads, compiled once (telesales/prepared.py): the rep's home page.
+PLAN_DUE = Prepared(_plan_due)
+PLAN_FRESH = Prepared(lambda rep_id: _not_blocked(
+    Lead.objects.filter(owner_id=rep_id, status=LeadStatus.ACTIVE, last_contacted_at__isnull=True)
+).select_related("owner").order_by("claimed_at", "id")[:FRESH_LIMIT])
+PLAN_EXHAUSTED = Prepared(lambda rep_id: _not_blocked(
+    Lead.objects.filter(owner_id=rep_id, status=LeadStatus.ACTIVE, unanswered_attempts__gte=MAX_UNANSWERED_ATTEMPTS)
+).order_by("-unanswered_attempts")[:20])
 
 
 @dataclass

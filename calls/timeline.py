@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from calls.models import Call, Channel
 from calls.templatetags.calls_tags import mmss
 from telesales.i18n import pick
+from telesales.prepared import Prepared
 
 NOTES_CHARS = 120
 _COLUMNS = ("pk", "started_at", "channel", "duration_seconds", "premium", "margin_rate", "quote_amount", "notes",
@@ -39,6 +40,17 @@ def _amount(premium, margin_rate, quote_amount) -> str:
     return f"{quote_amount:f}" if quote_amount is not None else ""
 
 
+_TIMELINES: dict[int, Prepared] = {}
+
+
+def _timeline(limit: int) -> Prepared:
+    """The timeline read for `limit` rows (a constant of its page), compiled once (telesales/prepared.py)."""
+    if limit not in _TIMELINES:
+        _TIMELINES[limit] = Prepared(lambda lead_id: Call.objects.filter(lead_id=lead_id)
+                                     .order_by("-started_at", "-id").values_list(*_COLUMNS)[:limit])
+    return _TIMELINES[limit]
+
+
 def lead_timeline_rows(lead_id: int, *, limit: int, saved_pk: int | None = None) -> list[TimelineRow]:
     """The lead's `limit` latest calls as rows of calls/_follow_ups_and_timeline.html (one query);
     the call `saved_pk` (just logged) is marked."""
@@ -46,7 +58,7 @@ def lead_timeline_rows(lead_id: int, *, limit: int, saved_pk: int | None = None)
     language = get_language()
     outcomes: dict[int, str] = {}
     rows = []
-    calls = Call.objects.filter(lead_id=lead_id).order_by("-started_at", "-id").values_list(*_COLUMNS)[:limit]
+    calls = _timeline(limit)(lead_id)
     for (pk, started_at, channel, seconds, premium, margin_rate, quote_amount, notes, disposition_id, name,
          name_i18n, full_name, first_name, last_name, username) in calls:
         if disposition_id not in outcomes:

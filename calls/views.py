@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can_manage_user, is_rep, visible_users
 from accounts.models import Role, User
 from calls import best_time, locks, selectors, services
-from calls.forms import CallForm, ReportQueryForm, RepQueryForm, outcome_buttons
-from calls.models import Disposition
+from calls.forms import ACTIVE_DISPOSITIONS, CallForm, ReportQueryForm, RepQueryForm, outcome_buttons
 from calls.timeline import lead_timeline_rows
 from leads.models import LeadStatus
 from leads.phones import mask_phone
@@ -85,7 +84,7 @@ def outcomes(form: CallForm | None = None) -> list[dict]:
     """The outcome buttons: one query, none when `form` (a posted call form) has read them."""
     if form is not None and form.is_bound:
         return outcome_buttons(form.fields["disposition"].rows())
-    return outcome_buttons(Disposition.objects.filter(active=True))
+    return outcome_buttons(ACTIVE_DISPOSITIONS())
 
 
 def _panel_context(request, lead, *, form=None, saved=None, posted=None):

@@ -18,6 +18,7 @@ from leads.selectors import PhoneViewer, lead_for
 from telesales.errors import DomainError
 from telesales.pages import found
 from telesales.params import bad_query
+from telesales.prepared import Prepared
 
 QUEUE_TIMELINE = 10
 
@@ -96,7 +97,11 @@ def log(request, lead_id: int):
 def _logged_summary(request, call) -> dict:
     """The customer just logged, as it is now (grade, next follow-up), for the strip above the next one
     (the rep has just worked on that lead: no need to ask again whether they may read it)."""
-    return {"call": call, "lead": Lead.objects.only("name", "grade", "next_follow_up_at").get(pk=call.lead_id)}
+    return {"call": call, "lead": LOGGED_LEAD.first(call.lead_id)}
+
+
+LOGGED_LEAD = Prepared(lambda lead_id: Lead.objects.only("name", "grade", "next_follow_up_at").filter(pk=lead_id)
+                       .order_by("pk")[:1])  # compiled once (telesales/prepared.py)
 
 
 @login_required

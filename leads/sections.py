@@ -8,18 +8,24 @@ from django.utils import timezone
 
 from accounts.models import User
 from leads import domain
-from leads.models import Lead
+from leads.models import GradeChange, Lead, OwnershipEvent
 from leads.segments import active_attribute_definitions, attribute_rows
 from leads.selectors import (
     PhoneViewer,
     can_reveal,
     can_work_lead,
-    grade_history,
-    ownership_history,
     return_due_for,
     rules_for,
 )
 from telesales.i18n import translated as translated_reason
+from telesales.prepared import Prepared
+
+# leads.selectors.ownership_history and grade_history of one lead, compiled once (every write on
+# the calling loop answers with them).
+OWNERSHIP_HISTORY = Prepared(lambda lead_id: OwnershipEvent.objects.filter(lead_id=lead_id)
+                             .select_related("from_owner", "to_owner", "actor").order_by("at", "id"))
+GRADE_HISTORY = Prepared(lambda lead_id: GradeChange.objects.filter(lead_id=lead_id)
+                         .select_related("changed_by", "owner").order_by("changed_at", "id"))
 
 
 def annotate_leads(leads, viewer: PhoneViewer, now: dt.datetime):
@@ -42,7 +48,7 @@ def lead_sections(actor: User, lead: Lead, *, viewer: PhoneViewer | None = None,
     annotate_leads([lead], viewer, timezone.now())
     lead.shown_phone2 = viewer.phone2(lead)
     return {
-        "lead": lead, "history": list(ownership_history(lead)), "grades": list(grade_history(lead)),
+        "lead": lead, "history": OWNERSHIP_HISTORY(lead.pk), "grades": GRADE_HISTORY(lead.pk),
         "attributes": attribute_rows(lead, active_attribute_definitions()) if attributes else [],
         "can_work": can_work_lead(actor, lead), "is_owner": lead.owner_id == actor.pk,
         "masked": not viewer.sees_full(lead),

@@ -44,6 +44,7 @@ from leads.signals import handover_preview
 from telesales.days import local_day, local_midnight
 from telesales.errors import NotFound, PermissionDenied
 from telesales.params import MAX_ID
+from telesales.prepared import Prepared
 
 _random = random.Random()
 
@@ -82,9 +83,16 @@ def readable_leads(actor: User) -> QuerySet[Lead]:
     return qs.filter(Q(pk__in=held.values("pk")) | Q(owner__isnull=True, pool__in=pools))
 
 
+def _lead_with_owner(lead_id: int) -> QuerySet[Lead]:
+    return Lead.objects.select_related("owner", "pool", "owner__team").filter(pk=lead_id).order_by("pk")[:1]
+
+
+LEAD_WITH_OWNER = Prepared(_lead_with_owner)  # compiled once: every page of the calling loop reads it
+
+
 def lead_for(*, actor: User, lead_id: int) -> Lead:
     """One lead the actor may see, or NotFound (for a missing lead and a hidden one alike)."""
-    lead = Lead.objects.select_related("owner", "pool", "owner__team").filter(pk=lead_id).first()
+    lead = LEAD_WITH_OWNER.first(int(lead_id))
     if lead is None or not may_read(actor, lead):
         raise NotFound(gettext("Lead not found."))
     return lead
