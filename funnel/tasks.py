@@ -1,11 +1,10 @@
 """Celery tasks of the funnel: thin wrappers around funnel.services (safe to run twice)."""
 
-from celery import shared_task
-
 from funnel import services
+from telesales.celery import job
 
 
-@shared_task(name="funnel.tasks.take_funnel_snapshots")
+@job("funnel.tasks.take_funnel_snapshots", idempotent=True, long=True)
 def take_funnel_snapshots() -> int:
     """Snapshot the funnel at the end of each recent day without one; returns how many."""
     return len(services.take_snapshots())

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from calls.models import Call, Disposition
-from tests.network import settle, watch
+from tests.conftest import settle, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

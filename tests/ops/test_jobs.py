@@ -117,6 +117,7 @@ def test_kpi_sweeper_leaves_a_run_that_holds_the_lock(settings, run_concurrently
 def test_every_task_has_time_limits_retries_and_acks_late_only_when_idempotent(settings):
     from celery import current_app
 
+    current_app.loader.import_default_modules()  # every app's tasks, not only those imported so far
     ours = {name: task for name, task in current_app.tasks.items() if not name.startswith("celery.")}
     assert {"kpis.tasks.recompute_kpis", "leads.run_import", "targets.evaluate_alert_rules"} <= set(ours)
     longest = max(task.time_limit or settings.CELERY_TASK_TIME_LIMIT for task in ours.values())

@@ -12,7 +12,7 @@ from accounts.demo import DEMO_PASSWORD
 from calls.models import Call
 from leads.collisions import collision_pass
 from leads.models import Lead
-from tests.network import settle
+from tests.conftest import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
