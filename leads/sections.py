@@ -20,7 +20,7 @@ from leads.selectors import (
 from telesales.i18n import translated as translated_reason
 from telesales.prepared import Prepared
 
-# leads.selectors.ownership_history and grade_history of one lead, compiled once (every write on
+# A lead's ownership and grade histories, oldest first, compiled once (every write on
 # the calling loop answers with them).
 OWNERSHIP_HISTORY = Prepared(lambda lead_id: OwnershipEvent.objects.filter(lead_id=lead_id)
                              .select_related("from_owner", "to_owner", "actor").order_by("at", "id"))

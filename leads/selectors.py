@@ -197,14 +197,6 @@ def hand_out_order(*, explore: bool | None = None) -> tuple[list, bool]:
     return (rule if explore else [F("score__expected_value").desc(nulls_last=True), *rule]), explore
 
 
-def ownership_history(lead: Lead) -> QuerySet:
-    return lead.ownership_events.select_related("from_owner", "to_owner", "actor").order_by("at", "id")
-
-
-def grade_history(lead: Lead) -> QuerySet:
-    return lead.grade_changes.select_related("changed_by", "owner").order_by("changed_at", "id")
-
-
 def filter_leads(qs: QuerySet[Lead], params, viewer: PhoneViewer) -> QuerySet[Lead]:
     """`qs` narrowed by the list filters (status, grade, pool, owner, q) of the API and the pages."""
     for key in ("status", "grade"):
