@@ -32,8 +32,8 @@ from funnel.domain import GRADES
 from funnel.selectors.counts import funnel_counts_by_owner, funnel_leads
 from funnel.selectors.scope import Scope
 from funnel.selectors.sql import RANK, bound, heavy_read, owner_filter, rank_sql, table
-from funnel.selectors.stages_stored import stored_stage_stats
 from funnel.selectors.stages_sql import AT_BC_SQL, AT_SQL, StageStats, correct_for_changed_leads, empty_stats
+from funnel.selectors.stages_stored import stored_stage_stats
 from leads.models import GradeChange, Lead, OwnershipEvent
 
 
