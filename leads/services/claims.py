@@ -7,6 +7,7 @@ import re
 import weakref
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.access import (
@@ -355,8 +356,9 @@ def next_lead(*, actor: User, pool_id: int | None = None) -> Lead:
         open_leads = Lead.objects.filter(owner__isnull=True, status=LeadStatus.ACTIVE, pool__in=pools)
         # Scored leads first, read down the score's index, then the unscored ones by the rules: the
         # order of one ORDER BY expected value DESC NULLS LAST, without sorting every open lead.
+        # (Plain DESC: the column is never null there, and DESC NULLS LAST would not read the index.)
         parts = [open_leads.order_by(*order)] if exploring else [
-            open_leads.filter(score__isnull=False).order_by(*order),
+            open_leads.filter(score__isnull=False).order_by(F("score__expected_value").desc(), *order[1:]),
             open_leads.filter(score__isnull=True).order_by(*order[1:])]
         chosen = None
         for qs in parts:
