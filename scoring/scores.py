@@ -13,6 +13,9 @@ from scoring import bands
 from scoring import features as f
 from scoring.models import LeadScore, ModelKind
 from scoring.services import active, best_hours, expected_premiums, loaded, reasons
+from telesales.bulk import upsert_rows
+
+FIELDS = ["lead", "p_sale", "expected_value", "best_hours", "reasons", "model", "scored_at"]
 
 
 def score_open_leads(*, now: dt.datetime | None = None) -> int:
@@ -35,17 +38,26 @@ def score_open_leads(*, now: dt.datetime | None = None) -> int:
     premium = frame["source"].map(by_source).fillna(overall)
     contact = active(ModelKind.CONTACT)
     hours = best_hours(frame, calls, contact, now) if contact is not None and len(frame) else {}
-    rows = frame[[c for c in conversion.explain if c in frame]].to_dict("index")  # no Series per lead
-    scores = [
-        LeadScore(lead_id=lead, p_sale=float(p_i), expected_value=Decimal(str(round(float(p_i) * value, 2))),
-                  best_hours=hours.get(lead, []), reasons=reasons(rows[lead], conversion.explain), model=conversion,
-                  scored_at=now)
-        for lead, p_i, value in zip(frame.index, p, premium, strict=True)
-    ]
+    why = lead_reasons(frame, conversion.explain)
+    rows = [(lead, float(p_i), Decimal(str(round(float(p_i) * value, 2))), hours.get(lead, []), reason,
+             conversion.pk, now)
+            for lead, p_i, value, reason in zip(frame.index.tolist(), p, premium.tolist(), why, strict=True)]
     with transaction.atomic():
         LeadScore.objects.exclude(lead_id__in=frame.index.tolist()).delete()
-        LeadScore.objects.bulk_create(scores, batch_size=5000, update_conflicts=True, unique_fields=["lead"],
-                                      update_fields=["p_sale", "expected_value", "best_hours", "reasons", "model",
-                                                     "scored_at"])
+        upsert_rows(LeadScore, FIELDS, rows)
         bands.write_bands()
-    return len(scores)
+    return len(rows)
+
+
+def lead_reasons(frame, explain: dict) -> list[list]:
+    """Each lead's reasons (as `reasons` gives them), worked out once per combination of the
+    explained fields' values: leads share few combinations."""
+    columns = [c for c in explain if c in frame]
+    known: dict[tuple, list] = {}
+    out = []
+    for values in zip(*(frame[c].tolist() for c in columns), strict=True) if columns else ((),) * len(frame):
+        found = known.get(values)
+        if found is None:
+            found = known[values] = reasons(dict(zip(columns, values, strict=True)), explain)
+        out.append(found)
+    return out

@@ -177,6 +177,7 @@ def best_hours(frame: pd.DataFrame, calls: pd.DataFrame, record: ScoringModel, n
     grid["prior_same_hour_attempts"] = keyed["a"].fillna(0).to_numpy()
     grid["prior_same_hour_reached"] = keyed["r"].fillna(0).to_numpy()
     x, _ = f.prepare(grid, f.CONTACT_CATEGORICAL, f.CONTACT_NUMERIC, record.categories)
-    grid["p"] = loaded(record).predict_proba(x)[:, 1]
-    top = grid.sort_values(["lead", "p"], ascending=[True, False], kind="stable").groupby("lead").head(3)
-    return {lead: [int(h) for h in group["hour"]] for lead, group in top.groupby("lead")}
+    # One row of `p` per lead, one column per calling hour: the three likeliest, ties in hour order.
+    p = loaded(record).predict_proba(x)[:, 1].reshape(len(frame), len(hours))
+    best = np.asarray(hours, dtype=int)[np.argsort(-p, axis=1, kind="stable")[:, :3]]
+    return dict(zip(frame.index.tolist(), best.tolist(), strict=True))

@@ -87,3 +87,26 @@ def insert_rows(objs: Sequence, *, batch: int = 1000) -> None:
         else:
             marks = ", ".join(["%s"] * (len(fields) + 1))
             cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})", params)
+
+
+def upsert_rows(model, fields: Sequence[str], rows, *, portable: bool = False, page: int = 1000) -> int:
+    """INSERT `rows` (tuples of the `fields` values, the primary key first) into `model`'s table,
+    replacing the other fields where the primary key exists (`INSERT … ON CONFLICT (pk) DO UPDATE`),
+    values prepared by each field as the ORM prepares them, without building model instances.
+    PostgreSQL: multi-row VALUES pages; elsewhere (or `portable`) one prepared statement per row."""
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in columns)
+    sets = ", ".join(f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in columns[1:])
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES %s ON CONFLICT ({quote(columns[0].column)}) DO UPDATE SET {sets}"
+    preps = [f.get_db_prep_save for f in columns]
+    params = [[prep(value, connection) for prep, value in zip(preps, row, strict=True)] for row in rows]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not portable:
+            from psycopg2.extras import execute_values
+
+            execute_values(cursor.cursor, sql, params, page_size=page)
+        elif params:
+            cursor.executemany(sql.replace("VALUES %s", "VALUES (" + ", ".join(["%s"] * len(columns)) + ")"), params)
+    return len(params)

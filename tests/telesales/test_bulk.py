@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from calls.models import Call
 from leads.models import Lead, LeadStatus
-from telesales.bulk import insert_rows, update_rows
+from telesales.bulk import insert_rows, update_rows, upsert_rows
 from tests.factories import CallFactory, DispositionFactory, LeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +63,26 @@ def test_insert_rows_numbers_the_objects_and_the_orm_continues_after_them():
     assert list(Call.objects.filter(pk__gt=before.pk).order_by("pk").values_list("duration_seconds", "premium")) == [
         (0, None), (1, Decimal("10.50")), (2, Decimal("10.50"))]
     assert CallFactory(lead=lead, rep=rep).pk > calls[-1].pk
+
+
+def test_upsert_rows_and_its_portable_twin_insert_new_rows_and_replace_existing_ones(both_paths):
+    from scoring.models import LeadScore, ScoringModel
+
+    model = ScoringModel.objects.create(kind="conversion", status="active")
+    old, new = LeadFactory(), LeadFactory()
+    LeadScore.objects.create(lead=old, p_sale=0.5, expected_value=Decimal("9.00"), best_hours=[9], reasons=[],
+                             scored_at=WHEN)
+    fields = ["lead", "p_sale", "expected_value", "best_hours", "reasons", "model", "scored_at"]
+
+    def run(portable):
+        written = upsert_rows(LeadScore, fields, [
+            (old.pk, 0.25, Decimal("12.34"), [18, 19, 10], [["source", "网络", 2.1]], model.pk, WHEN),
+            (new.pk, 0.1, Decimal("0.50"), [], [], None, WHEN + dt.timedelta(hours=1))], portable=portable)
+        rows = [(s.lead_id == old.pk, s.p_sale, s.expected_value, s.best_hours, s.reasons, s.model_id, s.scored_at)
+                for s in LeadScore.objects.filter(lead__in=[old, new]).order_by("lead_id")]
+        return written, rows
+
+    fast, portable = both_paths(run)
+    assert fast == portable
+    assert fast == (2, [(True, 0.25, Decimal("12.34"), [18, 19, 10], [["source", "网络", 2.1]], model.pk, WHEN),
+                        (False, 0.1, Decimal("0.50"), [], [], None, WHEN + dt.timedelta(hours=1))])
