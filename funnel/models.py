@@ -18,9 +18,6 @@ class FunnelSnapshot(models.Model):
     ownership_mark = models.BigIntegerField(verbose_name=_("ownership change mark"))
     lead_mark = models.BigIntegerField(verbose_name=_("lead change mark"))
     taken_at = models.DateTimeField(verbose_name=_("taken at"))
-    # The length in days of the stage-conversion period ending at `moment` whose figures are stored
-    # with the snapshot (FunnelSnapshotStage); None: none stored yet.
-    stage_days = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("stage period in days"))
 
     class Meta:
         verbose_name = _("funnel snapshot")
@@ -42,24 +39,4 @@ class FunnelSnapshotCount(models.Model):
         verbose_name_plural = _("funnel snapshot counts")
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "owner", "grade", "status"], name="funnel_snapshot_count_unique"),
-        ]
-
-
-class FunnelSnapshotStage(models.Model):
-    """One owner's stage conversion over the `stage_days` days ending at the snapshot's moment
-    (funnel.selectors.stages_past's definition): for grade E…A, the leads at the grade in the
-    period and how many of them moved on; for "BC", those at B or C and how many reached A.
-    Deleted with the snapshot when late rows make it stale."""
-
-    snapshot = models.ForeignKey(FunnelSnapshot, on_delete=models.CASCADE, related_name="stages", verbose_name=_("snapshot"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner"))
-    grade = models.CharField(max_length=2, verbose_name=_("grade"))
-    at = models.PositiveIntegerField(verbose_name=_("leads at the stage"))
-    reached = models.PositiveIntegerField(verbose_name=_("leads that moved on"))
-
-    class Meta:
-        verbose_name = _("funnel snapshot stage figure")
-        verbose_name_plural = _("funnel snapshot stage figures")
-        constraints = [
-            models.UniqueConstraint(fields=["snapshot", "owner", "grade"], name="funnel_snapshot_stage_unique"),
         ]

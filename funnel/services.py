@@ -10,10 +10,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from funnel.models import FunnelSnapshot, FunnelSnapshotCount, FunnelSnapshotStage
+from funnel.models import FunnelSnapshot, FunnelSnapshotCount
 from funnel.selectors import as_of_moment, funnel_counts_by_owner
-from funnel.selectors.stages_past import stage_stats_ended
-from funnel.selectors.stages_stored import DEFAULT_STAGE_DAYS, stage_rows
 from leads.models import GradeChange, Lead, OwnershipEvent
 from telesales.days import local_day
 
@@ -43,13 +41,11 @@ def _drop_stale(marks: tuple[int, int, int]) -> int:
     return FunnelSnapshot.objects.filter(moment__gte=min(late)).delete()[1].get("funnel.FunnelSnapshot", 0)
 
 
-def take_snapshots(*, days: int | None = None, until: dt.date | None = None,
-                   stage_days: int = DEFAULT_STAGE_DAYS) -> list[dt.date]:
+def take_snapshots(*, days: int | None = None, until: dt.date | None = None) -> list[dt.date]:
     """Snapshot the funnel of every owner at the end of each of the `days` local days up to
     `until` (default: yesterday) that has no snapshot yet, oldest first, each from the nearest one
-    before it, with every owner's stage conversion over the `stage_days` days up to then (added
-    to a kept snapshot that has none for that period); first delete the snapshots that late rows
-    made stale. Safe to run twice. Returns the days snapshotted.
+    before it; first delete the snapshots that late rows made stale. Safe to run twice. Returns
+    the days snapshotted.
 
     One REPEATABLE READ transaction: the marks and the counts are read from the same state of
     the database, so a row is either counted in a snapshot or above its marks."""
@@ -64,36 +60,19 @@ def take_snapshots(*, days: int | None = None, until: dt.date | None = None,
         marks = _marks()
         _drop_stale(marks)
         wanted = [until - dt.timedelta(days=i) for i in range(days - 1, -1, -1)]
-        have = {s.moment: s for s in FunnelSnapshot.objects.filter(
-            moment__in=[as_of_moment(d) for d in wanted if as_of_moment(d)])}
+        have = set(FunnelSnapshot.objects.filter(moment__in=[as_of_moment(d) for d in wanted if as_of_moment(d)])
+                   .values_list("moment", flat=True))
         now = timezone.now()
         for day in wanted:
             moment = as_of_moment(day)
-            if moment is None:
-                continue
-            snapshot = have.get(moment)
-            if snapshot is not None and snapshot.stage_days == stage_days:
+            if moment is None or moment in have:
                 continue
             counts = funnel_counts_by_owner(None, moment)
-            if snapshot is None:
-                snapshot = FunnelSnapshot.objects.create(moment=moment, grade_change_mark=marks[0], ownership_mark=marks[1],
-                                                         lead_mark=marks[2], taken_at=now)
-                FunnelSnapshotCount.objects.bulk_create(_count_rows(snapshot, counts))
-                taken.append(day)
-            _store_stages(snapshot, counts, stage_days)
+            snapshot = FunnelSnapshot.objects.create(moment=moment, grade_change_mark=marks[0], ownership_mark=marks[1],
+                                                     lead_mark=marks[2], taken_at=now)
+            FunnelSnapshotCount.objects.bulk_create(_count_rows(snapshot, counts))
+            taken.append(day)
     return taken
-
-
-def _store_stages(snapshot: FunnelSnapshot, counts: dict[int, dict[str, int]], stage_days: int) -> None:
-    """Store every owner's stage conversion over the `stage_days` days up to the snapshot's moment
-    (computed, not read back: the snapshot has no figures for that period yet)."""
-    FunnelSnapshot.objects.filter(pk=snapshot.pk).update(stage_days=None)
-    FunnelSnapshotStage.objects.filter(snapshot=snapshot).delete()
-    stats = stage_stats_ended(None, snapshot.moment - dt.timedelta(days=stage_days), snapshot.moment, counts)
-    FunnelSnapshotStage.objects.bulk_create(
-        FunnelSnapshotStage(snapshot=snapshot, owner_id=owner_id, grade=grade, at=at, reached=reached)
-        for owner_id, grade, at, reached in stage_rows(stats))
-    FunnelSnapshot.objects.filter(pk=snapshot.pk).update(stage_days=stage_days)
 
 
 def _count_rows(snapshot: FunnelSnapshot, counts: dict[int, dict[str, int]]) -> list[FunnelSnapshotCount]:

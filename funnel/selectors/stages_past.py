@@ -15,10 +15,7 @@ grade at the end; a lead with no grade change in the period stood at that grade 
 only the leads graded in [start, end] are corrected: taken back as they stood at the end, and
 counted as the period saw them. The work is the period's grade changes, however far back it lies.
 `portable` reads the funnel at the end from the whole history and each changed lead's owner at
-the end with a window function instead of an index lookup: the statement SQLite runs.
-
-The default period ending at a snapshot's moment is read from the figures the snapshot job stored
-(funnel.selectors.stages_stored) while they are not stale; `portable` always computes."""
+the end with a window function instead of an index lookup: the statement SQLite runs."""
 
 from __future__ import annotations
 
@@ -33,7 +30,6 @@ from funnel.selectors.counts import funnel_counts_by_owner, funnel_leads
 from funnel.selectors.scope import Scope
 from funnel.selectors.sql import RANK, bound, heavy_read, owner_filter, rank_sql, table
 from funnel.selectors.stages_sql import AT_BC_SQL, AT_SQL, StageStats, correct_for_changed_leads, empty_stats
-from funnel.selectors.stages_stored import stored_stage_stats
 from leads.models import GradeChange, Lead, OwnershipEvent
 
 
@@ -42,10 +38,6 @@ def stage_stats_ended(owner_ids: list[int] | None, start: dt.datetime, end: dt.d
                       portable: bool = False) -> dict[int, StageStats]:
     """Per owner, stage statistics over [start, end] (the module's rules). `at_end`: the funnel of
     these owners as of `end` (funnel_counts_by_owner), when the caller has read it already."""
-    if not portable:
-        stored = stored_stage_stats(owner_ids, start, end)
-        if stored is not None:
-            return stored
     if at_end is None:
         at_end = funnel_counts_by_owner(owner_ids, end, portable=portable)
     out: dict[int, StageStats] = {}

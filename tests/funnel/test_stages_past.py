@@ -18,7 +18,6 @@ from funnel import services
 from funnel.domain import GRADES
 from funnel.selectors import Scope, as_of_moment, stage_leads, stage_stats_by_owner, sum_stats
 from funnel.selectors.sql import RANK, WON_RANK
-from funnel.selectors.stages_stored import late_rows_before, stored_stage_stats
 from leads.models import GradeChange, Lead, OwnershipEvent
 from telesales.days import local_day
 from tests.factories import T0, UserFactory, build_owned, day, owned_histories
@@ -109,41 +108,6 @@ def test_stage_conversion_of_a_past_period_equals_the_definition_from_scratch(hi
         assert as_tuples(stage_stats_by_owner(owner_ids, start, end)) == expected
         if connection.vendor == "postgresql":
             assert as_tuples(stage_stats_by_owner(owner_ids, start, end, portable=True)) == expected
-        transaction.set_rollback(True)
-
-
-@SETTINGS
-@given(histories=owned_histories, late=owned_histories, snaps=st.lists(st.integers(-2, 24), min_size=1, max_size=3),
-       pick=st.integers(0, 2), scope=st.sampled_from(["company", "one", "two"]), length=st.integers(1, 12),
-       retake=st.booleans())
-def test_the_stage_figures_stored_with_a_snapshot_equal_the_definition_from_scratch_until_late_rows_make_them_stale(
-        histories, late, snaps, pick, scope, length, retake):
-    """The job stores each snapshotted day's conversion over `length` days; read back, it is the
-    definition. Rows arriving later, dated before the day, make it stale: it is not read (the page
-    computes the period), and the job's next run takes the day again with the late rows counted."""
-    with transaction.atomic(), time_machine.travel(NOW, tick=False):
-        reps = UserFactory.create_batch(3)
-        build_owned(histories, reps)
-        for n in sorted(set(snaps)):
-            services.take_snapshots(days=1, until=local_day(day(n)), stage_days=length)
-        the_day = local_day(day(snaps[pick % len(snaps)]))
-        end = as_of_moment(the_day)
-        start = end - dt.timedelta(days=length)
-        owner_ids = {"company": None, "one": [reps[0].pk], "two": [reps[0].pk, reps[1].pk]}[scope]
-        stored = stored_stage_stats(owner_ids, start, end)
-        assert stored is not None
-        assert as_tuples(stored) == from_scratch(owner_ids, start, end)
-        build_owned(late, reps)  # inserted after the snapshots, dated before some of them
-        stale = late_rows_before(end)
-        if retake:
-            services.take_snapshots(days=1, until=the_day, stage_days=length)
-        expected = from_scratch(owner_ids, start, end)
-        stored = stored_stage_stats(owner_ids, start, end)
-        if stale and not retake:
-            assert stored is None
-        else:
-            assert stored is not None and as_tuples(stored) == expected
-        assert as_tuples(stage_stats_by_owner(owner_ids, start, end)) == expected
         transaction.set_rollback(True)
 
 
