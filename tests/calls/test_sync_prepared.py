@@ -52,5 +52,6 @@ def test_a_new_connection_prepares_the_statement_again(admin_user, rep, dispo):
     with connection.cursor() as cur:  # as on a new connection (CONN_MAX_AGE ran out): nothing prepared
         cur.execute("DEALLOCATE ALL")
     connection._calls_sync_prepared = None
+    connection._leads_claim_prepared = None  # the claim's statement went too: later tests on this connection claim
     assert sync_calls(actor=admin_user, rows=rows([lead], "d"))[0]["status"] == "created"
     assert Call.objects.filter(source="asterisk").count() == 2
