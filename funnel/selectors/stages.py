@@ -22,7 +22,7 @@ from funnel.selectors.sql import RANK, bound, heavy_read, owner_filter, rank_sql
 from funnel.selectors.stages_past import stage_leads_ended, stage_stats_ended
 from funnel.selectors.stages_sql import AT_BC_SQL as _AT_BC
 from funnel.selectors.stages_sql import AT_SQL as _AT
-from funnel.selectors.stages_sql import StageStats, correct_for_changed_leads, empty_stats
+from funnel.selectors.stages_sql import StageStats, correct_for_changed_leads, empty_stats, stage_sums_sql
 from leads.models import GradeChange, Lead, LeadStatus
 from telesales.errors import DomainError
 
@@ -87,25 +87,7 @@ def _changed_leads_sql(owner_ids: list[int] | None, start: dt.datetime, end: dt.
     Rows (1, owner, '', at and reached per grade, B/C at, B/C reached A) count each changed lead
     for the owner of its last change in the period; rows (-1, owner now, grade now, n) take back
     what the current funnel counted for it."""
-    then_owner, p1 = owner_filter("owner_id", owner_ids)
-    now_owner, p2 = owner_filter("cur_owner", owner_ids)
-    sums = ", ".join(
-        f"SUM(CASE WHEN {_AT[g]} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {_AT[g]} AND max_rank > {RANK[g]} THEN 1 ELSE 0 END)"
-        for g in GRADES
-    )
-    zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
-    states, params = _stage_states_sql(start, end, postgres=postgres)
-    sql = states + f"""
-        SELECT 1, owner_id, '', {sums},
-               SUM(CASE WHEN {_AT_BC} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {_AT_BC} AND max_rank >= {RANK['A']} THEN 1 ELSE 0 END)
-        FROM st WHERE {then_owner} GROUP BY owner_id
-        UNION ALL
-        SELECT -1, cur_owner, cur_grade, COUNT(*), {zeros}
-        FROM st WHERE cur_status = 'active' AND {now_owner} GROUP BY cur_owner, cur_grade
-    """
-    return sql, [*params, *p1, *p2]
+    return stage_sums_sql(*_stage_states_sql(start, end, postgres=postgres), owner_ids, held="cur")
 
 
 def _stage_states_sql(start: dt.datetime, end: dt.datetime, *, postgres: bool) -> tuple[str, list]:

@@ -29,7 +29,14 @@ from funnel.domain import GRADES
 from funnel.selectors.counts import funnel_counts_by_owner, funnel_leads
 from funnel.selectors.scope import Scope
 from funnel.selectors.sql import RANK, bound, heavy_read, owner_filter, rank_sql, table
-from funnel.selectors.stages_sql import AT_BC_SQL, AT_SQL, StageStats, correct_for_changed_leads, empty_stats
+from funnel.selectors.stages_sql import (
+    AT_BC_SQL,
+    AT_SQL,
+    StageStats,
+    correct_for_changed_leads,
+    empty_stats,
+    stage_sums_sql,
+)
 from leads.models import GradeChange, Lead, OwnershipEvent
 
 
@@ -121,25 +128,7 @@ def _corrections_sql(owner_ids: list[int] | None, start: dt.datetime, end: dt.da
     """Rows (1, owner, '', at and reached per grade, B/C at, B/C reached A) count each lead graded
     in the period as the period saw it; rows (-1, owner at the end, grade at the end, n) take back
     what the funnel at the end counted for it (correct_for_changed_leads applies both)."""
-    then_owner, p1 = owner_filter("owner_id", owner_ids)
-    end_owner, p2 = owner_filter("end_owner", owner_ids)
-    sums = ", ".join(
-        f"SUM(CASE WHEN {AT_SQL[g]} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {AT_SQL[g]} AND max_rank > {RANK[g]} THEN 1 ELSE 0 END)"
-        for g in GRADES
-    )
-    zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
-    states, params = _graded_in_period_sql(start, end, postgres=postgres)
-    sql = states + f"""
-        SELECT 1, owner_id, '', {sums},
-               SUM(CASE WHEN {AT_BC_SQL} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {AT_BC_SQL} AND max_rank >= {RANK['A']} THEN 1 ELSE 0 END)
-        FROM st WHERE {then_owner} GROUP BY owner_id
-        UNION ALL
-        SELECT -1, end_owner, end_grade, COUNT(*), {zeros}
-        FROM st WHERE end_status = 'active' AND {end_owner} GROUP BY end_owner, end_grade
-    """
-    return sql, [*params, *p1, *p2]
+    return stage_sums_sql(*_graded_in_period_sql(start, end, postgres=postgres), owner_ids, held="end")
 
 
 def stage_leads_ended(scope: Scope, grade: str, start: dt.datetime, end: dt.datetime, *,

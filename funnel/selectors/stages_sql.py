@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from funnel.domain import GRADES
+from funnel.selectors.sql import RANK, owner_filter
 
 
 @dataclass
@@ -55,3 +56,28 @@ def correct_for_changed_leads(out: dict[int, StageStats], rows) -> None:
             stats.reached[g] += int(row[4 + 2 * i] or 0)
         stats.bc_at += int(row[-2] or 0)
         stats.bc_to_a += int(row[-1] or 0)
+
+
+def stage_sums_sql(states: str, params: list, owner_ids, *, held: str) -> tuple[str, list]:
+    """Over the CTE `st` of `states`: rows (1, owner, '', at and reached per grade, B/C at, B/C
+    reached A) per owner of each lead's last change in the period, and rows (-1, holder, grade, n)
+    per `{held}_owner`/`{held}_grade` of the active leads, which take back what the funnel read for
+    them counted (correct_for_changed_leads applies both)."""
+    then_owner, p1 = owner_filter("owner_id", owner_ids)
+    held_owner, p2 = owner_filter(f"{held}_owner", owner_ids)
+    sums = ", ".join(
+        f"SUM(CASE WHEN {AT_SQL[g]} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {AT_SQL[g]} AND max_rank > {RANK[g]} THEN 1 ELSE 0 END)"
+        for g in GRADES
+    )
+    zeros = ", ".join(["0"] * (2 * len(GRADES) + 1))
+    sql = states + f"""
+        SELECT 1, owner_id, '', {sums},
+               SUM(CASE WHEN {AT_BC_SQL} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {AT_BC_SQL} AND max_rank >= {RANK['A']} THEN 1 ELSE 0 END)
+        FROM st WHERE {then_owner} GROUP BY owner_id
+        UNION ALL
+        SELECT -1, {held}_owner, {held}_grade, COUNT(*), {zeros}
+        FROM st WHERE {held}_status = 'active' AND {held_owner} GROUP BY {held}_owner, {held}_grade
+    """
+    return sql, [*params, *p1, *p2]
